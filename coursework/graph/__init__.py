@@ -1,0 +1,17 @@
+"""Computational graphs and backpropagation on scalars (lecture topic 9).
+
+* :class:`Value` -- a scalar node; arithmetic on Values builds the graph and
+  :meth:`Value.backward` fills every node's ``grad`` (``value.py``).
+* :func:`maximum`, :func:`topological_order` -- the max gate and the node order that
+  ``backward`` and the picture use (``value.py``).
+* :func:`draw_graph` -- the graph as a matplotlib picture, with values and gradients
+  (``draw.py``; matplotlib is imported only when it is called).
+* :func:`add_mul_example`, :func:`sigmoid_neuron_example` -- the lecture's two worked
+  examples (``examples.py``).
+"""
+
+from .draw import draw_graph
+from .examples import add_mul_example, sigmoid_neuron_example
+from .value import Value, maximum, topological_order
+
+__all__ = ["Value", "maximum", "topological_order", "draw_graph", "add_mul_example", "sigmoid_neuron_example"]

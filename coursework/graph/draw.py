@@ -1,0 +1,164 @@
+"""A picture of a :class:`~coursework.graph.Value` graph, with matplotlib only (no graphviz).
+
+Each Value is a rounded box holding its label, its value and (optionally) its gradient;
+each operation is a small circle between its inputs and its result, as in the lecture's
+circuit diagrams. Nodes are laid out by depth, left to right: the inputs (depth 0) in
+the first column, a node one column right of its deepest parent, and a constant
+(an unnamed leaf) just left of where it is first used. Within a column the
+nodes are sorted by the mean height of their parents, which keeps most edges short.
+"""
+
+from __future__ import annotations
+
+from .value import Value, topological_order
+
+__all__ = ["draw_graph", "node_text"]
+
+# Layout, in data units (one unit is _INCH inches when draw_graph makes the figure).
+_ROW = 1.6          # distance between two nodes in a column
+_BOX_H = 1.2        # height of a Value box
+_OP_H = 0.8         # height of an operation pill
+_GAP = 1.6          # room between two columns of boxes, for the operation
+_INCH = 0.5
+_FONT = 8
+_CHAR = 0.135       # width of one monospace character at _FONT points, in data units
+
+
+def _text_width(text: str) -> float:
+    return _CHAR * max(len(line) for line in text.split("\n"))
+
+
+def node_text(node: Value, show_grad: bool = True) -> str:
+    """The text in a node's box: label (if any), ``data`` and ``grad`` with 4 decimals.
+
+    >>> node_text(Value(-12.0, "f"))
+    'f\\ndata -12.0000\\ngrad 0.0000'
+    """
+    lines = [node.label] if node.label else []
+    lines.append(f"data {node.data:.4f}")
+    if show_grad:
+        lines.append(f"grad {node.grad:.4f}")
+    return "\n".join(lines)
+
+
+def _layout(order: list[Value], col: float) -> dict[Value, tuple[float, float]]:
+    """(x, y) centre of every node's box: x by depth, y spread around 0 in each column.
+
+    The depth of a node is one more than that of its deepest parent; named leaves (the
+    inputs) have depth 0. Unnamed leaves (constants such as the 1 in ``1 + e``) sit
+    just left of their first use instead, so their edge stays short. Within a column,
+    nodes are sorted by the mean height of their parents (inputs keep their order) and
+    a constant goes right below the other inputs of the node that uses it.
+    """
+    depth: dict[Value, int] = {}
+    for node in order:  # parents come first, so their depth is known
+        depth[node] = 1 + max((depth[p] for p in node.parents), default=-1)
+    user: dict[Value, Value] = {}  # constant -> the shallowest node that uses it
+    for node in order:
+        for p in node.parents:
+            if not p.parents and not p.label and p not in user:
+                user[p] = node  # order is topological, so the first user is the shallowest
+    for const, node in user.items():
+        depth[const] = depth[node] - 1
+    columns: dict[int, list[Value]] = {}
+    for node in order:
+        columns.setdefault(depth[node], []).append(node)
+
+    pos: dict[Value, tuple[float, float]] = {}
+    for d in sorted(columns):
+        key: dict[Value, float] = {}
+        for i, node in enumerate(columns[d]):
+            if node in user:
+                continue
+            if node.parents:  # higher parents first: the key is minus their mean height
+                key[node] = -sum(pos[p][1] for p in node.parents) / len(node.parents)
+            else:
+                key[node] = i
+        for node in columns[d]:
+            if node in user:
+                siblings = [key[p] if p in key else -pos[p][1] for p in user[node].parents
+                            if p in key or p in pos]
+                key[node] = max(siblings) if siblings else 0.0
+        # sorted() is stable and constants sort after the nodes they share a key with
+        nodes = sorted(columns[d], key=lambda n: (key[n], n in user))
+        for i, node in enumerate(nodes):
+            pos[node] = (d * col, ((len(nodes) - 1) / 2 - i) * _ROW)
+    return pos
+
+
+def draw_graph(root: Value, ax=None, show_grad: bool = True, max_nodes: int = 300):
+    """Draw the graph that computes ``root``.
+
+    Parameters
+    ----------
+    root : Value
+        The output node; every node it depends on is drawn.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw. By default a new figure is made, sized to the graph.
+    show_grad : bool, default True
+        Also print each node's ``grad`` (call ``root.backward()`` first).
+    max_nodes : int, default 300
+        Refuse larger graphs (a picture of thousands of boxes is unreadable and slow).
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+    ax : matplotlib.axes.Axes
+        Its ``ax.texts`` hold one text per Value (see :func:`node_text`) and one per
+        operation (its ``op``, such as ``"+"``, ``"*"``, ``"**-1"``, ``"exp"``).
+    """
+    if not isinstance(root, Value):
+        raise TypeError(f"draw_graph: expected a Value, got {root!r} ({type(root).__name__})")
+    order = topological_order(root)
+    if len(order) > max_nodes:
+        raise ValueError(f"draw_graph: the graph has {len(order)} nodes, more than max_nodes={max_nodes}; "
+                         "draw a smaller graph or raise max_nodes")
+
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+
+    texts = {node: node_text(node, show_grad) for node in order}
+    box_w = max(1.6, max(_text_width(t) for t in texts.values()) + 0.4)
+    col = box_w + _GAP
+    pos = _layout(order, col)
+    xs = [p[0] for p in pos.values()]
+    ys = [p[1] for p in pos.values()]
+    margin = 0.3
+    x_lim = (min(xs) - box_w / 2 - margin, max(xs) + box_w / 2 + margin)
+    y_lim = (min(ys) - _BOX_H / 2 - margin, max(ys) + _BOX_H / 2 + margin)
+    if ax is None:
+        fig = plt.figure(figsize=((x_lim[1] - x_lim[0]) * _INCH, (y_lim[1] - y_lim[0]) * _INCH))
+        ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))  # no margins: a data unit is _INCH inches
+    else:
+        fig = ax.figure
+
+    def arrow(start, end):
+        ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=8,
+                                     shrinkA=0, shrinkB=0, color="0.35", lw=0.8, zorder=1))
+
+    for node in order:
+        x, y = pos[node]
+        colour = "#dbe9f6" if not node.parents else "#f4f4f4"
+        ax.add_patch(FancyBboxPatch((x - box_w / 2, y - _BOX_H / 2), box_w, _BOX_H,
+                                    boxstyle="round,pad=0,rounding_size=0.15",
+                                    facecolor=colour, edgecolor="0.2", lw=0.8, zorder=2))
+        ax.text(x, y, texts[node], ha="center", va="center",
+                fontsize=_FONT, family="monospace", zorder=3)
+        if not node.parents:
+            continue
+        ox = x - col / 2  # the operation sits halfway to the previous column
+        half = max(_OP_H, _text_width(node.op) + 0.3) / 2  # a pill around the op's name
+        ax.add_patch(FancyBboxPatch((ox - half, y - _OP_H / 2), 2 * half, _OP_H,
+                                    boxstyle=f"round,pad=0,rounding_size={_OP_H / 2}",
+                                    facecolor="#fff2cc", edgecolor="0.2", lw=0.8, zorder=2))
+        ax.text(ox, y, node.op, ha="center", va="center", fontsize=_FONT, family="monospace", zorder=3)
+        arrow((ox + half, y), (x - box_w / 2, y))
+        for parent in node.parents:
+            px, py = pos[parent]
+            arrow((px + box_w / 2, py), (ox - half, y))
+
+    ax.set_xlim(*x_lim)
+    ax.set_ylim(*y_lim)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    return fig, ax
