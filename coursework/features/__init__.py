@@ -1,0 +1,22 @@
+"""Hand-crafted image features: colour histograms and histograms of oriented gradients.
+
+- :func:`color_histogram` -- joint RGB histogram, equal to ``np.histogramdd`` / pixels;
+- :func:`hog` -- HoG descriptor, equal to ``skimage.feature.hog`` (to ~1e-7);
+- :func:`hog_image` -- a picture of the HoG cells for plotting (host NumPy);
+- :func:`extract_features` -- several extractors side by side;
+- the steps of HoG, one function each (:mod:`coursework.features.hog_steps`):
+  :func:`image_gradients`, :func:`gradient_orientation`, :func:`orientation_histograms`,
+  :func:`normalize_blocks`.
+
+All work on one image or a whole batch at once, on NumPy, CuPy or any array-API
+namespace, and return arrays on the input's device (``hog_image`` excepted).
+"""
+
+from .color_histogram import color_histogram
+from .extract import extract_features
+from .hog import hog
+from .hog_image import hog_image
+from .hog_steps import gradient_orientation, image_gradients, normalize_blocks, orientation_histograms
+
+__all__ = ["color_histogram", "hog", "hog_image", "extract_features",
+           "image_gradients", "gradient_orientation", "orientation_histograms", "normalize_blocks"]
