@@ -1,0 +1,66 @@
+# The course's commands. Each target creates or updates the virtual environment
+# (.venv) first, so `make lab` and `make test` work on a machine with only python3.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+# nbgrader runs `alembic` by name: the venv's bin must be on PATH.
+export PATH := $(abspath $(BIN)):$(PATH)
+export MPLBACKEND ?= Agg
+
+A ?= 01_features
+
+.PHONY: lab test test-fast bench release autograde feedback export clean-grading help
+
+help:
+	@echo "make lab        open the course in JupyterLab (students, lecturers)"
+	@echo "make test       run every test (unit, notebooks, nbgrader end to end)"
+	@echo "make test-fast  the tests without those marked slow"
+	@echo "make bench      the benchmarks"
+	@echo "make release    regenerate notebooks/ from solutions/ (nbgrader generate_assignment)"
+	@echo "make autograde A=01_features   grade submitted/*/01_features"
+	@echo "make feedback  A=01_features   HTML feedback into feedback/"
+	@echo "make export     grades.csv from the gradebook"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Re-install when the package metadata changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+# The PyTorch oracle (tests only): a CPU build, kept out of the course's dependencies.
+$(VENV)/.oracle: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[dev,oracle]'
+	@touch $@
+
+lab: $(VENV)/.installed
+	$(BIN)/jupyter lab --notebook-dir=. notebooks
+
+test: $(VENV)/.oracle
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+test-fast: $(VENV)/.installed
+	$(BIN)/python -m pytest -m "not slow"
+
+bench: $(VENV)/.installed
+	$(BIN)/python benchmarks/bench_features.py
+
+ASSIGNMENTS := $(notdir $(wildcard solutions/[0-9]*))
+
+release: $(VENV)/.installed
+	@for a in $(ASSIGNMENTS); do $(BIN)/nbgrader generate_assignment $$a --force --log-level=WARN || exit 1; done
+
+autograde: $(VENV)/.installed
+	$(BIN)/nbgrader autograde $(A)
+
+feedback: $(VENV)/.installed
+	$(BIN)/nbgrader generate_feedback $(A)
+
+export: $(VENV)/.installed
+	$(BIN)/nbgrader export --to grades.csv
+
+clean-grading:
+	rm -rf submitted autograded feedback gradebook.db grades.csv

@@ -1,0 +1,1 @@
+"""Grading tools that plug into nbgrader (instructors)."""

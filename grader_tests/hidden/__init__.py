@@ -1,0 +1,1 @@
+"""Hidden checks: instructor-only, never shipped in a student release."""
