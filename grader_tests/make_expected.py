@@ -5,7 +5,7 @@
 
 The visible checks ship to students without the reference implementation, so they
 compare with values stored in ``expected/<assignment>.npz``, made here from the
-reference by the builders in :mod:`grader_tests.build`. A test recomputes them and
+reference by the builders in :mod:`grader_tests.builders`. A test recomputes them and
 fails if they drift.
 """
 
@@ -18,16 +18,16 @@ from pathlib import Path
 
 import numpy as np
 
-from . import build as _build
+from . import builders as _builders
 
 OUT = Path(__file__).with_name("expected")
 
 
 def builders() -> dict:
-    """assignment -> its ``build`` function, for every module in :mod:`grader_tests.build`."""
+    """assignment -> its ``build`` function, for every module in :mod:`grader_tests.builders`."""
     out = {}
-    for info in pkgutil.iter_modules(_build.__path__):
-        module = importlib.import_module(f"{_build.__name__}.{info.name}")
+    for info in pkgutil.iter_modules(_builders.__path__):
+        module = importlib.import_module(f"{_builders.__name__}.{info.name}")
         out[module.ASSIGNMENT] = module.build
     return out
 
