@@ -90,8 +90,8 @@ def _feedback_text(course, student) -> str:
 @pytest.mark.parametrize("student", ["perfect", "blank", "partial", "raises", "wrongshape", "mutates"])
 def test_feedback_never_shows_hidden_checks(graded, student):
     text = _feedback_text(graded, student)
-    for secret in ("HIDDEN TESTS", "grader_tests.hidden", "hidden.check_", "check_histogram_random",
-                   "student_rng", "assert_close(call("):
+    for secret in ("HIDDEN TESTS", "grader_tests.hidden", "grader_tests/hidden", "hidden.check_",
+                   "check_histogram_random", "student_rng("):
         assert secret not in text, f"feedback of {student} shows {secret!r}"
 
 
