@@ -45,8 +45,8 @@ test: $(VENV)/.oracle
 test-fast: $(VENV)/.installed
 	$(BIN)/python -m pytest -m "not slow"
 
-bench: $(VENV)/.installed
-	$(BIN)/python benchmarks/bench_features.py
+bench: $(VENV)/.oracle
+	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 ASSIGNMENTS := $(notdir $(wildcard solutions/[0-9]*))
 
