@@ -9,11 +9,15 @@ export PATH := $(abspath $(BIN)):$(PATH)
 export MPLBACKEND ?= Agg
 
 A ?= 01_features
+# `make lab` opens the student release; lecturers: `make lab DIR=solutions` for the worked notebooks.
+DIR ?= notebooks
+# Jupyter refuses to run as root unless told (containers, CI machines).
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .PHONY: lab test test-fast bench release autograde feedback export clean-grading help
 
 help:
-	@echo "make lab        open the course in JupyterLab (students, lecturers)"
+	@echo "make lab        open the course in JupyterLab (DIR=solutions for the worked notebooks)"
 	@echo "make test       run every test (unit, notebooks, nbgrader end to end)"
 	@echo "make test-fast  the tests without those marked slow"
 	@echo "make bench      the benchmarks"
@@ -37,7 +41,7 @@ $(VENV)/.oracle: $(VENV)/.installed
 	@touch $@
 
 lab: $(VENV)/.installed
-	$(BIN)/jupyter lab --notebook-dir=. notebooks
+	$(BIN)/jupyter lab --ServerApp.root_dir=$(DIR) $(ROOT_FLAG)
 
 test: $(VENV)/.oracle
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
