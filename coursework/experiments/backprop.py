@@ -1,0 +1,286 @@
+"""Backpropagation on a computational graph, made visible (lecture topic 9).
+
+The notebook of ``04_backprop`` calls these; ``tests/test_experiments_backprop.py``
+asserts what they show.
+
+* :func:`edge_gradients`, :func:`format_edges` -- every edge of a graph after
+  ``backward()``: upstream × local = downstream, the chain rule one node at a time.
+* :func:`gate_patterns`, :func:`draw_gate_patterns` -- add distributes, mul swaps,
+  max routes, copy adds, each on a tiny graph.
+* :func:`sigmoid_derivative`, :func:`plot_sigmoid_derivative` -- σ'(x) = (1 − σ)σ
+  against a centred finite difference.
+* :func:`long_chain`, :func:`recursive_topological_order`, :func:`recursion_demo` --
+  why the topological sort must keep its own stack.
+* :func:`neuron_as_layers` -- the lecture's sigmoid neuron computed with the array
+  layers ``Linear`` and ``Sigmoid``: the same numbers as the scalar graph.
+
+Import this module by its full path (``from coursework.experiments import backprop``).
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import numpy as np
+
+from ..graph import Value, draw_graph, maximum, topological_order
+from ..nn import Linear, Sigmoid
+from ..nn import functional as F
+
+__all__ = ["edge_gradients", "format_edges", "gate_patterns", "draw_gate_patterns", "sigmoid_derivative",
+           "plot_sigmoid_derivative", "long_chain", "recursive_topological_order", "recursion_demo",
+           "neuron_as_layers"]
+
+
+def _name(node: Value) -> str:
+    """A short name: the label, else the operation, else the constant's value."""
+    if node.label:
+        return node.label
+    if node.op:
+        return f"({node.op})"
+    return f"{node.data:g}"
+
+
+def edge_gradients(root: Value) -> list[dict[str, Any]]:
+    """Every edge parent -> node of the graph below ``root``, with its three gradients.
+
+    Runs ``root.backward()`` first. For the edge from ``parent`` into ``node``:
+
+    * ``upstream`` = ∂root/∂node (``node.grad``), what arrives from the output side;
+    * ``local`` = ∂node/∂parent, the node's own derivative, which knows nothing of the
+      rest of the graph;
+    * ``downstream`` = upstream × local, what this edge contributes to ``parent.grad``.
+
+    A parent that feeds several nodes (or one node twice, as in ``x * x``) collects the
+    sum of its edges' downstream gradients ("copy adds").
+
+    Parameters
+    ----------
+    root : Value
+
+    Returns
+    -------
+    list of dict, one per edge, output side first, with keys ``"node"``, ``"op"``,
+    ``"input"`` (names), ``"upstream"``, ``"local"``, ``"downstream"`` (floats), and
+    ``"node_obj"``, ``"input_obj"`` (the Values).
+
+    The local gradient is read from the node's backward rule applied to an upstream
+    gradient of 1 (every rule is linear in the upstream gradient).
+    """
+    if not isinstance(root, Value):
+        raise TypeError(f"edge_gradients: expected a Value, got {type(root).__name__}")
+    root.backward()
+    rows = []
+    for node in reversed(topological_order(root)):
+        if not node.parents:
+            continue
+        locals_ = node._rule(1.0)  # noqa: SLF001 - same package; rules are linear in the upstream gradient
+        for parent, local in zip(node.parents, locals_):
+            rows.append({"node": _name(node), "op": node.op, "input": _name(parent),
+                         "upstream": node.grad, "local": float(local), "downstream": node.grad * float(local),
+                         "node_obj": node, "input_obj": parent})
+    return rows
+
+
+def format_edges(rows: list[dict[str, Any]], digits: int = 4) -> str:
+    """The rows of :func:`edge_gradients` as a text table."""
+    head = f"{'node':>10} {'op':>6} {'input':>10} | {'upstream':>10} x {'local':>10} = {'downstream':>10}"
+    lines = [head, "-" * len(head)]
+    for r in rows:
+        lines.append(f"{r['node']:>10} {r['op']:>6} {r['input']:>10} | {r['upstream']:>10.{digits}f} x "
+                     f"{r['local']:>10.{digits}f} = {r['downstream']:>10.{digits}f}")
+    return "\n".join(lines)
+
+
+def gate_patterns(upstream: float = 2.0) -> dict[str, dict[str, Any]]:
+    """The four patterns of gradient flow, each on a tiny graph, after ``backward()``.
+
+    Every gate gets inputs x = 3 and y = -1 (copy: x only) and an upstream gradient of
+    ``upstream``, made by multiplying the gate's output by that constant (``L = out · g``).
+
+    * ``"add"``:  out = x + y; x and y both get g ("add distributes");
+    * ``"mul"``:  out = x · y; x gets g·y, y gets g·x ("mul swaps");
+    * ``"max"``:  out = max(x, y); the larger input gets g, the other 0 ("max routes");
+    * ``"copy"``: x feeds two branches, L = 2·x + 5·x; x gets 2 + 5 ("copy adds": the
+      gradients of the branches are summed).
+
+    Returns
+    -------
+    dict name -> {"root": L, "inputs": {"x": Value, ...}, "upstream": list of the gradients
+    arriving at the gate's output (for copy: one per branch), "expected": {input: the
+    gradient the pattern predicts}, "rule": str}
+    """
+    out: dict[str, dict[str, Any]] = {}
+    g = float(upstream)
+    for name in ("add", "mul", "max"):
+        x, y = Value(3.0, "x"), Value(-1.0, "y")
+        gate = {"add": lambda: x + y, "mul": lambda: x * y, "max": lambda: maximum(x, y)}[name]()
+        gate.label = "out"
+        root = gate * g
+        root.label = "L"
+        root.backward()
+        expected = {"add": {"x": g, "y": g}, "mul": {"x": g * y.data, "y": g * x.data},
+                    "max": {"x": g, "y": 0.0}}[name]
+        rule = {"add": "add distributes: every input gets the upstream gradient",
+                "mul": "mul swaps: each input gets upstream × the other input",
+                "max": "max routes: the larger input gets the upstream gradient, the other 0"}[name]
+        out[name] = {"root": root, "inputs": {"x": x, "y": y}, "upstream": [g],
+                     "expected": expected, "rule": rule}
+    x = Value(3.0, "x")
+    a, b = x * 2.0, x * 5.0
+    a.label, b.label = "a", "b"
+    root = a + b
+    root.label = "L"
+    root.backward()
+    out["copy"] = {"root": root, "inputs": {"x": x}, "upstream": [a.grad * 2.0, b.grad * 5.0],
+                   "expected": {"x": 2.0 + 5.0},
+                   "rule": "copy adds: a value used twice gets the sum of both branches' gradients"}
+    return out
+
+
+def draw_gate_patterns(patterns: dict[str, dict[str, Any]] | None = None):
+    """The four graphs of :func:`gate_patterns` side by side; returns the figure."""
+    import matplotlib.pyplot as plt
+
+    patterns = gate_patterns() if patterns is None else patterns
+    ncols = 2
+    nrows = -(-len(patterns) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(6.0 * ncols, 3.4 * nrows), squeeze=False)
+    for ax, (name, p) in zip(axes.ravel(), patterns.items()):
+        draw_graph(p["root"], ax=ax)
+        ax.set_title(p["rule"].split(":")[0], fontsize=11)
+    for ax in axes.ravel()[len(patterns):]:
+        ax.axis("off")
+    fig.tight_layout()
+    return fig
+
+
+def sigmoid_derivative(x=None, h: float = 1e-5) -> dict[str, np.ndarray | float]:
+    """σ'(x) = (1 − σ(x))σ(x) next to the centred difference (σ(x+h) − σ(x−h)) / 2h.
+
+    Parameters
+    ----------
+    x : array of shape (K,), float64, optional
+        Where to compare (default: 201 points from −8 to 8).
+    h : float
+        Finite-difference step.
+
+    Returns
+    -------
+    dict with ``"x"``, ``"sigma"``, ``"analytic"`` ((1 − σ)σ) and ``"numerical"``, arrays
+    of shape (K,), and ``"max_abs_error"`` (float).
+    """
+    x = np.linspace(-8.0, 8.0, 201) if x is None else np.asarray(x, dtype=np.float64)
+    if x.ndim != 1:
+        raise ValueError(f"sigmoid_derivative: expected x of shape (K,), got shape {x.shape}")
+    s = F.sigmoid(x)
+    analytic = (1.0 - s) * s
+    numerical = (F.sigmoid(x + h) - F.sigmoid(x - h)) / (2.0 * h)  # one centred difference per point
+    return {"x": x, "sigma": s, "analytic": analytic, "numerical": numerical,
+            "max_abs_error": float(np.max(np.abs(analytic - numerical)))}
+
+
+def plot_sigmoid_derivative(result: dict | None = None, ax=None):
+    """σ, (1 − σ)σ and the finite difference (dots) on one axes; returns the figure."""
+    import matplotlib.pyplot as plt
+
+    r = sigmoid_derivative() if result is None else result
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(7, 3.5))
+    else:
+        fig = ax.figure
+    ax.plot(r["x"], r["sigma"], label="σ(x)")
+    ax.plot(r["x"], r["analytic"], label="(1 − σ(x)) σ(x)")
+    ax.plot(r["x"][::8], r["numerical"][::8], "o", ms=4, label="finite difference")
+    ax.set_xlabel("x")
+    ax.set_title(f"σ'(x) = (1 − σ)σ; largest difference {r['max_abs_error']:.1e}")
+    ax.legend()
+    return fig
+
+
+def long_chain(n: int, x: float = 0.5, step: float = 1.0) -> tuple[Value, Value]:
+    """``y = x · step · step ··· step`` (``n`` multiplications); returns ``(y, x)``.
+
+    Each step adds two nodes (the constant and the product), so the graph has
+    ``2n + 1`` nodes and a longest path of ``n + 1`` nodes; ∂y/∂x = step ** n.
+    """
+    if not (isinstance(n, int) and n >= 0):
+        raise ValueError(f"long_chain: expected n >= 0, got {n!r}")
+    leaf = Value(x, "x")
+    y = leaf
+    for _ in range(n):
+        y = y * step
+    return y, leaf
+
+
+def recursive_topological_order(root: Value) -> list[Value]:
+    """The textbook recursive depth-first sort (as in micrograd): parents first, root last.
+
+    Correct, but each node on the current path costs one Python stack frame, so a graph
+    whose longest path exceeds the recursion limit (about 1,000) raises RecursionError.
+    """
+    order: list[Value] = []
+    seen: set = set()
+
+    def visit(node: Value) -> None:
+        if node in seen:
+            return
+        seen.add(node)
+        for parent in node.parents:
+            visit(parent)
+        order.append(node)
+
+    visit(root)
+    return order
+
+
+def recursion_demo(n: int = 5000) -> dict[str, Any]:
+    """Sort a chain of ``n`` multiplications recursively and with an explicit stack.
+
+    Returns
+    -------
+    dict with ``"n"``, ``"recursion_limit"``, ``"recursive"`` (the number of nodes
+    sorted, or the name of the exception raised), ``"iterative"`` (number of nodes)
+    and ``"grad"`` (∂y/∂x after the package's iterative ``backward``).
+    """
+    y, x = long_chain(n)
+    try:
+        recursive: int | str = len(recursive_topological_order(y))
+    except RecursionError as exc:
+        recursive = type(exc).__name__
+    iterative = len(topological_order(y))
+    y.backward()
+    return {"n": n, "recursion_limit": sys.getrecursionlimit(), "recursive": recursive,
+            "iterative": iterative, "grad": x.grad}
+
+
+def neuron_as_layers(w0: float = 2.0, x0: float = -1.0, w1: float = -3.0, x1: float = -2.0,
+                     w2: float = -3.0, linear=None, sigmoid=None) -> dict[str, float]:
+    """The lecture's sigmoid neuron as two array layers: σ(x @ W + b).
+
+    x = [[x0, x1]] (shape (1, 2)), W = [[w0], [w1]] (shape (2, 1)), b = [w2]. The forward
+    pass runs Linear then Sigmoid; the backward pass starts from dout = 1.
+
+    Parameters
+    ----------
+    linear, sigmoid : layer objects, optional
+        Layers to use instead of the package's :class:`~coursework.nn.Linear` and
+        :class:`~coursework.nn.Sigmoid`; ``linear`` must have ``params["W"]`` and
+        ``params["b"]``, which are set here.
+
+    Returns
+    -------
+    dict with ``"f"`` and the gradients ``"w0"``, ``"x0"``, ``"w1"``, ``"x1"``, ``"w2"``
+    (floats), to compare with :func:`coursework.graph.sigmoid_neuron_example`.
+    """
+    linear = Linear(2, 1, rng=0) if linear is None else linear
+    sigmoid = Sigmoid() if sigmoid is None else sigmoid
+    linear.params["W"] = np.array([[w0], [w1]])
+    linear.params["b"] = np.array([w2])
+    x = np.array([[x0, x1]])
+    f = sigmoid.forward(linear.forward(x))
+    dx = linear.backward(sigmoid.backward(np.ones_like(f)))
+    dW, db = linear.grads["W"], linear.grads["b"]
+    return {"f": float(f[0, 0]), "w0": float(dW[0, 0]), "x0": float(dx[0, 0]), "w1": float(dW[1, 0]),
+            "x1": float(dx[0, 1]), "w2": float(db[0])}

@@ -1,0 +1,392 @@
+"""Visible checks of assignment ``04_backprop`` (shipped to students).
+
+They stand on their own: fixed graphs and expressions whose values and gradients are
+stored in ``expected/04_backprop.npz`` (made from the reference by
+``python -m grader_tests.make_expected``), and properties any right answer has (every
+parent before its child, gradients that agree with finite differences). Each
+``check_*`` function is one check, worth its own points in the notebook.
+
+The student's scalar node class ``MyValue`` has the attributes ``data``, ``grad``,
+``parents``, ``op``, ``label`` and ``rule``: ``rule(upstream)`` returns one downstream
+gradient per parent (``None`` for a leaf). The graph checks of ``topological_order``
+and ``backward_pass`` use nodes of their own with the same attributes, so they do not
+depend on the student's ``__add__`` and ``__mul__``.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections import Counter
+from typing import Any, Callable
+
+import numpy as np
+
+from .harness import as_result_array, assert_close, assert_shape, call, stored
+
+ASSIGNMENT = "04_backprop"
+
+#: Length of the chain in :func:`check_long_chain`: far beyond Python's recursion limit (1,000).
+CHAIN_LENGTH = 5000
+
+
+def expected() -> dict:
+    """The stored inputs and expected outputs of these checks."""
+    return stored(ASSIGNMENT)
+
+
+# -- graphs made of plain nodes ------------------------------------------------------
+
+class Node:
+    """A graph node with the attributes of ``MyValue``; its rule multiplies the upstream
+    gradient by fixed local gradients (one per parent)."""
+
+    def __init__(self, data: float = 0.0, parents: tuple = (), local: tuple = (), label: str = ""):
+        self.data = float(data)
+        self.grad = 0.0
+        self.parents = tuple(parents)
+        self.op = "f" if parents else ""
+        self.label = label
+        self.local = tuple(float(v) for v in local)
+        self.rule = (lambda g, local=self.local: tuple(g * v for v in local)) if parents else None
+
+    def __repr__(self) -> str:
+        return f"Node({self.label!r})"
+
+
+#: name -> list of (node, parents, local gradients); leaves have no parents; the last node is the root.
+GRAPHS: dict[str, list[tuple[str, tuple[str, ...], tuple[float, ...]]]] = {
+    "lecture (x + y) * z": [
+        ("x", (), ()), ("y", (), ()), ("z", (), ()),
+        ("q", ("x", "y"), (1.0, 1.0)), ("f", ("q", "z"), (-4.0, 3.0)),
+    ],
+    "a node used by two others": [
+        ("a", (), ()), ("b", (), ()),
+        ("c", ("a", "b"), (2.0, -1.0)), ("d", ("c",), (3.0,)), ("e", ("c", "a"), (0.5, 4.0)),
+        ("r", ("d", "e"), (1.0, -2.0)),
+    ],
+    "one input used twice by the same node": [
+        ("a", (), ()),
+        ("s", ("a", "a"), (3.0, 5.0)), ("t", ("s", "a"), (-1.0, 2.0)), ("r", ("t", "s"), (0.5, 0.25)),
+    ],
+    "a wide graph with an unused side branch": [
+        ("p", (), ()), ("q", (), ()), ("u", (), ()), ("v", (), ()),
+        ("side", ("p", "q"), (9.0, 9.0)),  # not an input of the root: must not be visited
+        ("m1", ("p", "q"), (0.5, 2.0)), ("m2", ("q", "u"), (-1.5, 1.0)), ("m3", ("u", "v", "p"), (2.0, -0.5, 1.0)),
+        ("n1", ("m1", "m2"), (1.0, 3.0)), ("n2", ("m2", "m3", "m1"), (-2.0, 0.25, 1.0)),
+        ("root", ("n1", "n2", "m3"), (1.0, 1.0, -1.0)),
+    ],
+}
+
+
+def build_graph(spec) -> dict[str, Node]:
+    """name -> Node for a spec of :data:`GRAPHS`, in the spec's order."""
+    nodes: dict[str, Node] = {}
+    for i, (name, parents, local) in enumerate(spec):
+        nodes[name] = Node(float(i), tuple(nodes[p] for p in parents), local, label=name)
+    return nodes
+
+
+def reachable(root) -> list:
+    """Every node ``root`` depends on, ``root`` included (order unspecified)."""
+    seen = {id(root): root}
+    stack = [root]
+    while stack:
+        for parent in stack.pop().parents:
+            if id(parent) not in seen:
+                seen[id(parent)] = parent
+                stack.append(parent)
+    return list(seen.values())
+
+
+def _attempt(thunk: Callable[[], Any], what: str) -> Any:
+    """Run the student's code; turn an exception into a failed check that says what happened.
+
+    (``harness.call`` deep-copies its arguments, which a graph of thousands of nodes does
+    not survive; graphs are passed as they are here.)
+    """
+    try:
+        return thunk()
+    except NotImplementedError:
+        raise AssertionError(f"{what}: not implemented yet (the function raised NotImplementedError)") from None
+    except RecursionError:
+        raise AssertionError(f"{what}: your function raised RecursionError (maximum recursion depth exceeded): "
+                             "a recursive depth-first search needs one stack frame per node on the path; "
+                             "keep your own stack (a list) instead of recursing") from None
+    except AssertionError:
+        raise
+    except Exception as exc:  # the student's code may raise anything
+        raise AssertionError(f"{what}: your function raised {type(exc).__name__}: {exc}") from None
+
+
+def check_order(order: Any, root, what: str) -> list:
+    """Fail unless ``order`` holds every node of ``root``'s graph once, parents before children, root last."""
+    if order is None:
+        raise AssertionError(f"{what}: expected a list of nodes, got None (did you forget `return`?)")
+    try:
+        order = list(order)
+    except TypeError:
+        raise AssertionError(f"{what}: expected a list of nodes, got {type(order).__name__}") from None
+    graph = reachable(root)
+    ids = [id(n) for n in order]
+    if len(set(ids)) != len(ids):
+        counts = Counter(ids)
+        dup = next(n for n in order if counts[id(n)] > 1)
+        raise AssertionError(f"{what}: node {dup!r} appears {counts[id(dup)]} times; every node must appear "
+                             "once (remember which nodes you have visited)")
+    missing = len({id(n) for n in graph} - set(ids))
+    extra = len(set(ids) - {id(n) for n in graph})
+    if missing or extra:
+        raise AssertionError(f"{what}: expected the {len(graph)} nodes the root depends on (the root included), "
+                             f"got {len(order)}: {missing} missing, {extra} not in the root's graph")
+    position = {id(n): i for i, n in enumerate(order)}
+    for node in order:
+        for parent in node.parents:
+            if position[id(parent)] > position[id(node)]:
+                raise AssertionError(f"{what}: {parent!r} (at position {position[id(parent)]}) is an input of "
+                                     f"{node!r} (at position {position[id(node)]}) but comes after it; every "
+                                     "node must come after all of its parents")
+    if order[-1] is not root:
+        raise AssertionError(f"{what}: expected the root last, got {order[-1]!r} last")
+    return order
+
+
+# -- exercise 1: MyValue.__add__ and MyValue.__mul__ ---------------------------------
+
+def _is_number(x: Any) -> bool:
+    return isinstance(x, numbers.Real) and not isinstance(x, bool)
+
+
+def check_node(out: Any, cls, parents: tuple, data: float, upstream: float, downstream: tuple, what: str) -> None:
+    """``out`` is a new ``cls`` node with these parents, data and ``rule(upstream)``.
+
+    ``parents`` holds the expected parent nodes themselves, or a plain number where the
+    parent must be a new constant node holding that number.
+    """
+    if not isinstance(out, cls):
+        raise AssertionError(f"{what}: expected a new {cls.__name__}, got {type(out).__name__}"
+                             + (" (did you forget `return`?)" if out is None else ""))
+    if not _is_number(out.data) or abs(float(out.data) - data) > 1e-12:
+        raise AssertionError(f"{what}: expected data {data:g}, got {out.data!r}")
+    got_parents = tuple(out.parents) if isinstance(out.parents, (tuple, list)) else out.parents
+    if not isinstance(got_parents, tuple) or len(got_parents) != len(parents):
+        raise AssertionError(f"{what}: expected parents to be a tuple of the {len(parents)} operands "
+                             f"(self, other), got {got_parents!r}")
+    for i, (got, want) in enumerate(zip(got_parents, parents)):
+        if isinstance(want, cls) and got is not want:
+            raise AssertionError(f"{what}: expected parents[{i}] to be the operand itself "
+                                 f"({'self' if i == 0 else 'other'}), got {got!r}")
+        if not isinstance(want, cls) and not (isinstance(got, cls) and got.data == want):
+            raise AssertionError(f"{what}: expected parents[{i}] to be a {cls.__name__} holding the plain "
+                                 f"number {want:g}, got {got!r}")
+    if not callable(getattr(out, "rule", None)):
+        raise AssertionError(f"{what}: expected out.rule to be a function of the upstream gradient, got "
+                             f"{getattr(out, 'rule', None)!r}")
+    grads_before = [p.grad for p in got_parents]
+    got = _attempt(lambda: out.rule(upstream), f"{what}: out.rule({upstream:g})")
+    if [p.grad for p in got_parents] != grads_before:
+        raise AssertionError(f"{what}: out.rule changed a parent's grad; it must only return the downstream "
+                             "gradients (backward_pass adds them up)")
+    if not isinstance(got, (tuple, list)) or len(got) != len(parents):
+        raise AssertionError(f"{what}: expected out.rule({upstream:g}) to return a tuple of {len(parents)} "
+                             f"downstream gradients (one per parent), got {got!r}")
+    for i, (g, want) in enumerate(zip(got, downstream)):
+        if not _is_number(g) or abs(float(g) - want) > 1e-12:
+            raise AssertionError(f"{what}: out.rule({upstream:g})[{i}], the downstream gradient of parent {i}, "
+                                 f"should be {want:g} (upstream × local), got {g!r}")
+
+
+def check_ops(MyValue) -> None:
+    """``+`` and ``*`` build a node with the right value, parents and local backward rule."""
+    a, b = MyValue(3.0), MyValue(-2.0)
+    cases = [
+        ("MyValue(3) + MyValue(-2)", lambda: a + b, (a, b), 1.0, 2.0, (2.0, 2.0)),
+        ("MyValue(3) * MyValue(-2)", lambda: a * b, (a, b), -6.0, 2.0, (-4.0, 6.0)),
+        ("MyValue(-2) * MyValue(3)", lambda: b * a, (b, a), -6.0, 0.5, (1.5, -1.0)),
+        ("MyValue(3) + 4 (a plain number)", lambda: a + 4, (a, 4.0), 7.0, -1.0, (-1.0, -1.0)),
+        ("4 * MyValue(3) (a plain number on the left)", lambda: 4 * a, (a, 4.0), 12.0, 1.0, (4.0, 3.0)),
+        ("MyValue(3) * MyValue(3), the same node twice", lambda: a * a, (a, a), 9.0, 1.0, (3.0, 3.0)),
+    ]
+    for what, build, parents, data, upstream, downstream in cases:
+        out = _attempt(build, what)
+        check_node(out, MyValue, parents, data, upstream, downstream, what)
+    if a.grad != 0.0 or b.grad != 0.0:
+        raise AssertionError("building nodes with + and * changed an input's grad; gradients are computed "
+                             "only by backward_pass")
+
+
+# -- exercise 2: topological_order ----------------------------------------------------
+
+def check_topological_order(topological_order) -> None:
+    """Every node once, parents before children, root last, on small fixed graphs."""
+    leaf = Node(1.0, label="x")
+    what = "topological_order(a single leaf x)"
+    check_order(_attempt(lambda: topological_order(leaf), what), leaf, what)
+    for name, spec in GRAPHS.items():
+        nodes = build_graph(spec)
+        root = list(nodes.values())[-1]
+        what = f"topological_order(graph '{name}', root {root.label})"
+        check_order(_attempt(lambda: topological_order(root), what), root, what)
+
+
+def check_long_chain(topological_order, backward_pass) -> None:
+    """A chain of ``CHAIN_LENGTH`` nodes: sorted and back-propagated without recursion."""
+    x = Node(0.5, label="x")
+    y = x
+    for i in range(CHAIN_LENGTH):
+        y = Node(0.5, (y,), (-1.0 if i % 2 else 1.0,), label=f"n{i + 1}")
+    what = f"topological_order(a chain x -> n1 -> ... -> n{CHAIN_LENGTH})"
+    order = check_order(_attempt(lambda: topological_order(y), what), y, what)
+    if order[0] is not x:
+        raise AssertionError(f"{what}: expected x first, got {order[0]!r}")
+    what = f"backward_pass(n{CHAIN_LENGTH}) on the same chain (local gradients alternate 1, -1)"
+    _attempt(lambda: backward_pass(y), what)
+    want = (-1.0) ** (CHAIN_LENGTH // 2)
+    if y.grad != 1.0:
+        raise AssertionError(f"{what}: expected the root's grad to be 1 (∂root/∂root), got {y.grad!r}")
+    if x.grad != want:
+        raise AssertionError(f"{what}: expected x.grad = {want:g} (the product of the local gradients), "
+                             f"got {x.grad!r}")
+
+
+# -- exercise 3: backward_pass ---------------------------------------------------------
+
+def check_backward(backward_pass) -> None:
+    """Gradients of every node on fixed graphs (stored), stale grads reset, a second call the same."""
+    data = expected()
+    for k, (name, spec) in enumerate(GRAPHS.items()):
+        nodes = build_graph(spec)
+        root = list(nodes.values())[-1]
+        on_path = {id(n) for n in reachable(root)}
+        for node in nodes.values():
+            node.grad = 7.0  # left over from an earlier pass
+        what = f"backward_pass(root {root.label} of graph '{name}')"
+        for attempt in ("", " called a second time"):
+            _attempt(lambda: backward_pass(root), what + attempt)
+            got = np.array([n.grad for n in nodes.values() if id(n) in on_path], dtype=np.float64)
+            want = data[f"graph{k}_grads"]
+            names = [n.label for n in nodes.values() if id(n) in on_path]
+            off = np.flatnonzero(np.abs(got - want) > 1e-12)
+            if off.size:
+                i = int(off[0])
+                hint = ""
+                if root.grad != 1.0:
+                    hint = " (start with root.grad = 1)"
+                elif attempt and np.allclose(got, 2 * want):
+                    hint = " (reset every grad to 0 first, so that a second call gives the same result)"
+                elif np.any(np.abs(got - want - 7.0) < 1e-12):
+                    hint = " (reset every grad to 0 first: they held 7.0 from an earlier pass)"
+                raise AssertionError(f"{what}{attempt}: {off.size} of {len(names)} gradient(s) are wrong; "
+                                     f"{names[i]}.grad should be {want[i]:g}, got {got[i]:g}{hint}")
+
+
+def _leaves(MyValue, names, values):
+    return [MyValue(float(v), label=n) for n, v in zip(names, values)]
+
+
+#: (description, input names, input values, function of the inputs), for :func:`check_expressions`.
+EXPRESSIONS: list[tuple[str, tuple[str, ...], tuple[float, ...], Callable]] = [
+    ("f = (x + y) * z, the lecture's first example", ("x", "y", "z"), (-2.0, 5.0, -4.0),
+     lambda x, y, z: (x + y) * z),
+    ("f = 1 / (1 + exp(-(w0*x0 + w1*x1 + w2))), the lecture's sigmoid neuron",
+     ("w0", "x0", "w1", "x1", "w2"), (2.0, -1.0, -3.0, -2.0, -3.0),
+     lambda w0, x0, w1, x1, w2: 1 / (1 + (-(w0 * x0 + w1 * x1 + w2)).exp())),
+    ("f = x * x + x", ("x",), (3.0,), lambda x: x * x + x),
+    ("f = (a + b) * (a - b) * c", ("a", "b", "c"), (1.5, -0.5, 2.0), lambda a, b, c: (a + b) * (a - b) * c),
+    ("f = (x * y + 2) / (y * y + 1) - x ** 2", ("x", "y"), (0.7, -1.3),
+     lambda x, y: (x * y + 2) / (y * y + 1) - x ** 2),
+    ("f = exp(0.5 * u) * (u + v) + 3 * v", ("u", "v"), (0.4, -2.0),
+     lambda u, v: (0.5 * u).exp() * (u + v) + 3 * v),
+]
+
+
+def check_expression(MyValue, names, values, fn, want_data: float, want_grads: np.ndarray, what: str) -> None:
+    """Build ``fn`` with ``MyValue`` inputs, call ``backward()``, compare value and input gradients."""
+    inputs = _attempt(lambda: _leaves(MyValue, names, values), f"{what}: creating the inputs")
+    out = _attempt(lambda: fn(*inputs), f"{what}: computing f with MyValue")
+    if not isinstance(out, MyValue):
+        raise AssertionError(f"{what}: expected f to be a MyValue, got {type(out).__name__}")
+    assert_close(out.data, np.float64(want_data), f"{what}: the value f.data", atol=1e-9, rtol=1e-9)
+    _attempt(out.backward, f"{what}: f.backward()")
+    got = np.array([float(v.grad) for v in inputs])
+    for i, name in enumerate(names):
+        assert_close(got[i], want_grads[i], f"{what}: the gradient {name}.grad", atol=1e-9, rtol=1e-9)
+
+
+def check_expressions(MyValue) -> None:
+    """The lecture's two examples and four more expressions: value and gradients (stored)."""
+    data = expected()
+    for k, (desc, names, values, fn) in enumerate(EXPRESSIONS):
+        inputs = ", ".join(f"{n}={v:g}" for n, v in zip(names, values))
+        check_expression(MyValue, names, values, fn, float(data[f"expr{k}_value"]), data[f"expr{k}_grads"],
+                         f"{desc} at {inputs}")
+
+
+# -- exercise 4: layers ------------------------------------------------------------------
+
+def run_layer(layer, x: np.ndarray, dout: np.ndarray | None, name: str, what: str):
+    """``layer.forward(x)`` then, with ``dout``, ``layer.backward(dout)``, through :func:`harness.call`
+    (copies of the inputs; changes to them are reported). Returns ``(out, dx)``."""
+    out = as_result_array(call(layer.forward, x, what=f"{what}: {name}.forward(x)"), f"{what}: {name}.forward(x)")
+    if dout is None:
+        return out, None
+    assert_shape(out, dout.shape, f"{what}: {name}.forward(x)")
+    dx = as_result_array(call(layer.backward, dout, what=f"{what}: {name}.backward(dout)"),
+                         f"{what}: {name}.backward(dout)")
+    assert_shape(dx, x.shape, f"{what}: {name}.backward(dout) -> dx")
+    return out, dx
+
+
+def check_grads_dict(layer, params: dict, what: str) -> None:
+    """``layer.grads`` has an array per parameter, shaped like it."""
+    grads = getattr(layer, "grads", None)
+    if not isinstance(grads, dict):
+        raise AssertionError(f"{what}: expected layer.grads to be a dict, got {type(grads).__name__}")
+    for key, value in params.items():
+        if key not in grads:
+            raise AssertionError(f"{what}: backward must fill grads[{key!r}] (like params[{key!r}]); "
+                                 f"grads has keys {sorted(grads)}")
+        assert_shape(as_result_array(grads[key], f"{what}: grads[{key!r}]"), value.shape, f"{what}: grads[{key!r}]")
+
+
+def gradient_check(layer, x: np.ndarray, what: str) -> None:
+    """:func:`coursework.gradcheck.check_layer_gradients`, its failures as feedback."""
+    from coursework.gradcheck import check_layer_gradients
+
+    try:
+        check_layer_gradients(layer, x, rtol=1e-7, rng=0)
+    except AssertionError as exc:
+        raise AssertionError(f"{what}: gradient check failed:\n{exc}") from None
+    except Exception as exc:  # the student's layer may raise anything
+        raise AssertionError(f"{what}: the gradient check raised {type(exc).__name__}: {exc}") from None
+
+
+def check_linear_forward(MyLinear) -> None:
+    """``MyLinear(W, b).forward(x)`` on fixed x of shape (3, 4), W (4, 5), b (5,)."""
+    data = expected()
+    x, W, b = data["linear_x"], data["linear_W"], data["linear_b"]
+    what = f"MyLinear(W of shape {W.shape}, b of shape {b.shape}), x of shape {x.shape}"
+    layer = _attempt(lambda: MyLinear(W.copy(), b.copy()), what + ": creating the layer")
+    out, _ = run_layer(layer, x, None, "MyLinear", what)
+    assert_close(out, data["linear_out"], f"{what}: forward(x)", atol=1e-9)
+
+
+def check_linear_gradients(MyLinear) -> None:
+    """Backward on fixed inputs: shapes, dout untouched, and a numerical gradient check."""
+    data = expected()
+    x, W, b = data["linear_x"], data["linear_W"], data["linear_b"]
+    what = f"MyLinear(W of shape {W.shape}, b of shape {b.shape}), x of shape {x.shape}"
+    layer = _attempt(lambda: MyLinear(W.copy(), b.copy()), what + ": creating the layer")
+    run_layer(layer, x, data["linear_dout"], "MyLinear", what)
+    check_grads_dict(layer, {"W": W, "b": b}, what)
+    gradient_check(layer, x, what)
+
+
+def check_sigmoid(MySigmoid) -> None:
+    """Forward values on fixed x of shape (3, 4), then backward: shape, dout untouched, gradient check."""
+    data = expected()
+    x = data["sigmoid_x"]
+    what = f"MySigmoid, x of shape {x.shape}"
+    layer = _attempt(MySigmoid, what + ": creating the layer")
+    out, _ = run_layer(layer, x, data["sigmoid_dout"], "MySigmoid", what)
+    assert_close(out, data["sigmoid_out"], f"{what}: forward(x)", atol=1e-12)
+    gradient_check(layer, x, what)
