@@ -43,8 +43,9 @@ $(VENV)/.oracle: $(VENV)/.installed
 lab: $(VENV)/.installed
 	$(BIN)/jupyter lab --ServerApp.root_dir=$(DIR) $(ROOT_FLAG)
 
+# Two test processes share the two cores: one BLAS thread each keeps timings stable.
 test: $(VENV)/.oracle
-	$(BIN)/python -m pytest -n 2 --dist loadgroup
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(BIN)/python -m pytest -n 2 --dist loadgroup
 
 test-fast: $(VENV)/.installed
 	$(BIN)/python -m pytest -m "not slow"
