@@ -117,3 +117,19 @@ def test_empty_sequential_is_identity():
     x = np.ones((2, 2))
     net = nn.Sequential()
     assert net.forward(x) is x and net.backward(x) is x
+
+
+def test_backward_without_input_grad_fills_the_same_grads():
+    import coursework.nn as nn_
+
+    rng = np.random.default_rng(5)
+    x, dout = rng.standard_normal((6, 4)), rng.standard_normal((6, 3))
+    model = nn_.MLP([4, 5, 3], rng=1)
+    model.forward(x)
+    dx = model.backward(dout)
+    full = {k: np.array(v) for k, v in model.grads.items()}
+    model.forward(x)
+    assert model.backward(dout, input_grad=False) is None
+    assert dx.shape == x.shape
+    for k, v in model.grads.items():
+        np.testing.assert_array_equal(v, full[k], err_msg=k)

@@ -14,6 +14,10 @@ Contract (every layer in :mod:`coursework.nn` follows it)
 - ``grads`` : dict name -> array with the same keys and shapes as ``params``,
   filled by ``backward``. Arrays in it are new arrays, never views of ``params``.
 - ``forward`` and ``backward`` never modify their argument in place.
+- Layers that can skip dL/dx set ``can_skip_input_grad = True`` and accept
+  ``backward(dout, input_grad=False)``, returning None: :class:`Sequential` asks its
+  first layer for that when the caller does not need the gradient of the data
+  (training), which saves ``Linear`` a third of its backward work.
 - ``backward`` before any ``forward`` raises ``RuntimeError``; a ``dout`` whose
   shape differs from the last forward output raises ``ValueError``.
 - ``training`` : bool, switched with :meth:`train` / :meth:`eval` (layers such as

@@ -71,17 +71,24 @@ class Linear(Layer):
         b = xp.astype(self.params["b"], x.dtype, copy=False)
         return self._remember(x @ W + b, x=x, W=W)
 
-    def backward(self, dout):
+    #: ``backward(dout, input_grad=False)`` skips dL/dx (see :class:`~coursework.nn.Layer`).
+    can_skip_input_grad = True
+
+    def backward(self, dout, input_grad: bool = True):
         """Gradients of the affine map.
 
         Parameters
         ----------
         dout : array of shape (N, M)
             Upstream gradient dL/d(out).
+        input_grad : bool, default True
+            False when nothing needs dL/dx (the first layer of a network during
+            training): the product ``dout @ Wᵀ`` -- a third of the layer's backward
+            work -- is skipped and None returned.
 
         Returns
         -------
-        dx : array of shape (N, D), dL/dx = dout @ Wᵀ.
+        dx : array of shape (N, D), dL/dx = dout @ Wᵀ (None when ``input_grad`` is False).
 
         ``grads["W"] = xᵀ @ dout`` (D, M) and ``grads["b"] = Σ_n dout[n]`` (M,),
         in the dtype of the parameters.
@@ -92,7 +99,7 @@ class Linear(Layer):
         dout = xp.astype(dout, x.dtype, copy=False)
         self.grads["W"] = xp.astype(x.T @ dout, self.params["W"].dtype, copy=False)
         self.grads["b"] = xp.astype(xp.sum(dout, axis=0), self.params["b"].dtype, copy=False)
-        return dout @ W.T
+        return dout @ W.T if input_grad else None
 
     def __repr__(self) -> str:
         return f"Linear({self.in_features}, {self.out_features})"

@@ -18,6 +18,8 @@ be deleted.
 
 from __future__ import annotations
 
+import functools
+
 from collections.abc import Iterator, MutableMapping
 from typing import Any
 
@@ -134,14 +136,23 @@ class Sequential(Layer):
             out = self._at(i, layer.forward, out)
         return self._remember(out, done=True)
 
-    def backward(self, dout):
+    #: ``backward(dout, input_grad=False)`` lets the first layer skip dL/dx.
+    can_skip_input_grad = True
+
+    def backward(self, dout, input_grad: bool = True):
         """Run ``dout`` through every layer in reverse; fills every layer's ``grads``.
 
-        Returns dL/dx, the shape of the last forward input.
+        With ``input_grad=False`` (training: nothing needs the gradient of the data)
+        the first layer may skip computing it, if it can; the result is then None.
+
+        Returns dL/dx, the shape of the last forward input (or None, see above).
         """
         self._check_dout(dout)
         for i in reversed(range(len(self.layers))):
-            dout = self._at(i, self.layers[i].backward, dout)
+            layer = self.layers[i]
+            if i == 0 and not input_grad and getattr(layer, "can_skip_input_grad", False):
+                return self._at(0, functools.partial(layer.backward, input_grad=False), dout)
+            dout = self._at(i, layer.backward, dout)
         return dout
 
     def _at(self, i: int, method, arg):

@@ -108,7 +108,10 @@ def training_step(model: Any, X: Any, y: Any, loss_fn: Callable, optimizer: Any,
     if tuple(getattr(dscores, "shape", ())) != tuple(scores.shape):
         raise ValueError(f"loss: expected dscores of the scores' shape {shape_str(scores.shape)}, "
                          f"got {shape_str(getattr(dscores, 'shape', ()))}")
-    model.backward(dscores)
+    if getattr(model, "can_skip_input_grad", False):
+        model.backward(dscores, input_grad=False)  # nothing needs dL/dX
+    else:
+        model.backward(dscores)
     grads = model.grads
     total = data_loss
     if regularization is not None:
