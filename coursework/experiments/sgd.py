@@ -1,0 +1,416 @@
+"""The lecture's optimisation experiments (topics 7 and 8), as functions the 05_sgd
+notebook calls and the tests assert.
+
+- :func:`random_search_vs_gradient` -- "strategy #1" (best of 1,000 random W) against
+  "strategy #2" (follow the slope) on one linear classifier. The lecture quotes about
+  15.5% test accuracy for random search on CIFAR-10; :func:`digits_split` is the offline
+  stand-in (10 classes too, chance 10%), and CIFAR-10 works when you have a local copy
+  (:func:`image_features` flattens any images).
+- :func:`gradient_check_speed` -- numerical vs analytic gradient of a linear softmax
+  classifier: how well they agree (``rel_error``), how many loss evaluations and how much
+  time each needs.
+- :func:`finite_difference_errors` -- the one-sided difference of the lecture's formula
+  against the centred one, as the step ``h`` shrinks.
+- :func:`gd_vs_sgd` -- full-batch gradient descent and minibatch SGD trained to the same
+  training loss; compute counted in *samples processed*, not wall time.
+- :func:`lecture_two_layer_net` -- the lecture's 20-line 2-layer training loop, corrected
+  (``randn``, not ``rand``; Python 3); :func:`lecture_net_with_package` trains the same
+  network with :func:`coursework.train.gradient_descent`.
+- :func:`digits_mlp` -- a 2-layer ReLU net on digits with :func:`coursework.train.fit`.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Callable
+
+import numpy as np
+
+from .. import gradcheck, nn, optim, train
+from ..data import Dataset, digits, train_test_split
+
+__all__ = ["LECTURE_RANDOM_SEARCH_ACCURACY", "digits_split", "image_features", "random_search_vs_gradient",
+           "linear_softmax_loss", "gradient_check_speed", "finite_difference_errors", "gd_vs_sgd",
+           "lecture_two_layer_data", "lecture_two_layer_net", "squared_error", "lecture_net_with_package",
+           "digits_mlp", "iterations_table"]
+
+#: Test accuracy the lecture reports for the best of 1,000 random linear classifiers on CIFAR-10.
+LECTURE_RANDOM_SEARCH_ACCURACY = 0.155
+
+
+def image_features(X: np.ndarray) -> np.ndarray:
+    """Images (or any samples) as float64 rows: (N, ...) -> (N, D).
+
+    ``uint8`` images are divided by 255 so that pixels lie in [0, 1]; other dtypes are
+    only cast.
+    """
+    X = np.asarray(X)
+    scale = 255.0 if X.dtype == np.uint8 else 1.0
+    return X.reshape(X.shape[0], -1).astype(np.float64) / scale
+
+
+def digits_split(test_fraction: float = 0.2, rng: Any = 0) -> tuple[Dataset, Dataset]:
+    """The 8x8 digits as 64 features in [0, 1], split into (train, test), stratified.
+
+    1,438 training and 359 test samples with the default ``test_fraction``.
+    """
+    return train_test_split(digits(flat=True), test_fraction, rng=rng)
+
+
+def _with_bias(X: np.ndarray) -> np.ndarray:
+    """The bias trick: a column of ones, so that scores = X @ W holds the bias in W's last row."""
+    return np.concatenate([X, np.ones((X.shape[0], 1))], axis=1)
+
+
+def _linear_accuracy(W: np.ndarray, X: np.ndarray, y: np.ndarray) -> float:
+    return float(np.mean(np.argmax(_with_bias(X) @ W, axis=1) == y))
+
+
+def random_search_vs_gradient(train_set: Dataset, test_set: Dataset, *, tries: int = 1000, scale: float = 0.1,
+                              loss: str = "svm", lr: float = 0.1, iterations: int = 100, rng: Any = 0,
+                              progress: bool = False) -> dict:
+    """Random search and gradient descent on the same linear classifier and loss.
+
+    Parameters
+    ----------
+    train_set, test_set : Dataset
+        Samples (N, ...) as floats or uint8 images (flattened by :func:`image_features`),
+        labels (N,).
+    tries : int
+        Random weight matrices tried (the lecture: 1,000).
+    scale : float
+        Standard deviation of the random weights. The lecture's 1e-4 suits CIFAR-10's raw
+        0..255 pixels; for features in [0, 1] a larger one gives scores of a similar size.
+    loss : "svm" or "softmax"
+        Data loss both strategies minimise on the whole training set (the lecture: SVM).
+    lr, iterations : float, int
+        Step size and number of steps of full-batch gradient descent.
+    rng : int or numpy.random.Generator
+        Seed of the random weights and of the initial weights of gradient descent.
+    progress : bool
+        Progress bars.
+
+    Returns
+    -------
+    dict with
+        ``"random_accuracy"``, ``"gradient_accuracy"`` : test accuracies (float);
+        ``"random_losses"`` : loss of every random try (list, length ``tries``);
+        ``"gradient_losses"`` : training loss before every gradient step (list);
+        ``"random_best_loss"`` : the lowest random loss;
+        ``"chance"`` : 1 / number of classes;
+        ``"loss_evaluations"`` : {"random": tries, "gradient": iterations} -- both
+        strategies evaluate the loss on the whole training set once per try / step.
+    """
+    gen = np.random.default_rng(rng)
+    X_train, X_test = image_features(train_set.X), image_features(test_set.X)
+    y_train, y_test = np.asarray(train_set.y), np.asarray(test_set.y)
+    n_classes = len(train_set.class_names)
+    loss_fn = train.LOSSES[loss]
+    Xb = _with_bias(X_train)
+
+    def data_loss(W):
+        return loss_fn(Xb @ W, y_train)[0]
+
+    best_W, best_loss, losses = train.random_search(data_loss, (Xb.shape[1], n_classes), tries, gen, scale,
+                                                    progress=progress)
+    model = nn.MLP([X_train.shape[1], n_classes], rng=gen, init=scale)
+    gd_losses = train.gradient_descent(model, X_train, y_train, loss=loss, lr=lr, iterations=iterations,
+                                       progress=progress)
+    return {
+        "random_accuracy": _linear_accuracy(best_W, X_test, y_test),
+        "gradient_accuracy": train.accuracy(model, X_test, y_test),
+        "random_losses": losses,
+        "gradient_losses": gd_losses,
+        "random_best_loss": best_loss,
+        "chance": 1.0 / n_classes,
+        "loss_evaluations": {"random": tries, "gradient": iterations},
+    }
+
+
+def linear_softmax_loss(W: np.ndarray, X: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
+    """Softmax cross-entropy of scores X @ W and its analytic gradient.
+
+    Parameters
+    ----------
+    W : array of shape (D, C); X : array of shape (N, D); y : int array of shape (N,)
+
+    Returns
+    -------
+    loss : float
+    dW : array of shape (D, C), Xᵀ (softmax(XW) − onehot(y)) / N.
+    """
+    loss, dscores = nn.softmax_cross_entropy(X @ W, y)
+    return float(loss), X.T @ dscores
+
+
+def _seconds(func: Callable[[], Any], repeats: int) -> float:
+    start = time.perf_counter()
+    for _ in range(repeats):
+        func()
+    return (time.perf_counter() - start) / repeats
+
+
+def gradient_check_speed(X: np.ndarray, y: np.ndarray, n_classes: int, *, rng: Any = 0, h: float = 1e-5,
+                         repeats: int = 20) -> dict:
+    """Numerical vs analytic gradient of a linear softmax classifier at random weights.
+
+    Parameters
+    ----------
+    X : array of shape (N, D); y : int array of shape (N,)
+    n_classes : int
+        C; W has shape (D, C).
+    rng : int or Generator
+        Source of W (standard deviation 0.01).
+    h : float
+        Step of the centred differences (:func:`coursework.gradcheck.numerical_gradient`).
+    repeats : int
+        Analytic gradients timed, to average over the timer's resolution.
+
+    Returns
+    -------
+    dict with
+        ``"parameters"`` : D * C;
+        ``"rel_error"`` : :func:`coursework.gradcheck.rel_error` of the two gradients;
+        ``"evaluations"`` : {"numerical": 2 * D * C loss evaluations, "analytic": 1 (one
+        forward and one backward pass)};
+        ``"seconds"`` : {"numerical": ..., "analytic": ...};
+        ``"speedup"`` : numerical seconds / analytic seconds.
+    """
+    X = np.asarray(X, dtype=np.float64)
+    W = 0.01 * np.random.default_rng(rng).standard_normal((X.shape[1], n_classes))
+    calls = 0
+
+    def loss_only(W_):
+        nonlocal calls
+        calls += 1
+        return linear_softmax_loss(W_, X, y)[0]
+
+    start = time.perf_counter()
+    numerical = gradcheck.numerical_gradient(loss_only, W, h)
+    t_numerical = time.perf_counter() - start
+    analytic = linear_softmax_loss(W, X, y)[1]
+    t_analytic = _seconds(lambda: linear_softmax_loss(W, X, y), repeats)
+    return {
+        "parameters": int(W.size),
+        "rel_error": gradcheck.rel_error(analytic, numerical),
+        "evaluations": {"numerical": calls, "analytic": 1},
+        "seconds": {"numerical": t_numerical, "analytic": t_analytic},
+        "speedup": t_numerical / t_analytic,
+    }
+
+
+def finite_difference_errors(hs=(1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8), *, rng: Any = 0) -> dict:
+    """Errors of one-sided and centred differences against the analytic gradient.
+
+    The function is the softmax loss of a small linear classifier (20 samples, 5
+    features, 3 classes, all random), differentiated with respect to W (5, 3).
+
+    Returns
+    -------
+    dict with ``"h"`` (list), ``"forward"`` and ``"centred"`` (lists of
+    :func:`coursework.gradcheck.rel_error` against the analytic gradient, one per h):
+    ``(f(W + h e) − f(W)) / h`` -- the lecture's formula -- and
+    ``(f(W + h e) − f(W − h e)) / 2h``.
+    """
+    gen = np.random.default_rng(rng)
+    X = gen.standard_normal((20, 5))
+    y = gen.integers(0, 3, size=20)
+    W = gen.standard_normal((5, 3))
+
+    def f(W_):
+        s = X @ W_
+        s = s - s.max(axis=1, keepdims=True)
+        return float(np.mean(np.log(np.exp(s).sum(axis=1)) - s[np.arange(len(y)), y]))
+
+    analytic = linear_softmax_loss(W, X, y)[1]
+    out = {"h": [float(h) for h in hs], "forward": [], "centred": []}
+    f0 = f(W)
+    for h in hs:
+        fwd, cen = np.zeros_like(W), np.zeros_like(W)
+        for i in np.ndindex(W.shape):
+            step = np.zeros_like(W)
+            step[i] = h
+            f_plus, f_minus = f(W + step), f(W - step)
+            fwd[i] = (f_plus - f0) / h
+            cen[i] = (f_plus - f_minus) / (2 * h)
+        out["forward"].append(gradcheck.rel_error(fwd, analytic))
+        out["centred"].append(gradcheck.rel_error(cen, analytic))
+    return out
+
+
+def _full_loss(model, X, y) -> float:
+    model.eval()
+    return float(nn.softmax_cross_entropy(model.forward(X), y)[0])
+
+
+def gd_vs_sgd(X: np.ndarray, y: np.ndarray, n_classes: int, *, target_loss: float = 0.3, lr: float = 1.0,
+              batch_size: int = 64, max_epochs: int = 200, rng: Any = 0) -> dict:
+    """Full-batch gradient descent and minibatch SGD, both run until the training loss
+    reaches ``target_loss``.
+
+    The model is a linear softmax classifier (:class:`coursework.nn.MLP` ``[D, C]``,
+    small random start, the same for both), the step size ``lr`` is the same. Each
+    strategy stops at the first update after which the softmax loss on the *whole*
+    training set is at most ``target_loss`` (that evaluation is bookkeeping, not
+    training, and is not counted).
+
+    Parameters
+    ----------
+    X : array of shape (N, D); y : int array of shape (N,)
+    n_classes : int
+    target_loss : float
+    lr : float
+    batch_size : int
+        SGD's minibatch size (true epochs: :func:`coursework.train.minibatches`).
+    max_epochs : int
+        Give up after this many passes' worth of samples (each GD step is one pass).
+    rng : int or Generator
+        Seed of the initial weights and of SGD's minibatch order.
+
+    Returns
+    -------
+    dict with, for ``"gd"`` and ``"sgd"``: ``{"samples": [...], "loss": [...],
+    "updates": int, "samples_to_target": int or None}`` -- samples processed (the sum
+    of the batch sizes of the gradients computed so far) and the full training loss
+    after each update, starting with (0, initial loss). Also ``"target_loss"`` and
+    ``"ratio"`` (GD samples / SGD samples to reach the target, or None).
+    """
+    X = np.asarray(X, dtype=np.float64)
+    y = np.asarray(y)
+    n = X.shape[0]
+    seeds = np.random.default_rng(rng).integers(2**32, size=2)
+    out: dict[str, Any] = {"target_loss": float(target_loss)}
+    for name in ("gd", "sgd"):
+        model = nn.MLP([X.shape[1], n_classes], rng=int(seeds[0]), init=0.01)
+        opt = optim.SGD(lr)
+        order = np.random.default_rng(int(seeds[1]))
+        samples, losses = [0], [_full_loss(model, X, y)]
+        reached = None
+        for _ in range(max_epochs):
+            batches = [(X, y)] if name == "gd" else train.minibatches(X, y, batch_size, order)
+            for X_batch, y_batch in batches:
+                model.train()
+                train.training_step(model, X_batch, y_batch, nn.softmax_cross_entropy, opt)
+                samples.append(samples[-1] + X_batch.shape[0])
+                losses.append(_full_loss(model, X, y))
+                if losses[-1] <= target_loss:
+                    reached = samples[-1]
+                    break
+            if reached is not None:
+                break
+        out[name] = {"samples": samples, "loss": losses, "updates": len(samples) - 1, "samples_to_target": reached}
+    gd_n, sgd_n = out["gd"]["samples_to_target"], out["sgd"]["samples_to_target"]
+    out["ratio"] = gd_n / sgd_n if gd_n and sgd_n else None
+    out["n"] = n
+    return out
+
+
+def lecture_two_layer_data(N: int = 64, D_in: int = 1000, H: int = 100, D_out: int = 10, rng: Any = 0):
+    """The lecture's random regression problem and initial weights.
+
+    Returns ``(x, y, w1, w2)``: x (N, D_in) and y (N, D_out) standard normal, and
+    w1 (D_in, H), w2 (H, D_out) standard normal, drawn in this order from ``rng``
+    (the lecture's ``randn``; its ``rand`` was a typo).
+    """
+    gen = np.random.default_rng(rng)
+    x, y = gen.standard_normal((N, D_in)), gen.standard_normal((N, D_out))
+    w1, w2 = gen.standard_normal((D_in, H)), gen.standard_normal((H, D_out))
+    return x, y, w1, w2
+
+
+def lecture_two_layer_net(iterations: int = 500, lr: float = 1e-4, rng: Any = 0, *, activation: str = "sigmoid",
+                          he_init: bool = False, **sizes) -> list[float]:
+    """The lecture's training loop for a 2-layer net, corrected, in plain NumPy.
+
+    Hidden layer ``h = sigmoid(x w1)`` (the lecture's code) or ``h = max(0, x w1)``
+    (``activation="relu"``, the lecture's f = W2 max(0, W1 x)), output ``h w2``, loss
+    Σ (y_pred − y)² (a sum, not a mean), plain gradient descent on the whole batch of
+    N = 64 samples. ``sizes`` go to :func:`lecture_two_layer_data`.
+
+    Parameters
+    ----------
+    iterations : int
+        Updates (the lecture: 2,000).
+    lr : float
+        Step size (the lecture: 1e-4).
+    activation : "sigmoid" or "relu"
+    he_init : bool
+        Scale the standard normal weights by sqrt(2 / fan_in) (He). With plain ``randn``
+        weights a ReLU net's outputs are so large that this step size diverges.
+
+    Returns
+    -------
+    list of float, length ``iterations``: the loss before every update.
+    """
+    if activation not in ("sigmoid", "relu"):
+        raise ValueError(f"lecture_two_layer_net: expected activation 'sigmoid' or 'relu', got {activation!r}")
+    x, y, w1, w2 = lecture_two_layer_data(rng=rng, **sizes)
+    if he_init:
+        w1, w2 = w1 * np.sqrt(2.0 / w1.shape[0]), w2 * np.sqrt(2.0 / w2.shape[0])
+    losses = []
+    with np.errstate(over="ignore", invalid="ignore"):     # a diverging run gives inf / NaN losses
+        for _ in range(iterations):
+            pre = x.dot(w1)
+            h = 1 / (1 + np.exp(-pre)) if activation == "sigmoid" else np.maximum(pre, 0.0)
+            y_pred = h.dot(w2)
+            loss = np.square(y_pred - y).sum()
+            losses.append(float(loss))
+
+            grad_y_pred = 2.0 * (y_pred - y)
+            grad_w2 = h.T.dot(grad_y_pred)
+            grad_h = grad_y_pred.dot(w2.T)
+            grad_pre = grad_h * h * (1 - h) if activation == "sigmoid" else grad_h * (pre > 0)
+            grad_w1 = x.T.dot(grad_pre)
+
+            w1 = w1 - lr * grad_w1
+            w2 = w2 - lr * grad_w2
+    return losses
+
+
+def squared_error(pred, y):
+    """The lecture's regression loss Σ (pred − y)² and its gradient 2 (pred − y).
+
+    Parameters
+    ----------
+    pred, y : arrays of shape (N, K)
+
+    Returns
+    -------
+    (loss, dpred) : 0-d array, array of shape (N, K)
+    """
+    diff = pred - y
+    return np.asarray(np.sum(diff * diff)), 2.0 * diff
+
+
+def lecture_net_with_package(iterations: int = 500, lr: float = 1e-4, rng: Any = 0, **sizes) -> list[float]:
+    """The same network, data, initial weights and loss, trained with the package.
+
+    ``Sequential(Linear(D_in, H), Sigmoid(), Linear(H, D_out))`` with the weights of
+    :func:`lecture_two_layer_data` and :func:`coursework.train.gradient_descent` (the
+    lecture's loop is full-batch: every step uses all N samples). The package's
+    ``Linear`` layers also have biases (zero at the start, trained), so the losses are
+    close to :func:`lecture_two_layer_net`'s, not equal.
+    """
+    x, y, w1, w2 = lecture_two_layer_data(rng=rng, **sizes)
+    net = nn.Sequential(nn.Linear(w1.shape[0], w1.shape[1], 0), nn.Sigmoid(), nn.Linear(w2.shape[0], w2.shape[1], 0))
+    net.params["0.W"], net.params["2.W"] = w1, w2
+    return train.gradient_descent(net, x, y, loss=squared_error, lr=lr, iterations=iterations)
+
+
+def digits_mlp(hidden: int = 100, *, epochs: int = 10, batch_size: int = 64, lr: float = 0.3, rng: Any = 0,
+               progress: bool = False):
+    """A 2-layer ReLU net on the digits, trained with :func:`coursework.train.fit` (SGD).
+
+    Returns ``(model, history, test_accuracy)``; the history holds the loss of every
+    minibatch and the training / test accuracy after every epoch.
+    """
+    train_set, test_set = digits_split(rng=0)
+    model = nn.MLP([train_set.X.shape[1], hidden, len(train_set.class_names)], rng=rng)
+    history = train.fit(model, train_set.X, train_set.y, optimizer=optim.SGD(lr), epochs=epochs,
+                        batch_size=batch_size, rng=rng, X_val=test_set.X, y_val=test_set.y, progress=progress)
+    return model, history, train.accuracy(model, test_set.X, test_set.y)
+
+
+def iterations_table(n: int, batch_sizes=(32, 64, 128)) -> dict[int, int]:
+    """batch size -> iterations per epoch for ``n`` samples (⌈n / batch size⌉)."""
+    return {b: train.iterations_per_epoch(n, b) for b in batch_sizes}

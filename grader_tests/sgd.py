@@ -1,0 +1,273 @@
+"""Visible checks of assignment ``05_sgd`` (shipped to students).
+
+They stand on their own: fixed inputs with expected values stored in
+``expected/05_sgd.npz`` (made from the reference by ``python -m
+grader_tests.make_expected``), and properties any right answer has (a quadratic's
+exact gradient, every sample once per epoch, a loss that agrees with its own
+gradients). Each function is one check, worth its own points in the notebook.
+"""
+
+from __future__ import annotations
+
+import copy
+import numbers
+
+import numpy as np
+
+from .harness import as_result_array, assert_close, assert_shape, call, stored
+
+ASSIGNMENT = "05_sgd"
+
+
+def expected() -> dict:
+    """The stored inputs and expected outputs of these checks."""
+    return stored(ASSIGNMENT)
+
+
+# -- the functions whose gradients the numerical_gradient checks take -------------------
+# (module level, so that the builder of the stored values uses the very same ones)
+
+def cube_sum(x):
+    """Σ x³; its centred difference with step h is exactly 3x² + h² (a one-sided one is not)."""
+    return float(np.sum(x ** 3))
+
+
+def wave(x):
+    """Σ sin(x) · x + (Σ x)², a smooth function that couples every element."""
+    return float(np.sum(np.sin(x) * x) + np.sum(x) ** 2)
+
+
+# -- numerical gradient ---------------------------------------------------------------
+
+def check_numerical_gradient_values(numerical_gradient) -> None:
+    """Centred differences of two fixed functions at fixed points, against stored values."""
+    data = expected()
+    cases = [("cube_sum", cube_sum, "ng_x_vector", 1e-3), ("wave", wave, "ng_x_matrix", 1e-4),
+             ("wave", wave, "ng_x_matrix", None)]
+    for fname, f, key, h in cases:
+        x = data[key]
+        kwargs = {} if h is None else {"h": h}
+        what = (f"numerical_gradient({fname}, x of shape {x.shape}"
+                + (f", h={h:g})" if h is not None else ") with the default h"))
+        got = call(numerical_gradient, f, x, what=what, **kwargs)
+        want = data[f"ng_{fname}_{key}_h{'default' if h is None else f'{h:g}'}"]
+        try:
+            assert_close(got, want, what, atol=1e-7)
+        except AssertionError as err:
+            hint = ""
+            if fname == "cube_sum":
+                one_sided = 3 * x ** 2 + 3 * x * h + h ** 2
+                if np.allclose(as_result_array(got, what), one_sided, atol=1e-7):
+                    hint = " (this is the one-sided difference (f(x+h) - f(x)) / h; use the centred one)"
+            raise AssertionError(f"{err}{hint}") from None
+
+
+def check_numerical_gradient_quadratic(numerical_gradient) -> None:
+    """On f(x) = ½ vec(x)ᵀ A vec(x) + bᵀ vec(x) the centred difference is the exact gradient
+    (A + Aᵀ)/2 · vec(x) + b, and f gets arrays of x's shape."""
+    rng = np.random.default_rng(5)
+    shape = (3, 2)
+    A = rng.standard_normal((6, 6))
+    b = rng.standard_normal(6)
+    x = rng.standard_normal(shape)
+
+    def quadratic(z):
+        z = np.asarray(z)
+        if z.shape != shape:
+            raise AssertionError(f"numerical_gradient called f with an array of shape {z.shape}; "
+                                 f"f expects arrays of x's shape {shape}")
+        v = z.ravel()
+        return float(0.5 * v @ A @ v + b @ v)
+
+    what = f"numerical_gradient(a quadratic, x of shape {shape}, h=1e-4)"
+    want = ((A + A.T) / 2 @ x.ravel() + b).reshape(shape)
+    got = call(numerical_gradient, quadratic, x, h=1e-4, what=what)
+    assert_close(got, want, what + " vs the exact gradient", atol=1e-7)
+
+
+# -- epochs, batches, iterations ----------------------------------------------------------
+
+def _as_int(value, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, (numbers.Integral, np.integer)):
+        raise AssertionError(f"{what}: expected an int, got {type(value).__name__} {value!r} "
+                             f"(math.ceil returns an int; np.ceil returns a float)")
+    return int(value)
+
+
+ITERATION_CASES = [(50_000, 32, 1563), (50_000, 64, 782), (50_000, 128, 391), (1437, 64, 23), (128, 64, 2),
+                   (64, 64, 1), (10, 64, 1), (0, 32, 0)]
+
+
+def check_iterations_per_epoch(iterations_per_epoch) -> None:
+    """CIFAR-10's 50,000 images in batches of 32 / 64 / 128, the digits, and small cases."""
+    for n, batch_size, want in ITERATION_CASES:
+        what = f"iterations_per_epoch(n={n}, batch_size={batch_size})"
+        got = _as_int(call(iterations_per_epoch, n, batch_size, what=what), what)
+        if got != want:
+            raise AssertionError(f"{what}: expected {want}, got {got} (the last, smaller batch counts too)"
+                                 if n % batch_size else f"{what}: expected {want}, got {got}")
+
+
+def batches_of(minibatch_indices, n: int, batch_size: int, rng, what: str) -> list[np.ndarray]:
+    """The student's batches as a list of 1-D int64 arrays, or a failed check saying why not."""
+    # The Generator is passed as it is (call() would deep-copy it): its state must advance.
+    result = call(lambda n_, b_: minibatch_indices(n_, b_, rng), n, batch_size, what=what)
+    if result is None:
+        raise AssertionError(f"{what}: expected a list of index arrays, got None (did you forget `return`?)")
+    if isinstance(result, np.ndarray) and result.dtype != object:
+        raise AssertionError(f"{what}: expected a list of index arrays, one per batch (the last one may be "
+                             f"shorter), got one array of shape {result.shape}")
+    try:
+        batches = [np.asarray(b) for b in result]
+    except TypeError:
+        raise AssertionError(f"{what}: expected a list of index arrays, got {type(result).__name__}") from None
+    for i, b in enumerate(batches):
+        if b.ndim != 1 or not (np.issubdtype(b.dtype, np.integer) or b.size == 0):
+            raise AssertionError(f"{what}: expected batch {i} to be a 1-D array of integer indices, "
+                                 f"got shape {b.shape} dtype {b.dtype}")
+    return [b.astype(np.int64) for b in batches]
+
+
+def assert_one_epoch(batches: list[np.ndarray], n: int, batch_size: int, what: str) -> None:
+    """Sizes batch_size, ..., batch_size, rest, and every index of 0..n-1 exactly once."""
+    full, rest = divmod(n, batch_size)
+    want_sizes = [batch_size] * full + ([rest] if rest else [])
+    sizes = [int(b.size) for b in batches]
+    if sizes != want_sizes:
+        raise AssertionError(f"{what}: expected {len(want_sizes)} batches of sizes {want_sizes}, "
+                             f"got {len(sizes)} batches of sizes {sizes}")
+    everything = np.concatenate(batches) if batches else np.zeros(0, np.int64)
+    counts = np.bincount(everything[(everything >= 0) & (everything < n)], minlength=n)
+    outside = everything[(everything < 0) | (everything >= n)]
+    if outside.size:
+        raise AssertionError(f"{what}: expected indices in 0..{n - 1}, got {outside.size} outside, e.g. {outside[0]}")
+    if np.any(counts != 1):
+        missing, repeated = np.flatnonzero(counts == 0), np.flatnonzero(counts > 1)
+        raise AssertionError(f"{what}: expected every sample exactly once per epoch; {missing.size} sample(s) "
+                             f"missing, {repeated.size} used more than once (e.g. index "
+                             f"{(repeated if repeated.size else missing)[0]}) -- shuffle once, then slice")
+
+
+def check_minibatch_partition(minibatch_indices) -> None:
+    """Every sample in exactly one batch; all batches full but the last."""
+    for n, batch_size in ((10, 4), (12, 4), (3, 8), (100, 32)):
+        what = f"minibatch_indices(n={n}, batch_size={batch_size}, rng=np.random.default_rng(0))"
+        batches = batches_of(minibatch_indices, n, batch_size, np.random.default_rng(0), what)
+        assert_one_epoch(batches, n, batch_size, what)
+
+
+def check_minibatch_shuffled(minibatch_indices) -> None:
+    """Shuffled, reproducible from a seed, and a new order for every epoch of one Generator."""
+    n, batch_size = 100, 32
+    what = f"minibatch_indices(n={n}, batch_size={batch_size}, rng=np.random.default_rng(7))"
+    first = np.concatenate(batches_of(minibatch_indices, n, batch_size, np.random.default_rng(7), what))
+    again = np.concatenate(batches_of(minibatch_indices, n, batch_size, np.random.default_rng(7), what))
+    if np.array_equal(first, np.arange(n)):
+        raise AssertionError(f"{what}: expected the samples in a shuffled order, got them in order 0, 1, 2, ...")
+    if not np.array_equal(first, again):
+        raise AssertionError(f"{what}: expected the same batches from two Generators with the same seed, got "
+                             "different ones (draw the permutation from rng, not from np.random)")
+    gen = np.random.default_rng(7)
+    epoch1 = np.concatenate(batches_of(minibatch_indices, n, batch_size, gen, what))
+    epoch2 = np.concatenate(batches_of(minibatch_indices, n, batch_size, gen, what + " a second time"))
+    if np.array_equal(epoch1, epoch2):
+        raise AssertionError(f"{what}: called twice with the same Generator, expected a new order for the second "
+                             "epoch, got the same (draw from rng, do not make a new Generator from a fixed seed)")
+
+
+# -- SGD step -----------------------------------------------------------------------------
+
+def assert_sgd_step(sgd_step, params: dict, grads: dict, lr: float, want: dict, what: str) -> None:
+    """Call ``sgd_step`` and compare; fail if it changed ``params``' arrays or dict."""
+    original = copy.deepcopy(params)
+    passed = copy.deepcopy(params)
+    # Passed as they are (call() would deep-copy them), so that changes to them show.
+    result = call(lambda: sgd_step(passed, copy.deepcopy(grads), lr), what=what)
+    if set(passed) != set(original):
+        raise AssertionError(f"{what}: your function added or removed entries of the params dict; "
+                             "return a new dict instead")
+    if any(not np.array_equal(passed[k], original[k]) for k in original):
+        raise AssertionError(f"{what}: your function changed params (an array in place, e.g. with -=, or an "
+                             "entry of the dict); put the new arrays params[name] - lr * grads[name] in a new dict")
+    if not isinstance(result, dict):
+        raise AssertionError(f"{what}: expected a dict name -> new array, got {type(result).__name__}")
+    if set(result) != set(want):
+        raise AssertionError(f"{what}: expected the keys {sorted(want)}, got {sorted(result)}")
+    for name in want:
+        assert_close(result[name], want[name], f"{what} -> [{name!r}]", atol=1e-12)
+
+
+def check_sgd_step(sgd_step) -> None:
+    """Fixed parameters and gradients, two step sizes, against stored updates."""
+    data = expected()
+    params = {"W1": data["sgd_W1"], "b1": data["sgd_b1"]}
+    grads = {"W1": data["sgd_dW1"], "b1": data["sgd_db1"]}
+    for lr in (0.1, 0.5):
+        want = {name: data[f"sgd_{name}_lr{lr:g}"] for name in params}
+        assert_sgd_step(sgd_step, params, grads, lr, want,
+                        f"sgd_step(params with W1 {params['W1'].shape} and b1 {params['b1'].shape}, grads, lr={lr:g})")
+
+
+# -- the lecture's 2-layer net f = W2 max(0, W1 x) ------------------------------------------------------------
+
+def unpack_step(result, x, w1, w2, what: str):
+    """``(loss, grad_w1, grad_w2)`` as (float, array, array) with the right shapes."""
+    if not isinstance(result, tuple) or len(result) != 3:
+        got = f"a tuple of {len(result)}" if isinstance(result, tuple) else type(result).__name__
+        raise AssertionError(f"{what}: expected a tuple (loss, grad_w1, grad_w2), got {got}")
+    loss = as_result_array(result[0], what + " -> loss")
+    if loss.size != 1:
+        raise AssertionError(f"{what} -> loss: expected one number (the sum over all elements), "
+                             f"got an array of shape {loss.shape}")
+    g1 = as_result_array(result[1], what + " -> grad_w1")
+    g2 = as_result_array(result[2], what + " -> grad_w2")
+    assert_shape(g1, w1.shape, what + " -> grad_w1")
+    assert_shape(g2, w2.shape, what + " -> grad_w2")
+    return float(loss.reshape(())), g1, g2
+
+
+def check_relu_net_step_values(relu_net_step) -> None:
+    """A fixed small problem against the stored loss and gradients."""
+    data = expected()
+    x, y, w1, w2 = data["net_x"], data["net_y"], data["net_w1"], data["net_w2"]
+    what = f"relu_net_step(x {x.shape}, y {y.shape}, w1 {w1.shape}, w2 {w2.shape})"
+    loss, g1, g2 = unpack_step(call(relu_net_step, x, y, w1, w2, what=what), x, w1, w2, what)
+    assert_close(loss, data["net_loss"], what + " -> loss", atol=1e-9)
+    assert_close(g2, data["net_grad_w2"], what + " -> grad_w2", atol=1e-9)
+    assert_close(g1, data["net_grad_w1"], what + " -> grad_w1", atol=1e-9)
+
+
+def _centred(f, x: np.ndarray, h: float = 1e-6) -> np.ndarray:
+    grad = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        plus, minus = x.copy(), x.copy()
+        plus[i] += h
+        minus[i] -= h
+        grad[i] = (f(plus) - f(minus)) / (2 * h)
+    return grad
+
+
+def _relative(a: np.ndarray, b: np.ndarray) -> tuple[float, tuple]:
+    rel = np.abs(a - b) / np.maximum(np.abs(a) + np.abs(b), 1e-8)
+    worst = np.unravel_index(int(np.argmax(rel)), rel.shape)
+    return float(rel[worst]), tuple(int(i) for i in worst)
+
+
+def check_relu_net_step_gradients(relu_net_step) -> None:
+    """Your gradients agree with centred differences of your own loss (a gradient check)."""
+    rng = np.random.default_rng(11)
+    x, y = rng.standard_normal((4, 5)), rng.standard_normal((4, 2))
+    w1, w2 = 0.5 * rng.standard_normal((5, 3)), rng.standard_normal((3, 2))
+    what = f"relu_net_step(x {x.shape}, y {y.shape}, w1 {w1.shape}, w2 {w2.shape})"
+    _, g1, g2 = unpack_step(call(relu_net_step, x, y, w1, w2, what=what), x, w1, w2, what)
+
+    def loss_of(w1_, w2_):
+        return unpack_step(call(relu_net_step, x, y, w1_, w2_, what=what), x, w1, w2, what)[0]
+
+    for name, analytic, numerical in (("grad_w1", g1, _centred(lambda w: loss_of(w, w2), w1)),
+                                      ("grad_w2", g2, _centred(lambda w: loss_of(w1, w), w2))):
+        rel, worst = _relative(analytic, numerical)
+        if not rel < 1e-6:
+            raise AssertionError(f"{what} -> {name}: disagrees with the numerical gradient of your loss; "
+                                 f"rel_error {rel:.2e} at index {worst}: yours {analytic[worst]:.6g}, "
+                                 f"numerical {numerical[worst]:.6g}")

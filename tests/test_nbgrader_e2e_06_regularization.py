@@ -1,0 +1,121 @@
+"""06_regularization through nbgrader for real: generate -> submit -> autograde ->
+feedback -> export, on sample submissions with known exact scores."""
+
+from __future__ import annotations
+
+import csv
+import html
+import re
+
+import pytest
+
+from nbgrader_course import REPO, make_course, nbgrader, scores, solution_sources, submission, submit
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nbgrader")]
+
+A = "06_regularization"
+TOTAL = 19.0
+CELLS = {
+    "l2_penalty": {"l2_lecture": 1, "l2_values": 1, "l2_hidden": 1},
+    "l1_penalty": {"l1_values": 1, "l1_hidden": 1},
+    "elastic_net": {"en_values": 1, "en_hidden": 1},
+    "dropout_forward": {"do_fwd_values": 1, "do_fwd_properties": 1, "do_fwd_hidden": 1},
+    "dropout_backward": {"do_bwd_values": 1, "do_bwd_hidden": 1},
+    "batchnorm_forward": {"bn_fwd_values": 1, "bn_fwd_properties": 1, "bn_fwd_hidden": 1},
+    "batchnorm_backward": {"bn_bwd_values": 1, "bn_bwd_numerical": 1, "bn_bwd_hidden": 2},
+}
+
+RAISES = '''
+def batchnorm_backward(dout, cache):
+    raise RuntimeError("not today")
+'''
+NOT_INVERTED = '''
+def dropout_forward(x, p, mask):
+    return x * mask                    # forgot to divide by 1 - p
+'''
+NOTE_L2 = '''
+def l2_penalty(W):
+    return np.sum((1 - W) ** 2), -2 * (1 - W)     # the lecture note's erratum
+'''
+
+
+def points(*exercises: str) -> float:
+    return float(sum(sum(CELLS[e].values()) for e in exercises))
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    """A course with sample submissions, autograded, with feedback and an export."""
+    course = make_course(tmp_path_factory.mktemp("e2e06"))
+    nbgrader(course, "generate_assignment", A, "--force")
+    release = course / "notebooks" / A / f"{A}.ipynb"
+    right = solution_sources(REPO / "solutions" / A / f"{A}.ipynb")
+    assert set(right) == set(CELLS)
+    samples = {
+        "perfect": right,
+        "blank": {},
+        "partial": {k: v for k, v in right.items() if k in ("l2_penalty", "l1_penalty", "elastic_net")},
+        "raises": {**right, "batchnorm_backward": RAISES},
+        "notinverted": {**right, "dropout_forward": NOT_INVERTED},
+        "notel2": {**right, "l2_penalty": NOTE_L2},
+    }
+    for student, answers in samples.items():
+        submit(course, student, A, submission(release, answers))
+    nbgrader(course, "autograde", A, "--force")
+    nbgrader(course, "generate_feedback", A, "--force")
+    nbgrader(course, "export", "--to", str(course / "grades.csv"))
+    return course
+
+
+EXPECTED = {
+    "perfect": TOTAL,
+    "blank": 0.0,
+    "partial": points("l2_penalty", "l1_penalty", "elastic_net"),       # 7
+    "raises": TOTAL - points("batchnorm_backward"),                       # 15
+    "notinverted": TOTAL - points("dropout_forward"),                     # 16
+    "notel2": TOTAL - points("l2_penalty"),                               # 16
+}
+
+
+def test_points_add_up():
+    assert points(*CELLS) == TOTAL
+    assert (EXPECTED["partial"], EXPECTED["raises"], EXPECTED["notinverted"]) == (7.0, 15.0, 16.0)
+
+
+def test_exact_scores(graded):
+    got = scores(graded, A)
+    assert set(got) == set(EXPECTED)
+    for student, total in EXPECTED.items():
+        assert got[student]["total"] == total, (student, got[student])
+    assert all(got["raises"][cell] == 0.0 for cell in CELLS["batchnorm_backward"])
+    assert all(got["notinverted"][cell] == 0.0 for cell in CELLS["dropout_forward"])
+    assert got["notinverted"]["do_bwd_values"] == 1.0
+    assert all(got["notel2"][cell] == 0.0 for cell in CELLS["l2_penalty"])
+    assert got["partial"]["l2_hidden"] == 1.0 and got["partial"]["do_fwd_values"] == 0.0
+
+
+def test_export_has_every_student(graded):
+    with open(graded / "grades.csv", newline="") as fh:
+        rows = {row["student_id"]: float(row["score"]) for row in csv.DictReader(fh) if row["assignment"] == A}
+    assert rows == EXPECTED
+
+
+def _feedback_text(course, student) -> str:
+    pages = list((course / "feedback" / student / A).glob("*.html"))
+    assert pages, f"no feedback for {student}"
+    return html.unescape(re.sub(r"<[^>]+>", "", pages[0].read_text()))
+
+
+@pytest.mark.parametrize("student", sorted(EXPECTED))
+def test_feedback_never_shows_hidden_checks(graded, student):
+    text = _feedback_text(graded, student)
+    for secret in ("HIDDEN TESTS", "grader_tests.hidden", "hidden.check_", "check_batchnorm_backward_random",
+                   "student_rng", "batchnorm_reference", "assert_close(call("):
+        assert secret not in text, f"feedback of {student} shows {secret!r}"
+
+
+def test_feedback_explains_failures(graded):
+    assert "your function raised RuntimeError: not today" in _feedback_text(graded, "raises")
+    assert "inverted dropout also divides the kept units by 1 - p" in _feedback_text(graded, "notinverted")
+    assert "the note's erratum; L2 is Σ w²" in _feedback_text(graded, "notel2")
+    assert "not implemented yet" in _feedback_text(graded, "blank")
