@@ -86,3 +86,52 @@ def scores(course: Path, assignment: str) -> dict[str, dict[str, float]]:
             per_cell["total"] = sub.score
             out[sub.student_id] = per_cell
     return out
+
+
+# -- one class of sample submissions, graded end to end --------------------------
+
+#: Text that must never reach a student's feedback: hidden regions and the hidden
+#: checks' module, functions and seeds.
+HIDDEN_MARKERS = ("HIDDEN TESTS", "grader_tests.hidden", "grader_tests/hidden", "hidden.check_", "student_rng(")
+
+
+def grade_samples(tmp: Path, assignment: str, make_samples) -> Path:
+    """Release ``assignment`` in a fresh course, submit sample notebooks, then run
+    nbgrader's autograde, generate_feedback and export (to ``grades.csv``).
+
+    ``make_samples(right)`` gets grade_id -> the reference answer of every solution
+    cell and returns student -> {grade_id: answer source} (cells not named keep the
+    release's stub).
+    """
+    course = make_course(tmp)
+    nbgrader(course, "generate_assignment", assignment, "--force")
+    release = course / "notebooks" / assignment / f"{assignment}.ipynb"
+    right = solution_sources(REPO / "solutions" / assignment / f"{assignment}.ipynb")
+    for student, answers in make_samples(right).items():
+        submit(course, student, assignment, submission(release, answers))
+    nbgrader(course, "autograde", assignment, "--force")
+    nbgrader(course, "generate_feedback", assignment, "--force")
+    nbgrader(course, "export", "--to", str(course / "grades.csv"))
+    return course
+
+
+def exported_totals(course: Path, assignment: str) -> dict[str, float]:
+    """student -> total score, read from the ``grades.csv`` nbgrader exported."""
+    import csv
+
+    with open(course / "grades.csv", newline="") as fh:
+        return {row["student_id"]: float(row["score"]) for row in csv.DictReader(fh) if row["assignment"] == assignment}
+
+
+def feedback_text(course: Path, assignment: str, student: str) -> str:
+    """The student's feedback page as plain text (tags stripped, entities decoded)."""
+    import html
+
+    pages = list((course / "feedback" / student / assignment).glob("*.html"))
+    assert pages, f"no feedback for {student}"
+    return html.unescape(re.sub(r"<[^>]+>", "", pages[0].read_text()))
+
+
+def assert_no_hidden_text(text: str, student: str, extra: tuple[str, ...] = ()) -> None:
+    for secret in HIDDEN_MARKERS + tuple(extra):
+        assert secret not in text, f"feedback of {student} shows {secret!r}"

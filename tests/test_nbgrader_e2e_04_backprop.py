@@ -3,13 +3,9 @@ export, on sample submissions with known exact scores."""
 
 from __future__ import annotations
 
-import csv
-import html
-import re
-
 import pytest
 
-from nbgrader_course import REPO, make_course, nbgrader, scores, solution_sources, submission, submit
+from nbgrader_course import assert_no_hidden_text, exported_totals, feedback_text, grade_samples, scores
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nbgrader")]
 
@@ -63,25 +59,18 @@ class MySigmoid:
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     """A course with six sample submissions, autograded, with feedback and an export."""
-    course = make_course(tmp_path_factory.mktemp("e2e04"))
-    nbgrader(course, "generate_assignment", A, "--force")
-    release = course / "notebooks" / A / f"{A}.ipynb"
-    right = solution_sources(REPO / "solutions" / A / f"{A}.ipynb")
-    assert set(right) == {"myvalue", "topological_order", "backward_pass", "my_linear", "my_sigmoid"}
-    samples = {
-        "perfect": right,
-        "blank": {},
-        "partial": {k: v for k, v in right.items() if k in ("myvalue", "my_linear")},
-        "raises": {**right, "topological_order": RAISES},
-        "recursive": {**right, "topological_order": RECURSIVE},
-        "mutates": {**right, "my_sigmoid": MUTATES},
-    }
-    for student, answers in samples.items():
-        submit(course, student, A, submission(release, answers))
-    nbgrader(course, "autograde", A, "--force")
-    nbgrader(course, "generate_feedback", A, "--force")
-    nbgrader(course, "export", "--to", str(course / "grades.csv"))
-    return course
+    def samples(right):
+        assert set(right) == {"myvalue", "topological_order", "backward_pass", "my_linear", "my_sigmoid"}
+        return {
+            "perfect": right,
+            "blank": {},
+            "partial": {k: v for k, v in right.items() if k in ("myvalue", "my_linear")},
+            "raises": {**right, "topological_order": RAISES},
+            "recursive": {**right, "topological_order": RECURSIVE},
+            "mutates": {**right, "my_sigmoid": MUTATES},
+        }
+
+    return grade_samples(tmp_path_factory.mktemp("e2e04"), A, samples)
 
 
 def test_points_add_up():
@@ -109,28 +98,20 @@ def test_exact_scores(graded):
 
 
 def test_export_has_every_student(graded):
-    with open(graded / "grades.csv", newline="") as fh:
-        rows = {row["student_id"]: float(row["score"]) for row in csv.DictReader(fh) if row["assignment"] == A}
+    rows = exported_totals(graded, A)
     assert rows == {"perfect": 22.0, "blank": 0.0, "partial": 8.0, "raises": 11.0, "recursive": 20.0,
                     "mutates": 19.0}
 
 
-def _feedback_text(course, student) -> str:
-    pages = list((course / "feedback" / student / A).glob("*.html"))
-    assert pages, f"no feedback for {student}"
-    return html.unescape(re.sub(r"<[^>]+>", "", pages[0].read_text()))
-
-
 @pytest.mark.parametrize("student", ["perfect", "blank", "partial", "raises", "recursive", "mutates"])
 def test_feedback_never_shows_hidden_checks(graded, student):
-    text = _feedback_text(graded, student)
-    for secret in ("HIDDEN TESTS", "grader_tests.hidden", "hidden.check_", "check_expressions_random",
-                   "student_rng", "_random_expression", "_run_program"):
-        assert secret not in text, f"feedback of {student} shows {secret!r}"
+    text = feedback_text(graded, A, student)
+    assert_no_hidden_text(text, student, extra=("check_expressions_random", "student_rng", "_random_expression",
+                                                "_run_program"))
 
 
 def test_feedback_explains_failures(graded):
-    assert "keep your own stack (a list) instead of recursing" in _feedback_text(graded, "recursive")
-    assert "your function raised RuntimeError: not today" in _feedback_text(graded, "raises")
-    assert "modified its input array in place" in _feedback_text(graded, "mutates")
-    assert "not implemented yet" in _feedback_text(graded, "blank")
+    assert "keep your own stack (a list) instead of recursing" in feedback_text(graded, A, "recursive")
+    assert "your function raised RuntimeError: not today" in feedback_text(graded, A, "raises")
+    assert "modified its input array in place" in feedback_text(graded, A, "mutates")
+    assert "not implemented yet" in feedback_text(graded, A, "blank")

@@ -3,13 +3,9 @@ feedback -> export, on sample submissions with known exact scores."""
 
 from __future__ import annotations
 
-import csv
-import html
-import re
-
 import pytest
 
-from nbgrader_course import REPO, make_course, nbgrader, scores, solution_sources, submission, submit
+from nbgrader_course import assert_no_hidden_text, exported_totals, feedback_text, grade_samples, scores
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nbgrader")]
 
@@ -46,25 +42,18 @@ def points(*exercises: str) -> float:
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     """A course with sample submissions, autograded, with feedback and an export."""
-    course = make_course(tmp_path_factory.mktemp("e2e06"))
-    nbgrader(course, "generate_assignment", A, "--force")
-    release = course / "notebooks" / A / f"{A}.ipynb"
-    right = solution_sources(REPO / "solutions" / A / f"{A}.ipynb")
-    assert set(right) == set(CELLS)
-    samples = {
-        "perfect": right,
-        "blank": {},
-        "partial": {k: v for k, v in right.items() if k in ("l2_penalty", "l1_penalty", "elastic_net")},
-        "raises": {**right, "batchnorm_backward": RAISES},
-        "notinverted": {**right, "dropout_forward": NOT_INVERTED},
-        "notel2": {**right, "l2_penalty": NOTE_L2},
-    }
-    for student, answers in samples.items():
-        submit(course, student, A, submission(release, answers))
-    nbgrader(course, "autograde", A, "--force")
-    nbgrader(course, "generate_feedback", A, "--force")
-    nbgrader(course, "export", "--to", str(course / "grades.csv"))
-    return course
+    def samples(right):
+        assert set(right) == set(CELLS)
+        return {
+            "perfect": right,
+            "blank": {},
+            "partial": {k: v for k, v in right.items() if k in ("l2_penalty", "l1_penalty", "elastic_net")},
+            "raises": {**right, "batchnorm_backward": RAISES},
+            "notinverted": {**right, "dropout_forward": NOT_INVERTED},
+            "notel2": {**right, "l2_penalty": NOTE_L2},
+        }
+
+    return grade_samples(tmp_path_factory.mktemp("e2e06"), A, samples)
 
 
 EXPECTED = {
@@ -95,27 +84,19 @@ def test_exact_scores(graded):
 
 
 def test_export_has_every_student(graded):
-    with open(graded / "grades.csv", newline="") as fh:
-        rows = {row["student_id"]: float(row["score"]) for row in csv.DictReader(fh) if row["assignment"] == A}
+    rows = exported_totals(graded, A)
     assert rows == EXPECTED
-
-
-def _feedback_text(course, student) -> str:
-    pages = list((course / "feedback" / student / A).glob("*.html"))
-    assert pages, f"no feedback for {student}"
-    return html.unescape(re.sub(r"<[^>]+>", "", pages[0].read_text()))
 
 
 @pytest.mark.parametrize("student", sorted(EXPECTED))
 def test_feedback_never_shows_hidden_checks(graded, student):
-    text = _feedback_text(graded, student)
-    for secret in ("HIDDEN TESTS", "grader_tests.hidden", "hidden.check_", "check_batchnorm_backward_random",
-                   "student_rng", "batchnorm_reference", "assert_close(call("):
-        assert secret not in text, f"feedback of {student} shows {secret!r}"
+    text = feedback_text(graded, A, student)
+    assert_no_hidden_text(text, student, extra=("check_batchnorm_backward_random", "student_rng",
+                                                "batchnorm_reference"))
 
 
 def test_feedback_explains_failures(graded):
-    assert "your function raised RuntimeError: not today" in _feedback_text(graded, "raises")
-    assert "inverted dropout also divides the kept units by 1 - p" in _feedback_text(graded, "notinverted")
-    assert "the note's erratum; L2 is Σ w²" in _feedback_text(graded, "notel2")
-    assert "not implemented yet" in _feedback_text(graded, "blank")
+    assert "your function raised RuntimeError: not today" in feedback_text(graded, A, "raises")
+    assert "inverted dropout also divides the kept units by 1 - p" in feedback_text(graded, A, "notinverted")
+    assert "the note's erratum; L2 is Σ w²" in feedback_text(graded, A, "notel2")
+    assert "not implemented yet" in feedback_text(graded, A, "blank")

@@ -3,13 +3,9 @@ autograde -> feedback -> export, on sample submissions with known exact scores."
 
 from __future__ import annotations
 
-import csv
-import html
-import re
-
 import pytest
 
-from nbgrader_course import REPO, make_course, nbgrader, scores, solution_sources, submission, submit
+from nbgrader_course import assert_no_hidden_text, exported_totals, feedback_text, grade_samples, scores
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nbgrader")]
 
@@ -42,24 +38,17 @@ EXPECTED = {
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     """A course with five sample submissions, autograded, with feedback and an export."""
-    course = make_course(tmp_path_factory.mktemp("e2e07"))
-    nbgrader(course, "generate_assignment", A, "--force")
-    release = course / "notebooks" / A / f"{A}.ipynb"
-    right = solution_sources(REPO / "solutions" / A / f"{A}.ipynb")
-    assert set(right) == set(POINTS)
-    samples = {
-        "perfect": right,
-        "blank": {},
-        "partial": {k: v for k, v in right.items() if k in ("polynomial_features", "train_val_gap")},
-        "raises": {**right, "early_stopping_epoch": RAISES},
-        "polyfit": {**right, "fit_polynomial": POLYFIT},
-    }
-    for student, answers in samples.items():
-        submit(course, student, A, submission(release, answers))
-    nbgrader(course, "autograde", A, "--force")
-    nbgrader(course, "generate_feedback", A, "--force")
-    nbgrader(course, "export", "--to", str(course / "grades.csv"))
-    return course
+    def samples(right):
+        assert set(right) == set(POINTS)
+        return {
+            "perfect": right,
+            "blank": {},
+            "partial": {k: v for k, v in right.items() if k in ("polynomial_features", "train_val_gap")},
+            "raises": {**right, "early_stopping_epoch": RAISES},
+            "polyfit": {**right, "fit_polynomial": POLYFIT},
+        }
+
+    return grade_samples(tmp_path_factory.mktemp("e2e07"), A, samples)
 
 
 def test_points_add_up_to_the_total():
@@ -79,27 +68,19 @@ def test_exact_scores(graded):
 
 
 def test_export_has_every_student(graded):
-    with open(graded / "grades.csv", newline="") as fh:
-        rows = {row["student_id"]: float(row["score"]) for row in csv.DictReader(fh) if row["assignment"] == A}
+    rows = exported_totals(graded, A)
     assert rows == EXPECTED
-
-
-def _feedback_text(course, student) -> str:
-    pages = list((course / "feedback" / student / A).glob("*.html"))
-    assert pages, f"no feedback for {student}"
-    return html.unescape(re.sub(r"<[^>]+>", "", pages[0].read_text()))
 
 
 @pytest.mark.parametrize("student", sorted(EXPECTED))
 def test_feedback_never_shows_hidden_checks(graded, student):
-    text = _feedback_text(graded, student)
-    for secret in ("HIDDEN TESTS", "grader_tests.hidden", "hidden.check_", "check_fit_random",
-                   "check_early_stopping_random", "student_rng", "reference.fit_polynomial"):
-        assert secret not in text, f"feedback of {student} shows {secret!r}"
+    text = feedback_text(graded, A, student)
+    assert_no_hidden_text(text, student, extra=("check_fit_random", "check_early_stopping_random", "student_rng",
+                                                "reference.fit_polynomial"))
 
 
 def test_feedback_explains_failures(graded):
-    assert "your function raised RuntimeError: not today" in _feedback_text(graded, "raises")
-    polyfit = _feedback_text(graded, "polyfit")
+    assert "your function raised RuntimeError: not today" in feedback_text(graded, A, "raises")
+    polyfit = feedback_text(graded, A, "polyfit")
     assert "your coefficients are in reverse order" in polyfit
-    assert "not implemented yet" in _feedback_text(graded, "blank")
+    assert "not implemented yet" in feedback_text(graded, A, "blank")
