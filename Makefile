@@ -44,8 +44,9 @@ lab: $(VENV)/.installed
 	$(BIN)/jupyter lab --ServerApp.root_dir=$(DIR) $(ROOT_FLAG)
 
 # Two test processes share the two cores: one BLAS thread each keeps timings stable.
+# --dist loadfile keeps each test file (and its module-scoped nbgrader class) on one worker.
 test: $(VENV)/.oracle
-	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(BIN)/python -m pytest -n 2 --dist loadgroup
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(BIN)/python -m pytest -n 2 --dist loadfile
 
 test-fast: $(VENV)/.installed
 	$(BIN)/python -m pytest -m "not slow"

@@ -27,6 +27,11 @@ c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedE
 # Every cell of a submission gets at most this long when autograded (seconds).
 c.ExecutePreprocessor.timeout = 120
 
+# Kernels talk over Unix sockets, not TCP ports: with several kernels starting at
+# once, picking free TCP ports races ("Address already in use") and nbgrader then
+# drops the whole submission. (Linux and macOS; remove this line on Windows.)
+c.KernelManager.transport = "ipc"
+
 # Test cells a student deleted are restored from the source before grading
 # (nbgrader PR #1770; off by default, and then a deleted test cell scores 0).
 c.OverwriteCells.add_missing_cells = True

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from jupyter_client import KernelManager
 from nbclient import NotebookClient
 
 from nbgrader_course import REPO, make_course, nbgrader
@@ -64,4 +65,5 @@ def test_solution_notebook_runs_top_to_bottom(source, tmp_path):
     shutil.copytree(source.parent, work)
     nb = nbformat.read(work / source.name, as_version=4)
     os.environ.setdefault("MPLBACKEND", "Agg")
-    NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(work)}}).execute()
+    km = KernelManager(kernel_name="python3", transport="ipc")  # no TCP port races between workers
+    NotebookClient(nb, km=km, timeout=600, resources={"metadata": {"path": str(work)}}).execute()
