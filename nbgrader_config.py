@@ -10,6 +10,7 @@ the repository root (the Makefile does).
 """
 
 import os
+import tempfile
 
 c = get_config()  # noqa: F821 - provided by traitlets when nbgrader loads this file
 
@@ -29,8 +30,10 @@ c.ExecutePreprocessor.timeout = 120
 
 # Kernels talk over Unix sockets, not TCP ports: with several kernels starting at
 # once, picking free TCP ports races ("Address already in use") and nbgrader then
-# drops the whole submission. (Linux and macOS; remove this line on Windows.)
+# drops the whole submission. The socket path must be absolute: the kernel runs in
+# the submission's folder. (Linux and macOS; remove these two lines on Windows.)
 c.KernelManager.transport = "ipc"
+c.KernelManager.ip = os.path.join(tempfile.gettempdir(), f"coursework-{os.getpid()}-kernel")
 
 # Test cells a student deleted are restored from the source before grading
 # (nbgrader PR #1770; off by default, and then a deleted test cell scores 0).

@@ -65,5 +65,6 @@ def test_solution_notebook_runs_top_to_bottom(source, tmp_path):
     shutil.copytree(source.parent, work)
     nb = nbformat.read(work / source.name, as_version=4)
     os.environ.setdefault("MPLBACKEND", "Agg")
-    km = KernelManager(kernel_name="python3", transport="ipc")  # no TCP port races between workers
+    # IPC sockets at an absolute path: no TCP port races between test workers.
+    km = KernelManager(kernel_name="python3", transport="ipc", ip=str(tmp_path / "kernel-ipc"))
     NotebookClient(nb, km=km, timeout=600, resources={"metadata": {"path": str(work)}}).execute()
