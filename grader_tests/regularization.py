@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .harness import as_result_array, assert_close, assert_shape, call, stored
+from .harness import as_result_array, assert_close, assert_shape, call, centred_gradient, stored
 
 ASSIGNMENT = "06_regularization"
 
@@ -223,16 +223,6 @@ def check_batchnorm_backward_values(batchnorm_backward) -> None:
     assert_close(dx, data["bn_dx"], what + " -> dx", atol=1e-9)
 
 
-def _centred(f, x: np.ndarray, h: float = 1e-6) -> np.ndarray:
-    grad = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        plus, minus = x.copy(), x.copy()
-        plus[i] += h
-        minus[i] -= h
-        grad[i] = (f(plus) - f(minus)) / (2 * h)
-    return grad
-
-
 def check_batchnorm_backward_numerical(batchnorm_forward, batchnorm_backward) -> None:
     """Gradient check on a batch of 5: your backward against centred differences of
     L = Σ out · dout computed with your forward, for x, gamma and beta."""
@@ -248,9 +238,9 @@ def check_batchnorm_backward_numerical(batchnorm_forward, batchnorm_backward) ->
         out, _ = unpack_forward(call(batchnorm_forward, x_, gamma_, beta_, what=what), x, what)
         return float(np.sum(out * dout))
 
-    numerical = {"dx": _centred(lambda v: objective(v, gamma, beta), x),
-                 "dgamma": _centred(lambda v: objective(x, v, beta), gamma),
-                 "dbeta": _centred(lambda v: objective(x, gamma, v), beta)}
+    numerical = {"dx": centred_gradient(lambda v: objective(v, gamma, beta), x),
+                 "dgamma": centred_gradient(lambda v: objective(x, v, beta), gamma),
+                 "dbeta": centred_gradient(lambda v: objective(x, gamma, v), beta)}
     for name, analytic in (("dx", dx), ("dgamma", dgamma), ("dbeta", dbeta)):
         num = numerical[name]
         rel = np.abs(analytic - num) / np.maximum(np.abs(analytic) + np.abs(num), 1e-8)

@@ -14,7 +14,7 @@ import numbers
 
 import numpy as np
 
-from .harness import as_result_array, assert_close, assert_shape, call, stored
+from .harness import as_result_array, assert_close, assert_shape, call, centred_gradient, stored
 
 ASSIGNMENT = "05_sgd"
 
@@ -237,16 +237,6 @@ def check_relu_net_step_values(relu_net_step) -> None:
     assert_close(g1, data["net_grad_w1"], what + " -> grad_w1", atol=1e-9)
 
 
-def _centred(f, x: np.ndarray, h: float = 1e-6) -> np.ndarray:
-    grad = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        plus, minus = x.copy(), x.copy()
-        plus[i] += h
-        minus[i] -= h
-        grad[i] = (f(plus) - f(minus)) / (2 * h)
-    return grad
-
-
 def _relative(a: np.ndarray, b: np.ndarray) -> tuple[float, tuple]:
     rel = np.abs(a - b) / np.maximum(np.abs(a) + np.abs(b), 1e-8)
     worst = np.unravel_index(int(np.argmax(rel)), rel.shape)
@@ -264,8 +254,8 @@ def check_relu_net_step_gradients(relu_net_step) -> None:
     def loss_of(w1_, w2_):
         return unpack_step(call(relu_net_step, x, y, w1_, w2_, what=what), x, w1, w2, what)[0]
 
-    for name, analytic, numerical in (("grad_w1", g1, _centred(lambda w: loss_of(w, w2), w1)),
-                                      ("grad_w2", g2, _centred(lambda w: loss_of(w1, w), w2))):
+    for name, analytic, numerical in (("grad_w1", g1, centred_gradient(lambda w: loss_of(w, w2), w1)),
+                                      ("grad_w2", g2, centred_gradient(lambda w: loss_of(w1, w), w2))):
         rel, worst = _relative(analytic, numerical)
         if not rel < 1e-6:
             raise AssertionError(f"{what} -> {name}: disagrees with the numerical gradient of your loss; "
