@@ -1,0 +1,287 @@
+"""``coursework release``: regenerate the student notebooks and build the student bundle.
+
+1. ``notebooks/<assignment>/`` is regenerated from ``solutions/<assignment>/`` by
+   nbgrader's ``GenerateAssignment`` (in process, with the course's config): solution
+   regions become stubs, hidden-test regions disappear, and the gradebook learns the
+   assignment's cells.
+2. The bundle, a zip with one top folder, holds what a student needs and nothing more:
+
+   - ``notebooks/<assignment>/`` -- the released notebooks (and files beside them);
+   - ``coursework/`` -- the package, every ``# BEGIN REFERENCE`` / ``# END REFERENCE``
+     region stripped (:mod:`.strip`);
+   - ``grader_tests/`` -- the visible checks and their stored values; never
+     ``grader_tests/hidden/``, ``grader_tests/builders/`` or ``make_expected.py``;
+   - ``pyproject.toml``, ``environment.yml`` and a student ``README.md``.
+
+   Never ``solutions/``, ``tests/``, ``nbgrader_config.py`` or grading data.
+3. The bundle is audited before it is kept (:func:`audit_bundle`): no solution body of
+   any source notebook, no hidden-test region and no stripped reference region may
+   appear in any of its files, and every stripped module must still import. A bundle
+   that fails is deleted and the release fails.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .course import Course, CourseError
+from .exercises import hidden_regions
+from .strip import BEGIN, END, copy_stripped
+
+__all__ = ["release", "generate_assignments", "build_bundle", "audit_bundle", "ReleaseResult",
+           "EXCLUDED_FROM_BUNDLE"]
+
+EXCLUDED_FROM_BUNDLE = ("grader_tests/hidden", "grader_tests/builders", "grader_tests/make_expected.py")
+PACKAGES = ("coursework", "grader_tests")
+TOP_FILES = ("pyproject.toml", "environment.yml")
+SOLUTION = re.compile(r"### BEGIN SOLUTION\s*\n(.*?)\n[ \t]*### END SOLUTION", re.S)
+
+STUDENT_README = """\
+# {course_id} -- student bundle
+
+The notebooks of the course and the `coursework` package they use. The package's
+graded functions are left for you to write: they raise `NotImplementedError`
+("reference implementation not shipped to students").
+
+## Set up (once)
+
+With Python >= 3.10:
+
+```bash
+python -m venv .venv
+.venv/bin/python -m pip install -e .          # Windows: .venv\\Scripts\\python -m pip install -e .
+```
+
+or with conda: `conda env create -f environment.yml && conda activate nn-part1`.
+Install with `-e` (editable): the checks read their stored values from this folder.
+
+## Work
+
+```bash
+.venv/bin/jupyter lab notebooks
+```
+
+Open an assignment ({assignments}) and run it top to bottom. Where a cell says
+`# YOUR CODE HERE`, replace `raise NotImplementedError()` with your code. The cells
+after each exercise check your answer; each is worth the points written above it.
+
+## Check your work before you hand it in
+
+```bash
+.venv/bin/coursework check notebooks/01_features/01_features.ipynb
+# or: .venv/bin/python -m coursework.cli check notebooks/01_features/01_features.ipynb
+```
+
+runs the notebook in a fresh kernel and prints, per exercise, which checks pass and
+your points; it exits with status 1 when a check fails. More checks, on inputs you
+do not see, run when your work is graded: passing every visible check is necessary,
+not sufficient. An answer cell that raises or runs longer than the time limit
+scores 0 for its exercise, even if its function is defined, so make every cell run
+to its end. Do not edit or delete the check cells: they are restored before grading.
+"""
+
+
+@dataclass
+class ReleaseResult:
+    assignments: list[str]
+    bundle: Path | None = None
+    stripped: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        out = [f"released {', '.join(self.assignments)} into notebooks/"]
+        if self.bundle:
+            regions = sum(self.stripped.values())
+            out.append(f"student bundle: {self.bundle} ({regions} reference region(s) stripped from "
+                       f"{len(self.stripped)} file(s))")
+        out += [f"warning: {w}" for w in self.warnings]
+        return out
+
+
+def generate_assignments(course: Course, assignments: list[str]) -> None:
+    """nbgrader ``generate_assignment --force`` for each assignment, in this process."""
+    from nbgrader.converters import GenerateAssignment
+
+    for assignment in assignments:
+        course.source_notebooks(assignment)  # a clear error if it does not exist
+        converter = GenerateAssignment(coursedir=course.coursedir(assignment), config=course.config)
+        converter.force = True
+        cwd = os.getcwd()
+        try:
+            converter.start()
+        except Exception as exc:
+            raise CourseError(f"nbgrader could not generate {assignment!r}: {exc}") from exc
+        finally:
+            os.chdir(cwd)
+
+
+def release(course: Course, assignments: list[str] | None = None, *, bundle: str | os.PathLike | None = None,
+            make_bundle: bool = True) -> ReleaseResult:
+    """Regenerate the release of ``assignments`` (default: all) and build the bundle."""
+    assignments = list(assignments or course.assignments())
+    if not assignments:
+        raise CourseError(f"no assignments in {course.source_dir}")
+    generate_assignments(course, assignments)
+    result = ReleaseResult(assignments)
+    if make_bundle:
+        dest = Path(bundle) if bundle else course.root / "dist" / f"{course.course_id}-student.zip"
+        result.bundle, result.stripped, result.warnings = build_bundle(course, assignments, dest)
+    return result
+
+
+def _excluded(rel: Path) -> bool:
+    return rel.as_posix() in EXCLUDED_FROM_BUNDLE
+
+
+def build_bundle(course: Course, assignments: list[str], dest: Path, *, verify_imports: bool = True
+                 ) -> tuple[Path, dict[str, int], list[str]]:
+    """Write the student zip to ``dest``; returns (dest, stripped regions per file, warnings)."""
+    root = course.root
+    missing = [p for p in (*PACKAGES, *TOP_FILES) if not (root / p).exists()]
+    if missing:
+        raise CourseError(f"cannot build the bundle: {', '.join(missing)} missing in {root}")
+    warnings: list[str] = []
+    top = f"{course.course_id}-student"
+    with tempfile.TemporaryDirectory(prefix="coursework-bundle-") as tmp:
+        stage = Path(tmp) / top
+        stripped: dict[str, int] = {}
+        for package in PACKAGES:
+            found = copy_stripped(root / package, stage / package,
+                                  skip=lambda rel, p=package: _excluded(Path(p) / rel))
+            stripped.update({f"{package}/{k}": v for k, v in found.items()})
+        for name in TOP_FILES:
+            shutil.copy2(root / name, stage / name)
+        for assignment in assignments:
+            src = course.release_dir / assignment
+            if not src.is_dir():
+                raise CourseError(f"no release of {assignment!r} in {course.release_dir}")
+            shutil.copytree(src, stage / "notebooks" / assignment,
+                            ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", "*.pyc"))
+        (stage / "README.md").write_text(STUDENT_README.format(course_id=course.course_id,
+                                                               assignments=", ".join(assignments)))
+        if not stripped:
+            warnings.append("no '# BEGIN REFERENCE' markers in the package sources: the bundle ships the "
+                            "reference implementations of the package")
+        if verify_imports:
+            _verify_imports(stage)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        partial = dest.with_name(dest.name + ".partial")
+        with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as zf:
+            for path in sorted(stage.rglob("*")):
+                if path.is_file():
+                    zf.write(path, path.relative_to(Path(tmp)).as_posix())
+    problems = audit_bundle(partial, course, assignments)
+    if problems:
+        partial.unlink()
+        raise CourseError("the student bundle would leak instructor material:\n  " + "\n  ".join(problems))
+    os.replace(partial, dest)
+    return dest, stripped, warnings
+
+
+def _verify_imports(stage: Path) -> None:
+    """Import every module of the stripped packages in a fresh Python; fail on the first error."""
+    code = ("import importlib, os, pkgutil, sys\n"
+            "stage = os.environ['COURSEWORK_STAGE']\n"
+            "for name in sys.argv[1:]:\n"
+            "    pkg = importlib.import_module(name)\n"
+            "    assert pkg.__path__[0].startswith(stage), (name, pkg.__path__)\n"
+            "    for info in pkgutil.walk_packages(pkg.__path__, name + '.'):\n"
+            "        importlib.import_module(info.name)\n")
+    env = dict(os.environ, PYTHONPATH=str(stage), MPLBACKEND="Agg", COURSEWORK_STAGE=str(stage))
+    proc = subprocess.run([sys.executable, "-c", code, *PACKAGES], cwd=stage, env=env, capture_output=True,
+                          text=True, timeout=600)
+    if proc.returncode != 0:
+        tail = "\n".join(proc.stderr.strip().splitlines()[-6:])
+        raise CourseError(f"a module of the stripped package does not import:\n{tail}")
+
+
+def _normal(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def secrets(course: Course, assignments: list[str]) -> dict[str, str]:
+    """What must never reach a student: label -> text (whitespace-normalised).
+
+    Each solution body of the source notebooks, each hidden-test region and each of
+    its lines (20 characters or more, not a comment), and each reference region of
+    the package sources.
+    """
+    import nbformat
+
+    found: dict[str, str] = {}
+    for assignment in assignments:
+        for name, path in course.source_notebooks(assignment).items():
+            nb = nbformat.read(path, as_version=4)
+            for i, cell in enumerate(nb.cells):
+                for k, body in enumerate(SOLUTION.findall(cell.source)):
+                    if body.strip():
+                        found[f"solution of {assignment}/{name} cell {i} #{k}"] = _normal(body)
+                for k, region in enumerate(hidden_regions(cell.source)):
+                    if region.strip():
+                        found[f"hidden tests of {assignment}/{name} cell {i} #{k}"] = _normal(region)
+                    for j, line in enumerate(region.splitlines()):
+                        if len(line.strip()) >= 20 and not line.strip().startswith("#"):
+                            found[f"hidden test line of {assignment}/{name} cell {i} #{k}.{j}"] = _normal(line)
+    for package in PACKAGES:
+        for path in sorted((course.root / package).rglob("*.py")):
+            lines, inside = [], None
+            for line in path.read_text(encoding="utf-8").splitlines():
+                if BEGIN.match(line):
+                    inside = []
+                elif END.match(line) and inside is not None:
+                    if "".join(inside).strip():
+                        found[f"reference region in {path.relative_to(course.root)} #{len(lines)}"] = \
+                            _normal("\n".join(inside))
+                    lines.append(inside)
+                    inside = None
+                elif inside is not None:
+                    inside.append(line)
+    return found
+
+
+def audit_bundle(zip_path: Path, course: Course, assignments: list[str]) -> list[str]:
+    """Problems of a bundle: forbidden paths, and secrets (:func:`secrets`) found in its files."""
+    problems = []
+    forbidden = ("solutions/", "grader_tests/hidden/", "grader_tests/builders/", "grader_tests/make_expected.py",
+                 "nbgrader_config.py", "gradebook.db", "submitted/", "autograded/", "feedback/", "tests/")
+    hidden_secrets = secrets(course, assignments)
+    with zipfile.ZipFile(zip_path) as zf:
+        texts = {}
+        for name in zf.namelist():
+            inner = name.split("/", 1)[1] if "/" in name else name
+            if any(inner == f.rstrip("/") or inner.startswith(f) for f in forbidden):
+                problems.append(f"{name}: must not be in the bundle")
+            data = zf.read(name)
+            if b"\0" not in data[:4096]:
+                texts[name] = data.decode("utf-8", errors="replace")
+        for name, raw in texts.items():
+            text = _normal(_notebook_text(raw) if name.endswith(".ipynb") else raw)
+            for label, secret in hidden_secrets.items():
+                if secret and secret in text:
+                    problems.append(f"{name}: contains the {label}")
+    return problems
+
+
+def _notebook_text(raw: str) -> str:
+    """A notebook's cell sources and outputs as plain text (JSON escapes undone)."""
+    import json
+
+    try:
+        nb = json.loads(raw)
+    except ValueError:
+        return raw
+    parts = []
+    for cell in nb.get("cells", []):
+        src = cell.get("source", "")
+        parts.append("".join(src) if isinstance(src, list) else src)
+        for out in cell.get("outputs", []):
+            parts.append(json.dumps(out))
+    return "\n".join(parts)

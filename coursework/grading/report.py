@@ -1,0 +1,102 @@
+"""``coursework report``: how the class did on one assignment, per exercise.
+
+For every exercise: its points, the *pass rate* (the share of submissions with all
+of its points) and the mean share of its points; for the assignment: the number of
+submissions and the distribution of total scores. Written to ``reports/<assignment>/``
+(or ``--out``): ``report.png`` (pass rates, and a histogram of the totals) and
+``report.html``, a small page with the table and the picture.
+"""
+
+from __future__ import annotations
+
+import html
+import statistics
+from pathlib import Path
+from typing import Any
+
+from .export import assignment_exercises, exercise_scores
+
+__all__ = ["class_results", "write_report"]
+
+
+def class_results(course: Any, assignment: str) -> dict:
+    """``{"exercises": [{"name", "points", "pass_rate", "mean"}], "totals": {student: score},
+    "max_score": float}`` from the gradebook."""
+    from .course import CourseError
+
+    exs = assignment_exercises(course, assignment)
+    with course.gradebook() as gb:
+        try:
+            max_score = float(gb.find_assignment(assignment).max_score)
+        except Exception:
+            raise CourseError(f"assignment {assignment!r} is not in the gradebook") from None
+        per_student = exercise_scores(course, assignment, gb)
+        totals = {sub.student_id: float(sub.score) for sub in gb.assignment_submissions(assignment)}
+    n = len(per_student)
+    rows = []
+    for ex in exs:
+        got = [per_student[s][ex.name] for s in per_student]
+        full = sum(1 for g in got if ex.points and g >= ex.points - 1e-9)
+        rows.append({"name": ex.name, "points": ex.points, "pass_rate": full / n if n else 0.0,
+                     "mean": (sum(got) / n / ex.points) if n and ex.points else 0.0})
+    return {"exercises": rows, "totals": totals, "max_score": max_score}
+
+
+def write_report(course: Any, assignment: str, out: str | Path | None = None) -> Path:
+    """Write ``report.png`` and ``report.html``; return the HTML page's path."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from .course import CourseError
+
+    results = class_results(course, assignment)
+    if not results["totals"]:
+        raise CourseError(f"no graded submission of {assignment!r}; run `coursework autograde {assignment}` first")
+    folder = Path(out) if out else course.root / "reports" / assignment
+    folder.mkdir(parents=True, exist_ok=True)
+    rows, totals, max_score = results["exercises"], list(results["totals"].values()), results["max_score"]
+
+    fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(11, 4), gridspec_kw={"width_ratios": [3, 2]})
+    names = [r["name"] for r in rows]
+    ax0.barh(names, [100 * r["pass_rate"] for r in rows], color="tab:green", label="all points")
+    ax0.scatter([100 * r["mean"] for r in rows], names, color="black", zorder=3, label="mean share of points")
+    ax0.set_xlim(0, 100)
+    ax0.invert_yaxis()
+    ax0.set_xlabel("% of submissions")
+    ax0.set_title(f"{assignment}: pass rate per exercise")
+    ax0.legend(loc="lower right", fontsize=8)
+    top = max(max_score, max(totals), 1.0)
+    if top <= 40:  # one bar per whole point, centred on it
+        edges = [k - 0.5 for k in range(int(top) + 2)]
+    else:
+        edges = [top * k / 20 for k in range(21)]
+    ax1.hist(totals, bins=edges, color="tab:blue", edgecolor="white")
+    ax1.yaxis.get_major_locator().set_params(integer=True)
+    ax1.set_xlabel(f"total score (of {max_score:g})")
+    ax1.set_ylabel("submissions")
+    ax1.set_title(f"score distribution (n = {len(totals)})")
+    fig.tight_layout()
+    png = folder / "report.png"
+    fig.savefig(png, dpi=100)
+    plt.close(fig)
+
+    table = "".join(
+        f"<tr><td><code>{html.escape(r['name'])}</code></td><td>{r['points']:g}</td>"
+        f"<td>{100 * r['pass_rate']:.0f}%</td><td>{100 * r['mean']:.0f}%</td></tr>" for r in rows)
+    mean, median = statistics.fmean(totals), statistics.median(totals)
+    page = folder / "report.html"
+    page.write_text(
+        "<!DOCTYPE html><html><head><meta charset='utf-8'>"
+        f"<title>{html.escape(assignment)}: class report</title>"
+        "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto}"
+        "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .8em;text-align:right}"
+        "td:first-child,th:first-child{text-align:left}</style></head><body>"
+        f"<h1>{html.escape(assignment)}: class report</h1>"
+        f"<p>{len(totals)} submissions; total score: mean {mean:.2f}, median {median:g}, of {max_score:g}.</p>"
+        "<table><tr><th>exercise</th><th>points</th><th>pass rate (all points)</th>"
+        f"<th>mean share of points</th></tr>{table}</table>"
+        f"<p><img src='{png.name}' alt='pass rates and score distribution' style='max-width:100%'></p>"
+        "</body></html>", encoding="utf-8")
+    return page

@@ -1,0 +1,79 @@
+"""Put back the test cells a student deleted or edited, before anything runs.
+
+nbgrader's ``OverwriteCells`` restores the source of *edited* locked cells, but a
+deleted test cell scores 0 without a word, and its opt-in ``add_missing_cells``
+fails with a ``KeyError`` when the cell before the deleted one is a locked cell
+that is neither a test nor an answer (here: ``my_hog`` before ``hog_pipeline``).
+So we restore first, from the source notebook, and record what we did:
+
+- a test cell or other locked cell missing from the submission is inserted after the
+  nearest cell that precedes it in the source and is still in the submission;
+- a locked cell whose source differs from the student's copy (the release: hidden
+  regions removed) is *edited*; ``OverwriteCells`` then puts the source back.
+
+Each restored cell gets ``metadata.coursework.restored = "deleted" | "edited"``, which
+the feedback turns into a sentence. Answer cells are never restored: they are the
+student's work.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from typing import Any
+
+from .exercises import is_answer, is_check, meta, same_source, strip_hidden
+
+__all__ = ["Restored", "restore_cells"]
+
+
+@dataclass(frozen=True)
+class Restored:
+    grade_id: str
+    how: str            # "deleted" or "edited"
+    is_check: bool
+
+    def sentence(self) -> str:
+        what = "test cell" if self.is_check else "locked cell"
+        return (f"The {what} {self.grade_id!r} was {self.how} in your notebook; "
+                f"it was restored from the assignment before grading.")
+
+
+def _locked_or_check(cell: Any) -> bool:
+    m = meta(cell)
+    return bool(m.get("grade_id")) and not is_answer(cell) and (is_check(cell) or bool(m.get("locked")))
+
+
+def restore_cells(nb: Any, source: Any, release: Any | None = None) -> list[Restored]:
+    """Restore, in ``nb`` (in place), the locked and test cells of ``source`` that are
+    missing; flag those that were edited. Returns what was restored, in source order."""
+    present = {meta(c).get("grade_id"): i for i, c in enumerate(nb.cells) if meta(c).get("grade_id")}
+    released = {meta(c).get("grade_id"): c for c in (release.cells if release is not None else [])
+                if meta(c).get("grade_id")}
+    done: list[Restored] = []
+    previous_present: str | None = None
+    for cell in source.cells:
+        gid = meta(cell).get("grade_id")
+        if not gid:
+            continue
+        if gid in present:
+            if _locked_or_check(cell):
+                theirs = nb.cells[present[gid]]
+                expected = released[gid].source if gid in released else strip_hidden(cell.source)
+                if not same_source(theirs.source, expected) and not same_source(theirs.source, cell.source):
+                    theirs.metadata.setdefault("coursework", {})["restored"] = "edited"
+                    done.append(Restored(gid, "edited", is_check(cell)))
+            previous_present = gid
+            continue
+        if not _locked_or_check(cell):
+            continue  # a deleted answer cell stays deleted
+        new = copy.deepcopy(cell)
+        if new.cell_type == "code":
+            new.outputs, new.execution_count = [], None
+        new.metadata.setdefault("coursework", {})["restored"] = "deleted"
+        at = present[previous_present] + 1 if previous_present is not None else 0
+        nb.cells.insert(at, new)
+        present = {meta(c).get("grade_id"): i for i, c in enumerate(nb.cells) if meta(c).get("grade_id")}
+        previous_present = gid
+        done.append(Restored(gid, "deleted", is_check(cell)))
+    return done

@@ -1,0 +1,94 @@
+"""Strip reference implementations from package sources, the way nbgrader strips
+solution cells.
+
+The convention, in any ``.py`` file of the package: a comment line
+``# BEGIN REFERENCE`` starts a region and a comment line ``# END REFERENCE`` ends it,
+e.g. around a function's body, after its docstring (the docstring stays, so the
+student still reads the contract).
+
+A marked region inside a block (the ``# BEGIN REFERENCE`` line is indented) becomes
+``raise NotImplementedError("reference implementation not shipped to students")`` at
+that indentation; a region at module level (e.g. private helpers of the reference)
+is removed and leaves a one-line comment. Unbalanced or nested markers, and a
+result that is not valid Python, are errors: a bundle is never built from a file we
+could not strip cleanly.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+from typing import Callable
+
+__all__ = ["StripError", "strip_reference", "copy_stripped", "STUB", "REMOVED"]
+
+BEGIN = re.compile(r"^(?P<indent>[ \t]*)#\s*BEGIN REFERENCE\b")
+END = re.compile(r"^[ \t]*#\s*END REFERENCE\b")
+STUB = 'raise NotImplementedError("reference implementation not shipped to students")'
+REMOVED = "# (reference implementation not shipped to students)"
+
+
+class StripError(ValueError):
+    """Markers that do not pair up, or a stripped file that does not compile."""
+
+
+def strip_reference(text: str, filename: str = "<string>") -> tuple[str, int]:
+    """``text`` with its reference regions replaced; returns (new text, number of regions)."""
+    out: list[str] = []
+    indent: str | None = None
+    start = 0
+    regions = 0
+    for number, line in enumerate(text.splitlines(keepends=True), 1):
+        begin, end = BEGIN.match(line), END.match(line)
+        if begin:
+            if indent is not None:
+                raise StripError(f"{filename}:{number}: BEGIN REFERENCE inside the region opened on line {start}")
+            indent, start = begin.group("indent"), number
+        elif end:
+            if indent is None:
+                raise StripError(f"{filename}:{number}: END REFERENCE without a BEGIN REFERENCE")
+            out.append(f"{indent}{STUB}\n" if indent else f"{REMOVED}\n")
+            indent = None
+            regions += 1
+        elif indent is None:
+            out.append(line)
+    if indent is not None:
+        raise StripError(f"{filename}:{start}: BEGIN REFERENCE is never closed")
+    result = "".join(out)
+    if regions:
+        try:
+            compile(result, filename, "exec")
+        except SyntaxError as exc:
+            raise StripError(f"{filename}: not valid Python once stripped: {exc}") from None
+    return result, regions
+
+
+def copy_stripped(src: Path, dst: Path, *, skip: Callable[[Path], bool] = lambda p: False) -> dict[str, int]:
+    """Copy the tree ``src`` to ``dst``, stripping every ``.py`` file.
+
+    ``skip(relative_path)`` leaves files and folders out; ``__pycache__`` and ``*.pyc``
+    are always left out. Returns {relative path: regions stripped} for the files that
+    had any.
+    """
+    src, dst = Path(src), Path(dst)
+    stripped: dict[str, int] = {}
+    for path in sorted(src.rglob("*")):
+        rel = path.relative_to(src)
+        if any(part == "__pycache__" or part.startswith(".") for part in rel.parts) or path.suffix == ".pyc":
+            continue
+        if any(skip(Path(*rel.parts[:i])) for i in range(1, len(rel.parts) + 1)):
+            continue
+        target = dst / rel
+        if path.is_dir():
+            target.mkdir(parents=True, exist_ok=True)
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if path.suffix == ".py":
+            text, n = strip_reference(path.read_text(encoding="utf-8"), str(path))
+            target.write_text(text, encoding="utf-8")
+            if n:
+                stripped[rel.as_posix()] = n
+        else:
+            shutil.copy2(path, target)
+    return stripped

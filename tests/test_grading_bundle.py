@@ -1,0 +1,58 @@
+"""The leak audit of the student bundle, on hand-made zips (fast; the real bundle is
+built, installed and run in test_cli_release.py)."""
+
+from __future__ import annotations
+
+import zipfile
+
+from class_fixtures import A, REPO, make_course
+from coursework.grading.bundle import audit_bundle, secrets
+from coursework.grading.course import open_course
+
+RELEASE = REPO / "notebooks" / A / f"{A}.ipynb"
+SOURCE = REPO / "solutions" / A / f"{A}.ipynb"
+
+
+def _zip(path, files):
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in files.items():
+            zf.writestr(f"bundle/{name}", data)
+    return path
+
+
+def test_secrets_cover_solutions_hidden_tests_and_reference_regions(tmp_path):
+    course = open_course(make_course(tmp_path))
+    (course.root / "coursework").mkdir()
+    (course.root / "coursework" / "answers.py").write_text(
+        "def f(x):\n    '''doc'''\n    # BEGIN REFERENCE\n    return x * 42  # the answer\n    # END REFERENCE\n")
+    found = secrets(course, [A])
+    labels = " ".join(found)
+    assert labels.count("solution of") == 4 and labels.count("hidden tests of") == 4
+    assert "return x * 42 # the answer" in found.values()
+
+
+def test_a_clean_bundle_passes(tmp_path):
+    course = open_course(make_course(tmp_path))
+    zf = _zip(tmp_path / "ok.zip", {f"notebooks/{A}/{A}.ipynb": RELEASE.read_text(),
+                                    "grader_tests/features.py": (REPO / "grader_tests" / "features.py").read_text()})
+    assert audit_bundle(zf, course, [A]) == []
+
+
+def test_leaks_are_found(tmp_path):
+    course = open_course(make_course(tmp_path))
+    hidden_line = "hidden.check_histogram_random(color_histogram)"
+    zf = _zip(tmp_path / "bad.zip", {
+        f"notebooks/{A}/{A}.ipynb": SOURCE.read_text(),                       # solutions and hidden tests
+        "grader_tests/hidden/features.py": "x = 1\n",                          # a forbidden folder
+        "coursework/leak.py": f"from grader_tests.hidden import features as hidden\n{hidden_line}\n",
+        "solutions/01_features/notes.txt": "",
+    })
+    problems = audit_bundle(zf, course, [A])
+    text = "\n".join(problems)
+    assert "grader_tests/hidden/features.py: must not be in the bundle" in text
+    assert "solutions/01_features/notes.txt: must not be in the bundle" in text
+    assert text.count(f"{A}.ipynb: contains the solution of") == 4
+    assert f"{A}.ipynb: contains the hidden tests of" in text
+    assert "coursework/leak.py: contains the hidden tests of" in text
+    lone = _zip(tmp_path / "line.zip", {"coursework/leak.py": f"    {hidden_line}  \n"})
+    assert any("contains the hidden test line of" in p for p in audit_bundle(lone, course, [A]))

@@ -1,0 +1,102 @@
+"""Stripping reference implementations from package sources (``# BEGIN REFERENCE`` /
+``# END REFERENCE``), on a small temporary package."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+import textwrap
+
+import pytest
+
+from coursework.grading.strip import REMOVED, STUB, StripError, copy_stripped, strip_reference
+
+ANSWERS = textwrap.dedent('''\
+    """A toy package module with one graded function."""
+
+    import math
+
+
+    def norm(values):
+        """Euclidean norm of a list of numbers.
+
+        Returns
+        -------
+        float
+        """
+        # BEGIN REFERENCE
+        total = _square_sum(values)
+        return math.sqrt(total)
+        # END REFERENCE
+
+
+    # BEGIN REFERENCE
+    def _square_sum(values):
+        return sum(v * v for v in values)  # the secret helper
+    # END REFERENCE
+
+
+    def given(x):
+        return x + 1
+''')
+
+
+def _load(path, name):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_region_in_a_function_becomes_a_stub_and_module_level_region_goes():
+    text, n = strip_reference(ANSWERS, "answers.py")
+    assert n == 2
+    assert "math.sqrt(total)" not in text and "_square_sum" not in text and "secret helper" not in text
+    assert f"    {STUB}\n" in text and f"{REMOVED}\n" in text
+    assert '"""Euclidean norm of a list of numbers.' in text  # the docstring stays
+    assert "def given(x):\n    return x + 1" in text
+
+
+def test_a_file_without_markers_is_unchanged():
+    source = "def f():\n    return 1\n"
+    assert strip_reference(source) == (source, 0)
+
+
+@pytest.mark.parametrize("source, message", [
+    ("def f():\n    # BEGIN REFERENCE\n    return 1\n", "never closed"),
+    ("def f():\n    return 1\n    # END REFERENCE\n", "without a BEGIN"),
+    ("# BEGIN REFERENCE\n# BEGIN REFERENCE\nx = 1\n# END REFERENCE\n", "inside the region"),
+    ("def f():\n# BEGIN REFERENCE\n    return 1\n# END REFERENCE\n", "not valid Python"),
+])
+def test_bad_markers_are_errors(source, message):
+    with pytest.raises(StripError, match=message):
+        strip_reference(source, "bad.py")
+
+
+def test_copy_stripped_toy_package(tmp_path):
+    src = tmp_path / "src" / "toypkg"
+    (src / "hidden").mkdir(parents=True)
+    (src / "__pycache__").mkdir()
+    (src / "__init__.py").write_text("from .answers import norm, given\n")
+    (src / "answers.py").write_text(ANSWERS)
+    (src / "hidden" / "__init__.py").write_text("SECRET = 42\n")
+    (src / "data.txt").write_text("not python\n")
+    (src / "__pycache__" / "answers.cpython-311.pyc").write_bytes(b"\0junk")
+    dst = tmp_path / "out" / "toypkg"
+
+    stripped = copy_stripped(src, dst, skip=lambda rel: rel.as_posix() == "hidden")
+
+    assert stripped == {"answers.py": 2}
+    assert sorted(p.relative_to(dst).as_posix() for p in dst.rglob("*")) == ["__init__.py", "answers.py", "data.txt"]
+    assert (dst / "data.txt").read_text() == "not python\n"
+    sys.path.insert(0, str(dst.parent))
+    try:
+        module = _load(dst / "answers.py", "toypkg_answers_stripped")
+        with pytest.raises(NotImplementedError, match="reference implementation not shipped to students"):
+            module.norm([3.0, 4.0])
+        assert module.given(1) == 2
+        assert not hasattr(module, "_square_sum")
+    finally:
+        sys.path.remove(str(dst.parent))
+    original = _load(src / "answers.py", "toypkg_answers_original")
+    assert original.norm([3.0, 4.0]) == 5.0  # the source itself is untouched
