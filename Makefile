@@ -14,17 +14,19 @@ DIR ?= notebooks
 # Jupyter refuses to run as root unless told (containers, CI machines).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test test-fast bench release autograde feedback export clean-grading help
+.PHONY: lab test test-fast bench release autograde feedback export report check clean-grading help
 
 help:
 	@echo "make lab        open the course in JupyterLab (DIR=solutions for the worked notebooks)"
 	@echo "make test       run every test (unit, notebooks, nbgrader end to end)"
 	@echo "make test-fast  the tests without those marked slow"
 	@echo "make bench      the benchmarks"
-	@echo "make release    regenerate notebooks/ from solutions/ (nbgrader generate_assignment)"
-	@echo "make autograde A=01_features   grade submitted/*/01_features"
+	@echo "make release    regenerate notebooks/ from solutions/ and build the student bundle (dist/)"
+	@echo "make autograde A=01_features   grade submitted/*/01_features (parallel, resumable)"
 	@echo "make feedback  A=01_features   HTML feedback into feedback/"
-	@echo "make export     grades.csv from the gradebook"
+	@echo "make export     grades.csv from the gradebook (one column per exercise too)"
+	@echo "make report A=01_features      pass rates and score distribution (reports/)"
+	@echo "make check NB=notebooks/01_features/01_features.ipynb   a student's self-check"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,17 +58,26 @@ bench: $(VENV)/.oracle
 
 ASSIGNMENTS := $(notdir $(wildcard solutions/[0-9]*))
 
+COURSEWORK := $(BIN)/coursework
+NB ?= notebooks/$(A)/$(A).ipynb
+
 release: $(VENV)/.installed
-	@for a in $(ASSIGNMENTS); do $(BIN)/nbgrader generate_assignment $$a --force --log-level=WARN || exit 1; done
+	$(COURSEWORK) release
 
 autograde: $(VENV)/.installed
-	$(BIN)/nbgrader autograde $(A)
+	$(COURSEWORK) autograde $(A)
 
 feedback: $(VENV)/.installed
-	$(BIN)/nbgrader generate_feedback $(A)
+	$(COURSEWORK) feedback $(A)
 
 export: $(VENV)/.installed
-	$(BIN)/nbgrader export --to grades.csv
+	$(COURSEWORK) export
+
+report: $(VENV)/.installed
+	$(COURSEWORK) report $(A)
+
+check: $(VENV)/.installed
+	$(COURSEWORK) check $(NB)
 
 clean-grading:
-	rm -rf submitted autograded feedback gradebook.db grades.csv
+	rm -rf submitted autograded feedback gradebook.db grades.csv reports dist
