@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from class_fixtures import MUTATES, RAISES, WRONG_SHAPE  # the same sample answers as the CLI's class
 from nbgrader_course import assert_no_hidden_text, exported_totals, feedback_text, grade_samples, scores
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nbgrader")]
@@ -12,22 +13,6 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nbgrader")]
 A = "01_features"
 TOTAL = 16.0
 HIST_CELLS = {"hist_shape": 1, "hist_values": 2, "hist_properties": 1, "hist_hidden": 2}
-
-RAISES = '''
-def color_histogram(image, bins=8):
-    raise RuntimeError("not today")
-'''
-WRONG_SHAPE = '''
-def color_histogram(image, bins=8):
-    pixels = image.reshape(-1, 3).astype(np.int64) * bins // 256
-    hist, _ = np.histogramdd(pixels, bins=bins, range=[(0, bins)] * 3)
-    return hist / len(pixels)          # forgot to flatten: (bins, bins, bins)
-'''
-MUTATES = '''
-def extract_features(images, extractors):
-    images[0] = 0.0                    # changes the caller's array
-    return np.concatenate([np.asarray(f(images)).reshape(len(images), -1) for f in extractors], axis=1)
-'''
 
 
 @pytest.fixture(scope="module")
