@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from nbgrader_course import assert_no_hidden_text, exported_totals, feedback_text, grade_samples, scores
+from test_grader_backprop import RECURSIVE_SORT  # the same recursive answer the check tests use
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nbgrader")]
 
@@ -24,20 +25,6 @@ NEEDS_SORT = ("topo_visible", "topo_hidden", "backward_visible", "long_chain", "
 RAISES = '''
 def topological_order(root):
     raise RuntimeError("not today")
-'''
-RECURSIVE = '''
-def topological_order(root):
-    order, seen = [], set()
-
-    def visit(node):
-        if node not in seen:
-            seen.add(node)
-            for parent in node.parents:
-                visit(parent)
-            order.append(node)
-
-    visit(root)
-    return order
 '''
 MUTATES = '''
 class MySigmoid:
@@ -66,7 +53,7 @@ def graded(tmp_path_factory):
             "blank": {},
             "partial": {k: v for k, v in right.items() if k in ("myvalue", "my_linear")},
             "raises": {**right, "topological_order": RAISES},
-            "recursive": {**right, "topological_order": RECURSIVE},
+            "recursive": {**right, "topological_order": RECURSIVE_SORT},
             "mutates": {**right, "my_sigmoid": MUTATES},
         }
 
