@@ -3,7 +3,7 @@
 Instructors (from any directory; ``--course DIR`` names the course, default: the
 nearest folder upwards holding ``nbgrader_config.py``, whose settings are always used)::
 
-    coursework release [ASSIGNMENT ...]          notebooks/ from solutions/, and the student bundle (zip)
+    coursework release [ASSIGNMENT ...]          notebooks/ from solutions/, and one student bundle (zip) each
     coursework autograde ASSIGNMENT [--jobs N]   grade submitted/*/ASSIGNMENT into the gradebook
     coursework feedback ASSIGNMENT               HTML feedback per student, without hidden checks
     coursework export [--to grades.csv]          grades as CSV, one column per exercise
@@ -36,7 +36,7 @@ def cmd_release(args) -> int:
     from .grading.bundle import release
 
     course = _course(args)
-    result = release(course, args.assignments or None, bundle=args.bundle, make_bundle=not args.no_bundle)
+    result = release(course, args.assignments or None, dist=args.dist, make_bundle=not args.no_bundle)
     for line in result.lines():
         print(line)
     return 0
@@ -104,9 +104,10 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("-v", "--verbose", action="store_true", help="show nbgrader's log")
         return p
 
-    p = instructor("release", "regenerate notebooks/ from solutions/ and build the student bundle (zip)")
+    p = instructor("release", "regenerate notebooks/ from solutions/ and build one student bundle (zip) per assignment")
     p.add_argument("assignments", nargs="*", metavar="ASSIGNMENT", help="default: every assignment in solutions/")
-    p.add_argument("--bundle", metavar="ZIP", help="where to write the bundle (default: dist/<course_id>-student.zip)")
+    p.add_argument("--dist", metavar="DIR", help="where to write the bundles <course_id>-<assignment>.zip "
+                   "(default: <course>/dist)")
     p.add_argument("--no-bundle", action="store_true", help="only regenerate notebooks/")
     p.set_defaults(func=cmd_release)
 

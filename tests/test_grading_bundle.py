@@ -6,7 +6,10 @@ from __future__ import annotations
 import zipfile
 
 from class_fixtures import A, REPO, make_course
-from coursework.grading.bundle import audit_bundle, secrets
+import pytest
+
+from coursework.grading.bundle import audit_bundle, reference_tags, secrets, stripped_from
+from coursework.grading.course import CourseError
 from coursework.grading.course import open_course
 
 RELEASE = REPO / "notebooks" / A / f"{A}.ipynb"
@@ -25,7 +28,7 @@ def test_secrets_cover_solutions_hidden_tests_and_reference_regions(tmp_path):
     (course.root / "coursework").mkdir()
     (course.root / "coursework" / "answers.py").write_text(
         "def f(x):\n    '''doc'''\n    # BEGIN REFERENCE\n    return x * 42  # the answer\n    # END REFERENCE\n")
-    found = secrets(course, [A])
+    found = secrets(course, A)
     labels = " ".join(found)
     assert labels.count("solution of") == 4 and labels.count("hidden tests of") == 4
     assert "return x * 42 # the answer" in found.values()
@@ -35,7 +38,7 @@ def test_a_clean_bundle_passes(tmp_path):
     course = open_course(make_course(tmp_path))
     zf = _zip(tmp_path / "ok.zip", {f"notebooks/{A}/{A}.ipynb": RELEASE.read_text(),
                                     "grader_tests/features.py": (REPO / "grader_tests" / "features.py").read_text()})
-    assert audit_bundle(zf, course, [A]) == []
+    assert audit_bundle(zf, course, A) == []
 
 
 def test_leaks_are_found(tmp_path):
@@ -47,7 +50,7 @@ def test_leaks_are_found(tmp_path):
         "coursework/leak.py": f"from grader_tests.hidden import features as hidden\n{hidden_line}\n",
         "solutions/01_features/notes.txt": "",
     })
-    problems = audit_bundle(zf, course, [A])
+    problems = audit_bundle(zf, course, A)
     text = "\n".join(problems)
     assert "grader_tests/hidden/features.py: must not be in the bundle" in text
     assert "solutions/01_features/notes.txt: must not be in the bundle" in text
@@ -55,4 +58,32 @@ def test_leaks_are_found(tmp_path):
     assert f"{A}.ipynb: contains the hidden tests of" in text
     assert "coursework/leak.py: contains the hidden tests of" in text
     lone = _zip(tmp_path / "line.zip", {"coursework/leak.py": f"    {hidden_line}  \n"})
-    assert any("contains the hidden test line of" in p for p in audit_bundle(lone, course, [A]))
+    assert any("contains the hidden test line of" in p for p in audit_bundle(lone, course, A))
+
+
+def _tagged_course(tmp_path, tags):
+    course = open_course(make_course(tmp_path, assignments=(A, "02_tensors", "03_activations")))
+    (course.root / "coursework").mkdir()
+    body = "".join(f"def f{i}(x):\n    # BEGIN REFERENCE {tag}\n    return x * {i}  # answer {i}\n"
+                   f"    # END REFERENCE\n\n\n" for i, tag in enumerate(tags))
+    (course.root / "coursework" / "answers.py").write_text(body)
+    return course
+
+
+def test_a_bundle_strips_its_own_and_later_assignments_answers_only(tmp_path):
+    course = _tagged_course(tmp_path, [A, "02_tensors", "03_activations"])
+    assert course.assignments() == [A, "02_tensors", "03_activations"]
+    for assignment, stripped in [(A, {0, 1, 2}), ("02_tensors", {1, 2}), ("03_activations", {2})]:
+        rule = stripped_from(course, assignment)
+        tags = [A, "02_tensors", "03_activations"]
+        assert {i for i, t in enumerate(tags) if rule(t)} == stripped and rule(None)
+        found = " ".join(secrets(course, assignment).values())
+        for i in range(3):
+            assert (f"answer {i}" in found) == (i in stripped), (assignment, i)
+    assert reference_tags(course) == {"coursework/answers.py": {A, "02_tensors", "03_activations"}}
+
+
+def test_a_tag_that_names_no_assignment_is_an_error(tmp_path):
+    course = _tagged_course(tmp_path, [A, "03_activation"])   # a typo would ship the answer
+    with pytest.raises(CourseError, match="03_activation name no assignment"):
+        reference_tags(course)

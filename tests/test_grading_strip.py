@@ -9,7 +9,7 @@ import textwrap
 
 import pytest
 
-from coursework.grading.strip import REMOVED, STUB, StripError, copy_stripped, strip_reference
+from coursework.grading.strip import REMOVED, STUB, StripError, copy_stripped, region_tags, strip_reference
 
 ANSWERS = textwrap.dedent('''\
     """A toy package module with one graded function."""
@@ -100,3 +100,48 @@ def test_copy_stripped_toy_package(tmp_path):
         sys.path.remove(str(dst.parent))
     original = _load(src / "answers.py", "toypkg_answers_original")
     assert original.norm([3.0, 4.0]) == 5.0  # the source itself is untouched
+
+
+TAGGED = textwrap.dedent('''\
+    def early(x):
+        # BEGIN REFERENCE 01_first
+        return x + 1  # published answer
+        # END REFERENCE
+
+
+    def late(x):
+        # BEGIN REFERENCE 03_third
+        return x * 3  # answer still to come
+        # END REFERENCE
+
+
+    def anytime(x):
+        # BEGIN REFERENCE
+        return x - 1  # untagged
+        # END REFERENCE
+''')
+
+
+def test_region_tags_are_read():
+    assert region_tags(TAGGED) == ["01_first", "03_third", None]
+
+
+@pytest.mark.parametrize("stripped, kept", [
+    ({"03_third", None}, {"01_first"}),
+    ({"01_first", "03_third", None}, set()),
+    ({None}, {"01_first", "03_third"}),
+])
+def test_strip_decides_per_tag_and_keeps_the_rest_verbatim(stripped, kept):
+    text, n = strip_reference(TAGGED, "tagged.py", strip=lambda tag: tag in stripped)
+    assert n == len(stripped)
+    answers = {"01_first": "return x + 1  # published answer", "03_third": "return x * 3  # answer still to come",
+               None: "return x - 1  # untagged"}
+    for tag, answer in answers.items():
+        assert (answer in text) == (tag in kept), tag
+    for tag in kept:
+        assert f"# BEGIN REFERENCE {tag}" in text  # a kept region keeps its markers
+    assert text.count(STUB) == n
+    namespace: dict = {}
+    exec(compile(text, "tagged.py", "exec"), namespace)
+    if "01_first" in kept:
+        assert namespace["early"](1) == 2

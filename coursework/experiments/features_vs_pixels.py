@@ -43,7 +43,7 @@ REPRESENTATIONS = {
 
 
 def features_vs_pixels(n_train_per_class: int = 10, n_test_per_class: int = 100, rng=0,
-                       progress: bool = False) -> dict:
+                       progress: bool = False, representations: dict | None = None) -> dict:
     """Train the same linear classifier on pixels, colour histograms, HoG, and both.
 
     The data are 32x32 patches of four photos (:func:`coursework.data.photo_patches`:
@@ -57,16 +57,25 @@ def features_vs_pixels(n_train_per_class: int = 10, n_test_per_class: int = 100,
     rng : int or numpy.random.Generator
     progress : bool
         Show a progress bar over the representations.
+    representations : dict, optional
+        Name -> function from a batch of uint8 patches (N, 32, 32, 3) to features (N, F);
+        default :data:`REPRESENTATIONS` (the package's extractors). The notebook passes
+        the student's own functions, which the student bundle must use: there the
+        package's feature extractors are not shipped.
 
     Returns
     -------
     dict: representation name -> test accuracy, for ``"pixels"``,
-    ``"colour histogram"``, ``"HoG"`` and ``"histogram + HoG"``.
+    ``"colour histogram"``, ``"HoG"`` and ``"histogram + HoG"`` (or the given names).
     """
+    representations = REPRESENTATIONS if representations is None else representations
+    if not representations or not all(callable(f) for f in representations.values()):
+        raise ValueError("features_vs_pixels: expected representations to be a non-empty dict of "
+                         f"name -> callable, got {representations!r}")
     seeds = np.random.default_rng(rng).integers(2**32, size=2)
     train = photo_patches(n_train_per_class, rng=int(seeds[0]))
     test = photo_patches(n_test_per_class, rng=int(seeds[1]))
     out = {}
-    for name, rep in tqdm(REPRESENTATIONS.items(), disable=not progress, desc="training"):
+    for name, rep in tqdm(representations.items(), disable=not progress, desc="training"):
         out[name] = linear_accuracy(rep(train.X), train.y, rep(test.X), test.y)
     return out

@@ -3,6 +3,7 @@
 - :func:`color_histogram` -- joint RGB histogram, equal to ``np.histogramdd`` / pixels;
 - :func:`hog` -- HoG descriptor, equal to ``skimage.feature.hog`` (to ~1e-7);
 - :func:`hog_image` -- a picture of the HoG cells for plotting (host NumPy);
+  :func:`hog_picture` draws given cell histograms (e.g. a student's) the same way;
 - :func:`extract_features` -- several extractors side by side;
 - the steps of HoG, one function each (:mod:`coursework.features.hog_steps`):
   :func:`image_gradients`, :func:`gradient_orientation`, :func:`orientation_histograms`,
@@ -15,8 +16,8 @@ namespace, and return arrays on the input's device (``hog_image`` excepted).
 from .color_histogram import color_histogram
 from .extract import extract_features
 from .hog import hog
-from .hog_image import hog_image
+from .hog_image import hog_image, hog_picture
 from .hog_steps import gradient_orientation, image_gradients, normalize_blocks, orientation_histograms
 
-__all__ = ["color_histogram", "hog", "hog_image", "extract_features",
+__all__ = ["color_histogram", "hog", "hog_image", "hog_picture", "extract_features",
            "image_gradients", "gradient_orientation", "orientation_histograms", "normalize_blocks"]

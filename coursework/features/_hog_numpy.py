@@ -53,6 +53,7 @@ def _grid():
 
 def cell_histograms_uint8(images: np.ndarray, orientations: int, pixels_per_cell: tuple[int, int]) -> np.ndarray:
     """Per-cell histograms of uint8 RGB images: (N, H, W, 3) -> (N, H // c_row, W // c_col, orientations)."""
+    # BEGIN REFERENCE 01_features
     n, rows, cols, channels = images.shape
     c_row, c_col = pixels_per_cell
     n_row, n_col = rows // c_row, cols // c_col
@@ -78,6 +79,7 @@ def cell_histograms_uint8(images: np.ndarray, orientations: int, pixels_per_cell
         sums[start * per_image:(start + m) * per_image] = np.bincount(
             flat.reshape(-1), weights=weight_table[best].reshape(-1), minlength=m * per_image)
     return sums.reshape(n, n_row, n_col, orientations) / (c_row * c_col)
+    # END REFERENCE
 
 
 def _gradient_codes(part: np.ndarray) -> np.ndarray:

@@ -70,6 +70,7 @@ def color_histogram(images: Any, bins: int = 8):
     images, batched = check_images(images, _FUNC, channels=3)
     xp = backend.namespace(images)
     _check_values(xp, images)
+    # BEGIN REFERENCE 01_features
     n, h, w, _ = images.shape
     if backend.is_numpy(images) and images.dtype == xp.uint8:
         counts = _counts_uint8_numpy(images, bins)
@@ -77,16 +78,19 @@ def color_histogram(images: Any, bins: int = 8):
         counts = backend.bincount(_flat_index(xp, images, bins), minlength=n * bins**3)
     hist = xp.reshape(xp.astype(counts, xp.float64) / (h * w), (n, bins**3))
     return hist if batched else hist[0, ...]
+    # END REFERENCE
 
 
 def _flat_index(xp, images, bins: int):
     """Index ``((n * bins + r) * bins + g) * bins + b`` of every pixel: (N, H, W, 3) -> (N*H*W,)."""
+    # BEGIN REFERENCE 01_features
     n = images.shape[0]
     channel_bins = _channel_bins(xp, images, bins)                       # (N, H, W, 3)
     image_index = xp.reshape(xp.arange(n, dtype=xp.int64, device=backend.device(images)), (n, 1, 1))
     flat = ((image_index * bins + channel_bins[..., 0]) * bins + channel_bins[..., 1]) * bins \
         + channel_bins[..., 2]                                           # (N, H, W)
     return xp.reshape(flat, (-1,))
+    # END REFERENCE
 
 
 def _counts_uint8_numpy(images, bins: int):
@@ -96,6 +100,7 @@ def _counts_uint8_numpy(images, bins: int):
     it), but three integer table look-ups per pixel, no float temporaries, and chunks
     of images small enough to stay in the CPU cache.
     """
+    # BEGIN REFERENCE 01_features
     np_ = backend.namespace(images)  # NumPy here
     n, h, w, _ = images.shape
     cells = bins**3
@@ -113,17 +118,21 @@ def _counts_uint8_numpy(images, bins: int):
         flat += np_.reshape(np_.arange(m, dtype=dtype) * cells, (m, 1, 1))
         counts[start * cells:(start + m) * cells] = np_.bincount(np_.reshape(flat, (-1,)), minlength=m * cells)
     return counts
+    # END REFERENCE
 
 
 def _value_table(xp, bins: int, dev):
     """Bin (int64) of each integer value 0..255 on the edges ``linspace(0, 256, bins + 1)``: (256,)."""
+    # BEGIN REFERENCE 01_features
     edges = xp.linspace(0.0, 256.0, bins + 1, dtype=xp.float64, device=dev)
     values = xp.arange(256, dtype=xp.float64, device=dev)
     return xp.astype(xp.searchsorted(edges, values, side="right") - 1, xp.int64)
+    # END REFERENCE
 
 
 def _channel_bins(xp, images, bins: int):
     """Bin index (int64, 0..bins-1) of every channel value, by ``np.histogramdd``'s rule."""
+    # BEGIN REFERENCE 01_features
     dev = backend.device(images)
     if xp.isdtype(images.dtype, "integral"):
         # Bin of every possible value 0..255, then one look-up per channel value.
@@ -135,6 +144,7 @@ def _channel_bins(xp, images, bins: int):
         # Only v == 1.0 (the right edge) lands past the last bin: put it into the last.
         return xp.astype(xp.minimum(found, bins - 1), xp.int64)
     raise TypeError(f"{_FUNC}: expected integer (0..255) or float ([0, 1]) images, got dtype {images.dtype}")
+    # END REFERENCE
 
 
 def _check_values(xp, images) -> None:

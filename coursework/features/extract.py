@@ -52,6 +52,7 @@ def extract_features(images: Any, extractors: Sequence[Callable | tuple[Callable
     (64,)
     """
     steps = _unpack(extractors)
+    # BEGIN REFERENCE 01_features
     features, names = [], []
     for func, kwargs in steps:
         out = backend.as_array(func(images, **kwargs))
@@ -73,6 +74,7 @@ def extract_features(images: Any, extractors: Sequence[Callable | tuple[Callable
         names.append(name)
     xp = backend.namespace(*features)
     return xp.concat(features, axis=-1)
+    # END REFERENCE
 
 
 def _unpack(extractors) -> list[tuple[Callable, dict]]:

@@ -128,6 +128,7 @@ def cell_histograms(images: Any, orientations: int, pixels_per_cell: tuple[int, 
 
 def _cell_histograms_generic(images: Any, orientations: int, pixels_per_cell: tuple[int, int]):
     """:func:`cell_histograms` with array-API functions only (any namespace, any dtype)."""
+    # BEGIN REFERENCE 01_features
     xp = backend.namespace(images)
     image = xp.astype(images, _float_dtype(xp, images.dtype))
     g_row, g_col = _gradient(xp, image, axis=1), _gradient(xp, image, axis=2)
@@ -135,6 +136,7 @@ def _cell_histograms_generic(images: Any, orientations: int, pixels_per_cell: tu
         g_row, g_col = _dominant_channel(xp, g_row, g_col)
     magnitude, orientation = gradient_orientation(g_row, g_col)
     return orientation_histograms(magnitude, orientation, orientations, pixels_per_cell)
+    # END REFERENCE
 
 
 def _float_dtype(xp, dtype):

@@ -19,7 +19,7 @@ from .. import backend
 from ..validation import check_images, check_int_pair, check_positive_int, shape_str
 from .hog import cell_histograms
 
-__all__ = ["hog_image"]
+__all__ = ["hog_image", "hog_picture"]
 
 
 def hog_image(image: Any, orientations: int = 9, pixels_per_cell=(8, 8)) -> np.ndarray:
@@ -77,8 +77,37 @@ def hog_image(image: Any, orientations: int = 9, pixels_per_cell=(8, 8)) -> np.n
     if rows < c_row or cols < c_col:
         raise ValueError(f"{func}: expected an image of at least {c_row} x {c_col} pixels "
                          f"(one cell), got shape {shape_str(image.shape)}")
-    hist = backend.to_host(cell_histograms(images, orientations, (c_row, c_col)))[0]  # (R, C, B)
-    n_row, n_col, _ = hist.shape
+    hist = cell_histograms(images, orientations, (c_row, c_col))[0, ...]  # (R, C, B)
+    return hog_picture(hist, (rows, cols), (c_row, c_col))
+
+
+def hog_picture(cells: Any, image_shape, pixels_per_cell=(8, 8)) -> np.ndarray:
+    """Draw given cell histograms as :func:`hog_image` does (host NumPy, for plotting).
+
+    Parameters
+    ----------
+    cells : array of shape (R, C, B)
+        Orientation histogram of each cell (B bins over [0, 180) degrees), e.g. your
+        own ``cell_histograms`` of 01_features; copied to the host.
+    image_shape : (int, int)
+        Rows and columns of the picture, at least ``R * c_row`` by ``C * c_col``.
+    pixels_per_cell : int or (int, int), default (8, 8)
+        Cell size; each side at least 2 pixels.
+
+    Returns
+    -------
+    picture : numpy.ndarray of shape ``image_shape``, float64
+    """
+    func = "hog_picture"
+    c_row, c_col = check_int_pair(pixels_per_cell, "pixels_per_cell", func)
+    if min(c_row, c_col) < 2:
+        raise ValueError(f"{func}: expected pixels_per_cell of at least (2, 2) to draw lines, got {(c_row, c_col)}")
+    hist = np.asarray(backend.to_host(cells), dtype=np.float64)
+    rows, cols = (int(v) for v in image_shape)
+    if hist.ndim != 3 or hist.shape[0] * c_row > rows or hist.shape[1] * c_col > cols or hist.shape[2] < 1:
+        raise ValueError(f"{func}: expected cells of shape (R, C, B) with R * {c_row} <= {rows} and "
+                         f"C * {c_col} <= {cols}, got shape {shape_str(hist.shape)}")
+    n_row, n_col, orientations = hist.shape
     picture = np.zeros((rows, cols), dtype=np.float64)
     centre_rows = np.arange(n_row) * c_row + c_row // 2
     centre_cols = np.arange(n_col) * c_col + c_col // 2

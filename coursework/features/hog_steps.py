@@ -42,12 +42,15 @@ def image_gradients(images: Any):
     if images.ndim not in (2, 3):
         raise ValueError(f"image_gradients: expected grey images of shape (H, W) or (N, H, W), "
                          f"got shape {shape_str(images.shape)}")
+    # BEGIN REFERENCE 01_features
     xp = backend.namespace(images)
     return _gradient(xp, images, images.ndim - 2), _gradient(xp, images, images.ndim - 1)
+    # END REFERENCE
 
 
 def _gradient(xp, image, axis: int):
     """Central difference along ``axis``, 0 on the first and last line."""
+    # BEGIN REFERENCE 01_features
     if image.shape[axis] < 3:
         return xp.zeros_like(image)
     index = [slice(None)] * image.ndim
@@ -58,6 +61,7 @@ def _gradient(xp, image, axis: int):
 
     edge = xp.zeros_like(part(slice(0, 1)))
     return xp.concat([edge, part(slice(2, None)) - part(slice(None, -2)), edge], axis=axis)
+    # END REFERENCE
 
 
 def gradient_orientation(g_row: Any, g_col: Any):
@@ -76,12 +80,14 @@ def gradient_orientation(g_row: Any, g_col: Any):
 
 def _bin(orientation: Any, magnitude: Any, orientations: int):
     """Bin of each orientation and its vote (0 where it falls into no bin, i.e. 180.0)."""
+    # BEGIN REFERENCE 01_features
     xp = backend.namespace(orientation, magnitude)
     edges = xp.arange(orientations + 1, dtype=xp.float64, device=backend.device(orientation)) * (180.0 / orientations)
     found = xp.searchsorted(edges, xp.reshape(orientation, (-1,)), side="right") - 1
     found = xp.reshape(found, orientation.shape)
     weight = xp.where(found < orientations, magnitude, 0.0)
     return xp.astype(xp.minimum(found, orientations - 1), xp.int64), weight
+    # END REFERENCE
 
 
 def orientation_bins(g_row: Any, g_col: Any, orientations: int):
@@ -123,6 +129,7 @@ def orientation_histograms(magnitude: Any, orientation: Any, orientations: int =
     if magnitude.shape != orientation.shape or magnitude.ndim not in (2, 3):
         raise ValueError(f"{func}: expected magnitude and orientation of one shape (H, W) or (N, H, W), "
                          f"got shapes {shape_str(magnitude.shape)} and {shape_str(orientation.shape)}")
+    # BEGIN REFERENCE 01_features
     xp = backend.namespace(magnitude, orientation)
     dev = backend.device(magnitude)
     batched = magnitude.ndim == 3
@@ -142,6 +149,7 @@ def orientation_histograms(magnitude: Any, orientation: Any, orientations: int =
     sums = backend.bincount(xp.reshape(flat, (-1,)), weights=xp.reshape(weight, (-1,)), minlength=size)
     hist = xp.reshape(sums, (n, n_row, n_col, orientations)) / (c_row * c_col)
     return hist if batched else hist[0, ...]
+    # END REFERENCE
 
 
 def normalize_blocks(cells: Any, cells_per_block=(2, 2), block_norm: str = "L2-Hys"):

@@ -4,18 +4,22 @@
    nbgrader's ``GenerateAssignment`` (in process, with the course's config): solution
    regions become stubs, hidden-test regions disappear, and the gradebook learns the
    assignment's cells.
-2. The bundle, a zip with one top folder, holds what a student needs and nothing more:
+2. One bundle per assignment, ``dist/<course_id>-<assignment>.zip``, with one top
+   folder, holds what a student needs for that assignment and nothing more:
 
    - ``notebooks/<assignment>/`` -- the released notebooks (and files beside them);
-   - ``coursework/`` -- the package, every ``# BEGIN REFERENCE`` / ``# END REFERENCE``
-     region stripped (:mod:`.strip`);
+   - ``coursework/`` -- the package with the reference regions of this assignment and
+     of every later one stripped (:mod:`.strip`): ``# BEGIN REFERENCE <assignment>``
+     regions whose assignment comes at or after this one in course order, and untagged
+     ones. Earlier assignments' answers stay: their deadlines are past, and later
+     topics build on them (05's training uses 03's activations);
    - ``grader_tests/`` -- the visible checks and their stored values; never
      ``grader_tests/hidden/``, ``grader_tests/builders/`` or ``make_expected.py``;
    - ``pyproject.toml``, ``environment.yml`` and a student ``README.md``.
 
    Never ``solutions/``, ``tests/``, ``nbgrader_config.py`` or grading data.
-3. The bundle is audited before it is kept (:func:`audit_bundle`): no solution body of
-   any source notebook, no hidden-test region and no stripped reference region may
+3. Each bundle is audited before it is kept (:func:`audit_bundle`): no solution body of
+   its source notebooks, no hidden-test region and no stripped reference region may
    appear in any of its files, and every stripped module must still import. A bundle
    that fails is deleted and the release fails.
 """
@@ -34,10 +38,10 @@ from pathlib import Path
 
 from .course import Course, CourseError
 from .exercises import hidden_regions
-from .strip import BEGIN, END, copy_stripped
+from .strip import BEGIN, END, StripError, copy_stripped
 
 __all__ = ["release", "generate_assignments", "build_bundle", "audit_bundle", "ReleaseResult",
-           "EXCLUDED_FROM_BUNDLE"]
+           "EXCLUDED_FROM_BUNDLE", "stripped_from", "reference_tags"]
 
 EXCLUDED_FROM_BUNDLE = ("grader_tests/hidden", "grader_tests/builders", "grader_tests/make_expected.py")
 PACKAGES = ("coursework", "grader_tests")
@@ -47,8 +51,9 @@ SOLUTION = re.compile(r"### BEGIN SOLUTION\s*\n(.*?)\n[ \t]*### END SOLUTION", r
 STUDENT_README = """\
 # {course_id} -- student bundle
 
-The notebooks of the course and the `coursework` package they use. The package's
-graded functions are left for you to write: they raise `NotImplementedError`
+The notebook of {assignment} and the `coursework` package it uses. The package's
+functions that answer this assignment's exercises (or a later one's) are left for you
+to write in the notebook: in the package they raise `NotImplementedError`
 ("reference implementation not shipped to students").
 
 ## Set up (once)
@@ -69,15 +74,15 @@ Install with `-e` (editable): the checks read their stored values from this fold
 .venv/bin/jupyter lab notebooks
 ```
 
-Open an assignment ({assignments}) and run it top to bottom. Where a cell says
+Open the assignment and run it top to bottom. Where a cell says
 `# YOUR CODE HERE`, replace `raise NotImplementedError()` with your code. The cells
 after each exercise check your answer; each is worth the points written above it.
 
 ## Check your work before you hand it in
 
 ```bash
-.venv/bin/coursework check notebooks/01_features/01_features.ipynb
-# or: .venv/bin/python -m coursework.cli check notebooks/01_features/01_features.ipynb
+.venv/bin/coursework check {notebook}
+# or: .venv/bin/python -m coursework.cli check {notebook}
 ```
 
 runs the notebook in a fresh kernel and prints, per exercise, which checks pass and
@@ -92,16 +97,16 @@ to its end. Do not edit or delete the check cells: they are restored before grad
 @dataclass
 class ReleaseResult:
     assignments: list[str]
-    bundle: Path | None = None
-    stripped: dict[str, int] = field(default_factory=dict)
+    bundles: dict[str, Path] = field(default_factory=dict)
+    stripped: dict[str, dict[str, int]] = field(default_factory=dict)   # assignment -> {file: regions}
     warnings: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         out = [f"released {', '.join(self.assignments)} into notebooks/"]
-        if self.bundle:
-            regions = sum(self.stripped.values())
-            out.append(f"student bundle: {self.bundle} ({regions} reference region(s) stripped from "
-                       f"{len(self.stripped)} file(s))")
+        for assignment, path in self.bundles.items():
+            found = self.stripped.get(assignment, {})
+            out.append(f"student bundle: {path} ({sum(found.values())} reference region(s) stripped from "
+                       f"{len(found)} file(s))")
         out += [f"warning: {w}" for w in self.warnings]
         return out
 
@@ -123,53 +128,96 @@ def generate_assignments(course: Course, assignments: list[str]) -> None:
             os.chdir(cwd)
 
 
-def release(course: Course, assignments: list[str] | None = None, *, bundle: str | os.PathLike | None = None,
+def release(course: Course, assignments: list[str] | None = None, *, dist: str | os.PathLike | None = None,
             make_bundle: bool = True) -> ReleaseResult:
-    """Regenerate the release of ``assignments`` (default: all) and build the bundle."""
+    """Regenerate the release of ``assignments`` (default: all) and build one bundle each
+    in ``dist`` (default: ``<course>/dist``)."""
     assignments = list(assignments or course.assignments())
     if not assignments:
         raise CourseError(f"no assignments in {course.source_dir}")
     generate_assignments(course, assignments)
     result = ReleaseResult(assignments)
     if make_bundle:
-        dest = Path(bundle) if bundle else course.root / "dist" / f"{course.course_id}-student.zip"
-        result.bundle, result.stripped, result.warnings = build_bundle(course, assignments, dest)
+        folder = Path(dist) if dist else course.root / "dist"
+        for assignment in assignments:
+            dest = folder / f"{course.course_id}-{assignment}.zip"
+            path, stripped, warnings = build_bundle(course, assignment, dest)
+            result.bundles[assignment], result.stripped[assignment] = path, stripped
+            result.warnings += warnings
     return result
+
+
+def reference_tags(course: Course) -> dict[str, set[str | None]]:
+    """Package file (relative to the course) -> the tags of its reference regions.
+
+    Raises :class:`CourseError` for a tag that is not an assignment of the course (a
+    typo would otherwise ship an answer).
+    """
+    from .strip import region_tags
+
+    known = set(course.assignments())
+    found: dict[str, set[str | None]] = {}
+    for package in PACKAGES:
+        for path in sorted((course.root / package).rglob("*.py")):
+            tags = set(region_tags(path.read_text(encoding="utf-8")))
+            unknown = sorted(t for t in tags if t is not None and t not in known)
+            if unknown:
+                raise CourseError(f"{path.relative_to(course.root)}: reference tag(s) {', '.join(unknown)} name no "
+                                  f"assignment (assignments: {', '.join(sorted(known))})")
+            if tags:
+                found[path.relative_to(course.root).as_posix()] = tags
+    return found
+
+
+def stripped_from(course: Course, assignment: str):
+    """The ``strip(tag)`` rule of ``assignment``'s bundle: untagged regions, and regions of
+    this assignment or a later one in course order."""
+    order = course.assignments()
+    if assignment not in order:
+        raise CourseError(f"no assignment {assignment!r} (assignments: {', '.join(order)})")
+    later = set(order[order.index(assignment):])
+    return lambda tag: tag is None or tag in later
 
 
 def _excluded(rel: Path) -> bool:
     return rel.as_posix() in EXCLUDED_FROM_BUNDLE
 
 
-def build_bundle(course: Course, assignments: list[str], dest: Path, *, verify_imports: bool = True
+def build_bundle(course: Course, assignment: str, dest: Path, *, verify_imports: bool = True
                  ) -> tuple[Path, dict[str, int], list[str]]:
-    """Write the student zip to ``dest``; returns (dest, stripped regions per file, warnings)."""
+    """Write ``assignment``'s student zip to ``dest``; returns (dest, stripped regions per file, warnings)."""
     root = course.root
     missing = [p for p in (*PACKAGES, *TOP_FILES) if not (root / p).exists()]
     if missing:
         raise CourseError(f"cannot build the bundle: {', '.join(missing)} missing in {root}")
     warnings: list[str] = []
-    top = f"{course.course_id}-student"
+    reference_tags(course)  # unknown tags are an error before anything is written
+    strip = stripped_from(course, assignment)
+    top = f"{course.course_id}-{assignment}"
     with tempfile.TemporaryDirectory(prefix="coursework-bundle-") as tmp:
         stage = Path(tmp) / top
         stripped: dict[str, int] = {}
         for package in PACKAGES:
-            found = copy_stripped(root / package, stage / package,
-                                  skip=lambda rel, p=package: _excluded(Path(p) / rel))
+            try:
+                found = copy_stripped(root / package, stage / package, strip=strip,
+                                      skip=lambda rel, p=package: _excluded(Path(p) / rel))
+            except StripError as exc:
+                raise CourseError(f"cannot strip the package: {exc}") from exc
             stripped.update({f"{package}/{k}": v for k, v in found.items()})
         for name in TOP_FILES:
             shutil.copy2(root / name, stage / name)
-        for assignment in assignments:
-            src = course.release_dir / assignment
-            if not src.is_dir():
-                raise CourseError(f"no release of {assignment!r} in {course.release_dir}")
-            shutil.copytree(src, stage / "notebooks" / assignment,
-                            ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", "*.pyc"))
-        (stage / "README.md").write_text(STUDENT_README.format(course_id=course.course_id,
-                                                               assignments=", ".join(assignments)))
+        src = course.release_dir / assignment
+        if not src.is_dir():
+            raise CourseError(f"no release of {assignment!r} in {course.release_dir}")
+        shutil.copytree(src, stage / "notebooks" / assignment,
+                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", "*.pyc"))
+        first = next(iter(sorted(src.glob("*.ipynb"))), None)
+        notebook = f"notebooks/{assignment}/{first.name if first else assignment + '.ipynb'}"
+        (stage / "README.md").write_text(STUDENT_README.format(course_id=course.course_id, assignment=assignment,
+                                                               notebook=notebook))
         if not stripped:
-            warnings.append("no '# BEGIN REFERENCE' markers in the package sources: the bundle ships the "
-                            "reference implementations of the package")
+            warnings.append(f"{assignment}: no '# BEGIN REFERENCE' region of it or a later assignment in the "
+                            "package sources: its bundle ships every reference implementation of the package")
         if verify_imports:
             _verify_imports(stage)
         dest.parent.mkdir(parents=True, exist_ok=True)
@@ -178,7 +226,7 @@ def build_bundle(course: Course, assignments: list[str], dest: Path, *, verify_i
             for path in sorted(stage.rglob("*")):
                 if path.is_file():
                     zf.write(path, path.relative_to(Path(tmp)).as_posix())
-    problems = audit_bundle(partial, course, assignments)
+    problems = audit_bundle(partial, course, assignment)
     if problems:
         partial.unlink()
         raise CourseError("the student bundle would leak instructor material:\n  " + "\n  ".join(problems))
@@ -207,35 +255,39 @@ def _normal(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def secrets(course: Course, assignments: list[str]) -> dict[str, str]:
-    """What must never reach a student: label -> text (whitespace-normalised).
+def secrets(course: Course, assignment: str) -> dict[str, str]:
+    """What must never reach a student of ``assignment``: label -> text (whitespace-normalised).
 
-    Each solution body of the source notebooks, each hidden-test region and each of
-    its lines (20 characters or more, not a comment), and each reference region of
-    the package sources.
+    Each solution body of its source notebooks and of every later assignment's, each
+    hidden-test region of any assignment and each of its lines (20 characters or more,
+    not a comment), and each reference region the bundle strips (:func:`stripped_from`).
     """
     import nbformat
 
     found: dict[str, str] = {}
-    for assignment in assignments:
-        for name, path in course.source_notebooks(assignment).items():
+    strip = stripped_from(course, assignment)
+    order = course.assignments()
+    for other in order:
+        published = order.index(other) < order.index(assignment)
+        for name, path in course.source_notebooks(other).items():
             nb = nbformat.read(path, as_version=4)
             for i, cell in enumerate(nb.cells):
                 for k, body in enumerate(SOLUTION.findall(cell.source)):
-                    if body.strip():
-                        found[f"solution of {assignment}/{name} cell {i} #{k}"] = _normal(body)
+                    if body.strip() and not published:
+                        found[f"solution of {other}/{name} cell {i} #{k}"] = _normal(body)
                 for k, region in enumerate(hidden_regions(cell.source)):
                     if region.strip():
-                        found[f"hidden tests of {assignment}/{name} cell {i} #{k}"] = _normal(region)
+                        found[f"hidden tests of {other}/{name} cell {i} #{k}"] = _normal(region)
                     for j, line in enumerate(region.splitlines()):
                         if len(line.strip()) >= 20 and not line.strip().startswith("#"):
-                            found[f"hidden test line of {assignment}/{name} cell {i} #{k}.{j}"] = _normal(line)
+                            found[f"hidden test line of {other}/{name} cell {i} #{k}.{j}"] = _normal(line)
     for package in PACKAGES:
         for path in sorted((course.root / package).rglob("*.py")):
             lines, inside = [], None
             for line in path.read_text(encoding="utf-8").splitlines():
-                if BEGIN.match(line):
-                    inside = []
+                begin = BEGIN.match(line)
+                if begin:
+                    inside = [] if strip(begin.group("tag") or None) else None
                 elif END.match(line) and inside is not None:
                     if "".join(inside).strip():
                         found[f"reference region in {path.relative_to(course.root)} #{len(lines)}"] = \
@@ -247,12 +299,12 @@ def secrets(course: Course, assignments: list[str]) -> dict[str, str]:
     return found
 
 
-def audit_bundle(zip_path: Path, course: Course, assignments: list[str]) -> list[str]:
+def audit_bundle(zip_path: Path, course: Course, assignment: str) -> list[str]:
     """Problems of a bundle: forbidden paths, and secrets (:func:`secrets`) found in its files."""
     problems = []
     forbidden = ("solutions/", "grader_tests/hidden/", "grader_tests/builders/", "grader_tests/make_expected.py",
                  "nbgrader_config.py", "gradebook.db", "submitted/", "autograded/", "feedback/", "tests/")
-    hidden_secrets = secrets(course, assignments)
+    hidden_secrets = secrets(course, assignment)
     with zipfile.ZipFile(zip_path) as zf:
         texts = {}
         for name in zf.namelist():

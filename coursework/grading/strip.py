@@ -6,6 +6,13 @@ The convention, in any ``.py`` file of the package: a comment line
 e.g. around a function's body, after its docstring (the docstring stays, so the
 student still reads the contract).
 
+A marker may name the assignment whose exercise the region answers,
+``# BEGIN REFERENCE 03_activations``; the bundle of an assignment strips the regions of
+that assignment and of every later one (``strip=`` decides per tag), so earlier
+assignments' answers -- published by then -- keep working for later notebooks, and no
+bundle ever holds the answer of a graded exercise still to come. A region without a
+tag is stripped from every bundle.
+
 A marked region inside a block (the ``# BEGIN REFERENCE`` line is indented) becomes
 ``raise NotImplementedError("reference implementation not shipped to students")`` at
 that indentation; a region at module level (e.g. private helpers of the reference)
@@ -21,9 +28,9 @@ import shutil
 from pathlib import Path
 from typing import Callable
 
-__all__ = ["StripError", "strip_reference", "copy_stripped", "STUB", "REMOVED"]
+__all__ = ["StripError", "strip_reference", "copy_stripped", "region_tags", "STUB", "REMOVED"]
 
-BEGIN = re.compile(r"^(?P<indent>[ \t]*)#\s*BEGIN REFERENCE\b")
+BEGIN = re.compile(r"^(?P<indent>[ \t]*)#\s*BEGIN REFERENCE\b[ \t]*(?P<tag>[\w.-]*)")
 END = re.compile(r"^[ \t]*#\s*END REFERENCE\b")
 STUB = 'raise NotImplementedError("reference implementation not shipped to students")'
 REMOVED = "# (reference implementation not shipped to students)"
@@ -33,10 +40,25 @@ class StripError(ValueError):
     """Markers that do not pair up, or a stripped file that does not compile."""
 
 
-def strip_reference(text: str, filename: str = "<string>") -> tuple[str, int]:
-    """``text`` with its reference regions replaced; returns (new text, number of regions)."""
+def _always(tag: str | None) -> bool:
+    return True
+
+
+def region_tags(text: str) -> list[str | None]:
+    """The tag of every ``# BEGIN REFERENCE`` line of ``text`` (None when untagged)."""
+    return [m.group("tag") or None for m in map(BEGIN.match, text.splitlines()) if m]
+
+
+def strip_reference(text: str, filename: str = "<string>", *,
+                    strip: Callable[[str | None], bool] = _always) -> tuple[str, int]:
+    """``text`` with its reference regions replaced; returns (new text, number of regions replaced).
+
+    ``strip(tag)`` says whether a region with that tag (None: untagged) goes; a kept
+    region stays as it is, markers included.
+    """
     out: list[str] = []
     indent: str | None = None
+    keep = False
     start = 0
     regions = 0
     for number, line in enumerate(text.splitlines(keepends=True), 1):
@@ -45,13 +67,19 @@ def strip_reference(text: str, filename: str = "<string>") -> tuple[str, int]:
             if indent is not None:
                 raise StripError(f"{filename}:{number}: BEGIN REFERENCE inside the region opened on line {start}")
             indent, start = begin.group("indent"), number
+            keep = not strip(begin.group("tag") or None)
+            if keep:
+                out.append(line)
         elif end:
             if indent is None:
                 raise StripError(f"{filename}:{number}: END REFERENCE without a BEGIN REFERENCE")
-            out.append(f"{indent}{STUB}\n" if indent else f"{REMOVED}\n")
+            if keep:
+                out.append(line)
+            else:
+                out.append(f"{indent}{STUB}\n" if indent else f"{REMOVED}\n")
+                regions += 1
             indent = None
-            regions += 1
-        elif indent is None:
+        elif indent is None or keep:
             out.append(line)
     if indent is not None:
         raise StripError(f"{filename}:{start}: BEGIN REFERENCE is never closed")
@@ -64,10 +92,12 @@ def strip_reference(text: str, filename: str = "<string>") -> tuple[str, int]:
     return result, regions
 
 
-def copy_stripped(src: Path, dst: Path, *, skip: Callable[[Path], bool] = lambda p: False) -> dict[str, int]:
+def copy_stripped(src: Path, dst: Path, *, skip: Callable[[Path], bool] = lambda p: False,
+                  strip: Callable[[str | None], bool] = _always) -> dict[str, int]:
     """Copy the tree ``src`` to ``dst``, stripping every ``.py`` file.
 
-    ``skip(relative_path)`` leaves files and folders out; ``__pycache__`` and ``*.pyc``
+    ``strip(tag)`` is passed to :func:`strip_reference`. ``skip(relative_path)`` leaves
+    files and folders out; ``__pycache__`` and ``*.pyc``
     are always left out. Returns {relative path: regions stripped} for the files that
     had any.
     """
@@ -85,7 +115,7 @@ def copy_stripped(src: Path, dst: Path, *, skip: Callable[[Path], bool] = lambda
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
         if path.suffix == ".py":
-            text, n = strip_reference(path.read_text(encoding="utf-8"), str(path))
+            text, n = strip_reference(path.read_text(encoding="utf-8"), str(path), strip=strip)
             target.write_text(text, encoding="utf-8")
             if n:
                 stripped[rel.as_posix()] = n
