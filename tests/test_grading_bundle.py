@@ -8,7 +8,7 @@ import zipfile
 from class_fixtures import A, REPO, make_course
 import pytest
 
-from coursework.grading.bundle import audit_bundle, reference_tags, secrets, stripped_from
+from coursework.grading.bundle import audit_bundle, reference_tags, secrets, shipped_early, stripped_from
 from coursework.grading.course import CourseError
 from coursework.grading.course import open_course
 
@@ -61,29 +61,38 @@ def test_leaks_are_found(tmp_path):
     assert any("contains the hidden test line of" in p for p in audit_bundle(lone, course, A))
 
 
-def _tagged_course(tmp_path, tags):
+def _tagged_course(tmp_path, markers):
     course = open_course(make_course(tmp_path, assignments=(A, "02_tensors", "03_activations")))
     (course.root / "coursework").mkdir()
-    body = "".join(f"def f{i}(x):\n    # BEGIN REFERENCE {tag}\n    return x * {i}  # answer {i}\n"
-                   f"    # END REFERENCE\n\n\n" for i, tag in enumerate(tags))
+    body = "".join(f"def f{i}(x):\n    # BEGIN REFERENCE {marker}\n    return x * {i}  # answer {i}\n"
+                   f"    # END REFERENCE\n\n\n" for i, marker in enumerate(markers))
     (course.root / "coursework" / "answers.py").write_text(body)
     return course
 
 
-def test_a_bundle_strips_its_own_and_later_assignments_answers_only(tmp_path):
-    course = _tagged_course(tmp_path, [A, "02_tensors", "03_activations"])
+def test_a_bundle_strips_its_own_and_later_answers_unless_its_notebook_needs_them(tmp_path):
+    course = _tagged_course(tmp_path, [A, "02_tensors", "03_activations", "03_activations needed-by 02_tensors"])
     assert course.assignments() == [A, "02_tensors", "03_activations"]
-    for assignment, stripped in [(A, {0, 1, 2}), ("02_tensors", {1, 2}), ("03_activations", {2})]:
-        rule = stripped_from(course, assignment)
-        tags = [A, "02_tensors", "03_activations"]
-        assert {i for i, t in enumerate(tags) if rule(t)} == stripped and rule(None)
+    # answer 3 is 03's but 02's notebook runs it: 02's bundle ships it, 01's and 03's do not
+    for assignment, stripped in [(A, {0, 1, 2, 3}), ("02_tensors", {1, 2}), ("03_activations", {2, 3})]:
         found = " ".join(secrets(course, assignment).values())
-        for i in range(3):
+        for i in range(4):
             assert (f"answer {i}" in found) == (i in stripped), (assignment, i)
-    assert reference_tags(course) == {"coursework/answers.py": {A, "02_tensors", "03_activations"}}
+    rule = stripped_from(course, "02_tensors")
+    assert rule(None, ()) and not rule(A, ()) and rule("02_tensors", ("02_tensors",))
+    assert reference_tags(course) == {"coursework/answers.py": {(A, ()), ("02_tensors", ()), ("03_activations", ()),
+                                                                ("03_activations", ("02_tensors",))}}
+    assert shipped_early(course, "02_tensors") == [
+        "02_tensors: ships 03_activations's reference in coursework/answers.py (needed-by 02_tensors)"]
+    assert shipped_early(course, A) == []
 
 
-def test_a_tag_that_names_no_assignment_is_an_error(tmp_path):
-    course = _tagged_course(tmp_path, [A, "03_activation"])   # a typo would ship the answer
-    with pytest.raises(CourseError, match="03_activation name no assignment"):
+@pytest.mark.parametrize("markers, message", [
+    ([A, "03_activation"], "03_activation, which name no assignment"),        # a typo would ship the answer
+    (["02_tensors needed-by 03_activations"], "needed-by names earlier assignments only"),
+    (["03_activations needed by 02_tensors"], "not a valid reference marker"),
+])
+def test_bad_markers_are_refused(tmp_path, markers, message):
+    course = _tagged_course(tmp_path, markers)
+    with pytest.raises(CourseError, match=message):
         reference_tags(course)

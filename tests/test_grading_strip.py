@@ -123,7 +123,7 @@ TAGGED = textwrap.dedent('''\
 
 
 def test_region_tags_are_read():
-    assert region_tags(TAGGED) == ["01_first", "03_third", None]
+    assert region_tags(TAGGED) == [("01_first", ()), ("03_third", ()), (None, ())]
 
 
 @pytest.mark.parametrize("stripped, kept", [
@@ -132,7 +132,7 @@ def test_region_tags_are_read():
     ({None}, {"01_first", "03_third"}),
 ])
 def test_strip_decides_per_tag_and_keeps_the_rest_verbatim(stripped, kept):
-    text, n = strip_reference(TAGGED, "tagged.py", strip=lambda tag: tag in stripped)
+    text, n = strip_reference(TAGGED, "tagged.py", strip=lambda tag, needed: tag in stripped)
     assert n == len(stripped)
     answers = {"01_first": "return x + 1  # published answer", "03_third": "return x * 3  # answer still to come",
                None: "return x - 1  # untagged"}
@@ -145,3 +145,16 @@ def test_strip_decides_per_tag_and_keeps_the_rest_verbatim(stripped, kept):
     exec(compile(text, "tagged.py", "exec"), namespace)
     if "01_first" in kept:
         assert namespace["early"](1) == 2
+
+
+def test_needed_by_is_parsed_and_a_malformed_marker_is_an_error():
+    text = "def f():\n    # BEGIN REFERENCE 05_sgd needed-by 03_activations 04_backprop\n    return 1\n    # END REFERENCE\n"
+    assert region_tags(text) == [("05_sgd", ("03_activations", "04_backprop"))]
+    seen = []
+    strip_reference(text, "f.py", strip=lambda tag, needed: seen.append((tag, needed)) or True)
+    assert seen == [("05_sgd", ("03_activations", "04_backprop"))]
+    bad = text.replace("needed-by", "needed by")
+    with pytest.raises(StripError, match="not a valid reference marker"):
+        strip_reference(bad, "f.py")
+    with pytest.raises(StripError, match="not a valid reference marker"):
+        region_tags(bad)

@@ -9,10 +9,11 @@
 
    - ``notebooks/<assignment>/`` -- the released notebooks (and files beside them);
    - ``coursework/`` -- the package with the reference regions of this assignment and
-     of every later one stripped (:mod:`.strip`): ``# BEGIN REFERENCE <assignment>``
-     regions whose assignment comes at or after this one in course order, and untagged
-     ones. Earlier assignments' answers stay: their deadlines are past, and later
-     topics build on them (05's training uses 03's activations);
+     of every later one stripped (:mod:`.strip`, rule :func:`stripped_from`). Earlier
+     assignments' answers stay: their deadlines are past, and later topics build on
+     them (05's training uses 03's activations). A later assignment's region marked
+     ``needed-by`` this assignment stays too: this notebook runs it (03's experiments
+     train networks with 05's minibatches); ``coursework release`` lists those;
    - ``grader_tests/`` -- the visible checks and their stored values; never
      ``grader_tests/hidden/``, ``grader_tests/builders/`` or ``make_expected.py``;
    - ``pyproject.toml``, ``environment.yml`` and a student ``README.md``.
@@ -38,10 +39,10 @@ from pathlib import Path
 
 from .course import Course, CourseError
 from .exercises import hidden_regions
-from .strip import BEGIN, END, StripError, copy_stripped
+from .strip import BEGIN, END, StripError, copy_stripped, marker
 
 __all__ = ["release", "generate_assignments", "build_bundle", "audit_bundle", "ReleaseResult",
-           "EXCLUDED_FROM_BUNDLE", "stripped_from", "reference_tags"]
+           "EXCLUDED_FROM_BUNDLE", "stripped_from", "reference_tags", "shipped_early"]
 
 EXCLUDED_FROM_BUNDLE = ("grader_tests/hidden", "grader_tests/builders", "grader_tests/make_expected.py")
 PACKAGES = ("coursework", "grader_tests")
@@ -100,6 +101,7 @@ class ReleaseResult:
     bundles: dict[str, Path] = field(default_factory=dict)
     stripped: dict[str, dict[str, int]] = field(default_factory=dict)   # assignment -> {file: regions}
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         out = [f"released {', '.join(self.assignments)} into notebooks/"]
@@ -107,6 +109,7 @@ class ReleaseResult:
             found = self.stripped.get(assignment, {})
             out.append(f"student bundle: {path} ({sum(found.values())} reference region(s) stripped from "
                        f"{len(found)} file(s))")
+        out += [f"note: {n}" for n in self.notes]
         out += [f"warning: {w}" for w in self.warnings]
         return out
 
@@ -144,39 +147,71 @@ def release(course: Course, assignments: list[str] | None = None, *, dist: str |
             path, stripped, warnings = build_bundle(course, assignment, dest)
             result.bundles[assignment], result.stripped[assignment] = path, stripped
             result.warnings += warnings
+            result.notes += shipped_early(course, assignment)
     return result
 
 
-def reference_tags(course: Course) -> dict[str, set[str | None]]:
-    """Package file (relative to the course) -> the tags of its reference regions.
+def reference_tags(course: Course) -> dict[str, set[tuple[str | None, tuple[str, ...]]]]:
+    """Package file (relative to the course) -> the ``(tag, needed_by)`` of its reference regions.
 
-    Raises :class:`CourseError` for a tag that is not an assignment of the course (a
-    typo would otherwise ship an answer).
+    Raises :class:`CourseError` for a name that is not an assignment of the course (a
+    typo would otherwise ship an answer), a ``needed-by`` that is not earlier than the
+    region's assignment, or a marker that does not parse.
     """
     from .strip import region_tags
 
-    known = set(course.assignments())
-    found: dict[str, set[str | None]] = {}
+    order = course.assignments()
+    found: dict[str, set[tuple[str | None, tuple[str, ...]]]] = {}
     for package in PACKAGES:
         for path in sorted((course.root / package).rglob("*.py")):
-            tags = set(region_tags(path.read_text(encoding="utf-8")))
-            unknown = sorted(t for t in tags if t is not None and t not in known)
+            rel = path.relative_to(course.root).as_posix()
+            try:
+                tags = set(region_tags(path.read_text(encoding="utf-8")))
+            except StripError as exc:
+                raise CourseError(f"{rel}: {exc}") from None
+            unknown = sorted({n for tag, needed in tags for n in (tag, *needed) if n is not None and n not in order})
             if unknown:
-                raise CourseError(f"{path.relative_to(course.root)}: reference tag(s) {', '.join(unknown)} name no "
-                                  f"assignment (assignments: {', '.join(sorted(known))})")
+                raise CourseError(f"{rel}: reference marker(s) name {', '.join(unknown)}, which name no assignment "
+                                  f"(assignments: {', '.join(order)})")
+            for tag, needed in tags:
+                late = [n for n in needed if tag is None or order.index(n) >= order.index(tag)]
+                if late:
+                    raise CourseError(f"{rel}: a region of {tag or 'no assignment'} is marked needed-by "
+                                      f"{', '.join(late)}: needed-by names earlier assignments only")
             if tags:
-                found[path.relative_to(course.root).as_posix()] = tags
+                found[rel] = tags
     return found
 
 
 def stripped_from(course: Course, assignment: str):
-    """The ``strip(tag)`` rule of ``assignment``'s bundle: untagged regions, and regions of
-    this assignment or a later one in course order."""
+    """The ``strip(tag, needed_by)`` rule of ``assignment``'s bundle.
+
+    Stripped: untagged regions, and the regions of this assignment or a later one in
+    course order -- except a later one's region that is ``needed-by`` this assignment.
+    Kept: the regions of earlier assignments (published by then).
+    """
     order = course.assignments()
     if assignment not in order:
         raise CourseError(f"no assignment {assignment!r} (assignments: {', '.join(order)})")
-    later = set(order[order.index(assignment):])
-    return lambda tag: tag is None or tag in later
+    later = set(order[order.index(assignment) + 1:])
+
+    def strip(tag: str | None, needed_by: tuple[str, ...] = ()) -> bool:
+        if tag is None or tag == assignment:
+            return True
+        return tag in later and assignment not in needed_by
+
+    return strip
+
+
+def shipped_early(course: Course, assignment: str) -> list[str]:
+    """Lines naming the later assignments' regions that ``assignment``'s bundle ships
+    because its notebook needs them (``needed-by``)."""
+    lines = []
+    for rel, tags in reference_tags(course).items():
+        for tag, needed in sorted(tags, key=str):
+            if assignment in needed:
+                lines.append(f"{assignment}: ships {tag}'s reference in {rel} (needed-by {assignment})")
+    return lines
 
 
 def _excluded(rel: Path) -> bool:
@@ -287,7 +322,7 @@ def secrets(course: Course, assignment: str) -> dict[str, str]:
             for line in path.read_text(encoding="utf-8").splitlines():
                 begin = BEGIN.match(line)
                 if begin:
-                    inside = [] if strip(begin.group("tag") or None) else None
+                    inside = [] if strip(*marker(begin)) else None
                 elif END.match(line) and inside is not None:
                     if "".join(inside).strip():
                         found[f"reference region in {path.relative_to(course.root)} #{len(lines)}"] = \

@@ -7,11 +7,11 @@ e.g. around a function's body, after its docstring (the docstring stays, so the
 student still reads the contract).
 
 A marker may name the assignment whose exercise the region answers,
-``# BEGIN REFERENCE 03_activations``; the bundle of an assignment strips the regions of
-that assignment and of every later one (``strip=`` decides per tag), so earlier
-assignments' answers -- published by then -- keep working for later notebooks, and no
-bundle ever holds the answer of a graded exercise still to come. A region without a
-tag is stripped from every bundle.
+``# BEGIN REFERENCE 03_activations``, and the earlier assignments whose notebooks need
+it to run, ``# BEGIN REFERENCE 05_sgd needed-by 03_activations 04_backprop``. Which
+bundle strips what is decided by the caller (``strip(tag, needed_by)``; the course rule
+is :func:`coursework.grading.bundle.stripped_from`). A region without a tag is stripped
+from every bundle.
 
 A marked region inside a block (the ``# BEGIN REFERENCE`` line is indented) becomes
 ``raise NotImplementedError("reference implementation not shipped to students")`` at
@@ -30,8 +30,10 @@ from typing import Callable
 
 __all__ = ["StripError", "strip_reference", "copy_stripped", "region_tags", "STUB", "REMOVED"]
 
-BEGIN = re.compile(r"^(?P<indent>[ \t]*)#\s*BEGIN REFERENCE\b[ \t]*(?P<tag>[\w.-]*)")
+BEGIN = re.compile(r"^(?P<indent>[ \t]*)#\s*BEGIN REFERENCE\b[ \t]*(?P<tag>[\w.-]*)"
+                   r"(?:[ \t]+needed-by(?P<needed>(?:[ \t]+[\w.-]+)+))?[ \t]*$")
 END = re.compile(r"^[ \t]*#\s*END REFERENCE\b")
+_LOOSE_BEGIN = re.compile(r"^[ \t]*#\s*BEGIN REFERENCE\b")
 STUB = 'raise NotImplementedError("reference implementation not shipped to students")'
 REMOVED = "# (reference implementation not shipped to students)"
 
@@ -40,20 +42,36 @@ class StripError(ValueError):
     """Markers that do not pair up, or a stripped file that does not compile."""
 
 
-def _always(tag: str | None) -> bool:
+def _always(tag: str | None, needed_by: tuple[str, ...]) -> bool:
     return True
 
 
-def region_tags(text: str) -> list[str | None]:
-    """The tag of every ``# BEGIN REFERENCE`` line of ``text`` (None when untagged)."""
-    return [m.group("tag") or None for m in map(BEGIN.match, text.splitlines()) if m]
+def marker(match: re.Match) -> tuple[str | None, tuple[str, ...]]:
+    """(tag or None, the assignments after ``needed-by``) of a ``BEGIN`` match."""
+    return match.group("tag") or None, tuple((match.group("needed") or "").split())
+
+
+def region_tags(text: str) -> list[tuple[str | None, tuple[str, ...]]]:
+    """``(tag, needed_by)`` of every ``# BEGIN REFERENCE`` line of ``text``.
+
+    Raises :class:`StripError` for a line that starts like a marker but does not parse
+    (e.g. ``needed by`` without the hyphen): it would otherwise be ignored.
+    """
+    found = []
+    for number, line in enumerate(text.splitlines(), 1):
+        match = BEGIN.match(line)
+        if match:
+            found.append(marker(match))
+        elif _LOOSE_BEGIN.match(line):
+            raise StripError(f"line {number}: not a valid reference marker: {line.strip()!r}")
+    return found
 
 
 def strip_reference(text: str, filename: str = "<string>", *,
-                    strip: Callable[[str | None], bool] = _always) -> tuple[str, int]:
+                    strip: Callable[[str | None, tuple[str, ...]], bool] = _always) -> tuple[str, int]:
     """``text`` with its reference regions replaced; returns (new text, number of regions replaced).
 
-    ``strip(tag)`` says whether a region with that tag (None: untagged) goes; a kept
+    ``strip(tag, needed_by)`` says whether a region goes (tag None: untagged); a kept
     region stays as it is, markers included.
     """
     out: list[str] = []
@@ -63,11 +81,13 @@ def strip_reference(text: str, filename: str = "<string>", *,
     regions = 0
     for number, line in enumerate(text.splitlines(keepends=True), 1):
         begin, end = BEGIN.match(line), END.match(line)
+        if not begin and _LOOSE_BEGIN.match(line):
+            raise StripError(f"{filename}:{number}: not a valid reference marker: {line.strip()!r}")
         if begin:
             if indent is not None:
                 raise StripError(f"{filename}:{number}: BEGIN REFERENCE inside the region opened on line {start}")
             indent, start = begin.group("indent"), number
-            keep = not strip(begin.group("tag") or None)
+            keep = not strip(*marker(begin))
             if keep:
                 out.append(line)
         elif end:
@@ -93,10 +113,10 @@ def strip_reference(text: str, filename: str = "<string>", *,
 
 
 def copy_stripped(src: Path, dst: Path, *, skip: Callable[[Path], bool] = lambda p: False,
-                  strip: Callable[[str | None], bool] = _always) -> dict[str, int]:
+                  strip: Callable[[str | None, tuple[str, ...]], bool] = _always) -> dict[str, int]:
     """Copy the tree ``src`` to ``dst``, stripping every ``.py`` file.
 
-    ``strip(tag)`` is passed to :func:`strip_reference`. ``skip(relative_path)`` leaves
+    ``strip(tag, needed_by)`` is passed to :func:`strip_reference`. ``skip(relative_path)`` leaves
     files and folders out; ``__pycache__`` and ``*.pyc``
     are always left out. Returns {relative path: regions stripped} for the files that
     had any.
