@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from class_fixtures import cli, make_course  # noqa: E402
 from nbgrader_course import REPO, solution_sources, submission  # noqa: E402
 
-__all__ = ["build_bundles", "unpack", "run_in_bundle", "bundle_env", "ALL"]
+__all__ = ["build_bundles", "unpack", "run_in_bundle", "bundle_env", "failures", "ALL"]
 
 ALL = tuple(sorted(p.name for p in (REPO / "solutions").iterdir() if p.is_dir() and not p.name.startswith(".")))
 

@@ -1,14 +1,15 @@
-"""``coursework release``: the student bundle holds no solution, no hidden check and no
-reference implementation, installs into a fresh environment, and its notebook runs up
-to the first exercise the student has to write.
+"""``coursework release``: one student bundle per assignment that holds no solution, no
+hidden check and no reference implementation of its own or a later exercise, installs
+into a fresh environment, and whose notebook runs up to the first exercise the student
+has to write. (The answered notebooks are run in their bundles in
+test_bundle_answered.py.)
 
-The package sources do not carry ``# BEGIN REFERENCE`` markers yet, so the test
-copies the course and marks the graded functions of 01_features in the copy.
+What must be stripped is computed here from the markers independently of
+:func:`coursework.grading.bundle.stripped_from`.
 """
 
 from __future__ import annotations
 
-import ast
 import json
 import os
 import re
@@ -19,107 +20,119 @@ import zipfile
 import nbformat
 import pytest
 
-from class_fixtures import A, cli, make_course
+from bundle_run import ALL, build_bundles, run_in_bundle, unpack
+from class_fixtures import A, REPO
 from coursework.grading.exercises import hidden_regions
-from coursework.grading.strip import STUB
+from coursework.grading.strip import BEGIN, END, STUB, marker
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nbgrader")]
 
-MARKED = {"coursework/features/color_histogram.py": ("color_histogram",),
-          "coursework/features/hog_steps.py": ("image_gradients", "orientation_histograms"),
-          "coursework/features/extract.py": ("extract_features",)}
 SOLUTION = re.compile(r"### BEGIN SOLUTION\s*\n(.*?)\n[ \t]*### END SOLUTION", re.S)
-
-
-def add_markers(path, names) -> list[str]:
-    """Wrap the bodies (after the docstring) of the module-level functions ``names`` in
-    reference markers; return the bodies' source."""
-    text = path.read_text()
-    lines = text.splitlines(keepends=True)
-    tree = ast.parse(text)
-    spans = []
-    for node in tree.body:
-        if isinstance(node, ast.FunctionDef) and node.name in names:
-            body = node.body
-            has_doc = isinstance(body[0], ast.Expr) and isinstance(getattr(body[0], "value", None), ast.Constant)
-            first = body[1] if has_doc else body[0]
-            spans.append((first.lineno, node.end_lineno, " " * first.col_offset))
-    assert len(spans) == len(names), (path, names)
-    bodies = []
-    for start, end, indent in sorted(spans, reverse=True):
-        bodies.append("".join(lines[start - 1:end]))
-        lines[end:end] = [f"{indent}# END REFERENCE\n"]
-        lines[start - 1:start - 1] = [f"{indent}# BEGIN REFERENCE\n"]
-    path.write_text("".join(lines))
-    return bodies
 
 
 def _norm(text: str) -> str:
     return " ".join(text.split())
 
 
+def marked_regions() -> list[tuple[str, str | None, tuple[str, ...], str]]:
+    """(file, tag, needed_by, body) of every reference region of the package sources."""
+    out = []
+    for package in ("coursework", "grader_tests"):
+        for path in sorted((REPO / package).rglob("*.py")):
+            body, head = None, None
+            for line in path.read_text().splitlines():
+                begin = BEGIN.match(line)
+                if begin:
+                    body, head = [], marker(begin)
+                elif END.match(line) and body is not None:
+                    out.append((path.relative_to(REPO).as_posix(), *head, "\n".join(body)))
+                    body = None
+                elif body is not None:
+                    body.append(line)
+    return out
+
+
+def must_strip(assignment: str, tag: str | None, needed_by: tuple[str, ...]) -> bool:
+    if tag is None or tag == assignment:
+        return True
+    return ALL.index(tag) > ALL.index(assignment) and assignment not in needed_by
+
+
 @pytest.fixture(scope="module")
 def released(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("release")
-    course = make_course(tmp, package=True)
-    bodies = []
-    for rel, names in MARKED.items():
-        bodies += add_markers(course / rel, names)
-    elsewhere = tmp / "elsewhere"
-    elsewhere.mkdir()
-    proc = cli("release", A, "--course", str(course), cwd=elsewhere)
-    bundle = course / "dist" / "nn-part1-student.zip"
-    return course, bundle, bodies, proc
+    dist, proc = build_bundles(tmp)
+    return tmp, dist, proc
 
 
-def test_release_regenerates_the_notebooks(released):
-    course, _, _, proc = released
-    assert "4 reference region(s) stripped from 3 file(s)" in proc.stdout
-    nb = nbformat.read(course / "notebooks" / A / f"{A}.ipynb", as_version=4)
+def test_every_assignment_with_an_exercise_answered_in_the_package_is_marked():
+    tags = {tag for _, tag, _, _ in marked_regions()}
+    # 02_tensors' exercises are single array operations (transpose, reshape, broadcasting,
+    # three matrix products) with no package function of their own to strip.
+    assert tags == set(ALL) - {"02_tensors"}, tags
+
+
+def test_release_builds_one_bundle_per_assignment_and_says_what_it_stripped(released):
+    tmp, dist, proc = released
+    assert sorted(p.name for p in dist.glob("*.zip")) == [f"nn-part1-{a}.zip" for a in ALL]
+    regions = marked_regions()
+    for assignment in ALL:
+        expected = sum(must_strip(assignment, tag, needed) for _, tag, needed, _ in regions)
+        line = next(ln for ln in proc.stdout.splitlines() if ln.startswith("student bundle:") and assignment in ln)
+        assert f"({expected} reference region(s) stripped" in line, line
+        for path, tag, needed, _ in regions:
+            if assignment in needed:
+                assert f"note: {assignment}: ships {tag}'s reference in {path}" in proc.stdout
+    assert "warning" not in proc.stdout
+    nb = nbformat.read(tmp / "course" / "notebooks" / A / f"{A}.ipynb", as_version=4)
     text = "\n".join(c.source for c in nb.cells)
     assert "BEGIN HIDDEN TESTS" not in text and "### BEGIN SOLUTION" not in text
-    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
-    assert code.count("raise NotImplementedError()") == 4
 
 
-def test_bundle_holds_what_a_student_needs_and_nothing_else(released):
-    _, bundle, _, _ = released
-    names = {n.split("/", 1)[1] for n in zipfile.ZipFile(bundle).namelist()}
-    for needed in ("README.md", "environment.yml", "pyproject.toml", f"notebooks/{A}/{A}.ipynb",
-                   "coursework/features/color_histogram.py", "grader_tests/features.py", "grader_tests/harness.py",
-                   "grader_tests/expected/01_features.npz", "coursework/cli.py"):
+@pytest.mark.parametrize("assignment", ALL)
+def test_bundle_holds_what_a_student_needs_and_nothing_else(released, assignment):
+    _, dist, _ = released
+    (path,) = dist.glob(f"*-{assignment}.zip")
+    names = {n.split("/", 1)[1] for n in zipfile.ZipFile(path).namelist()}
+    for needed in ("README.md", "environment.yml", "pyproject.toml", f"notebooks/{assignment}/{assignment}.ipynb",
+                   "coursework/features/color_histogram.py", "grader_tests/harness.py",
+                   f"grader_tests/expected/{assignment}.npz", "coursework/cli.py"):
         assert needed in names, needed
+    assert not any(n.startswith("notebooks/") and not n.startswith(f"notebooks/{assignment}/") for n in names)
     for name in names:
         assert not name.startswith(("solutions/", "grader_tests/hidden/", "grader_tests/builders/", "tests/")), name
         assert name not in ("grader_tests/make_expected.py", "nbgrader_config.py", "gradebook.db"), name
         assert "__pycache__" not in name
 
 
-def test_bundle_has_no_solution_hidden_check_or_reference_body(released):
-    course, bundle, bodies, _ = released
-    source = nbformat.read(course / "solutions" / A / f"{A}.ipynb", as_version=4)
-    solutions = [_norm(b) for c in source.cells for b in SOLUTION.findall(c.source)]
-    hidden = [_norm(ln) for c in source.cells for r in hidden_regions(c.source) for ln in r.splitlines()
-              if len(ln.strip()) >= 8]
-    assert len(solutions) == 4 and len(hidden) >= 8 and len(bodies) == 4
-    with zipfile.ZipFile(bundle) as zf:
+@pytest.mark.parametrize("assignment", ALL)
+def test_bundle_has_no_solution_hidden_check_or_unpublished_reference(released, assignment):
+    _, dist, _ = released
+    source = nbformat.read(REPO / "solutions" / assignment / f"{assignment}.ipynb", as_version=4)
+    solutions = [_norm(b) for c in source.cells for b in SOLUTION.findall(c.source) if len(b.strip()) >= 12]
+    hidden = [_norm(ln) for a in ALL for c in nbformat.read(REPO / "solutions" / a / f"{a}.ipynb", as_version=4).cells
+              for r in hidden_regions(c.source) for ln in r.splitlines() if len(ln.strip()) >= 20]
+    regions = marked_regions()
+    secret = [_norm(body) for _, tag, needed, body in regions if must_strip(assignment, tag, needed) and body.strip()]
+    kept = [_norm(body) for _, tag, needed, body in regions if not must_strip(assignment, tag, needed)]
+    assert solutions and hidden and secret
+    (path,) = dist.glob(f"*-{assignment}.zip")
+    with zipfile.ZipFile(path) as zf:
         texts = {n: zf.read(n).decode("utf-8", "replace") for n in zf.namelist() if not n.endswith(".npz")}
-    everything = {n: _norm(t) for n, t in texts.items()}
-    for name, text in everything.items():
+    for name, raw in texts.items():
         if name.endswith(".ipynb"):
-            nb = nbformat.reads(texts[name], as_version=4)
-            text = _norm("\n".join(c.source for c in nb.cells))
-        for secret in solutions + hidden + [_norm(b) for b in bodies]:
-            assert secret not in text, f"{name} holds {secret[:60]!r}"
-    stub = next(t for n, t in texts.items() if n.endswith("features/color_histogram.py"))
-    assert STUB in stub and '"""Joint RGB histogram' in stub  # body gone, docstring kept
+            raw = "\n".join(c.source for c in nbformat.reads(raw, as_version=4).cells)
+        text = _norm(raw)
+        for body in solutions + hidden + secret:
+            assert body not in text, f"{name} holds {body[:80]!r}"
+    package = _norm("\n".join(t for n, t in texts.items() if n.endswith(".py")))
+    for body in kept:   # published (earlier) and needed-by regions stay whole
+        assert body in package, body[:80]
 
 
-def test_bundle_installs_and_runs_up_to_the_first_exercise(released, tmp_path):
-    _, bundle, _, _ = released
-    with zipfile.ZipFile(bundle) as zf:
-        zf.extractall(tmp_path / "student")
-    project = tmp_path / "student" / "nn-part1-student"
+def test_bundle_installs_and_its_stubs_say_not_shipped(released, tmp_path):
+    _, dist, _ = released
+    project = unpack(dist, A, tmp_path / "student")
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     py = venv / "bin" / "python"
@@ -141,23 +154,33 @@ def test_bundle_installs_and_runs_up_to_the_first_exercise(released, tmp_path):
                             "m = importlib.import_module('coursework.features.color_histogram')\n"
                             "print(m.__file__)\n"
                             "try:\n    m.color_histogram(np.zeros((2, 2, 3), np.uint8))\n"
-                            "except NotImplementedError as e:\n    print('NotImplementedError:', e)\n"],
+                            "except NotImplementedError as e:\n    print('NotImplementedError:', e)\n"
+                            "try:\n    m.color_histogram(np.zeros((2, 2, 4), np.uint8))\n"
+                            "except ValueError as e:\n    print('ValueError:', e)\n"],
                            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
     assert probe.returncode == 0, probe.stderr
-    assert probe.stdout.splitlines()[0].startswith(str(project))
-    assert "NotImplementedError: reference implementation not shipped to students" in probe.stdout
+    lines = probe.stdout.splitlines()
+    assert lines[0].startswith(str(project))
+    assert "NotImplementedError: reference implementation not shipped to students" in lines
+    assert any(ln.startswith("ValueError:") and "3" in ln for ln in lines)  # validation stays outside the region
+    readme = (project / "README.md").read_text()
+    assert f"notebooks/{A}/{A}.ipynb" in readme and "NotImplementedError" in readme
+    stub = (project / "coursework" / "features" / "color_histogram.py").read_text()
+    assert STUB in stub and '"""Joint RGB histogram' in stub  # body gone, docstring kept
 
-    notebook = project / "notebooks" / A / f"{A}.ipynb"
-    check = subprocess.run([str(py), "-m", "coursework.cli", "check", str(notebook), "--json"], cwd=tmp_path,
-                           env=env, capture_output=True, text=True, timeout=600)
-    assert check.returncode == 1, check.stdout + check.stderr
-    result = json.loads(check.stdout)
-    cells = result["cells"]
-    first_check = next(i for i, c in enumerate(cells) if c["grade_id"] == "hist_shape")
-    assert first_check >= 4  # setup, the two semantic-gap cells, the answer cell
-    for cell in cells[:first_check]:
-        assert cell["status"] == "ok", cell
+
+@pytest.mark.parametrize("assignment", ALL)
+def test_blank_notebook_runs_in_its_bundle_up_to_the_first_exercise(released, assignment, tmp_path):
+    _, dist, _ = released
+    project = unpack(dist, assignment, tmp_path)
+    result = run_in_bundle(project, assignment, answered=False)
+    nb = nbformat.read(project / "notebooks" / assignment / f"{assignment}.ipynb", as_version=4)
+    first_answer = next(i for i, c in enumerate(nb.cells) if c.metadata.get("nbgrader", {}).get("solution"))
+    ran = {c["index"]: c for c in result["cells"]}
+    before = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and i < first_answer]
+    assert before, "no code before the first exercise"
+    for index in before:
+        assert ran[index]["status"] == "ok", ran[index]
     first = result["exercises"][0]
-    assert first["name"] == "color_histogram" and first["checks"][0]["status"] == "fail"
-    assert "not implemented yet (the function raised NotImplementedError)" in first["checks"][0]["message"]
-    assert first["checks"][-1]["status"] == "pending"  # the hidden check is not in the student's copy
+    assert first["checks"][0]["status"] == "fail"
+    assert "not implemented yet" in json.dumps(first["checks"][0])
