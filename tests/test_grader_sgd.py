@@ -213,7 +213,7 @@ WRONG = [
     (hidden.check_sgd_step_random, lambda p, g, lr: {k: p[k] - 0.01 * g[k] for k in p}, "differ by more than"),
     (checks.check_relu_net_step_values, sigmoid_step, "differ by more than"),
     (checks.check_relu_net_step_values, lambda x, y, w1, w2: right_relu_step(x, y, w1, w2)[1:], "tuple of 2"),
-    (checks.check_relu_net_step_gradients, mean_loss_step, "disagrees with the numerical gradient"),
+    (checks.check_relu_net_step_gradients, mean_loss_step, "disagrees with the change of your own loss"),
     (checks.check_relu_net_step_values, swapped_step, "grad_w1"),
     (hidden.check_relu_net_step_random, sigmoid_step, "differ by more than"),
 ]
