@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 from coursework import nn
-from coursework.experiments.activations import (DEAD_SETTINGS, collapse_linear, combine_linear, dead_fraction_vs_lr,
-                                                dead_units_experiment, hidden_unit_stats, linear_vs_relu_spirals,
-                                                mean_outputs, sigmoid_saturation)
+from coursework.experiments.activations import (DEAD_SETTINGS, FUNCTIONS, collapse_linear, combine_linear,
+                                                dead_fraction_vs_lr, dead_units_experiment, hidden_unit_stats,
+                                                linear_vs_relu_spirals, mean_outputs, package_pair, sigmoid_saturation)
 from coursework.plotting_activations import (plot_activation_panels, plot_bars, plot_decision_regions,
                                              plot_function_and_derivative, plot_grouped_bars)
 
@@ -137,6 +137,69 @@ def test_linear_net_cannot_separate_spirals_but_relu_net_can(seed):
     assert runs["ReLU"]["train_accuracy"] > 0.9, runs["ReLU"]["train_accuracy"]
     # the trained linear stack is still one linear map
     assert all(isinstance(layer, nn.Linear) for layer in runs["linear only"]["model"])
+
+
+# -- your own functions (notebook 03 passes them: its bundle has no package activations) -----------
+
+#: The package's functions as the notebook's pairs: every result must equal the default's.
+PACKAGE_PAIRS = {name: package_pair(name) for name in FUNCTIONS}
+
+def _sigmoid(x):
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+#: The notebook's answers, as a student writes them.
+STUDENT = {
+    "sigmoid": (_sigmoid, lambda d, x: d * _sigmoid(x) * (1.0 - _sigmoid(x))),
+    "tanh": (np.tanh, lambda d, x: d * (1.0 - np.tanh(x) ** 2)),
+    "relu": (lambda x: np.maximum(0.0, x), lambda d, x: d * (x > 0)),
+    "leaky_relu": (lambda x, alpha=0.01: np.where(x > 0, x, alpha * x),
+                   lambda d, x, alpha=0.01: d * np.where(x > 0, 1.0, alpha)),
+    "elu": (lambda x, alpha=1.0: np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0.0))),
+            lambda d, x, alpha=1.0: d * np.where(x > 0, 1.0, alpha * np.exp(np.minimum(x, 0.0)))),
+}
+
+
+def test_package_pairs_give_the_default_results_exactly():
+    assert sigmoid_saturation(functions=PACKAGE_PAIRS) == sigmoid_saturation()
+    assert mean_outputs(n=10_000, functions=PACKAGE_PAIRS) == mean_outputs(n=10_000)
+    small = dict(settings={"x": (4.0, -0.5)}, hidden=20, epochs=3)
+    assert (dead_units_experiment(functions=PACKAGE_PAIRS, **small) == dead_units_experiment(**small))
+    assert (dead_fraction_vs_lr((0.5, 8.0), "elu", hidden=20, epochs=3, functions=PACKAGE_PAIRS)
+            == dead_fraction_vs_lr((0.5, 8.0), "elu", hidden=20, epochs=3))
+    mine = linear_vs_relu_spirals(hidden=8, epochs=5, functions=PACKAGE_PAIRS)
+    ref = linear_vs_relu_spirals(hidden=8, epochs=5)
+    assert any(isinstance(layer, nn.Activation) for layer in mine["ReLU"]["model"])
+    for name in ("linear only", "ReLU"):
+        assert mine[name]["train_accuracy"] == ref[name]["train_accuracy"]
+        for key in ref[name]["model"].params:
+            assert np.array_equal(mine[name]["model"].params[key], ref[name]["model"].params[key]), (name, key)
+
+
+def test_students_functions_reproduce_the_lecture_claims():
+    sat = sigmoid_saturation(functions=STUDENT)
+    assert sat["grad_max"] == pytest.approx(0.25, abs=1e-15) and sat["grad_at_plus_far"] < 1e-4
+    assert sat["tanh_grad_at_far"] < 1e-8 and sat["relu_grad_at_far"] == 1.0
+    only = sigmoid_saturation(functions={"sigmoid": STUDENT["sigmoid"]}, compare=())
+    assert set(only) == {"grad_at_minus_far", "grad_at_plus_far", "grad_max", "argmax"}
+    means = mean_outputs(n=200_000, functions=STUDENT)
+    assert list(means) == list(STUDENT) and means == pytest.approx(mean_outputs(n=200_000), abs=1e-12)
+    _check_dead_claims(dead_units_experiment(rng=0, functions=STUDENT))
+    runs = linear_vs_relu_spirals(hidden=32, epochs=150, rng=0, functions=STUDENT)
+    ref = linear_vs_relu_spirals(hidden=32, epochs=150, rng=0)
+    assert runs["ReLU"]["train_accuracy"] == ref["ReLU"]["train_accuracy"] > 0.9
+
+
+def test_functions_are_checked():
+    with pytest.raises(TypeError, match=r"expected functions\['relu'\] to be a pair \(forward, backward\)"):
+        mean_outputs(functions={"relu": np.tanh})
+    with pytest.raises(TypeError, match="expected functions to be a dict"):
+        dead_units_experiment(functions=[STUDENT["relu"]])
+    with pytest.raises(ValueError, match="expected an activation among"):
+        dead_fraction_vs_lr((1.0,), "softplus", functions=STUDENT)
+    # a name of your own is fine when you give its functions
+    soft = {"softplus": (lambda x: np.log1p(np.exp(x)), lambda d, x: d / (1.0 + np.exp(-x)))}
+    assert mean_outputs(n=1000, functions=soft).keys() == {"softplus"}
 
 
 # -- plots ---------------------------------------------------------------------------------------

@@ -24,38 +24,50 @@ def sigmoid(x):
     Uses e^(-|x|), which is never above 1: 1 / (1 + e) for x >= 0 and
     e / (1 + e) for x < 0.
     """
+    # BEGIN REFERENCE 03_activations
     xp = backend.namespace(x)
     e = xp.exp(-xp.abs(x))
     return xp.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    # END REFERENCE
 
 
 def sigmoid_grad(x):
     """σ'(x) = (1 − σ(x)) σ(x) (lecture topic 9)."""
+    # BEGIN REFERENCE 03_activations
     s = sigmoid(x)
     return (1.0 - s) * s
+    # END REFERENCE
 
 
 def tanh(x):
     """tanh(x) = 2σ(2x) − 1, zero-centred, in (−1, 1)."""
+    # BEGIN REFERENCE 03_activations
     return backend.namespace(x).tanh(x)
+    # END REFERENCE
 
 
 def tanh_grad(x):
     """tanh'(x) = 1 − tanh(x)²."""
+    # BEGIN REFERENCE 03_activations
     t = tanh(x)
     return 1.0 - t * t
+    # END REFERENCE
 
 
 def relu(x):
     """max(0, x)."""
+    # BEGIN REFERENCE 03_activations
     xp = backend.namespace(x)
     return xp.maximum(x, 0.0)
+    # END REFERENCE
 
 
 def relu_grad(x):
     """1 where x > 0, else 0 (0 at x = 0)."""
+    # BEGIN REFERENCE 03_activations
     xp = backend.namespace(x)
     return xp.astype(x > 0, x.dtype)
+    # END REFERENCE
 
 
 def _check_alpha(alpha, func: str, *, below_one: bool) -> float:
@@ -72,15 +84,19 @@ def _check_alpha(alpha, func: str, *, below_one: bool) -> float:
 def leaky_relu(x, alpha: float = 0.01):
     """max(αx, x) = x for x > 0, αx otherwise (requires 0 <= α < 1)."""
     alpha = _check_alpha(alpha, "leaky_relu", below_one=True)
+    # BEGIN REFERENCE 03_activations
     xp = backend.namespace(x)
     return xp.where(x > 0, x, alpha * x)
+    # END REFERENCE
 
 
 def leaky_relu_grad(x, alpha: float = 0.01):
     """1 where x > 0, α elsewhere."""
     alpha = _check_alpha(alpha, "leaky_relu_grad", below_one=True)
+    # BEGIN REFERENCE 03_activations
     xp = backend.namespace(x)
     return xp.where(x > 0, 1.0, alpha * xp.ones_like(x))
+    # END REFERENCE
 
 
 def elu(x, alpha: float = 1.0):
@@ -90,12 +106,16 @@ def elu(x, alpha: float = 1.0):
     overflows in the unused branch.
     """
     alpha = _check_alpha(alpha, "elu", below_one=False)
+    # BEGIN REFERENCE 03_activations
     xp = backend.namespace(x)
     return xp.where(x > 0, x, alpha * xp.expm1(xp.minimum(x, 0.0)))
+    # END REFERENCE
 
 
 def elu_grad(x, alpha: float = 1.0):
     """1 where x > 0, α e^x elsewhere."""
     alpha = _check_alpha(alpha, "elu_grad", below_one=False)
+    # BEGIN REFERENCE 03_activations
     xp = backend.namespace(x)
     return xp.where(x > 0, 1.0, alpha * xp.exp(xp.minimum(x, 0.0)))
+    # END REFERENCE

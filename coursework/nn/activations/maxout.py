@@ -74,6 +74,7 @@ class Maxout(Layer):
         out : array of shape (N, M), dtype of ``x``
         """
         xp = self._check_input(x, self.in_features)
+        # BEGIN REFERENCE 03_activations
         W = xp.astype(self.params["W"], x.dtype, copy=False)
         b = xp.astype(self.params["b"], x.dtype, copy=False)
         z = x @ W + b[:, None, :]                    # (K, N, M): x broadcasts over the pieces
@@ -81,6 +82,7 @@ class Maxout(Layer):
         pieces = xp.arange(self.pieces, dtype=winner.dtype, device=backend.device(x))
         route = xp.astype(winner[None, :, :] == pieces[:, None, None], x.dtype)  # one-hot (K, N, M)
         return self._remember(xp.max(z, axis=0), x=x, W=W, route=route)
+        # END REFERENCE
 
     def backward(self, dout):
         """Route ``dout`` to the winning pieces.
@@ -97,12 +99,14 @@ class Maxout(Layer):
         each piece's affine map, zero where the piece lost.
         """
         cache = self._check_dout(dout)
+        # BEGIN REFERENCE 03_activations
         xp = backend.namespace(dout)
         x, W, route = cache["x"], cache["W"], cache["route"]
         dz = route * xp.astype(dout, x.dtype, copy=False)[None, :, :]   # (K, N, M)
         self.grads["W"] = xp.astype(x.T @ dz, self.params["W"].dtype, copy=False)
         self.grads["b"] = xp.astype(xp.sum(dz, axis=1), self.params["b"].dtype, copy=False)
         return xp.sum(dz @ xp.matrix_transpose(W), axis=0)
+        # END REFERENCE
 
     def __repr__(self) -> str:
         return f"Maxout({self.in_features}, {self.out_features}, pieces={self.pieces})"
