@@ -84,6 +84,7 @@ def numerical_gradient(f: Callable[[Any], Any], x: Any, h: float = 1e-5):
     xp = _require_float64(x, "x", func)
     if not (isinstance(h, (int, float)) and h > 0):
         raise ValueError(f"{func}: expected a step h > 0, got {h!r}")
+    # BEGIN REFERENCE 05_sgd needed-by 03_activations 04_backprop
     n = _size(x.shape)
     flat_index = xp.reshape(xp.arange(n, device=backend.device(x)), tuple(x.shape))
     x_plus, x_minus = x + h, x - h
@@ -94,6 +95,7 @@ def numerical_gradient(f: Callable[[Any], Any], x: Any, h: float = 1e-5):
         f_minus = _scalar(f(xp.where(mask, x_minus, x)), x, xp, func)
         grad = xp.where(mask, (f_plus - f_minus) / (2 * h), grad)
     return grad
+    # END REFERENCE
 
 
 def _common(a: Any, b: Any):

@@ -222,3 +222,52 @@ def test_random_search(backend, digit_split):
         random_search(loss_fn, (64, 10), tries=0, rng=0)
     with pytest.raises(ValueError, match="expected scale > 0"):
         random_search(loss_fn, (64, 10), tries=1, rng=0, scale=0.0)
+
+
+def test_fit_takes_the_batch_rule_of_a_notebook(digit_split):
+    """``batches=``: the package's rule given explicitly, or the notebook's hand-written one
+    (shuffle, slice), trains exactly as the default; another rule changes the run."""
+    from coursework.train import minibatch_indices
+
+    def hand_written(n, batch_size, rng):
+        order = rng.permutation(n)
+        return [order[start:start + batch_size] for start in range(0, n, batch_size)]
+
+    train, test = digit_split
+    runs = []
+    for rule in (None, minibatch_indices, hand_written):
+        net = nn.MLP([64, 16, 10], rng=0)
+        history = fit(net, train.X, train.y, optimizer=SGD(0.3), epochs=2, batch_size=100, rng=5, X_val=test.X,
+                      y_val=test.y, progress=False, batches=rule)
+        runs.append((history, {k: np.array(v) for k, v in net.params.items()}))
+    for history, params in runs[1:]:
+        assert history == runs[0][0]
+        for name, value in params.items():
+            np.testing.assert_array_equal(value, runs[0][1][name])
+
+    def in_order(n, batch_size, rng):
+        return [np.arange(s, min(s + batch_size, n)) for s in range(0, n, batch_size)]
+
+    net = nn.MLP([64, 16, 10], rng=0)
+    ordered = fit(net, train.X, train.y, optimizer=SGD(0.3), epochs=2, batch_size=100, rng=5, progress=False,
+                  batches=in_order, drop_last=True)
+    assert ordered.iterations_per_epoch == train.X.shape[0] // 100
+    assert ordered.loss != runs[0][0].loss[:len(ordered.loss)]
+
+
+def test_fit_errors_of_a_batch_rule():
+    X, y = np.ones((10, 3)), np.arange(10) % 2
+    kw = dict(optimizer=SGD(0.1), epochs=2, batch_size=4, rng=0, progress=False)
+    with pytest.raises(TypeError, match="fit: expected batches to be a callable"):
+        fit(nn.MLP([3, 2], rng=0), X, y, batches="shuffle", **kw)
+    sizes = iter([3, 2])
+
+    def shrinking(n, batch_size, rng):
+        return np.array_split(np.arange(n), next(sizes))
+
+    with pytest.raises(ValueError, match="expected every epoch to have 3 batches like the first, got 2 in epoch 2"):
+        fit(nn.MLP([3, 2], rng=0), X, y, batches=shrinking, **kw)
+    with pytest.raises(ValueError, match=r"expected at least one batch per epoch, got none from <lambda>\(n=10, "):
+        fit(nn.MLP([3, 2], rng=0), X, y, batches=lambda n, b, rng: [], **kw)
+    with pytest.raises(TypeError, match="fit: expected drop_last to be True or False"):
+        fit(nn.MLP([3, 2], rng=0), X, y, drop_last=1, **kw)

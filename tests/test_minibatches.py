@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coursework.train import iterations_per_epoch, minibatches
+from coursework.train import iterations_per_epoch, minibatch_indices, minibatches
 
 
 @pytest.mark.parametrize("n, batch_size, drop_last, expected", [
@@ -93,3 +93,55 @@ def test_errors_are_raised_at_the_call():
         iterations_per_epoch(-1, 3)
     with pytest.raises(ValueError, match="expected batch_size to be a positive integer"):
         iterations_per_epoch(10, 0)
+
+
+# -- minibatch_indices: the index rule, and minibatches / fit taking another one ---------------
+
+def _hand_written(n, batch_size, rng):
+    """The notebook's answer: shuffle once, then slice (a plain list of NumPy arrays)."""
+    order = rng.permutation(n)
+    return [order[start:start + batch_size] for start in range(0, n, batch_size)]
+
+
+@settings(max_examples=100, deadline=None)
+@given(n=st.integers(0, 300), batch_size=st.integers(1, 64), seed=st.integers(0, 2 ** 32 - 1))
+def test_minibatch_indices_is_one_shuffled_epoch(n, batch_size, seed):
+    batches = minibatch_indices(n, batch_size, np.random.default_rng(seed))
+    assert len(batches) == iterations_per_epoch(n, batch_size)
+    assert sorted(np.concatenate(batches).tolist() if batches else []) == list(range(n))
+    assert all(b.dtype == np.int64 and b.shape[0] == batch_size for b in batches[:-1])
+    want = _hand_written(n, batch_size, np.random.default_rng(seed))
+    assert all(np.array_equal(a, b) for a, b in zip(batches, want)) and len(batches) == len(want)
+
+
+def test_minibatches_with_the_rule_given_explicitly_or_by_hand_are_the_default():
+    X, y = np.arange(46.0).reshape(23, 2), np.arange(23)
+    for drop_last in (False, True):
+        default = list(minibatches(X, y, 5, np.random.default_rng(4), drop_last))
+        for rule in (minibatch_indices, _hand_written):
+            given = list(minibatches(X, y, 5, np.random.default_rng(4), drop_last, batches=rule))
+            assert len(given) == len(default) == (4 if drop_last else 5)
+            for (xa, ya), (xb, yb) in zip(default, given):
+                np.testing.assert_array_equal(xa, xb)
+                np.testing.assert_array_equal(ya, yb)
+
+
+def test_minibatches_in_a_fixed_order_and_errors_of_a_rule():
+    X, y = np.arange(10.0)[:, None], np.arange(10)
+    def in_order(n, b, rng):
+        return [np.arange(s, min(s + b, n)) for s in range(0, n, b)]
+
+    in_order = list(minibatches(X, y, 4, 0, batches=in_order))
+    assert [yb.tolist() for _, yb in in_order] == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]
+    with pytest.raises(TypeError, match="expected batches to be a callable"):
+        minibatches(X, y, 4, 0, batches=[np.arange(10)])
+    with pytest.raises(TypeError, match="1-d integer index arrays, got batch 0 of dtype float64"):
+        list(minibatches(X, y, 4, 0, batches=lambda n, b, rng: [np.arange(4.0)]))
+    with pytest.raises(ValueError, match=r"indices of <lambda>\(n, batch_size, rng\) in \[0, 10\), got batch 1"):
+        list(minibatches(X, y, 4, 0, batches=lambda n, b, rng: [np.arange(4), np.arange(8, 12)]))
+    with pytest.raises(TypeError, match="to return a list of index arrays, got NoneType"):
+        list(minibatches(X, y, 4, 0, batches=lambda n, b, rng: None))
+    with pytest.raises(ValueError, match="minibatch_indices: expected n to be an integer >= 0"):
+        minibatch_indices(-1, 3, 0)
+    with pytest.raises(TypeError, match="expected rng"):
+        minibatch_indices(5, 3, None)

@@ -9,6 +9,7 @@ notebook calls and the tests assert.
 - :func:`gradient_check_speed` -- numerical vs analytic gradient of a linear softmax
   classifier: how well they agree (``rel_error``), how many loss evaluations and how much
   time each needs.
+
 - :func:`finite_difference_errors` -- the one-sided difference of the lecture's formula
   against the centred one, as the step ``h`` shrinks.
 - :func:`gd_vs_sgd` -- full-batch gradient descent and minibatch SGD trained to the same
@@ -17,6 +18,11 @@ notebook calls and the tests assert.
   (``randn``, not ``rand``; Python 3); :func:`lecture_net_with_package` trains the same
   network with :func:`coursework.train.gradient_descent`.
 - :func:`digits_mlp` -- a 2-layer ReLU net on digits with :func:`coursework.train.fit`.
+
+Where an experiment runs an answer of the notebook's exercises it takes it as an
+argument (``numerical_gradient=``, ``batches=``), the package's reference by default:
+the student bundle does not ship those references, and the notebook passes the
+student's functions.
 """
 
 from __future__ import annotations
@@ -151,7 +157,7 @@ def _seconds(func: Callable[[], Any], repeats: int) -> float:
 
 
 def gradient_check_speed(X: np.ndarray, y: np.ndarray, n_classes: int, *, rng: Any = 0, h: float = 1e-5,
-                         repeats: int = 20) -> dict:
+                         repeats: int = 20, numerical_gradient: Callable | None = None) -> dict:
     """Numerical vs analytic gradient of a linear softmax classifier at random weights.
 
     Parameters
@@ -165,6 +171,9 @@ def gradient_check_speed(X: np.ndarray, y: np.ndarray, n_classes: int, *, rng: A
         Step of the centred differences (:func:`coursework.gradcheck.numerical_gradient`).
     repeats : int
         Analytic gradients timed, to average over the timer's resolution.
+    numerical_gradient : callable ``(f, x, h) -> gradient``, optional
+        The centred differences to time; default
+        :func:`coursework.gradcheck.numerical_gradient` (the notebook passes its own).
 
     Returns
     -------
@@ -176,6 +185,7 @@ def gradient_check_speed(X: np.ndarray, y: np.ndarray, n_classes: int, *, rng: A
         ``"seconds"`` : {"numerical": ..., "analytic": ...};
         ``"speedup"`` : numerical seconds / analytic seconds.
     """
+    numerical_gradient = _numerical_gradient(numerical_gradient, "gradient_check_speed")
     X = np.asarray(X, dtype=np.float64)
     W = 0.01 * np.random.default_rng(rng).standard_normal((X.shape[1], n_classes))
     calls = 0
@@ -186,7 +196,7 @@ def gradient_check_speed(X: np.ndarray, y: np.ndarray, n_classes: int, *, rng: A
         return linear_softmax_loss(W_, X, y)[0]
 
     start = time.perf_counter()
-    numerical = gradcheck.numerical_gradient(loss_only, W, h)
+    numerical = np.asarray(numerical_gradient(loss_only, W, h), dtype=np.float64)
     t_numerical = time.perf_counter() - start
     analytic = linear_softmax_loss(W, X, y)[1]
     t_analytic = _seconds(lambda: linear_softmax_loss(W, X, y), repeats)
@@ -199,11 +209,14 @@ def gradient_check_speed(X: np.ndarray, y: np.ndarray, n_classes: int, *, rng: A
     }
 
 
-def finite_difference_errors(hs=(1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8), *, rng: Any = 0) -> dict:
+def finite_difference_errors(hs=(1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8), *, rng: Any = 0,
+                             numerical_gradient: Callable | None = None) -> dict:
     """Errors of one-sided and centred differences against the analytic gradient.
 
     The function is the softmax loss of a small linear classifier (20 samples, 5
-    features, 3 classes, all random), differentiated with respect to W (5, 3).
+    features, 3 classes, all random), differentiated with respect to W (5, 3). The
+    centred differences are ``numerical_gradient(f, W, h)``: by default
+    :func:`coursework.gradcheck.numerical_gradient`; the notebook passes its own.
 
     Returns
     -------
@@ -222,20 +235,29 @@ def finite_difference_errors(hs=(1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8)
         s = s - s.max(axis=1, keepdims=True)
         return float(np.mean(np.log(np.exp(s).sum(axis=1)) - s[np.arange(len(y)), y]))
 
+    numerical_gradient = _numerical_gradient(numerical_gradient, "finite_difference_errors")
     analytic = linear_softmax_loss(W, X, y)[1]
     out = {"h": [float(h) for h in hs], "forward": [], "centred": []}
     f0 = f(W)
     for h in hs:
-        fwd, cen = np.zeros_like(W), np.zeros_like(W)
-        for i in np.ndindex(W.shape):
+        fwd = np.zeros_like(W)
+        for i in np.ndindex(W.shape):            # the lecture's one-sided formula
             step = np.zeros_like(W)
             step[i] = h
-            f_plus, f_minus = f(W + step), f(W - step)
-            fwd[i] = (f_plus - f0) / h
-            cen[i] = (f_plus - f_minus) / (2 * h)
+            fwd[i] = (f(W + step) - f0) / h
+        cen = np.asarray(numerical_gradient(f, W, float(h)), dtype=np.float64)
         out["forward"].append(gradcheck.rel_error(fwd, analytic))
         out["centred"].append(gradcheck.rel_error(cen, analytic))
     return out
+
+
+def _numerical_gradient(func: Callable | None, caller: str) -> Callable:
+    if func is None:
+        return gradcheck.numerical_gradient
+    if not callable(func):
+        raise TypeError(f"{caller}: expected numerical_gradient to be a callable (f, x, h) -> gradient, "
+                        f"got {type(func).__name__}")
+    return func
 
 
 def _full_loss(model, X, y) -> float:
@@ -244,7 +266,7 @@ def _full_loss(model, X, y) -> float:
 
 
 def gd_vs_sgd(X: np.ndarray, y: np.ndarray, n_classes: int, *, target_loss: float = 0.3, lr: float = 1.0,
-              batch_size: int = 64, max_epochs: int = 200, rng: Any = 0) -> dict:
+              batch_size: int = 64, max_epochs: int = 200, rng: Any = 0, batches: Callable | None = None) -> dict:
     """Full-batch gradient descent and minibatch SGD, both run until the training loss
     reaches ``target_loss``.
 
@@ -266,6 +288,9 @@ def gd_vs_sgd(X: np.ndarray, y: np.ndarray, n_classes: int, *, target_loss: floa
         Give up after this many passes' worth of samples (each GD step is one pass).
     rng : int or Generator
         Seed of the initial weights and of SGD's minibatch order.
+    batches : callable ``(n, batch_size, rng) -> list of index arrays``, optional
+        How SGD cuts an epoch into batches; default
+        :func:`coursework.train.minibatch_indices` (the notebook passes its own).
 
     Returns
     -------
@@ -287,8 +312,8 @@ def gd_vs_sgd(X: np.ndarray, y: np.ndarray, n_classes: int, *, target_loss: floa
         samples, losses = [0], [_full_loss(model, X, y)]
         reached = None
         for _ in range(max_epochs):
-            batches = [(X, y)] if name == "gd" else train.minibatches(X, y, batch_size, order)
-            for X_batch, y_batch in batches:
+            steps = [(X, y)] if name == "gd" else train.minibatches(X, y, batch_size, order, batches=batches)
+            for X_batch, y_batch in steps:
                 model.train()
                 train.training_step(model, X_batch, y_batch, nn.softmax_cross_entropy, opt)
                 samples.append(samples[-1] + X_batch.shape[0])
@@ -347,24 +372,46 @@ def lecture_two_layer_net(iterations: int = 500, lr: float = 1e-4, rng: Any = 0,
     x, y, w1, w2 = lecture_two_layer_data(rng=rng, **sizes)
     if he_init:
         w1, w2 = w1 * np.sqrt(2.0 / w1.shape[0]), w2 * np.sqrt(2.0 / w2.shape[0])
+    step = _sigmoid_net_step if activation == "sigmoid" else _relu_net_step
     losses = []
     with np.errstate(over="ignore", invalid="ignore"):     # a diverging run gives inf / NaN losses
         for _ in range(iterations):
-            pre = x.dot(w1)
-            h = 1 / (1 + np.exp(-pre)) if activation == "sigmoid" else np.maximum(pre, 0.0)
-            y_pred = h.dot(w2)
-            loss = np.square(y_pred - y).sum()
+            loss, grad_w1, grad_w2 = step(x, y, w1, w2)
             losses.append(float(loss))
-
-            grad_y_pred = 2.0 * (y_pred - y)
-            grad_w2 = h.T.dot(grad_y_pred)
-            grad_h = grad_y_pred.dot(w2.T)
-            grad_pre = grad_h * h * (1 - h) if activation == "sigmoid" else grad_h * (pre > 0)
-            grad_w1 = x.T.dot(grad_pre)
-
             w1 = w1 - lr * grad_w1
             w2 = w2 - lr * grad_w2
     return losses
+
+
+def _sigmoid_net_step(x, y, w1, w2):
+    """The lecture's forward and backward pass of ``sigmoid(x w1) w2``: (loss, grad_w1, grad_w2)."""
+    h = 1 / (1 + np.exp(-x.dot(w1)))
+    y_pred = h.dot(w2)
+    loss = np.square(y_pred - y).sum()
+    grad_y_pred = 2.0 * (y_pred - y)
+    grad_w2 = h.T.dot(grad_y_pred)
+    grad_h = grad_y_pred.dot(w2.T)
+    grad_w1 = x.T.dot(grad_h * h * (1 - h))
+    return loss, grad_w1, grad_w2
+
+
+def _relu_net_step(x, y, w1, w2):
+    """The same pass of ``max(0, x w1) w2`` (exercise ``relu_net_step`` of 05_sgd): (loss, grad_w1, grad_w2).
+
+    Shapes: x (N, D), y (N, K), w1 (D, H), w2 (H, K); loss Σ (y_pred − y)² a NumPy
+    scalar, grad_w1 (D, H), grad_w2 (H, K).
+    """
+    # BEGIN REFERENCE 05_sgd
+    pre = x.dot(w1)
+    h = np.maximum(pre, 0.0)
+    y_pred = h.dot(w2)
+    loss = np.square(y_pred - y).sum()
+    grad_y_pred = 2.0 * (y_pred - y)
+    grad_w2 = h.T.dot(grad_y_pred)
+    grad_h = grad_y_pred.dot(w2.T)
+    grad_w1 = x.T.dot(grad_h * (pre > 0))
+    return loss, grad_w1, grad_w2
+    # END REFERENCE
 
 
 def squared_error(pred, y):
@@ -398,8 +445,12 @@ def lecture_net_with_package(iterations: int = 500, lr: float = 1e-4, rng: Any =
 
 
 def digits_mlp(hidden: int = 100, *, epochs: int = 10, batch_size: int = 64, lr: float = 0.3, rng: Any = 0,
-               progress: bool = False):
+               progress: bool = False, batches: Callable | None = None):
     """A 2-layer ReLU net on the digits, trained with :func:`coursework.train.fit` (SGD).
+
+    ``batches`` (``(n, batch_size, rng) -> list of index arrays``) cuts every epoch
+    into minibatches; default :func:`coursework.train.minibatch_indices` (the
+    notebook passes its own).
 
     Returns ``(model, history, test_accuracy)``; the history holds the loss of every
     minibatch and the training / test accuracy after every epoch.
@@ -407,7 +458,8 @@ def digits_mlp(hidden: int = 100, *, epochs: int = 10, batch_size: int = 64, lr:
     train_set, test_set = digits_split(rng=0)
     model = nn.MLP([train_set.X.shape[1], hidden, len(train_set.class_names)], rng=rng)
     history = train.fit(model, train_set.X, train_set.y, optimizer=optim.SGD(lr), epochs=epochs,
-                        batch_size=batch_size, rng=rng, X_val=test_set.X, y_val=test_set.y, progress=progress)
+                        batch_size=batch_size, rng=rng, X_val=test_set.X, y_val=test_set.y, progress=progress,
+                        batches=batches)
     return model, history, train.accuracy(model, test_set.X, test_set.y)
 
 

@@ -21,14 +21,14 @@ from __future__ import annotations
 
 import dataclasses
 import numbers
-from typing import Any
+from typing import Any, Callable
 
 from tqdm.auto import tqdm
 
 from .. import backend
 from ..nn.init import as_generator
 from ..validation import check_positive_int
-from .batches import iterations_per_epoch, minibatches
+from .batches import resolve_batches, batches_of, epoch_batches
 from .gradient_descent import (check_data, check_model, check_regularization, losses_to_host, resolve_loss,
                                training_step)
 
@@ -104,7 +104,7 @@ def accuracy(model: Any, X: Any, y: Any, batch_size: int = 1024) -> float:
 
 def fit(model: Any, X: Any, y: Any, *, loss: Any = "softmax", optimizer: Any, epochs: int, batch_size: int,
         rng: Any, X_val: Any = None, y_val: Any = None, regularization: tuple | None = None,
-        drop_last: bool = False, progress: bool = True) -> History:
+        drop_last: bool = False, progress: bool = True, batches: Callable | None = None) -> History:
     """Train ``model`` with minibatch SGD (or any optimizer) for whole epochs.
 
     Parameters
@@ -128,13 +128,19 @@ def fit(model: Any, X: Any, y: Any, *, loss: Any = "softmax", optimizer: Any, ep
     X_val, y_val : arrays of shapes (M, ...) and (M,), optional
         Validation set; its accuracy is recorded after every epoch.
     regularization : None, (kind, lam) or ("elastic_net", lam, beta)
-        Adds λ R(W) over every weight matrix to the loss, kind "l2", "l1" or
-        "elastic_net" (see :func:`coursework.regularization.penalty`).
+        Adds λ R(W) over every weight matrix to the loss, kind "l2", "l1",
+        "elastic_net" or a function ``W -> (R, dR/dW)`` (see
+        :func:`coursework.regularization.penalty`).
     drop_last : bool, default False
         Skip the smaller last batch of every epoch (useful with batch norm, which
         cannot train on a batch of one).
     progress : bool, default True
         Show a tqdm progress bar (``tqdm.auto``: a widget in Jupyter).
+    batches : callable ``(n, batch_size, rng) -> list of index arrays``, optional
+        How an epoch is cut into minibatches, called at the start of every epoch
+        with the Generator made from ``rng``; default
+        :func:`coursework.train.minibatch_indices` (shuffle, then slice). A
+        notebook passes its own ``minibatch_indices`` here.
 
     Returns
     -------
@@ -149,7 +155,7 @@ def fit(model: Any, X: Any, y: Any, *, loss: Any = "softmax", optimizer: Any, ep
     ValueError
         X and y (or X_val and y_val) of different lengths, only one of X_val /
         y_val, epochs or batch_size < 1, an epoch without any batch, a malformed
-        ``regularization``.
+        ``regularization``, ``batches`` giving epochs of different lengths.
     """
     func = "fit"
     check_model(model, func)
@@ -168,18 +174,31 @@ def fit(model: Any, X: Any, y: Any, *, loss: Any = "softmax", optimizer: Any, ep
     regularization = check_regularization(regularization, func)
     if not isinstance(progress, (bool, numbers.Integral)):
         raise TypeError(f"{func}: expected progress to be True or False, got {progress!r}")
+    if not isinstance(drop_last, bool):
+        raise TypeError(f"{func}: expected drop_last to be True or False, got {drop_last!r}")
+    rule = resolve_batches(batches, func)
     gen = as_generator(rng, func)
-    per_epoch = iterations_per_epoch(X.shape[0], batch_size, drop_last)
+    n = int(X.shape[0])
+    first = epoch_batches(rule, n, batch_size, gen, drop_last, func)   # the first epoch's batches
+    per_epoch = len(first)
     if per_epoch == 0:
-        raise ValueError(f"{func}: expected at least one batch per epoch, got N = {X.shape[0]} samples "
-                         f"< batch_size = {batch_size} with drop_last=True")
+        if batches is None:
+            got = f"N = {n} samples < batch_size = {batch_size} with drop_last=True"
+        else:
+            kept = " of batch_size samples (drop_last=True)" if drop_last else ""
+            got = f"none{kept} from {getattr(rule, '__name__', 'batches')}(n={n}, batch_size={batch_size}, rng)"
+        raise ValueError(f"{func}: expected at least one batch per epoch, got {got}")
 
     history = History(iterations_per_epoch=per_epoch)
     with tqdm(total=epochs * per_epoch, desc=func, unit="it", disable=not progress) as bar:
         for epoch in range(epochs):
+            indices = first if epoch == 0 else epoch_batches(rule, n, batch_size, gen, drop_last, func)
+            if len(indices) != per_epoch:
+                raise ValueError(f"{func}: expected every epoch to have {per_epoch} batches like the first, got "
+                                 f"{len(indices)} in epoch {epoch + 1}")
             model.train()
             values = []
-            for X_batch, y_batch in minibatches(X, y, batch_size, gen, drop_last):
+            for X_batch, y_batch in batches_of(X, y, indices):
                 values.append(training_step(model, X_batch, y_batch, loss_fn, optimizer, regularization))
                 bar.update(1)
             epoch_losses = losses_to_host(values)
