@@ -107,3 +107,110 @@ def test_a_batch_of_one_is_refused_and_would_prove_nothing():
     layer.eval()
     layer.running_mean, layer.running_var = np.array([3.0, -1.0, 7.0]), np.zeros(3)
     np.testing.assert_allclose(layer.forward(np.array([[3.0, -1.0, 7.0]])), [[0.5, -1.0, 2.0]])
+
+
+# -- the notebook passes its own answers (the bundle has no reference); same results -----------
+
+def _l2(W):
+    return np.sum(W * W), 2 * W
+
+
+def _l1(W):
+    return np.sum(np.abs(W)), np.sign(W)
+
+
+def _elastic_net(W, beta=1.0):
+    return np.sum(beta * W * W + np.abs(W)), 2 * beta * W + np.sign(W)
+
+
+def _dropout_forward(x, p, mask):
+    return x * mask / (1 - p)
+
+
+def _batchnorm_forward(x, gamma, beta, eps=1e-5):
+    mu = x.mean(axis=0)
+    var = ((x - mu) ** 2).mean(axis=0)
+    inv_std = 1.0 / np.sqrt(var + eps)
+    x_hat = (x - mu) * inv_std
+    return gamma * x_hat + beta, (x_hat, gamma, inv_std)
+
+
+def _batchnorm_backward(dout, cache):
+    x_hat, gamma, inv_std = cache
+    N = dout.shape[0]
+    dx_hat = dout * gamma
+    dx = inv_std / N * (N * dx_hat - dx_hat.sum(axis=0) - x_hat * (dx_hat * x_hat).sum(axis=0))
+    return dx, (dout * x_hat).sum(axis=0), dout.sum(axis=0)
+
+
+def test_penalty_experiments_with_the_notebooks_penalties():
+    mine = experiments.lecture_penalty_example(penalties={"l2": _l2, "l1": _l1, "elastic_net": _elastic_net})
+    assert mine == experiments.lecture_penalty_example()
+    with pytest.raises(ValueError, match=r"got none for \['elastic_net'\]"):
+        experiments.lecture_penalty_example(penalties={"l2": _l2, "l1": _l1})
+    default = experiments.zero_loss_is_not_unique()
+    given = experiments.zero_loss_is_not_unique(penalty=_l2)
+    assert given["penalty"] == pytest.approx(default["penalty"], rel=1e-12)
+    assert given["total"] == pytest.approx(default["total"], rel=1e-12)
+    without = experiments.zero_loss_is_not_unique(penalty=None)            # before the student has one
+    assert "penalty" not in without and "total" not in without
+    assert without["data_loss"] == default["data_loss"] and without["steps"] == default["steps"]
+    with pytest.raises(TypeError, match="expected penalty to be a function"):
+        experiments.zero_loss_is_not_unique(penalty="l2")
+
+
+def test_weight_decay_sweep_with_the_notebooks_l2():
+    default = experiments.weight_decay_sweep(lams=(0.0, 1e-2), epochs=3)
+    assert experiments.weight_decay_sweep(lams=(0.0, 1e-2), epochs=3, penalty=regularization.l2) == default
+    mine = experiments.weight_decay_sweep(lams=(0.0, 1e-2), epochs=3, penalty=_l2)
+    for lam in default:
+        assert mine[lam] == pytest.approx(default[lam], rel=1e-9)
+    with pytest.raises(TypeError, match="expected penalty to be a function"):
+        experiments.weight_decay_sweep(lams=(1e-2,), epochs=1, penalty=None)
+
+
+def test_dropout_and_batchnorm_experiments_with_the_notebooks_functions():
+    default = experiments.dropout_statistics(p=0.3, trials=500, rng=2)
+    mine = experiments.dropout_statistics(p=0.3, trials=500, rng=2, forward=_dropout_forward)
+    for key, value in default.items():                       # the same masks as the layer draws
+        np.testing.assert_allclose(mine[key], value, rtol=1e-15, err_msg=key)
+    default = experiments.batchnorm_statistics(N=64)
+    mine = experiments.batchnorm_statistics(N=64, forward=_batchnorm_forward)
+    for key, value in default.items():
+        np.testing.assert_allclose(mine[key], value, rtol=1e-12, atol=1e-12, err_msg=key)
+    errors = experiments.batchnorm_gradient_errors(N=8, D=4, forward=_batchnorm_forward,
+                                                   backward=_batchnorm_backward)
+    assert set(errors) == {"x", "gamma", "beta"} and max(errors.values()) < 1e-6, errors
+    with pytest.raises(ValueError, match="both forward and backward or neither"):
+        experiments.batchnorm_gradient_errors(forward=_batchnorm_forward)
+
+
+def test_batchnorm_gradient_check_finds_a_wrong_backward_of_the_notebook():
+    def no_mean_term(dout, cache):
+        x_hat, gamma, inv_std = cache
+        return dout * gamma * inv_std, (dout * x_hat).sum(axis=0), dout.sum(axis=0)
+
+    with pytest.raises(AssertionError, match="gradient of x"):
+        experiments.batchnorm_gradient_errors(N=8, D=4, forward=_batchnorm_forward, backward=no_mean_term)
+
+
+def test_fit_takes_a_penalty_function():
+    from coursework import nn, optim, train
+
+    X = np.random.default_rng(0).standard_normal((30, 4))
+    y = np.arange(30) % 3
+    runs = []
+    for kind in ("l2", regularization.l2, _l2):
+        model = nn.MLP([4, 5, 3], rng=0)
+        runs.append(train.fit(model, X, y, optimizer=optim.SGD(0.1), epochs=2, batch_size=8, rng=0,
+                              regularization=(kind, 0.1), progress=False).loss)
+    assert runs[0] == runs[1]
+    assert runs[2] == pytest.approx(runs[0], rel=1e-12)
+    value, grads = regularization.penalty({"W": np.ones((2, 2)), "b": np.ones(2)}, _l1, 0.5)
+    assert float(value) == 2.0 and np.array_equal(grads["W"], 0.5 * np.ones((2, 2))) and not grads["b"].any()
+
+    def bad(W):
+        return 0.0, np.ones(4)
+
+    with pytest.raises(ValueError, match=r"expected bad\(W\) to return dW of W's shape \(2, 2\), got shape \(4,\)"):
+        regularization.penalty({"W": np.ones((2, 2))}, bad, 1.0)

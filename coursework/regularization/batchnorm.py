@@ -100,12 +100,13 @@ class BatchNorm(Layer):
         """
         xp = self._check_input(x, self.num_features)
         n = x.shape[0]
+        if self.training and n < 2:
+            raise ValueError(f"BatchNorm: expected more than 1 sample per batch in training mode "
+                             f"(the batch variance needs two), got input of shape {shape_str(x.shape)}")
+        # BEGIN REFERENCE 06_regularization
         gamma = xp.astype(self.params["gamma"], x.dtype, copy=False)
         beta = xp.astype(self.params["beta"], x.dtype, copy=False)
         if self.training:
-            if n < 2:
-                raise ValueError(f"BatchNorm: expected more than 1 sample per batch in training mode "
-                                 f"(the batch variance needs two), got input of shape {shape_str(x.shape)}")
             mu = xp.mean(x, axis=0)
             centred = x - mu
             var = xp.mean(centred * centred, axis=0)
@@ -120,6 +121,7 @@ class BatchNorm(Layer):
         x_hat = centred * inv_std
         return self._remember(gamma * x_hat + beta, x_hat=x_hat, inv_std=inv_std, gamma=gamma,
                               batch_stats=self.training)
+        # END REFERENCE
 
     def backward(self, dout):
         """Gradients of batch normalization.
@@ -143,6 +145,7 @@ class BatchNorm(Layer):
         """
         cache = self._check_dout(dout)
         xp = backend.namespace(dout)
+        # BEGIN REFERENCE 06_regularization
         x_hat, inv_std, gamma = cache["x_hat"], cache["inv_std"], cache["gamma"]
         dout = xp.astype(dout, x_hat.dtype, copy=False)
         self.grads["gamma"] = xp.astype(xp.sum(dout * x_hat, axis=0), self.params["gamma"].dtype, copy=False)
@@ -153,6 +156,7 @@ class BatchNorm(Layer):
         n = dout.shape[0]
         return (inv_std / n) * (n * dx_hat - xp.sum(dx_hat, axis=0)
                                 - x_hat * xp.sum(dx_hat * x_hat, axis=0))
+        # END REFERENCE
 
     def __repr__(self) -> str:
         return f"BatchNorm({self.num_features}, momentum={self.momentum:g}, eps={self.eps:g})"

@@ -76,17 +76,18 @@ class Dropout(Layer):
             Training: ``x * keep / (1 − p)``; evaluation: ``x`` itself.
         """
         xp = self._check_input(x)
+        keep = self._check_mask(mask, x, xp) if self.training and mask is not None else None
+        # BEGIN REFERENCE 06_regularization
         if not self.training:
             return self._remember(x, scale=None)
-        if mask is None:
+        if keep is None:
             if self.p == 0.0:
                 return self._remember(x, scale=None)
             u = self.rng.random(tuple(int(s) for s in x.shape))
             keep = backend.from_host(u >= self.p, like=x)
-        else:
-            keep = self._check_mask(mask, x, xp)
         scale = xp.astype(keep, x.dtype) / (1.0 - self.p)
         return self._remember(x * scale, scale=scale)
+        # END REFERENCE
 
     def backward(self, dout):
         """Gradient of dropout: the upstream gradient through the same mask.
@@ -101,7 +102,9 @@ class Dropout(Layer):
             evaluation mode).
         """
         scale = self._check_dout(dout)["scale"]
+        # BEGIN REFERENCE 06_regularization
         return dout if scale is None else dout * scale
+        # END REFERENCE
 
     def _check_mask(self, mask, x, xp):
         if not array_api_compat.is_array_api_obj(mask):

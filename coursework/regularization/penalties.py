@@ -62,7 +62,9 @@ def l2(W):
     dW : array of the shape of ``W``, dR/dW = 2 W.
     """
     xp = _check_weights(W, "l2")
+    # BEGIN REFERENCE 06_regularization
     return xp.asarray(xp.sum(W * W)), 2.0 * W
+    # END REFERENCE
 
 
 def l1(W):
@@ -78,7 +80,9 @@ def l1(W):
     dW : array of the shape of ``W``, sign(W) (0 where W = 0).
     """
     xp = _check_weights(W, "l1")
+    # BEGIN REFERENCE 06_regularization
     return xp.asarray(xp.sum(xp.abs(W))), xp.sign(W)
+    # END REFERENCE
 
 
 def elastic_net(W, beta: float = 1.0):
@@ -97,7 +101,9 @@ def elastic_net(W, beta: float = 1.0):
     """
     xp = _check_weights(W, "elastic_net")
     beta = _check_nonnegative(beta, "beta", "elastic_net")
+    # BEGIN REFERENCE 06_regularization
     return xp.asarray(xp.sum(beta * (W * W) + xp.abs(W))), 2.0 * beta * W + xp.sign(W)
+    # END REFERENCE
 
 
 #: Penalties by name, as accepted by :func:`penalty` and ``fit(regularization=...)``.
@@ -118,7 +124,9 @@ def penalty(model: Any, kind: str, lam: float, beta: float = 1.0):
         Its ``params`` (or the mapping itself); the entries named ``"W"`` or
         ``"<index>.W"`` are penalised, biases and other parameters (batch norm's
         gamma and beta) are not.
-    kind : {"l2", "l1", "elastic_net"}
+    kind : {"l2", "l1", "elastic_net"} or callable
+        A penalty of :data:`PENALTIES`, or a function ``W -> (R, dR/dW)`` such as a
+        notebook's own ``l2_penalty``.
     lam : float >= 0
         Regularization strength λ.
     beta : float >= 0, default 1.0
@@ -138,8 +146,13 @@ def penalty(model: Any, kind: str, lam: float, beta: float = 1.0):
     if not isinstance(params, Mapping):
         raise TypeError(f"{func}: expected a model with params (a Layer) or a mapping name -> array, "
                         f"got {type(model).__name__}")
-    if kind not in PENALTIES:
-        raise ValueError(f"{func}: expected kind to be one of {sorted(PENALTIES)}, got {kind!r}")
+    if callable(kind):
+        rule = kind
+    elif isinstance(kind, str) and kind in PENALTIES:
+        rule = PENALTIES[kind]
+    else:
+        raise ValueError(f"{func}: expected kind to be one of {sorted(PENALTIES)}, got {kind!r} (or give a "
+                         f"function W -> (R, dR/dW))")
     lam = _check_nonnegative(lam, "lam", func)
     beta = _check_nonnegative(beta, "beta", func)
     value = None
@@ -150,9 +163,22 @@ def penalty(model: Any, kind: str, lam: float, beta: float = 1.0):
         if not is_weight(name):
             grads[name] = xp.zeros_like(W)
             continue
-        r, dW = elastic_net(W, beta) if kind == "elastic_net" else PENALTIES[kind](W)
+        r, dW = _penalty_of(rule, W, beta) if kind == "elastic_net" else _penalty_of(rule, W)
         grads[name] = lam * dW
         value = r if value is None else value + r
     if value is None:
         return backend.as_array(0.0), grads
     return backend.namespace(value).asarray(lam * value), grads
+
+
+def _penalty_of(rule, W, *args):
+    """``rule(W, *args)`` as ``(R, dW)``, with dW of W's shape (a clear error otherwise)."""
+    found = rule(W, *args)
+    name = getattr(rule, "__name__", "penalty")
+    if not (isinstance(found, tuple) and len(found) == 2):
+        raise TypeError(f"penalty: expected {name}(W) to return a tuple (R, dW), got {type(found).__name__}")
+    r, dW = found
+    if tuple(getattr(dW, "shape", ())) != tuple(W.shape):
+        raise ValueError(f"penalty: expected {name}(W) to return dW of W's shape {tuple(W.shape)}, got "
+                         f"shape {tuple(getattr(dW, 'shape', ()))}")
+    return r, dW

@@ -45,7 +45,8 @@ def check_regularization(regularization: Any, func: str):
     """``None`` or a tuple ``(kind, lam)`` / ``("elastic_net", lam, beta)``, checked; returns it as a tuple."""
     if regularization is None:
         return None
-    usage = "None, (kind, lam) with kind in " + str(sorted(PENALTIES)) + " or ('elastic_net', lam, beta)"
+    usage = ("None, (kind, lam) with kind in " + str(sorted(PENALTIES)) + " or a function W -> (R, dR/dW), "
+             "or ('elastic_net', lam, beta)")
     if not isinstance(regularization, (tuple, list)) or len(regularization) not in (2, 3):
         raise ValueError(f"{func}: expected regularization to be {usage}, got {regularization!r}")
     if len(regularization) == 3 and regularization[0] != "elastic_net":
