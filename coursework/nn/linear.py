@@ -67,9 +67,11 @@ class Linear(Layer):
         out : array of shape (N, M), dtype of ``x``
         """
         xp = self._check_input(x, self.in_features)
+        # BEGIN REFERENCE 04_backprop needed-by 03_activations
         W = xp.astype(self.params["W"], x.dtype, copy=False)
         b = xp.astype(self.params["b"], x.dtype, copy=False)
         return self._remember(x @ W + b, x=x, W=W)
+        # END REFERENCE
 
     #: ``backward(dout, input_grad=False)`` skips dL/dx (see :class:`~coursework.nn.Layer`).
     can_skip_input_grad = True
@@ -94,12 +96,14 @@ class Linear(Layer):
         in the dtype of the parameters.
         """
         cache = self._check_dout(dout)
+        # BEGIN REFERENCE 04_backprop needed-by 03_activations
         xp = backend.namespace(dout)
         x, W = cache["x"], cache["W"]
         dout = xp.astype(dout, x.dtype, copy=False)
         self.grads["W"] = xp.astype(x.T @ dout, self.params["W"].dtype, copy=False)
         self.grads["b"] = xp.astype(xp.sum(dout, axis=0), self.params["b"].dtype, copy=False)
         return dout @ W.T if input_grad else None
+        # END REFERENCE
 
     def __repr__(self) -> str:
         return f"Linear({self.in_features}, {self.out_features})"
