@@ -13,8 +13,11 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
+import coursework.graph as graph_pkg  # noqa: E402
 from coursework.experiments import backprop as bp  # noqa: E402
 from coursework.graph import Value, add_mul_example, sigmoid_neuron_example, topological_order  # noqa: E402
+from coursework.graph import value as value_module  # noqa: E402
+from nbgrader_course import REPO, solution_sources  # noqa: E402
 
 
 def sigma(x: float) -> float:
@@ -214,3 +217,75 @@ def test_neuron_as_layers_at_other_values():
     f.backward()
     for k in v:
         assert layers[k] == pytest.approx(v[k].grad, rel=1e-13), k
+
+
+# ------------------------------- the student's engine (04's bundle has no backward pass)
+@pytest.fixture(scope="module")
+def student():
+    """MyValue, topological_order and backward_pass as the notebook's solution writes them."""
+    ns: dict = {"math": math, "np": np}
+    sources = solution_sources(REPO / "solutions" / "04_backprop" / "04_backprop.ipynb")
+    for cell in ("myvalue", "topological_order", "backward_pass"):
+        exec(compile(sources[cell], f"<{cell}>", "exec"), ns)
+    return ns
+
+
+@pytest.mark.parametrize("build", [add_mul_example, sigmoid_neuron_example,
+                                   lambda **kw: sigmoid_neuron_example(primitives=True, **kw)],
+                         ids=["add-mul", "sigmoid-gate", "sigmoid-primitives"])
+def test_lecture_examples_on_the_students_engine(student, build):
+    ref, ref_inputs = build()
+    ref.backward()
+    f, inputs = build(node=student["MyValue"])
+    assert type(f) is student["MyValue"] and f.label == "f"
+    f.backward()
+    assert f.data == pytest.approx(ref.data, rel=1e-15)
+    for name in ref_inputs:
+        assert inputs[name].grad == pytest.approx(ref_inputs[name].grad, rel=1e-12, abs=1e-15), name
+    rows, ref_rows = bp.edge_gradients(f, sort=student["topological_order"]), bp.edge_gradients(ref)
+    strip = [{k: r[k] for k in ("node", "op", "input", "upstream", "local", "downstream")} for r in rows]
+    assert strip == [{k: r[k] for k in strip[0]} for r in ref_rows]
+    fig, ax = graph_pkg.draw_graph(f, sort=student["topological_order"])
+    plt.close(fig)
+    assert any(f"grad {inputs[name].grad:.4f}" in t.get_text() for t in ax.texts for name in inputs)
+
+
+def test_gate_patterns_and_recursion_demo_on_the_students_engine(student):
+    patterns = bp.gate_patterns(upstream=2.0, node=student["MyValue"])
+    for name, p in patterns.items():
+        assert {k: x.grad for k, x in p["inputs"].items()} == p["expected"], name
+    assert len(bp.draw_gate_patterns(patterns, sort=student["topological_order"]).axes) == 4
+    plt.close("all")
+    demo = bp.recursion_demo(n=2000, sort=student["topological_order"], node=student["MyValue"])
+    assert demo["recursive"] == "RecursionError" and demo["iterative"] == 4001 and demo["grad"] == 1.0
+    with pytest.raises(TypeError, match="pass sort="):
+        bp.edge_gradients(student["MyValue"](1.0))
+
+
+def test_max_gate_of_a_students_node_follows_maximum(student):
+    for a, b in ((3.0, -1.0), (-1.0, 3.0), (2.0, 2.0)):
+        mine = bp._max_gate(student["MyValue"](a), student["MyValue"](b))
+        ref = graph_pkg.maximum(Value(a), Value(b))
+        assert mine.data == ref.data and mine.op == ref.op and mine.rule(2.0) == ref.rule(2.0)
+
+
+def test_the_demos_before_the_exercises_need_no_answer_of_04(monkeypatch):
+    """What the notebook runs before its exercises works as in the student bundle, where the
+    rules of + and *, topological_order and Value.backward raise NotImplementedError."""
+    def stripped(*args, **kwargs):
+        raise NotImplementedError("reference implementation not shipped to students")
+
+    for module in (value_module, graph_pkg, bp):
+        monkeypatch.setattr(module, "topological_order", stripped)
+    monkeypatch.setattr(value_module, "_add_rule", stripped)
+    monkeypatch.setattr(value_module, "_mul_rule", stripped)
+    monkeypatch.setattr(Value, "backward", stripped)
+    f, v = add_mul_example()
+    assert f.data == -12.0
+    with pytest.raises(NotImplementedError):
+        f.rule(1.0)
+    for root in (f, sigmoid_neuron_example(primitives=True)[0], sigmoid_neuron_example()[0]):
+        fig, _ = graph_pkg.draw_graph(root, show_grad=False)
+        plt.close(fig)
+    assert bp.recursion_demo(n=2000, sort=None)["recursive"] == "RecursionError"
+    assert bp.sigmoid_derivative()["max_abs_error"] < 1e-9

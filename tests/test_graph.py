@@ -436,3 +436,71 @@ def test_reflected_ops_reject_non_numbers(expr):
     # Python's own messages: Value returns NotImplemented and leaves the error to Python
     with pytest.raises(TypeError, match=r"unsupported operand type|can only concatenate|can't multiply sequence"):
         expr(Value(2.0))
+
+
+# ------------------------------------------- what works without the answers of 04
+def test_creation_order_puts_parents_first_and_lists_every_node_once():
+    from coursework.graph.draw import creation_order
+
+    rng = np.random.default_rng(0)
+    for _ in range(50):
+        pool = [Value(float(v), f"x{i}") for i, v in enumerate(rng.uniform(0.5, 1.5, size=3))]
+        for _ in range(int(rng.integers(1, 20))):
+            a, b = pool[rng.integers(len(pool))], pool[rng.integers(len(pool))]
+            pool.append([a + b, a * b, a * 2.0, maximum(a, b), (a * 0.1).exp()][int(rng.integers(5))])
+        root = pool[-1]
+        order = creation_order(root)
+        assert order[-1] is root and {id(n) for n in order} == {id(n) for n in topological_order(root)}
+        assert len(order) == len({id(n) for n in order})
+        index = {id(n): i for i, n in enumerate(order)}
+        assert all(index[id(p)] < index[id(n)] for n in order for p in n.parents)
+
+
+def test_rule_is_the_nodes_backward_rule():
+    x, y = Value(3.0), Value(-2.0)
+    assert x.rule is None
+    assert (x * y).rule(2.0) == (-4.0, 6.0) and (x + y).rule(2.0) == (2.0, 2.0)
+    with pytest.raises(AttributeError):
+        (x + y).rule = None  # read-only: Values are built by their operations
+
+
+class Node:
+    """A student's node (the notebook's MyValue interface): no stamps, no package sort."""
+
+    def __init__(self, data, parents=(), op="", label=""):
+        self.data, self.grad, self.parents = float(data), 0.0, tuple(parents)
+        self.op, self.label, self.rule = op, label, None
+
+
+def _plain_sort(root):
+    order, seen, stack = [], {id(root)}, [(root, iter(root.parents))]
+    while stack:
+        node, pending = stack[-1]
+        for p in pending:
+            if id(p) not in seen:
+                seen.add(id(p))
+                stack.append((p, iter(p.parents)))
+                break
+        else:
+            stack.pop()
+            order.append(node)
+    return order
+
+
+def test_draw_graph_draws_other_nodes_in_the_given_order():
+    x, y = Node(2.0, label="x"), Node(3.0, label="y")
+    f = Node(6.0, (x, y), "*", "f")
+    f.grad, x.grad, y.grad = 1.0, 3.0, 2.0
+    fig, ax = draw_graph(f, sort=_plain_sort)
+    try:
+        texts = [t.get_text() for t in ax.texts]
+        assert "f\ndata 6.0000\ngrad 1.0000" in texts and "x\ndata 2.0000\ngrad 3.0000" in texts and "*" in texts
+    finally:
+        plt.close(fig)
+    with pytest.raises(TypeError, match="for other nodes pass sort=, e.g. your topological_order"):
+        draw_graph(f)
+    with pytest.raises(ValueError, match="expected sort\\(root\\) to list the nodes with root last"):
+        draw_graph(f, sort=lambda root: [root, x, y])
+    with pytest.raises(TypeError, match="has no grad"):
+        draw_graph(object.__new__(type("Bare", (), {"data": 1.0, "label": "", "op": "", "parents": ()})),
+                   sort=_plain_sort)

@@ -14,17 +14,26 @@ asserts what they show.
 * :func:`neuron_as_layers` -- the lecture's sigmoid neuron computed with the array
   layers ``Linear`` and ``Sigmoid``: the same numbers as the scalar graph.
 
+The student's engine. Everything that runs a backward pass also takes the student's
+nodes (``node=MyValue``, whose ``backward()`` is the student's) and sort
+(``sort=topological_order``): the student bundle of 04 has no backward pass of its own
+(:mod:`coursework.graph.value`), so the notebook shows the gradients of the lecture's
+graphs computed by the student's engine, after the exercises. Before them it only
+builds and draws graphs (forward) and runs the recursive sort.
+
 Import this module by its full path (``from coursework.experiments import backprop``).
 """
 
 from __future__ import annotations
 
+import functools
 import sys
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
-from ..graph import Value, draw_graph, maximum, topological_order
+from ..graph import Value, draw_graph, maximum, new_node, topological_order
+from ..graph.value import max_rule
 from ..nn import Linear, Sigmoid
 from ..nn import functional as F
 
@@ -33,7 +42,7 @@ __all__ = ["edge_gradients", "format_edges", "gate_patterns", "draw_gate_pattern
            "neuron_as_layers"]
 
 
-def _name(node: Value) -> str:
+def _name(node: Any) -> str:
     """A short name: the label, else the operation, else the constant's value."""
     if node.label:
         return node.label
@@ -42,7 +51,7 @@ def _name(node: Value) -> str:
     return f"{node.data:g}"
 
 
-def edge_gradients(root: Value) -> list[dict[str, Any]]:
+def edge_gradients(root: Any, sort: Callable[[Any], list] | None = None) -> list[dict[str, Any]]:
     """Every edge parent -> node of the graph below ``root``, with its three gradients.
 
     Runs ``root.backward()`` first. For the edge from ``parent`` into ``node``:
@@ -57,7 +66,10 @@ def edge_gradients(root: Value) -> list[dict[str, Any]]:
 
     Parameters
     ----------
-    root : Value
+    root : Value, or a node of the notebook's ``MyValue`` interface (with ``rule``)
+    sort : callable, optional
+        ``sort(root)`` -> the nodes, parents first (default :func:`~coursework.graph.topological_order`,
+        for Values only); pass your ``topological_order`` for your nodes.
 
     Returns
     -------
@@ -68,14 +80,17 @@ def edge_gradients(root: Value) -> list[dict[str, Any]]:
     The local gradient is read from the node's backward rule applied to an upstream
     gradient of 1 (every rule is linear in the upstream gradient).
     """
-    if not isinstance(root, Value):
-        raise TypeError(f"edge_gradients: expected a Value, got {type(root).__name__}")
+    if sort is None and not isinstance(root, Value):
+        raise TypeError(f"edge_gradients: expected a Value, got {type(root).__name__} "
+                        "(for other nodes pass sort=, e.g. your topological_order)")
+    if not hasattr(root, "rule"):
+        raise TypeError(f"edge_gradients: expected a node with a backward rule (.rule), got {type(root).__name__}")
     root.backward()
     rows = []
-    for node in reversed(topological_order(root)):
+    for node in reversed((sort or topological_order)(root)):
         if not node.parents:
             continue
-        locals_ = node._rule(1.0)  # noqa: SLF001 - same package; rules are linear in the upstream gradient
+        locals_ = node.rule(1.0)  # rules are linear in the upstream gradient
         for parent, local in zip(node.parents, locals_):
             rows.append({"node": _name(node), "op": node.op, "input": _name(parent),
                          "upstream": node.grad, "local": float(local), "downstream": node.grad * float(local),
@@ -93,7 +108,7 @@ def format_edges(rows: list[dict[str, Any]], digits: int = 4) -> str:
     return "\n".join(lines)
 
 
-def gate_patterns(upstream: float = 2.0) -> dict[str, dict[str, Any]]:
+def gate_patterns(upstream: float = 2.0, node: type = Value) -> dict[str, dict[str, Any]]:
     """The four patterns of gradient flow, each on a tiny graph, after ``backward()``.
 
     Every gate gets inputs x = 3 and y = -1 (copy: x only) and an upstream gradient of
@@ -105,6 +120,11 @@ def gate_patterns(upstream: float = 2.0) -> dict[str, dict[str, Any]]:
     * ``"copy"``: x feeds two branches, L = 2·x + 5·x; x gets 2 + 5 ("copy adds": the
       gradients of the branches are summed).
 
+    ``node``: the class of the nodes (default :class:`~coursework.graph.Value`; the
+    notebook's ``MyValue`` runs the student's backward pass). The max gate of such a node
+    is built with :func:`~coursework.graph.new_node` and the rule of
+    :func:`~coursework.graph.maximum`.
+
     Returns
     -------
     dict name -> {"root": L, "inputs": {"x": Value, ...}, "upstream": list of the gradients
@@ -114,8 +134,8 @@ def gate_patterns(upstream: float = 2.0) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     g = float(upstream)
     for name in ("add", "mul", "max"):
-        x, y = Value(3.0, "x"), Value(-1.0, "y")
-        gate = {"add": lambda: x + y, "mul": lambda: x * y, "max": lambda: maximum(x, y)}[name]()
+        x, y = node(3.0, label="x"), node(-1.0, label="y")
+        gate = {"add": lambda: x + y, "mul": lambda: x * y, "max": lambda: _max_gate(x, y)}[name]()
         gate.label = "out"
         root = gate * g
         root.label = "L"
@@ -127,7 +147,7 @@ def gate_patterns(upstream: float = 2.0) -> dict[str, dict[str, Any]]:
                 "max": "max routes: the larger input gets the upstream gradient, the other 0"}[name]
         out[name] = {"root": root, "inputs": {"x": x, "y": y}, "upstream": [g],
                      "expected": expected, "rule": rule}
-    x = Value(3.0, "x")
+    x = node(3.0, label="x")
     a, b = x * 2.0, x * 5.0
     a.label, b.label = "a", "b"
     root = a + b
@@ -139,8 +159,18 @@ def gate_patterns(upstream: float = 2.0) -> dict[str, dict[str, Any]]:
     return out
 
 
-def draw_gate_patterns(patterns: dict[str, dict[str, Any]] | None = None):
-    """The four graphs of :func:`gate_patterns` side by side; returns the figure."""
+def _max_gate(x: Any, y: Any) -> Any:
+    """max(x, y) as one node of the kind of ``x`` (:func:`~coursework.graph.maximum` for Values)."""
+    if isinstance(x, Value):
+        return maximum(x, y)
+    return new_node(x, max(x.data, y.data), (x, y), "max", functools.partial(max_rule, x.data, y.data))
+
+
+def draw_gate_patterns(patterns: dict[str, dict[str, Any]] | None = None, sort: Callable[[Any], list] | None = None):
+    """The four graphs of :func:`gate_patterns` side by side; returns the figure.
+
+    ``sort``: as for :func:`~coursework.graph.draw_graph` (needed for nodes that are not Values).
+    """
     import matplotlib.pyplot as plt
 
     patterns = gate_patterns() if patterns is None else patterns
@@ -148,7 +178,7 @@ def draw_gate_patterns(patterns: dict[str, dict[str, Any]] | None = None):
     nrows = -(-len(patterns) // ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(6.0 * ncols, 3.4 * nrows), squeeze=False)
     for ax, (name, p) in zip(axes.ravel(), patterns.items()):
-        draw_graph(p["root"], ax=ax)
+        draw_graph(p["root"], ax=ax, sort=sort)
         ax.set_title(p["rule"].split(":")[0], fontsize=11)
     for ax in axes.ravel()[len(patterns):]:
         ax.axis("off")
@@ -199,22 +229,23 @@ def plot_sigmoid_derivative(result: dict | None = None, ax=None):
     return fig
 
 
-def long_chain(n: int, x: float = 0.5, step: float = 1.0) -> tuple[Value, Value]:
+def long_chain(n: int, x: float = 0.5, step: float = 1.0, node: type = Value) -> tuple[Any, Any]:
     """``y = x · step · step ··· step`` (``n`` multiplications); returns ``(y, x)``.
 
     Each step adds two nodes (the constant and the product), so the graph has
     ``2n + 1`` nodes and a longest path of ``n + 1`` nodes; ∂y/∂x = step ** n.
+    ``node``: the class of the nodes (default :class:`~coursework.graph.Value`).
     """
     if not (isinstance(n, int) and n >= 0):
         raise ValueError(f"long_chain: expected n >= 0, got {n!r}")
-    leaf = Value(x, "x")
+    leaf = node(x, label="x")
     y = leaf
     for _ in range(n):
         y = y * step
     return y, leaf
 
 
-def recursive_topological_order(root: Value) -> list[Value]:
+def recursive_topological_order(root: Any) -> list[Any]:
     """The textbook recursive depth-first sort (as in micrograd): parents first, root last.
 
     Correct, but each node on the current path costs one Python stack frame, so a graph
@@ -223,7 +254,7 @@ def recursive_topological_order(root: Value) -> list[Value]:
     order: list[Value] = []
     seen: set = set()
 
-    def visit(node: Value) -> None:
+    def visit(node: Any) -> None:
         if node in seen:
             return
         seen.add(node)
@@ -235,24 +266,36 @@ def recursive_topological_order(root: Value) -> list[Value]:
     return order
 
 
-def recursion_demo(n: int = 5000) -> dict[str, Any]:
+def recursion_demo(n: int = 5000, sort: Callable[[Any], list] | None = topological_order,
+                   node: type = Value) -> dict[str, Any]:
     """Sort a chain of ``n`` multiplications recursively and with an explicit stack.
+
+    Parameters
+    ----------
+    n : int
+    sort : callable or None, default :func:`~coursework.graph.topological_order`
+        The iterative sort (your ``topological_order``); None runs the recursive one only.
+    node : class, default :class:`~coursework.graph.Value`
+        The nodes of the chain (your ``MyValue``: then ``backward()`` is yours).
 
     Returns
     -------
     dict with ``"n"``, ``"recursion_limit"``, ``"recursive"`` (the number of nodes
-    sorted, or the name of the exception raised), ``"iterative"`` (number of nodes)
-    and ``"grad"`` (∂y/∂x after the package's iterative ``backward``).
+    sorted, or the name of the exception raised), and unless ``sort`` is None
+    ``"iterative"`` (number of nodes ``sort`` returns) and ``"grad"`` (∂y/∂x after
+    ``y.backward()``).
     """
-    y, x = long_chain(n)
+    y, x = long_chain(n, node=node)
     try:
         recursive: int | str = len(recursive_topological_order(y))
     except RecursionError as exc:
         recursive = type(exc).__name__
-    iterative = len(topological_order(y))
-    y.backward()
-    return {"n": n, "recursion_limit": sys.getrecursionlimit(), "recursive": recursive,
-            "iterative": iterative, "grad": x.grad}
+    out = {"n": n, "recursion_limit": sys.getrecursionlimit(), "recursive": recursive}
+    if sort is not None:
+        out["iterative"] = len(sort(y))
+        y.backward()
+        out["grad"] = x.grad
+    return out
 
 
 def neuron_as_layers(w0: float = 2.0, x0: float = -1.0, w1: float = -3.0, x1: float = -2.0,

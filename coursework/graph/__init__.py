@@ -5,13 +5,16 @@
 * :func:`maximum`, :func:`topological_order` -- the max gate and the node order that
   ``backward`` and the picture use (``value.py``).
 * :func:`draw_graph` -- the graph as a matplotlib picture, with values and gradients
-  (``draw.py``; matplotlib is imported only when it is called).
+  (``draw.py``; matplotlib is imported only when it is called). It also draws the
+  nodes of the notebook's ``MyValue``.
 * :func:`add_mul_example`, :func:`sigmoid_neuron_example` -- the lecture's two worked
-  examples (``examples.py``).
+  examples, built from Values or from a student's node class; :func:`new_node`,
+  :func:`sigmoid_gate` -- gates of either kind (``examples.py``).
 """
 
 from .draw import draw_graph
-from .examples import add_mul_example, sigmoid_neuron_example
+from .examples import add_mul_example, new_node, sigmoid_gate, sigmoid_neuron_example
 from .value import Value, maximum, topological_order
 
-__all__ = ["Value", "maximum", "topological_order", "draw_graph", "add_mul_example", "sigmoid_neuron_example"]
+__all__ = ["Value", "maximum", "topological_order", "draw_graph", "add_mul_example", "sigmoid_neuron_example",
+           "new_node", "sigmoid_gate"]

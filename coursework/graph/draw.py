@@ -6,11 +6,18 @@ circuit diagrams. Nodes are laid out by depth, left to right: the inputs (depth 
 the first column, a node one column right of its deepest parent, and a constant
 (an unnamed leaf) just left of where it is first used. Within a column the
 nodes are sorted by the mean height of their parents, which keeps most edges short.
+
+The nodes may be Values or any nodes with the same attributes (``data``, ``grad``,
+``label``, ``op``, ``parents``), such as the notebook's ``MyValue``; for those, pass a
+topological sort (``sort=``, e.g. your ``topological_order``). A Value graph needs none:
+its nodes are drawn in the order they were created, which puts parents first.
 """
 
 from __future__ import annotations
 
-from .value import Value, topological_order
+from typing import Any, Callable
+
+from .value import Value
 
 __all__ = ["draw_graph", "node_text"]
 
@@ -28,7 +35,10 @@ def _text_width(text: str) -> float:
     return _CHAR * max(len(line) for line in text.split("\n"))
 
 
-def node_text(node: Value, show_grad: bool = True) -> str:
+NODE_ATTRIBUTES = ("data", "grad", "label", "op", "parents")
+
+
+def node_text(node: Any, show_grad: bool = True) -> str:
     """The text in a node's box: label (if any), ``data`` and ``grad`` with 4 decimals.
 
     >>> node_text(Value(-12.0, "f"))
@@ -41,7 +51,22 @@ def node_text(node: Value, show_grad: bool = True) -> str:
     return "\n".join(lines)
 
 
-def _layout(order: list[Value], col: float) -> dict[Value, tuple[float, float]]:
+def creation_order(root: Value) -> list[Value]:
+    """Every node ``root`` depends on (``root`` included), in the order they were created.
+
+    A node is created after its parents, so this order has parents first: enough to lay
+    out a picture, with no search of the graph's order (the exercise of assignment 04).
+    """
+    found, stack = {root}, [root]
+    while stack:
+        for parent in stack.pop().parents:
+            if parent not in found:
+                found.add(parent)
+                stack.append(parent)
+    return sorted(found, key=lambda node: node._stamp)  # noqa: SLF001 - same package
+
+
+def _layout(order: list, col: float) -> dict[Any, tuple[float, float]]:
     """(x, y) centre of every node's box: x by depth, y spread around 0 in each column.
 
     The depth of a node is one more than that of its deepest parent; named leaves (the
@@ -86,12 +111,13 @@ def _layout(order: list[Value], col: float) -> dict[Value, tuple[float, float]]:
     return pos
 
 
-def draw_graph(root: Value, ax=None, show_grad: bool = True, max_nodes: int = 300):
+def draw_graph(root: Any, ax=None, show_grad: bool = True, max_nodes: int = 300,
+               sort: Callable[[Any], list] | None = None):
     """Draw the graph that computes ``root``.
 
     Parameters
     ----------
-    root : Value
+    root : Value, or a node with the attributes ``data``, ``grad``, ``label``, ``op``, ``parents``
         The output node; every node it depends on is drawn.
     ax : matplotlib.axes.Axes, optional
         Where to draw. By default a new figure is made, sized to the graph.
@@ -99,6 +125,10 @@ def draw_graph(root: Value, ax=None, show_grad: bool = True, max_nodes: int = 30
         Also print each node's ``grad`` (call ``root.backward()`` first).
     max_nodes : int, default 300
         Refuse larger graphs (a picture of thousands of boxes is unreadable and slow).
+    sort : callable, optional
+        ``sort(root)`` -> every node below ``root``, parents before children (your
+        ``topological_order``). Needed for nodes that are not Values; for a Value graph
+        the default is :func:`creation_order`.
 
     Returns
     -------
@@ -107,9 +137,20 @@ def draw_graph(root: Value, ax=None, show_grad: bool = True, max_nodes: int = 30
         Its ``ax.texts`` hold one text per Value (see :func:`node_text`) and one per
         operation (its ``op``, such as ``"+"``, ``"*"``, ``"**-1"``, ``"exp"``).
     """
-    if not isinstance(root, Value):
-        raise TypeError(f"draw_graph: expected a Value, got {root!r} ({type(root).__name__})")
-    order = topological_order(root)
+    if sort is None:
+        if not isinstance(root, Value):
+            raise TypeError(f"draw_graph: expected a Value, got {root!r} ({type(root).__name__}); "
+                            "for other nodes pass sort=, e.g. your topological_order")
+        order = creation_order(root)
+    else:
+        missing = [a for a in NODE_ATTRIBUTES if not hasattr(root, a)]
+        if missing:
+            raise TypeError(f"draw_graph: expected a node with the attributes {', '.join(NODE_ATTRIBUTES)}; "
+                            f"{type(root).__name__} has no {', '.join(missing)}")
+        order = list(sort(root))
+        if not order or order[-1] is not root:
+            raise ValueError(f"draw_graph: expected sort(root) to list the nodes with root last, "
+                             f"got {len(order)} node(s) ending with {order[-1] if order else None!r}")
     if len(order) > max_nodes:
         raise ValueError(f"draw_graph: the graph has {len(order)} nodes, more than max_nodes={max_nodes}; "
                          "draw a smaller graph or raise max_nodes")

@@ -27,10 +27,17 @@ Conventions (stated once, tested in ``tests/test_graph.py``):
   then is ``inf`` (as PyTorch), not an error.
 * Plain numbers mixed into an expression (``2 * x``, ``x + 1``) become leaf nodes with
   an empty label, so every number that enters the result is visible in the graph.
+
+The rules of ``+`` and ``*``, :func:`topological_order` and :meth:`Value.backward` answer
+the exercises of assignment 04 and are not in its student bundle: there a Value graph
+computes forward (its values and its structure, which :func:`~coursework.graph.draw_graph`
+can draw) but has no backward pass; the notebook runs the student's instead.
 """
 
 from __future__ import annotations
 
+import functools
+import itertools
 import math
 import numbers
 from typing import Callable, Iterable
@@ -39,6 +46,25 @@ __all__ = ["Value", "maximum", "topological_order"]
 
 # A backward rule takes the upstream gradient and returns one gradient per parent.
 Rule = Callable[[float], tuple]
+
+# Creation stamps: a node is always created after its parents, so sorting the nodes of a
+# graph by their stamp puts parents first (what draw_graph uses; no search needed).
+_STAMPS = itertools.count()
+
+
+def _add_rule(g: float) -> tuple:
+    """The backward rule of ``a + b``: add distributes, both inputs receive ``g`` unchanged."""
+    # BEGIN REFERENCE 04_backprop
+    return (g, g)
+    # END REFERENCE
+
+
+def _mul_rule(a: float, b: float, g: float) -> tuple:
+    """The backward rule of ``a * b`` (bound to the forward values a, b): mul swaps,
+    each input's local gradient is the other input's value."""
+    # BEGIN REFERENCE 04_backprop
+    return (g * b, g * a)
+    # END REFERENCE
 
 
 def _as_float(data, what: str) -> float:
@@ -85,7 +111,7 @@ class Value:
     Values compare and hash by identity (``==`` is ``is``), so they can key dicts and sets.
     """
 
-    __slots__ = ("data", "grad", "label", "op", "parents", "_rule")
+    __slots__ = ("data", "grad", "label", "op", "parents", "_rule", "_stamp")
 
     # Make NumPy scalars defer to our reflected operators: np.float64(2) * Value(3)
     # calls Value.__rmul__ and returns a Value, not an object array.
@@ -100,6 +126,13 @@ class Value:
         self.op = ""
         self.parents: tuple[Value, ...] = ()
         self._rule: Rule | None = None
+        self._stamp = next(_STAMPS)
+
+    @property
+    def rule(self) -> Rule | None:
+        """The local backward rule: upstream gradient -> one downstream gradient per parent
+        (None for a leaf). The same interface as the notebook's ``MyValue.rule``."""
+        return self._rule
 
     # ------------------------------------------------------------------ building
     @classmethod
@@ -115,6 +148,7 @@ class Value:
         out.op = op
         out.parents = parents
         out._rule = rule
+        out._stamp = next(_STAMPS)
         return out
 
     @staticmethod
@@ -136,16 +170,14 @@ class Value:
         other = self._wrap(other)
         if other is None:
             return NotImplemented
-        # add distributes: both inputs receive the upstream gradient unchanged
-        return Value._node(self.data + other.data, "+", (self, other), lambda g: (g, g))
+        return Value._node(self.data + other.data, "+", (self, other), _add_rule)
 
     def __mul__(self, other) -> "Value":
         other = self._wrap(other)
         if other is None:
             return NotImplemented
         a, b = self.data, other.data
-        # mul swaps: each input's local gradient is the other input's value
-        return Value._node(a * b, "*", (self, other), lambda g: (g * b, g * a))
+        return Value._node(a * b, "*", (self, other), functools.partial(_mul_rule, a, b))
 
     def __pow__(self, exponent) -> "Value":
         if isinstance(exponent, Value):
@@ -270,6 +302,7 @@ class Value:
         gradients arriving along several paths are summed. Iterative: no recursion
         limit, whatever the depth of the graph.
         """
+        # BEGIN REFERENCE 04_backprop
         order = topological_order(self)
         for node in order:
             node.grad = 0.0
@@ -279,6 +312,7 @@ class Value:
                 continue
             for parent, g in zip(node.parents, node._rule(node.grad)):
                 parent.grad += g  # copy adds
+        # END REFERENCE
 
     def zero_grad(self) -> None:
         """Set ``grad = 0`` for ``self`` and every node it was computed from."""
@@ -298,15 +332,17 @@ def maximum(a, b) -> Value:
         if wrapped is None:
             raise TypeError(f"maximum: expected Values or real numbers, got {given!r} ({type(given).__name__})")
     x, y = wa.data, wb.data
+    return Value._node(x if x >= y else y, "max", (wa, wb), functools.partial(max_rule, x, y))
 
-    def rule(g: float) -> tuple:
-        if x > y:
-            return (g, 0.0)
-        if x < y:
-            return (0.0, g)
-        return (0.5 * g, 0.5 * g)
 
-    return Value._node(x if x >= y else y, "max", (wa, wb), rule)
+def max_rule(x: float, y: float, g: float) -> tuple:
+    """The backward rule of ``maximum`` at inputs ``x``, ``y`` for upstream gradient ``g``:
+    ``(g, 0)`` if x > y, ``(0, g)`` if x < y, ``(g/2, g/2)`` on a tie."""
+    if x > y:
+        return (g, 0.0)
+    if x < y:
+        return (0.0, g)
+    return (0.5 * g, 0.5 * g)
 
 
 def topological_order(root: Value) -> list[Value]:
@@ -327,6 +363,7 @@ def topological_order(root: Value) -> list[Value]:
     """
     if not isinstance(root, Value):
         raise TypeError(f"topological_order: expected a Value, got {root!r} ({type(root).__name__})")
+    # BEGIN REFERENCE 04_backprop
     order: list[Value] = []
     seen = {root}  # Values hash by identity
     stack: list[tuple[Value, Iterable[Value]]] = [(root, iter(root.parents))]
@@ -341,3 +378,4 @@ def topological_order(root: Value) -> list[Value]:
             stack.pop()
             order.append(node)
     return order
+    # END REFERENCE
