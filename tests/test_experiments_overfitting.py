@@ -234,3 +234,42 @@ def test_plots_draw(notebook_runs):
     fig = plots.plot_sweep(list(sweep), [0.5] * len(sweep), [0.4] * len(sweep))
     assert [t.get_text() for t in fig.axes[0].get_xticklabels()][:2] == ["0", "0.001"]
     plt.close("all")
+
+
+# -- the notebook's own answers in the experiments (the bundle has no reference) ------------
+
+def _polynomial_features(x, degree):
+    x = np.asarray(x, dtype=np.float64)
+    return np.stack([x ** k for k in range(degree + 1)], axis=1)
+
+
+def _fit_polynomial(x, y, degree, lam=0.0):
+    Phi = _polynomial_features(x, degree)
+    A = np.vstack([Phi, np.sqrt(lam) * np.eye(degree + 1)])
+    b = np.concatenate([np.asarray(y, dtype=np.float64), np.zeros(degree + 1)])
+    return np.linalg.lstsq(A, b, rcond=None)[0]
+
+
+def test_polynomial_errors_with_the_notebooks_functions():
+    args = dict(degrees=(1, 5, 9), lams=(0.0, 1e-2), rng=3)
+    default = ov.polynomial_errors(**args)["fits"]
+    explicit = ov.polynomial_errors(**args, fit=ov.fit_polynomial, features=ov.polynomial_features)["fits"]
+    mine = ov.polynomial_errors(**args, fit=_fit_polynomial, features=_polynomial_features)["fits"]
+    assert default.keys() == explicit.keys() == mine.keys()
+    for key, want in default.items():
+        np.testing.assert_array_equal(explicit[key]["coef"], want["coef"])
+        assert (explicit[key]["train_mse"], explicit[key]["test_mse"]) == (want["train_mse"], want["test_mse"])
+        np.testing.assert_allclose(mine[key]["coef"], want["coef"], rtol=1e-6, atol=1e-8)
+        assert mine[key]["test_mse"] == pytest.approx(want["test_mse"], rel=1e-6)
+        assert mine[key]["train_mse"] == pytest.approx(want["train_mse"], rel=1e-4, abs=1e-12)
+    with pytest.raises(TypeError, match="expected fit to be a function"):
+        ov.polynomial_errors(fit="lstsq")
+
+
+def test_the_exercises_reference_functions_are_importable_from_overfitting():
+    from coursework.experiments import polynomials, training_curves
+
+    for name in ("polynomial_features", "fit_polynomial", "predict_polynomial"):
+        assert getattr(ov, name) is getattr(polynomials, name) and name in ov.__all__
+    for name in ("final_accuracies", "train_val_gap", "early_stopping_epoch"):
+        assert getattr(ov, name) is getattr(training_curves, name) and name in ov.__all__

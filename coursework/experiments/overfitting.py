@@ -17,6 +17,13 @@ Two experiments, each a few function calls for the notebook of assignment 07:
    :func:`train_mlp`, :func:`l2_sweep`, :func:`train_val_gap`,
    :func:`early_stopping_epoch`.
 
+The functions behind the notebook's exercises live in their own modules and are
+importable from here: :mod:`.polynomials` (:func:`polynomial_features`,
+:func:`fit_polynomial`, :func:`predict_polynomial`) and :mod:`.training_curves`
+(:func:`final_accuracies`, :func:`train_val_gap`, :func:`early_stopping_epoch`). The
+student bundle does not ship their bodies, so :func:`polynomial_errors` takes the
+notebook's own ``fit=`` and ``features=``.
+
 Conventions: the L2 penalty is λ Σ w² (no ½), over the weights as in
 :mod:`coursework.regularization`; for polynomials it covers every coefficient,
 the constant included. Dropout ``p`` is the probability to drop. Epochs are
@@ -26,9 +33,7 @@ accuracy after epoch ``e + 1``).
 
 from __future__ import annotations
 
-import math
-import numbers
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import array_api_compat
@@ -42,8 +47,10 @@ from ..nn import Linear, ReLU, Sequential
 from ..nn.init import as_generator
 from ..optim import Momentum
 from ..regularization import Dropout
-from ..train import History, fit
-from ..validation import shape_str
+from ..train import History
+from ..train import fit as train_network
+from .polynomials import fit_polynomial, polynomial_features, predict_polynomial
+from .training_curves import early_stopping_epoch, final_accuracies, train_val_gap
 
 __all__ = ["polynomial_features", "fit_polynomial", "predict_polynomial", "line_data", "polynomial_errors",
            "flip_labels", "little_digits", "make_mlp", "train_mlp", "l2_sweep", "final_accuracies",
@@ -51,107 +58,6 @@ __all__ = ["polynomial_features", "fit_polynomial", "predict_polynomial", "line_
 
 
 # -- polynomials: the lecture's f1 and f2 -----------------------------------------------
-
-def _check_points(x: Any, name: str, func: str):
-    if not array_api_compat.is_array_api_obj(x):
-        x = np.asarray(x, dtype=np.float64)
-    xp = backend.namespace(x)
-    if not xp.isdtype(x.dtype, "real floating"):
-        raise TypeError(f"{func}: expected floating-point {name}, got dtype {x.dtype}")
-    if x.ndim != 1:
-        raise ValueError(f"{func}: expected {name} of shape (N,), got shape {shape_str(x.shape)}")
-    return xp, x
-
-
-def _check_degree(degree: Any, func: str) -> int:
-    if isinstance(degree, bool) or not isinstance(degree, numbers.Integral) or degree < 0:
-        raise ValueError(f"{func}: expected degree to be an integer >= 0, got {degree!r}")
-    return int(degree)
-
-
-def _check_lam(lam: Any, func: str) -> float:
-    if isinstance(lam, bool) or not isinstance(lam, numbers.Real) or not math.isfinite(lam) or lam < 0:
-        raise ValueError(f"{func}: expected lam to be a finite number >= 0, got {lam!r}")
-    return float(lam)
-
-
-def polynomial_features(x, degree: int):
-    """The powers of every point: one row ``[1, x, x², ..., x^degree]`` per point.
-
-    Parameters
-    ----------
-    x : array of shape (N,), floating
-        Points on the real line (a list is taken as float64 NumPy).
-    degree : int >= 0
-
-    Returns
-    -------
-    array of shape (N, degree + 1), dtype and device of ``x``
-        Column ``k`` is ``x ** k`` (column 0 all ones). A polynomial with
-        coefficients ``w`` (constant first) takes the values
-        ``polynomial_features(x, degree) @ w``.
-    """
-    func = "polynomial_features"
-    xp, x = _check_points(x, "x", func)
-    degree = _check_degree(degree, func)
-    columns = [xp.ones_like(x)]
-    for _ in range(degree):
-        columns.append(columns[-1] * x)
-    return xp.stack(columns, axis=1)
-
-
-def fit_polynomial(x, y, degree: int, lam: float = 0.0):
-    """Least-squares polynomial, optionally with an L2 penalty (ridge regression).
-
-    Minimises ``Σ_i (p(x_i) − y_i)² + lam Σ_k w_k²`` over the coefficients ``w``
-    of ``p(x) = w_0 + w_1 x + ... + w_degree x^degree`` (every coefficient is
-    penalised, the constant included).
-
-    Parameters
-    ----------
-    x, y : arrays of shape (N,), floating, same namespace
-    degree : int >= 0
-    lam : float >= 0, default 0
-        The regularization strength λ. With ``lam = 0`` at least ``degree + 1``
-        points are needed; with ``N = degree + 1`` distinct points the
-        polynomial goes through every one of them.
-
-    Returns
-    -------
-    w : array of shape (degree + 1,), constant first
-
-    Notes
-    -----
-    The penalty is the least-squares problem with ``sqrt(lam) * I`` stacked
-    under the features and zeros under ``y``; it is solved with a QR
-    decomposition (accurate where the normal equations
-    ``(ΦᵀΦ + lam I) w = Φᵀ y`` square the condition number).
-    """
-    func = "fit_polynomial"
-    xp, x = _check_points(x, "x", func)
-    _, y = _check_points(y, "y", func)
-    if y.shape[0] != x.shape[0]:
-        raise ValueError(f"{func}: expected y of shape ({x.shape[0]},) like x, got shape {shape_str(y.shape)}")
-    degree = _check_degree(degree, func)
-    lam = _check_lam(lam, func)
-    n, p = x.shape[0], degree + 1
-    if lam == 0.0 and n < p:
-        raise ValueError(f"{func}: expected at least degree + 1 = {p} points without a penalty, got {n} "
-                         f"(use lam > 0 or a lower degree)")
-    A = polynomial_features(x, degree)
-    b = xp.astype(y, A.dtype)
-    if lam > 0.0:
-        eye = xp.eye(p, dtype=A.dtype, device=backend.device(A))
-        A = xp.concat([A, math.sqrt(lam) * eye], axis=0)
-        b = xp.concat([b, xp.zeros(p, dtype=A.dtype, device=backend.device(A))])
-    Q, R = xp.linalg.qr(A)
-    return xp.linalg.solve(R, (Q.T @ b)[:, None])[:, 0]
-
-
-def predict_polynomial(w, x):
-    """Values of the polynomial with coefficients ``w`` (constant first), shape (N,) for x (N,)."""
-    return polynomial_features(x, w.shape[0] - 1) @ w
-
 
 def line_data(n: int, noise: float = 0.3, *, rng: Any = 0, even: bool = False, slope: float = 1.0,
               intercept: float = 0.5):
@@ -177,13 +83,14 @@ def line_data(n: int, noise: float = 0.3, *, rng: Any = 0, even: bool = False, s
     return x, slope * x + intercept + noise * gen.standard_normal(n)
 
 
-def _mse(w, x, y) -> float:
-    r = predict_polynomial(w, x) - y
+def _mse(w, x, y, features: Callable) -> float:
+    r = features(x, w.shape[0] - 1) @ w - y
     return float(np.mean(backend.to_host(r) ** 2))
 
 
 def polynomial_errors(degrees: Sequence[int] = (1, 9), lams: Sequence[float] = (0.0,), *, n_train: int = 10,
-                      n_test: int = 200, noise: float = 0.3, rng: Any = 0) -> dict:
+                      n_test: int = 200, noise: float = 0.3, rng: Any = 0, fit: Callable | None = None,
+                      features: Callable | None = None) -> dict:
     """Fit polynomials to ``n_train`` noisy points of a line; measure them on new points.
 
     Parameters
@@ -198,6 +105,11 @@ def polynomial_errors(degrees: Sequence[int] = (1, 9), lams: Sequence[float] = (
     noise : float
         Standard deviation of the noise on y.
     rng : int or numpy.random.Generator
+    fit : callable ``(x, y, degree, lam) -> coefficients``, optional
+        Default :func:`fit_polynomial`; the notebook passes its own.
+    features : callable ``(x, degree) -> (N, degree + 1)``, optional
+        The powers of the points, to evaluate a fit (``features(x, degree) @ w``);
+        default :func:`polynomial_features`; the notebook passes its own.
 
     Returns
     -------
@@ -206,15 +118,22 @@ def polynomial_errors(degrees: Sequence[int] = (1, 9), lams: Sequence[float] = (
         ``"fits"``: (degree, lam) -> {"coef": (degree + 1,), "train_mse": float,
         "test_mse": float} -- mean squared errors on the training and the new points.
     """
+    fit = fit_polynomial if fit is None else fit
+    features = polynomial_features if features is None else features
+    for name, func in (("fit", fit), ("features", features)):
+        if not callable(func):
+            raise TypeError(f"polynomial_errors: expected {name} to be a function, got {type(func).__name__}")
     seeds = np.random.default_rng(rng).integers(2**32, size=2)
     x_train, y_train = line_data(n_train, noise, rng=int(seeds[0]), even=True)
     x_test, y_test = line_data(n_test, noise, rng=int(seeds[1]))
     fits = {}
     for degree in degrees:
         for lam in lams:
-            w = fit_polynomial(x_train, y_train, int(degree), float(lam))
-            fits[(int(degree), float(lam))] = {"coef": w, "train_mse": _mse(w, x_train, y_train),
-                                               "test_mse": _mse(w, x_test, y_test)}
+            w = fit(x_train, y_train, int(degree), float(lam))
+            if not array_api_compat.is_array_api_obj(w):
+                w = np.asarray(w, dtype=np.float64)
+            fits[(int(degree), float(lam))] = {"coef": w, "train_mse": _mse(w, x_train, y_train, features),
+                                               "test_mse": _mse(w, x_test, y_test, features)}
     return {"x_train": x_train, "y_train": y_train, "x_test": x_test, "y_test": y_test, "fits": fits}
 
 
@@ -328,8 +247,9 @@ def train_mlp(train: Dataset, val: Dataset, *, hidden: int = 256, lam: float = 0
     # Matrices of 20 x 256: a second BLAS thread only adds waiting (and, on a shared
     # machine, oversubscription that made a run 10x slower).
     with threadpool_limits(1):
-        return fit(model, train.X, train.y, optimizer=Momentum(lr, 0.9), epochs=epochs, batch_size=batch_size,
-                   rng=int(seeds[1]), X_val=val.X, y_val=val.y, regularization=regularization, progress=progress)
+        return train_network(model, train.X, train.y, optimizer=Momentum(lr, 0.9), epochs=epochs,
+                             batch_size=batch_size, rng=int(seeds[1]), X_val=val.X, y_val=val.y,
+                             regularization=regularization, progress=progress)
 
 
 def l2_sweep(train: Dataset, val: Dataset, lams: Sequence[float] = (0.0, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1), *,
@@ -359,75 +279,3 @@ def l2_sweep(train: Dataset, val: Dataset, lams: Sequence[float] = (0.0, 1e-3, 3
     return out
 
 
-def _check_history(history: Any, func: str) -> tuple[list[float], list[float]]:
-    train = list(getattr(history, "train_accuracy", []))
-    val = list(getattr(history, "val_accuracy", []))
-    if not train or len(train) != len(val):
-        raise ValueError(f"{func}: expected a History with as many validation as training accuracies (at least "
-                         f"one), got {len(train)} training and {len(val)} validation accuracies")
-    return train, val
-
-
-def final_accuracies(history: History, last: int = 5) -> tuple[float, float]:
-    """Mean training and validation accuracy over the ``last`` epochs (all if fewer)."""
-    train, val = _check_history(history, "final_accuracies")
-    k = min(int(last), len(train))
-    return float(np.mean(train[-k:])), float(np.mean(val[-k:]))
-
-
-def train_val_gap(history: History, last: int = 5) -> float:
-    """How far validation accuracy falls behind training accuracy at the end of training.
-
-    Parameters
-    ----------
-    history : History
-        With ``train_accuracy`` and ``val_accuracy``, one value per epoch.
-    last : int >= 1
-        Number of final epochs to average over (all of them when there are fewer).
-
-    Returns
-    -------
-    float
-        ``mean(train_accuracy[e] − val_accuracy[e])`` over the last ``last`` epochs;
-        positive when the model does better on its training data.
-    """
-    if isinstance(last, bool) or not isinstance(last, numbers.Integral) or last < 1:
-        raise ValueError(f"train_val_gap: expected last to be an integer >= 1, got {last!r}")
-    train, val = _check_history(history, "train_val_gap")
-    k = min(int(last), len(train))
-    return float(np.mean(np.asarray(train[-k:]) - np.asarray(val[-k:])))
-
-
-def early_stopping_epoch(val_accuracy: Sequence[float], patience: int | None = None) -> int:
-    """The epoch early stopping keeps: the best validation accuracy seen before stopping.
-
-    Walk through the epochs in order, remembering the best one so far (only a
-    strictly higher accuracy is a new best, so ties keep the earlier epoch). With
-    a ``patience``, training stops after the first epoch ``e`` with
-    ``e − best >= patience`` (``patience`` epochs in a row without a new best).
-
-    Parameters
-    ----------
-    val_accuracy : sequence of float, length >= 1
-        Validation accuracy after every epoch.
-    patience : int >= 1 or None
-        None: never stop early, i.e. the first epoch of the highest accuracy.
-
-    Returns
-    -------
-    int
-        The index (from 0) of the kept epoch in ``val_accuracy``.
-    """
-    values = [float(v) for v in val_accuracy]
-    if not values:
-        raise ValueError("early_stopping_epoch: expected at least one validation accuracy, got none")
-    if patience is not None and (isinstance(patience, bool) or not isinstance(patience, numbers.Integral)
-                                 or patience < 1):
-        raise ValueError(f"early_stopping_epoch: expected patience to be an integer >= 1 or None, got {patience!r}")
-    best = 0
-    for epoch, value in enumerate(values):
-        if value > values[best]:
-            best = epoch
-        elif patience is not None and epoch - best >= patience:
-            break
-    return best
