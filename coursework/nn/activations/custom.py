@@ -10,6 +10,10 @@ and the experiments of :mod:`coursework.experiments.activations` accept the pair
 (their ``functions=`` argument). With the package's own functions,
 ``Activation(F.relu, lambda dout, x: dout * F.relu_grad(x))`` computes exactly what
 :class:`~coursework.nn.ReLU` does.
+
+Its forward and backward are the layer API that assignment 04 asks for (``MySigmoid``):
+they are a reference region of 04, shipped early in 03's bundle, whose experiments train
+networks with them.
 """
 
 from __future__ import annotations
@@ -74,9 +78,13 @@ class Activation(Layer):
     def forward(self, x):
         """``forward(x)``, of the shape and dtype of ``x``; keeps ``x`` for :meth:`backward`."""
         self._check_input(x)
+        # BEGIN REFERENCE 04_backprop needed-by 03_activations
         return self._remember(self._result(self._forward(x), x, "forward(x)"), x=x)
+        # END REFERENCE
 
     def backward(self, dout):
         """``backward(dout, x)`` with the ``x`` of the last forward pass; shape and dtype of ``x``."""
         x = self._check_dout(dout)["x"]
+        # BEGIN REFERENCE 04_backprop needed-by 03_activations
         return self._result(self._backward(dout, x), x, "backward(dout, x)")
+        # END REFERENCE
