@@ -15,6 +15,15 @@ import numpy as np
 import pytest
 
 from coursework import backend as B
+from coursework import devices
+
+
+@pytest.fixture(autouse=True)
+def _restore_device():
+    """Every test starts and ends with the device that was active before it."""
+    saved = devices._ACTIVE
+    yield
+    devices._ACTIVE = saved
 
 
 @dataclasses.dataclass(frozen=True)
