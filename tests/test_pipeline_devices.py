@@ -1,0 +1,111 @@
+"""The whole pipeline -- data, model, training, features -- on the stand-in GPU.
+
+``devices.use("strict:1")`` puts everything on array_api_strict's second device, which
+refuses NumPy conversions and device mixing: a NumPy-only call anywhere on the way
+fails here. On top of that, these tests count host copies (``to_host`` calls and
+``bool()`` / ``int()`` / ``float()`` of device arrays, which array_api_strict allows
+but which on a GPU wait for the device) to show that training makes none per step.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+import numpy as np
+import pytest
+
+from coursework import backend as B
+from coursework import data, devices
+from coursework.features import color_histogram, extract_features, hog
+from coursework.nn import MLP, Linear, ReLU, Sequential
+from coursework.optim import SGD, Momentum
+from coursework.regularization import BatchNorm, Dropout
+from coursework.train import accuracy, fit
+
+
+def pipeline(device: str) -> dict:
+    """Digits -> 2-layer nets (plain, and with batch norm and dropout) -> fit -> features; all on ``device``."""
+    with devices.using(device) as active:
+        xp = active.xp
+        train, test = data.train_test_split(data.digits(flat=True), 0.2, rng=0)
+        X, X_val = xp.astype(train.X, xp.float32), xp.astype(test.X, xp.float32)
+        mlp = MLP([64, 32, 10], rng=0, dtype="float32")
+        history = fit(mlp, X, train.y, optimizer=SGD(0.2), epochs=3, batch_size=64, rng=1,
+                      X_val=X_val, y_val=test.y, regularization=("l2", 1e-4), progress=False)
+        net = Sequential(Linear(64, 32, rng=2), BatchNorm(32), ReLU(), Dropout(0.2, rng=3), Linear(32, 10, rng=4))
+        net_history = fit(net, train.X, train.y, optimizer=Momentum(0.05), epochs=2, batch_size=50, rng=5,
+                          drop_last=True, progress=False)
+        patches = data.photo_patches(5, rng=6)
+        features = extract_features(patches.X, [(color_histogram, {"bins": 4}), hog])
+        return {"active": active, "history": history, "net_history": net_history, "features": features,
+                "params": dict(mlp.params), "net_params": dict(net.params),
+                "test_accuracy": accuracy(mlp, X_val, test.y)}
+
+
+def test_the_pipeline_runs_on_the_stand_in_gpu_and_matches_numpy():
+    on_device, on_cpu = pipeline("strict:1"), pipeline("cpu")
+    active = on_device["active"]
+    for key in ("params", "net_params"):
+        for name, value in on_device[key].items():
+            assert value.device == active.device, (key, name)
+            np.testing.assert_allclose(B.to_host(value), on_cpu[key][name], rtol=1e-5, atol=1e-6)
+    assert on_device["features"].device == active.device
+    np.testing.assert_allclose(B.to_host(on_device["features"]), on_cpu["features"], rtol=1e-12)
+    for key in ("history", "net_history"):
+        np.testing.assert_allclose(on_device[key].loss, on_cpu[key].loss, rtol=1e-5)
+        assert on_device[key].train_accuracy == on_cpu[key].train_accuracy
+    assert on_device["test_accuracy"] == on_cpu["test_accuracy"] > 0.8
+
+
+@contextlib.contextmanager
+def count_host_copies(monkeypatch):
+    """Count ``to_host`` calls and scalar conversions (bool/int/float/index) of array_api_strict arrays."""
+    import array_api_strict
+
+    counts = {"to_host": 0, "scalar": 0}
+    real_to_host = B.to_host
+
+    def to_host(x):
+        counts["to_host"] += 1
+        return real_to_host(x)
+
+    monkeypatch.setattr(B, "to_host", to_host)
+    Array = array_api_strict._array_object.Array
+    for method in ("__bool__", "__int__", "__float__", "__index__"):
+        real = getattr(Array, method)
+
+        def counted(self, _real=real):
+            counts["scalar"] += 1
+            return _real(self)
+        monkeypatch.setattr(Array, method, counted)
+    yield counts
+
+
+def _train(n: int, monkeypatch) -> dict:
+    with devices.using("strict:1"):
+        rng = np.random.default_rng(0)
+        X = devices.put(rng.standard_normal((n, 8)))
+        y = devices.put(rng.integers(0, 3, n))
+        model = MLP([8, 16, 3], rng=0)
+        with count_host_copies(monkeypatch) as counts:
+            fit(model, X, y, optimizer=SGD(0.1), epochs=2, batch_size=8, rng=0, progress=False)
+        monkeypatch.undo()
+    return counts
+
+
+def test_training_copies_nothing_to_the_host_per_step(monkeypatch):
+    """3 or 12 steps per epoch: the same few copies per epoch, and no scalar conversion at all."""
+    few, many = _train(24, monkeypatch), _train(96, monkeypatch)
+    assert few["scalar"] == many["scalar"] == 0
+    assert few["to_host"] == many["to_host"]
+    assert few["to_host"] <= 2 * 3        # per epoch: the losses, the checks, the accuracy
+
+
+@pytest.mark.parametrize("name", ["cpu", "strict", "strict:1"])
+def test_an_accuracy_is_one_host_copy(name, monkeypatch):
+    with devices.using(name):
+        model = MLP([4, 3], rng=0)
+        X, y = devices.put(np.ones((10, 4))), devices.put(np.zeros(10, np.int64))
+        with count_host_copies(monkeypatch) as counts:
+            accuracy(model, X, y, batch_size=3)
+    assert counts["to_host"] == 1 and counts["scalar"] == 0
