@@ -20,6 +20,7 @@ from coursework.features import color_histogram, extract_features, hog
 from coursework.nn import MLP, Linear, ReLU, Sequential
 from coursework.optim import SGD, Momentum
 from coursework.regularization import BatchNorm, Dropout
+from coursework.tolerances import assert_float32_close
 from coursework.train import accuracy, fit
 
 
@@ -42,19 +43,36 @@ def pipeline(device: str) -> dict:
                 "test_accuracy": accuracy(mlp, X_val, test.y)}
 
 
-def test_the_pipeline_runs_on_the_stand_in_gpu_and_matches_numpy():
-    on_device, on_cpu = pipeline("strict:1"), pipeline("cpu")
+def _gpu_or_skip():
+    cupy, reason = devices.cupy_or_reason()
+    if cupy is None:
+        pytest.skip(f"CuPy: not run ({reason})")
+
+
+@pytest.mark.parametrize("device", ["strict:1", pytest.param("gpu", marks=pytest.mark.cupy)])
+def test_the_pipeline_runs_on_the_device_and_matches_numpy(device):
+    """On the stand-in the numbers are NumPy's own; on a GPU the float32 MLP meets the float32 rule,
+    the float64 net and the features agree to float64 rounding, accuracies to a sample or two."""
+    if device == "gpu":
+        _gpu_or_skip()
+    on_device, on_cpu = pipeline(device), pipeline("cpu")
     active = on_device["active"]
-    for key in ("params", "net_params"):
-        for name, value in on_device[key].items():
-            assert value.device == active.device, (key, name)
-            np.testing.assert_allclose(B.to_host(value), on_cpu[key][name], rtol=1e-5, atol=1e-6)
+    assert active.name == device
+    for name, value in on_device["params"].items():                       # float32
+        assert value.device == active.device, name
+        assert_float32_close(value, on_cpu["params"][name], f"MLP parameter {name}")
+    assert_float32_close(np.asarray(on_device["history"].loss), np.asarray(on_cpu["history"].loss), "MLP losses")
+    for name, value in on_device["net_params"].items():                   # float64
+        assert value.device == active.device, name
+        np.testing.assert_allclose(B.to_host(value), on_cpu["net_params"][name], rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(on_device["net_history"].loss, on_cpu["net_history"].loss, rtol=1e-9)
     assert on_device["features"].device == active.device
-    np.testing.assert_allclose(B.to_host(on_device["features"]), on_cpu["features"], rtol=1e-12)
-    for key in ("history", "net_history"):
-        np.testing.assert_allclose(on_device[key].loss, on_cpu[key].loss, rtol=1e-5)
-        assert on_device[key].train_accuracy == on_cpu[key].train_accuracy
-    assert on_device["test_accuracy"] == on_cpu["test_accuracy"] > 0.8
+    np.testing.assert_allclose(B.to_host(on_device["features"]), on_cpu["features"], rtol=1e-10, atol=1e-12)
+    flips = 0 if device != "gpu" else 2               # samples whose near-tie may flip on another device
+    for key in ("history", "net_history"):            # 1,437 training digits
+        np.testing.assert_allclose(on_device[key].train_accuracy, on_cpu[key].train_accuracy, atol=flips / 1437)
+    assert abs(on_device["test_accuracy"] - on_cpu["test_accuracy"]) <= flips / 360     # 360 test digits
+    assert on_cpu["test_accuracy"] > 0.8
 
 
 @contextlib.contextmanager
