@@ -127,3 +127,27 @@ def test_an_accuracy_is_one_host_copy(name, monkeypatch):
         with count_host_copies(monkeypatch) as counts:
             accuracy(model, X, y, batch_size=3)
     assert counts["to_host"] == 1 and counts["scalar"] == 0
+
+
+def test_plots_take_arrays_of_the_device():
+    """Plots copy what they draw to the host themselves (``to_host``): device arrays go straight in."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from coursework import plotting, plotting_activations, plotting_training
+    from coursework.features import hog_image
+
+    with devices.using("strict:1"):
+        patches = data.photo_patches(2, rng=0)
+        points = data.spirals(20, rng=0)
+        model = MLP([2, 16, 3], rng=0)
+        history = fit(model, points.X, points.y, optimizer=SGD(0.5), epochs=2, batch_size=20, rng=0, progress=False)
+    figures = [plotting.show_images(patches.X, titles=[patches.class_names[0]] * 8),
+               plotting.plot_color_histogram(color_histogram(patches.X[0, ...], bins=2), bins=2),
+               plotting.plot_hog(patches.X[0, ...], hog_image(patches.X[0, ...])),
+               plotting_activations.plot_decision_regions(model, points.X, points.y, resolution=20),
+               plotting_training.plot_history(history)]
+    assert all(fig is not None for fig in figures)
+    plt.close("all")
