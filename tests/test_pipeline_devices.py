@@ -101,21 +101,26 @@ def count_host_copies(monkeypatch):
     yield counts
 
 
-def _train(n: int, monkeypatch) -> dict:
+def _train(n: int, kind: str, monkeypatch) -> dict:
     with devices.using("strict:1"):
         rng = np.random.default_rng(0)
         X = devices.put(rng.standard_normal((n, 8)))
         y = devices.put(rng.integers(0, 3, n))
-        model = MLP([8, 16, 3], rng=0)
+        if kind == "mlp":
+            model, optimizer, extra = MLP([8, 16, 3], rng=0), SGD(0.1), {}
+        else:
+            model = Sequential(Linear(8, 16, rng=0), BatchNorm(16), ReLU(), Dropout(0.3, rng=1), Linear(16, 3, rng=2))
+            optimizer, extra = Momentum(0.05), {"regularization": ("l2", 1e-3), "loss": "svm"}
         with count_host_copies(monkeypatch) as counts:
-            fit(model, X, y, optimizer=SGD(0.1), epochs=2, batch_size=8, rng=0, progress=False)
+            fit(model, X, y, optimizer=optimizer, epochs=2, batch_size=8, rng=0, progress=False, **extra)
         monkeypatch.undo()
     return counts
 
 
-def test_training_copies_nothing_to_the_host_per_step(monkeypatch):
+@pytest.mark.parametrize("kind", ["mlp", "batchnorm_dropout_momentum_l2_svm"])
+def test_training_copies_nothing_to_the_host_per_step(kind, monkeypatch):
     """3 or 12 steps per epoch: the same few copies per epoch, and no scalar conversion at all."""
-    few, many = _train(24, monkeypatch), _train(96, monkeypatch)
+    few, many = _train(24, kind, monkeypatch), _train(96, kind, monkeypatch)
     assert few["scalar"] == many["scalar"] == 0
     assert few["to_host"] == many["to_host"]
     assert few["to_host"] <= 2 * 3        # per epoch: the losses, the checks, the accuracy
