@@ -196,7 +196,8 @@ def report(results: dict, args, baseline: dict | None) -> list[str]:
     print(f"Backends, {'quick' if args.quick else 'full'} sizes; median of {args.repeat} timed runs after a check run")
     for r in (numpy_r, cupy_r):
         if r and "error" not in r:
-            print(f"  {r['backend']}: {r['device']}" + (f" ({r['threads']}; {r['cpu']})" if r["backend"] == "numpy" else ""))
+            where = f" ({r['threads']}; {r['cpu']})" if r["backend"] == "numpy" else ""
+            print(f"  {r['backend']}: {r['device']}{where}")
     gpu = cupy_r is not None and "error" not in cupy_r
     if not gpu:
         why = cupy_r["error"] if cupy_r else "not run"

@@ -61,7 +61,8 @@ def test_the_comparison_fails_beyond_the_float32_tolerance(bench, numpy_run):
     assert lines[2].endswith("-> FAIL") and not lines[1].endswith("FAIL")
 
 
-@pytest.mark.skipif(devices.cupy_or_reason()[0] is not None, reason="a GPU is usable here: the GPU column is not skipped")
+@pytest.mark.skipif(devices.cupy_or_reason()[0] is not None,
+                    reason="a GPU is usable here: the GPU column is not skipped")
 def test_without_a_gpu_the_table_says_why(bench, capsys):
     assert bench.main(["--quick", "--repeat", "1"]) == 0
     out = capsys.readouterr().out
