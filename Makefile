@@ -14,13 +14,14 @@ DIR ?= notebooks
 # Jupyter refuses to run as root unless told (containers, CI machines).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test test-fast bench release autograde feedback export report check clean-grading help
+.PHONY: lab test test-fast bench gpu-check release autograde feedback export report check clean-grading help
 
 help:
 	@echo "make lab        open the course in JupyterLab (DIR=solutions for the worked notebooks)"
 	@echo "make test       run every test (unit, notebooks, nbgrader end to end)"
 	@echo "make test-fast  the tests without those marked slow"
 	@echo "make bench      the benchmarks"
+	@echo "make gpu-check  on a machine with an NVIDIA GPU: the CuPy tests and the NumPy-vs-CuPy benchmark"
 	@echo "make release    regenerate notebooks/ from solutions/ and build the student bundle (dist/)"
 	@echo "make autograde A=01_features   grade submitted/*/01_features (parallel, resumable)"
 	@echo "make feedback  A=01_features   HTML feedback into feedback/"
@@ -55,6 +56,10 @@ test-fast: $(VENV)/.installed
 
 bench: $(VENV)/.oracle
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+# Needs CuPy in .venv (pip install -e '.[gpu]'); installs nothing itself.
+gpu-check: $(VENV)/.installed
+	PYTHON=$(BIN)/python bash benchmarks/gpu_check.sh
 
 ASSIGNMENTS := $(notdir $(wildcard solutions/[0-9]*))
 

@@ -14,7 +14,12 @@ This module holds the few things the standard lacks:
 - :func:`to_host` -- the one documented place where device arrays are copied to the
   host (plots, printing, comparisons in tests);
 - :func:`bincount` -- counting / scatter-add, native on NumPy and CuPy, a one-hot
-  fallback elsewhere.
+  fallback elsewhere;
+- :func:`target` -- the namespace and device to create new arrays on: those of a
+  given array, else the active device.
+
+The device switch lives in :mod:`coursework.devices` and is re-exported here:
+``backend.use("gpu")``, ``backend.current()``, ``backend.using(...)``, ``backend.put(host)``.
 
 Conventions
 -----------
@@ -30,7 +35,10 @@ from typing import Any
 import array_api_compat
 import numpy as np
 
-__all__ = ["namespace", "device", "from_host", "to_host", "bincount", "is_numpy", "as_array"]
+from .devices import current, put, use, using
+
+__all__ = ["namespace", "device", "from_host", "to_host", "bincount", "is_numpy", "as_array", "target",
+           "use", "current", "using", "put"]
 
 
 def namespace(*arrays: Any):
@@ -54,6 +62,17 @@ def namespace(*arrays: Any):
 def device(x: Any):
     """The device ``x`` lives on (``"cpu"`` for NumPy)."""
     return array_api_compat.device(x)
+
+
+def target(like: Any = None):
+    """``(xp, device)`` to create new arrays on: ``like``'s, or the active device's when None.
+
+    This is how layers created without ``like=`` follow :func:`coursework.devices.use`.
+    """
+    if like is None:
+        active = current()
+        return active.xp, active.device
+    return namespace(like), device(like)
 
 
 def is_numpy(x: Any) -> bool:

@@ -11,7 +11,8 @@ from typing import Any
 
 from . import backend
 
-__all__ = ["check_images", "check_finite", "check_positive_int", "check_int_pair", "shape_str"]
+__all__ = ["check_images", "check_finite", "count_nonfinite", "nonfinite_error", "check_positive_int",
+           "check_int_pair", "shape_str"]
 
 
 def shape_str(shape) -> str:
@@ -43,14 +44,24 @@ def check_int_pair(value: Any, name: str, func: str) -> tuple[int, int]:
 
 
 def check_finite(x: Any, name: str, func: str) -> None:
-    """Raise ``ValueError`` if a floating array holds NaN or infinity."""
+    """Raise ``ValueError`` if a floating array holds NaN or infinity (one number copied to the host)."""
     xp = backend.namespace(x)
     if not xp.isdtype(x.dtype, "real floating"):
         return
-    bad = ~xp.isfinite(x)
-    if bool(xp.any(bad)):
-        count = int(xp.sum(xp.astype(bad, xp.int64)))
-        raise ValueError(f"{func}: expected finite values in {name}, got {count} NaN or infinite value(s)")
+    count = int(backend.to_host(count_nonfinite(x)))
+    if count:
+        raise nonfinite_error(count, name, func)
+
+
+def count_nonfinite(x: Any):
+    """Number of NaN and infinite entries of a floating array: 0-d int64 on ``x``'s device."""
+    xp = backend.namespace(x)
+    return xp.sum(xp.astype(~xp.isfinite(x), xp.int64))
+
+
+def nonfinite_error(count: int, name: str, func: str) -> ValueError:
+    """The error of :func:`check_finite` for ``count`` NaN or infinite values in ``name``."""
+    return ValueError(f"{func}: expected finite values in {name}, got {count} NaN or infinite value(s)")
 
 
 def check_images(images: Any, func: str, *, channels: int | None = 3, allow_grey: bool = False):

@@ -1,34 +1,53 @@
 """Shared fixtures: the backends every reference implementation is tested on.
 
-``backend`` is parametrised over NumPy and ``array_api_strict`` on its default device
-and on a second, non-default device. The strict namespace refuses anything outside
-the array API standard, and on the non-default device it also refuses silent copies
-to the host and mixing devices -- a stand-in for a GPU on a CPU-only CI.
+``backend`` is parametrised over NumPy, ``array_api_strict`` on its default device and
+on a second, non-default device, and CuPy. The strict namespace refuses anything
+outside the array API standard, and on the non-default device it also refuses silent
+copies to the host and mixing devices -- a stand-in for a GPU on a CPU-only CI. CuPy
+runs where an NVIDIA GPU is usable and is otherwise skipped, with the reason shown in
+pytest's summary (``-ra``), e.g. ``CuPy: not run (CuPy is not installed: ...)``.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import inspect
 from typing import Any
 
 import numpy as np
 import pytest
 
 from coursework import backend as B
+from coursework import devices
+
+
+@pytest.fixture(autouse=True)
+def _restore_device():
+    """Every test starts and ends with the device that was active before it."""
+    saved = devices._ACTIVE
+    yield
+    devices._ACTIVE = saved
 
 
 @dataclasses.dataclass(frozen=True)
 class Backend:
-    """A backend under test: ``put`` moves a NumPy array onto it."""
+    """A backend under test: ``put`` moves a NumPy array onto it.
+
+    ``device_name`` is its name for :func:`coursework.devices.use` (``"cpu"``,
+    ``"strict"``, ``"strict:1"``, ``"gpu"``).
+    """
 
     name: str
     xp: Any
     device: Any
+    device_name: str = "cpu"
 
     def put(self, host: Any):
         host = np.asarray(host)
         if self.name == "numpy":
             return host
+        if self.name == "cupy":
+            return self.xp.asarray(host)
         return self.xp.asarray(host, device=self.device)
 
     def host(self, x: Any) -> np.ndarray:
@@ -38,9 +57,31 @@ class Backend:
         """Assert that ``x`` is an array of this backend, on its device."""
         if self.name == "numpy":
             assert isinstance(x, np.ndarray), f"expected a NumPy array, got {type(x)}"
+        elif self.name == "cupy":
+            assert type(x).__module__.startswith("cupy"), type(x)
+            assert x.device == self.device, f"result on {x.device}, expected {self.device}"
         else:
             assert B.namespace(x) is self.xp or type(x).__module__.startswith("array_api_strict"), type(x)
             assert x.device == self.device, f"result on {x.device}, expected {self.device}"
+
+
+def cupy_skip_reason() -> str | None:
+    """None where CuPy can compute on a GPU, else the reason shown for the skipped CuPy tests."""
+    cupy, reason = devices.cupy_or_reason()
+    return None if cupy is not None else f"CuPy: not run ({reason})"
+
+
+_CUPY_SKIP = cupy_skip_reason()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Report every skipped CuPy test at one place, so ``-ra`` shows them as one line."""
+    outcome = yield
+    report = outcome.get_result()
+    longrepr = report.longrepr
+    if _CUPY_SKIP and report.skipped and isinstance(longrepr, tuple) and str(longrepr[2]).endswith(_CUPY_SKIP):
+        report.longrepr = ("tests/conftest.py", inspect.getsourcelines(cupy_skip_reason)[1], longrepr[2])
 
 
 def _backends():
@@ -48,11 +89,13 @@ def _backends():
     try:
         import array_api_strict  # noqa: F401
     except ImportError:  # pragma: no cover - dev extra missing
-        out.append(pytest.param(("strict", 0), id="strict-default",
-                                marks=pytest.mark.skip(reason="array_api_strict not installed (pip install -e .[dev])")))
-        return out
-    out.append(pytest.param(("strict", 0), id="strict-default"))
-    out.append(pytest.param(("strict", 1), id="strict-device1"))
+        skip = pytest.mark.skip(reason="array_api_strict not installed (pip install -e .[dev])")
+        out.append(pytest.param(("strict", 0), id="strict-default", marks=skip))
+        out.append(pytest.param(("strict", 1), id="strict-device1", marks=skip))
+    else:
+        out.append(pytest.param(("strict", 0), id="strict-default"))
+        out.append(pytest.param(("strict", 1), id="strict-device1"))
+    out.append(pytest.param(("cupy", 0), id="cupy", marks=pytest.mark.cupy))
     return out
 
 
@@ -60,8 +103,15 @@ def _backends():
 def backend(request) -> Backend:
     kind, index = request.param
     if kind == "numpy":
-        return Backend("numpy", B.namespace(np.empty(0)), "cpu")
+        return Backend("numpy", B.namespace(np.empty(0)), "cpu", "cpu")
+    if kind == "cupy":
+        if _CUPY_SKIP:
+            pytest.skip(_CUPY_SKIP)      # here, not as a mark: pytest's summary folds them into one line
+        import array_api_compat.cupy as xp
+        import cupy
+
+        return Backend("cupy", xp, cupy.cuda.Device(), "gpu")
     import array_api_strict as xps
 
-    devices = xps.__array_namespace_info__().devices()
-    return Backend(f"strict-{index}", xps, devices[index])
+    devices_ = xps.__array_namespace_info__().devices()
+    return Backend(f"strict-{index}", xps, devices_[index], "strict" if index == 0 else f"strict:{index}")

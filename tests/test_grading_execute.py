@@ -43,3 +43,9 @@ def test_a_kernel_that_cannot_start_is_not_the_students_fault(tmp_path):
     nb.cells = [C("print(1)")]
     with pytest.raises(KernelStartError, match="the kernel did not start"):
         run_notebook_sync(nb, cwd=tmp_path, env=kernel_env(memory_mb=16), timeout=5, startup_timeout=20)
+
+
+def test_grading_kernels_compute_on_the_cpu(monkeypatch):
+    """The visible checks' stored values are NumPy's: a lecturer's COURSEWORK_DEVICE=gpu must not reach grading."""
+    monkeypatch.setenv("COURSEWORK_DEVICE", "gpu")
+    assert kernel_env(student="alice")["COURSEWORK_DEVICE"] == "cpu"

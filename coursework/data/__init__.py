@@ -7,15 +7,17 @@ that also unpacks like a tuple::
 
     X, y, class_names = coursework.data.digits()
 
-- ``X``: NumPy array of shape (N, ...); images are (N, H, W, 3) RGB (HWC) or (N, H, W) grey;
-- ``y``: NumPy int64 array of shape (N,), labels in ``[0, len(class_names))``;
+- ``X``: array of shape (N, ...); images are (N, H, W, 3) RGB (HWC) or (N, H, W) grey;
+- ``y``: int64 array of shape (N,), labels in ``[0, len(class_names))``;
 - ``class_names``: tuple of str, ``class_names[k]`` names label ``k``.
 
 :func:`load_cifar10` returns two of them, ``(train, test)``. :func:`train_test_split`
 splits any Dataset into a shuffled, stratified ``(train, test)`` pair.
 
-The arrays are NumPy arrays on the host. To compute on another backend, move them with
-``coursework.backend.from_host(X, like=...)``.
+Device: the loaders compute on the host, and the Dataset moves its arrays to the active
+device (:mod:`coursework.devices`) once, at the end: NumPy arrays on the host by default,
+CuPy arrays on the GPU after ``coursework.devices.use("gpu")``. :func:`photo` returns a
+NumPy image for display.
 
 Randomness
 ----------

@@ -131,7 +131,7 @@ def load_cifar10(folder: Any) -> tuple[Dataset, Dataset]:
         ``X`` of shape (N, 32, 32, 3), uint8 RGB (HWC: ``X[n, row, col, channel]``);
         ``y`` of shape (N,), int64 in 0..9; ``class_names`` from ``batches.meta``
         (``"airplane"``, ..., ``"truck"``). N = 50,000 and 10,000 for the real set.
-        NumPy arrays on the host, in the files' order.
+        On the active device (:mod:`coursework.devices`), in the files' order.
 
     Raises
     ------

@@ -5,8 +5,10 @@ the ``class_names`` (``class_names[k]`` names label ``k``). It unpacks like a tu
 
     X, y, class_names = digits()
 
-All arrays are NumPy arrays on the host. To compute on another backend, move them
-with ``coursework.backend.from_host(X, like=...)``.
+Device: a Dataset's arrays live on the active device (:mod:`coursework.devices`; NumPy on
+the host unless another was chosen). Host (NumPy) arrays given to ``Dataset(X, y, names)``
+are moved there once, when the Dataset is made -- this is how every loader follows the
+device switch; arrays already on a device stay where they are.
 """
 
 from __future__ import annotations
@@ -15,8 +17,10 @@ import dataclasses
 import numbers
 from typing import Any
 
+import array_api_compat
 import numpy as np
 
+from .. import backend
 from ._checks import as_generator, check_bool
 
 __all__ = ["Dataset", "train_test_split"]
@@ -28,32 +32,37 @@ class Dataset:
 
     Attributes
     ----------
-    X : numpy.ndarray of shape (N, ...)
+    X : array of shape (N, ...), on the active device
         The samples, e.g. images ``(N, H, W, 3)`` or points ``(N, 2)``; the dtype is
         given by the loader.
-    y : numpy.ndarray of shape (N,), int64
+    y : array of shape (N,), int64, on the device of ``X``
         Labels in ``[0, len(class_names))``.
     class_names : tuple of str
         ``class_names[k]`` is the name of label ``k``.
+
+    Making a Dataset checks the labels' range, which copies two numbers to the host.
     """
 
-    X: np.ndarray
-    y: np.ndarray
+    X: Any
+    y: Any
     class_names: tuple[str, ...]
 
     def __post_init__(self) -> None:
-        X, y = np.asarray(self.X), np.asarray(self.y)
+        X, y = _on_one_device(self.X, self.y)
+        xp = backend.namespace(X, y)
         names = tuple(str(name) for name in self.class_names)
         if X.ndim < 1:
-            raise ValueError(f"Dataset: expected X of shape (N, ...), got shape {X.shape}")
+            raise ValueError(f"Dataset: expected X of shape (N, ...), got shape {tuple(X.shape)}")
         if y.ndim != 1 or y.shape[0] != X.shape[0]:
-            raise ValueError(f"Dataset: expected y of shape ({X.shape[0]},) to match X of shape {X.shape}, "
-                             f"got shape {y.shape}")
-        if y.dtype != np.int64:
+            raise ValueError(f"Dataset: expected y of shape ({X.shape[0]},) to match X of shape {tuple(X.shape)}, "
+                             f"got shape {tuple(y.shape)}")
+        if y.dtype != xp.int64:
             raise TypeError(f"Dataset: expected y of dtype int64, got {y.dtype}")
-        if y.size and (y.min() < 0 or y.max() >= len(names)):
-            raise ValueError(f"Dataset: expected labels in [0, {len(names)}) for {len(names)} class names, "
-                             f"got labels in [{y.min()}, {y.max()}]")
+        if y.shape[0]:
+            low, high = (int(v) for v in backend.to_host(xp.stack([xp.min(y), xp.max(y)])))
+            if low < 0 or high >= len(names):
+                raise ValueError(f"Dataset: expected labels in [0, {len(names)}) for {len(names)} class names, "
+                                 f"got labels in [{low}, {high}]")
         object.__setattr__(self, "X", X)
         object.__setattr__(self, "y", y)
         object.__setattr__(self, "class_names", names)
@@ -65,7 +74,7 @@ class Dataset:
         return int(self.X.shape[0])
 
     def __repr__(self) -> str:
-        return (f"Dataset(X: {self.X.shape} {self.X.dtype}, y: {self.y.shape} {self.y.dtype}, "
+        return (f"Dataset(X: {tuple(self.X.shape)} {self.X.dtype}, y: {tuple(self.y.shape)} {self.y.dtype}, "
                 f"class_names={self.class_names!r})")
 
     def subset(self, index: Any) -> "Dataset":
@@ -74,14 +83,28 @@ class Dataset:
         Parameters
         ----------
         index : array of shape (M,), int, or boolean mask of shape (N,)
+            On the host (a list, a NumPy array) or on the device of ``X``.
 
         Returns
         -------
         Dataset
-            ``X[index]`` of shape (M, ...), ``y[index]`` of shape (M,), same class names.
+            ``X[index]`` of shape (M, ...), ``y[index]`` of shape (M,), same class names,
+            on the device of ``X``.
         """
-        index = np.asarray(index)
-        return Dataset(self.X[index], self.y[index], self.class_names)
+        X, y = self.X, self.y
+        if not array_api_compat.is_array_api_obj(index) or backend.is_numpy(index):
+            index = np.asarray(index)
+            index = index.astype(np.int64) if index.size == 0 else index      # [] selects nothing
+            if backend.is_numpy(X):
+                return Dataset(X[index], y[index], self.class_names)
+            index = backend.from_host(index, like=X)
+        xp = backend.namespace(X)
+        if index.dtype == xp.bool:
+            if tuple(index.shape) != (X.shape[0],):
+                raise IndexError(f"Dataset.subset: expected a boolean mask of shape ({X.shape[0]},), "
+                                 f"got shape {tuple(index.shape)}")
+            index = xp.nonzero(index)[0]
+        return Dataset(xp.take(X, index, axis=0), xp.take(y, index, axis=0), self.class_names)
 
 
 def train_test_split(data: Dataset, test_fraction: float = 0.2, *, rng: Any = 0,
@@ -120,10 +143,11 @@ def train_test_split(data: Dataset, test_fraction: float = 0.2, *, rng: Any = 0,
     stratify = check_bool(stratify, "stratify", func)
     gen = as_generator(rng, func)
     n = len(data)
+    labels = backend.to_host(data.y)        # the split is drawn on the host; subset moves the indices back
     if stratify:
         test_parts = []
         for label in range(len(data.class_names)):
-            members = np.flatnonzero(data.y == label)
+            members = np.flatnonzero(labels == label)
             members = members[gen.permutation(members.shape[0])]
             test_parts.append(members[: int(round(test_fraction * members.shape[0]))])
         test_idx = np.concatenate(test_parts) if test_parts else np.zeros(0, np.int64)
@@ -139,3 +163,18 @@ def train_test_split(data: Dataset, test_fraction: float = 0.2, *, rng: Any = 0,
     train_idx = train_idx[gen.permutation(train_idx.shape[0])]
     test_idx = test_idx[gen.permutation(test_idx.shape[0])]
     return data.subset(train_idx), data.subset(test_idx)
+
+
+def _on_one_device(X: Any, y: Any):
+    """``(X, y)`` as arrays on one device: host arrays go to the active device, a host
+    array next to a device array goes to that array's device."""
+    X = X if array_api_compat.is_array_api_obj(X) else np.asarray(X)
+    y = y if array_api_compat.is_array_api_obj(y) else np.asarray(y)
+    x_host, y_host = backend.is_numpy(X), backend.is_numpy(y)
+    if x_host and y_host:
+        return backend.put(X), backend.put(y)
+    if x_host:
+        return backend.from_host(X, like=y), y
+    if y_host:
+        return X, backend.from_host(y, like=X)
+    return X, y

@@ -26,9 +26,9 @@ def digits(*, flat: bool = False) -> Dataset:
     Dataset
         ``X`` of shape (1797, 8, 8) (or (1797, 64) with ``flat``), float64 in
         [0, 1]; ``y`` of shape (1797,), int64 in 0..9 (about 180 per class);
-        ``class_names`` = ``("0", ..., "9")``. NumPy arrays on the host in
-        scikit-learn's fixed order (no randomness): shuffle or split with
-        :func:`coursework.data.train_test_split`.
+        ``class_names`` = ``("0", ..., "9")``. On the active device
+        (:mod:`coursework.devices`), in scikit-learn's fixed order (no
+        randomness): shuffle or split with :func:`coursework.data.train_test_split`.
     """
     from sklearn.datasets import load_digits
 

@@ -29,9 +29,9 @@ def faces_vs_nonfaces(*, flat: bool = False) -> Dataset:
     Dataset
         ``X`` of shape (200, 25, 25) (or (200, 625) with ``flat``), float64 in
         [0, 1], the 100 faces first; ``y`` of shape (200,), int64, 1 = face,
-        0 = non-face; ``class_names`` = ``("non-face", "face")``. NumPy arrays on
-        the host, in the file's fixed order (no randomness): shuffle or split with
-        :func:`coursework.data.train_test_split`.
+        0 = non-face; ``class_names`` = ``("non-face", "face")``. On the active
+        device (:mod:`coursework.devices`), in the file's fixed order (no
+        randomness): shuffle or split with :func:`coursework.data.train_test_split`.
     """
     func = "faces_vs_nonfaces"
     flat = check_bool(flat, "flat", func)

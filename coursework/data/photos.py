@@ -89,8 +89,8 @@ def photo_patches(n_per_class: int = 100, size: int = 32, photos: tuple[str, ...
     Dataset
         ``X`` of shape (n_per_class * len(photos), size, size, 3), uint8 RGB (HWC);
         ``y`` of shape (n_per_class * len(photos),), int64, grouped by class
-        (all of photo 0 first); ``class_names`` = ``tuple(photos)``. NumPy arrays
-        on the host.
+        (all of photo 0 first); ``class_names`` = ``tuple(photos)``. On the active
+        device (:mod:`coursework.devices`).
 
     Raises
     ------

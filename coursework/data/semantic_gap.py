@@ -171,8 +171,8 @@ def semantic_gap_images(n: int, viewpoint: float = 0.0, clutter: float = 0.0, il
     Dataset
         ``X`` of shape (n, size, size, 3), float64 RGB in [0, 1] (HWC);
         ``y`` of shape (n,), int64, grouped by class (labels non-decreasing);
-        ``class_names`` = ``("cat", "house", "car", "tree")``. NumPy arrays on the
-        host.
+        ``class_names`` = ``("cat", "house", "car", "tree")``. On the active device
+        (:mod:`coursework.devices`).
     """
     func = "semantic_gap_images"
     n = check_positive_int(n, "n", func)

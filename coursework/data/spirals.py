@@ -36,7 +36,8 @@ def spirals(n_per_class: int = 100, n_classes: int = 3, noise: float = 0.2, *, r
     Dataset
         ``X`` of shape (n_per_class * n_classes, 2), float64 in [-1, 1];
         ``y`` of shape (n_per_class * n_classes,), int64, grouped by class;
-        ``class_names`` = ``("0", "1", ...)``. NumPy arrays on the host.
+        ``class_names`` = ``("0", "1", ...)``. On the active device
+        (:mod:`coursework.devices`).
     """
     func = "spirals"
     n_per_class = check_positive_int(n_per_class, "n_per_class", func)

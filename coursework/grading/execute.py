@@ -124,9 +124,11 @@ def kernel_env(*, student: str | None = None, threads: int | None = 1, memory_mb
     ``threads`` BLAS / OpenMP threads per kernel (None: leave the environment's).
     Grading uses 1: parallelism comes from running several kernels, and on a loaded
     machine spinning BLAS threads made the notebook's small scikit-learn fits 50x
-    slower (74 s instead of 1.4 s, measured).
+    slower (74 s instead of 1.4 s, measured). Grading computes on the CPU
+    (``COURSEWORK_DEVICE=cpu``): the visible checks' stored values are NumPy's.
     """
     env = dict(os.environ)
+    env["COURSEWORK_DEVICE"] = "cpu"
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS",
                 "VECLIB_MAXIMUM_THREADS"):
         if threads:

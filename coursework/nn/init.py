@@ -2,7 +2,9 @@
 
 Random numbers are drawn on the host from the ``numpy.random.Generator`` the caller
 passes in and then moved to the target namespace / device with
-:func:`coursework.backend.from_host`, so every backend gets the same numbers.
+:func:`coursework.backend.from_host`, so every backend gets the same numbers. The
+target is the ``like=`` array's namespace and device, or the active device
+(:mod:`coursework.devices`) when a layer is created without ``like=``.
 
 Schemes (``init=``)
 -------------------
@@ -37,12 +39,12 @@ def as_generator(rng: Any, func: str) -> np.random.Generator:
 
 
 def resolve_dtype(dtype: Any, like: Any, func: str):
-    """The floating dtype object of ``like``'s namespace (NumPy when ``like`` is None).
+    """The floating dtype object of ``like``'s namespace (the active device's when ``like`` is None).
 
     ``dtype`` may be None (float64), a name (``"float32"``, ``"float64"``) or a
     dtype object of that namespace.
     """
-    xp = backend.namespace(like)
+    xp, _ = backend.target(like)
     if dtype is None:
         dtype = "float64"
     if isinstance(dtype, str):
@@ -58,7 +60,7 @@ def init_weights(shape: tuple[int, ...], fan_in: int, fan_out: int, rng: np.rand
                  init: Any, dtype: Any, like: Any, func: str):
     """Normal random weights of ``shape`` scaled by ``init`` (see the module docstring).
 
-    Returns an array of ``like``'s namespace and device (NumPy when ``like`` is None)
+    Returns an array of ``like``'s namespace and device (the active device's when ``like`` is None)
     with dtype ``dtype`` (already resolved).
     """
     if isinstance(init, str):
@@ -83,5 +85,5 @@ def zeros(shape: tuple[int, ...], dtype: Any, like: Any):
 
 def _place(host: np.ndarray, like: Any, dtype: Any):
     if like is None:
-        return host.astype(dtype)
+        return backend.put(host, dtype)
     return backend.from_host(host, like=like, dtype=dtype)

@@ -34,7 +34,8 @@ class Linear(Layer):
         dtype of the parameters.
     like : array, optional
         Create the parameters in this array's namespace and on its device
-        (default: NumPy).
+        (default: the active device, see :mod:`coursework.devices`; NumPy unless
+        another was chosen).
 
     Attributes
     ----------

@@ -54,7 +54,7 @@ class BatchNorm(Layer):
         Added to the variance before the square root.
     dtype, like
         dtype of the parameters and running statistics (float64 by default) and
-        an array whose namespace and device they are created on (default NumPy),
+        an array whose namespace and device they are created on (default: the active device),
         as for :class:`~coursework.nn.Linear`.
 
     Attributes
@@ -75,13 +75,12 @@ class BatchNorm(Layer):
         self.momentum = _real(momentum, "momentum", 0.0, 1.0, low_open=False)
         self.eps = _real(eps, "eps", 0.0, None, low_open=True)
         dtype = resolve_dtype(dtype, like, "BatchNorm")
-        xp = backend.namespace(like)
-        dev = {} if like is None else {"device": backend.device(like)}
+        xp, dev = backend.target(like)
         D = self.num_features
-        self.params["gamma"] = xp.ones((D,), dtype=dtype, **dev)
-        self.params["beta"] = xp.zeros((D,), dtype=dtype, **dev)
-        self.running_mean = xp.zeros((D,), dtype=dtype, **dev)
-        self.running_var = xp.ones((D,), dtype=dtype, **dev)
+        self.params["gamma"] = xp.ones((D,), dtype=dtype, device=dev)
+        self.params["beta"] = xp.zeros((D,), dtype=dtype, device=dev)
+        self.running_mean = xp.zeros((D,), dtype=dtype, device=dev)
+        self.running_var = xp.ones((D,), dtype=dtype, device=dev)
 
     def forward(self, x):
         """Normalise, scale and shift every feature.

@@ -15,6 +15,11 @@ left in evaluation mode at the end.
 Reproducibility: all the randomness of ``fit`` is the minibatch order, drawn from
 ``rng``. With a model built from a fixed seed (and dropout layers given seeds),
 the same ``rng`` seed gives the identical history and weights.
+
+Host copies: none inside an epoch. After each epoch, the epoch's losses (one copy),
+the loss's value checks (one copy, :mod:`coursework.deferred_checks`) and each
+accuracy (one number) come to the host -- on a GPU the training steps of an epoch
+are queued without waiting for one another.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from typing import Any, Callable
 from tqdm.auto import tqdm
 
 from .. import backend
+from ..deferred_checks import deferred
 from ..nn.init import as_generator
 from ..validation import check_positive_int
 from .batches import resolve_batches, batches_of, epoch_batches
@@ -198,9 +204,11 @@ def fit(model: Any, X: Any, y: Any, *, loss: Any = "softmax", optimizer: Any, ep
                                  f"{len(indices)} in epoch {epoch + 1}")
             model.train()
             values = []
-            for X_batch, y_batch in batches_of(X, y, indices):
-                values.append(training_step(model, X_batch, y_batch, loss_fn, optimizer, regularization))
-                bar.update(1)
+            with deferred() as checks:
+                for i, (X_batch, y_batch) in enumerate(batches_of(X, y, indices), 1):
+                    checks.where = f"epoch {epoch + 1}, iteration {i}"
+                    values.append(training_step(model, X_batch, y_batch, loss_fn, optimizer, regularization))
+                    bar.update(1)
             epoch_losses = losses_to_host(values)
             history.loss.extend(epoch_losses)
             model.eval()

@@ -16,6 +16,7 @@ import array_api_compat
 from tqdm.auto import tqdm
 
 from .. import backend
+from ..deferred_checks import deferred
 from ..nn.losses import softmax_cross_entropy, svm_loss
 from ..optim import SGD
 from ..regularization.penalties import PENALTIES, is_weight, penalty
@@ -173,6 +174,8 @@ def gradient_descent(model: Any, X: Any, y: Any, *, loss: Any = "softmax", lr: f
         raise TypeError(f"{func}: expected progress to be True or False, got {progress!r}")
     model.train()
     values = []
-    for _ in tqdm(range(iterations), desc=func, disable=not progress):
-        values.append(training_step(model, X, y, loss_fn, optimizer, regularization))
+    with deferred() as checks:          # device value checks read at the end, not at every step
+        for i in tqdm(range(iterations), desc=func, disable=not progress):
+            checks.where = f"iteration {i + 1}"
+            values.append(training_step(model, X, y, loss_fn, optimizer, regularization))
     return losses_to_host(values)

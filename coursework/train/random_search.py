@@ -46,7 +46,8 @@ def random_search(loss_fn: Callable[[Any], Any], shape: tuple[int, ...], tries: 
         Standard deviation of the weights (the lecture uses 1e-4 for CIFAR-10's
         3,073 inputs).
     like : array, optional
-        Put every W on this array's namespace and device (default: NumPy).
+        Put every W on this array's namespace and device (default: the active
+        device, see :mod:`coursework.devices`).
     dtype : optional
         dtype of W (default float64, or ``like``'s namespace's float64).
     progress : bool, default False
@@ -72,7 +73,7 @@ def random_search(loss_fn: Callable[[Any], Any], shape: tuple[int, ...], tries: 
     gen = as_generator(rng, func)
     if isinstance(scale, bool) or not isinstance(scale, numbers.Real) or not 0 < float(scale) < float("inf"):
         raise ValueError(f"{func}: expected scale > 0, got {scale!r}")
-    target = like if like is not None else backend.as_array([0.0])
+    target = like if like is not None else backend.put([0.0])
     xp = backend.namespace(target)
     dtype = xp.float64 if dtype is None else dtype
 

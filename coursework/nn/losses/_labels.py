@@ -7,7 +7,8 @@ from typing import Any
 import array_api_compat
 
 from ... import backend
-from ...validation import check_finite, shape_str
+from ...deferred_checks import require
+from ...validation import count_nonfinite, nonfinite_error, shape_str
 
 
 def check_scores_labels(scores: Any, y: Any, func: str):
@@ -17,6 +18,10 @@ def check_scores_labels(scores: Any, y: Any, func: str):
     and device of ``scores``. ``onehot`` has shape (N, C) and the dtype of
     ``scores``: ``onehot[i, j] = 1`` where ``j == y[i]`` (built with a comparison,
     not with index assignment, which the array API does not have).
+
+    The value checks (labels in [0, C), finite scores) are one flag computed on the
+    device and read by :func:`coursework.deferred_checks.require`: at once, or, on a
+    device during training, once per epoch.
     """
     if not array_api_compat.is_array_api_obj(scores):
         raise TypeError(f"{func}: expected scores to be an array, got {type(scores).__name__}")
@@ -35,11 +40,17 @@ def check_scores_labels(scores: Any, y: Any, func: str):
     if tuple(y.shape) != (n,):
         raise ValueError(f"{func}: expected labels y of shape ({n},) to match scores of shape "
                          f"{shape_str(scores.shape)}, got shape {shape_str(y.shape)}")
-    low, high = int(xp.min(y)), int(xp.max(y))
-    if low < 0 or high >= c:
-        raise ValueError(f"{func}: expected labels y in [0, {c}) for {c} classes, "
-                         f"got values from {low} to {high}")
-    check_finite(scores, "scores", func)
+    low, high, bad = xp.astype(xp.min(y), xp.int64), xp.astype(xp.max(y), xp.int64), count_nonfinite(scores)
+
+    def explain():
+        lo, hi, count = (int(v) for v in backend.to_host(xp.stack([low, high, bad])))
+        if lo < 0 or hi >= c:
+            raise ValueError(f"{func}: expected labels y in [0, {c}) for {c} classes, "
+                             f"got values from {lo} to {hi}")
+        if count:
+            raise nonfinite_error(count, "scores", func)
+
+    require((low >= 0) & (high < c) & (bad == 0), explain)
     classes = xp.arange(c, dtype=y.dtype, device=backend.device(y))
     onehot = xp.astype(y[:, None] == classes[None, :], scores.dtype)
     return xp, y, onehot
