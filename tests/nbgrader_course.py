@@ -8,14 +8,17 @@ the course root with the venv's bin/ on PATH (nbgrader calls ``alembic`` by name
 from __future__ import annotations
 
 import copy
+import functools
 import os
 import re
 import shutil
 import subprocess
 import sys
+import types
 from pathlib import Path
 
 import nbformat
+import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -135,3 +138,14 @@ def feedback_text(course: Path, assignment: str, student: str) -> str:
 def assert_no_hidden_text(text: str, student: str, extra: tuple[str, ...] = ()) -> None:
     for secret in HIDDEN_MARKERS + tuple(extra):
         assert secret not in text, f"feedback of {student} shows {secret!r}"
+
+
+@functools.lru_cache(maxsize=None)
+def notebook_answers(assignment: str) -> types.SimpleNamespace:
+    """The answers of a source notebook, as functions: its solution cells run in one
+    namespace (with NumPy as ``np``). Tests that hand a student's function to the
+    package use these, so they test the notebook's own answers."""
+    namespace: dict = {"np": np}
+    for grade_id, code in solution_sources(REPO / "solutions" / assignment / f"{assignment}.ipynb").items():
+        exec(compile(code, f"<{assignment}:{grade_id}>", "exec"), namespace)
+    return types.SimpleNamespace(**{k: v for k, v in namespace.items() if not k.startswith("__")})

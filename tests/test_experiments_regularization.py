@@ -9,6 +9,7 @@ import pytest
 
 from coursework import nn, regularization
 from coursework.experiments import regularization as experiments
+from nbgrader_course import notebook_answers
 
 
 def test_lecture_example_with_the_corrected_numbers():
@@ -111,36 +112,11 @@ def test_a_batch_of_one_is_refused_and_would_prove_nothing():
 
 # -- the notebook passes its own answers (the bundle has no reference); same results -----------
 
-def _l2(W):
-    return np.sum(W * W), 2 * W
-
-
-def _l1(W):
-    return np.sum(np.abs(W)), np.sign(W)
-
-
-def _elastic_net(W, beta=1.0):
-    return np.sum(beta * W * W + np.abs(W)), 2 * beta * W + np.sign(W)
-
-
-def _dropout_forward(x, p, mask):
-    return x * mask / (1 - p)
-
-
-def _batchnorm_forward(x, gamma, beta, eps=1e-5):
-    mu = x.mean(axis=0)
-    var = ((x - mu) ** 2).mean(axis=0)
-    inv_std = 1.0 / np.sqrt(var + eps)
-    x_hat = (x - mu) * inv_std
-    return gamma * x_hat + beta, (x_hat, gamma, inv_std)
-
-
-def _batchnorm_backward(dout, cache):
-    x_hat, gamma, inv_std = cache
-    N = dout.shape[0]
-    dx_hat = dout * gamma
-    dx = inv_std / N * (N * dx_hat - dx_hat.sum(axis=0) - x_hat * (dx_hat * x_hat).sum(axis=0))
-    return dx, (dout * x_hat).sum(axis=0), dout.sum(axis=0)
+# the notebook's own answers (its solution cells)
+_answers = notebook_answers("06_regularization")
+_l2, _l1, _elastic_net = _answers.l2_penalty, _answers.l1_penalty, _answers.elastic_net
+_dropout_forward, _batchnorm_forward, _batchnorm_backward = (_answers.dropout_forward, _answers.batchnorm_forward,
+                                                            _answers.batchnorm_backward)
 
 
 def test_penalty_experiments_with_the_notebooks_penalties():
