@@ -5,14 +5,15 @@ Choose the device once, at the top::
     from coursework import devices
     devices.use("gpu")        # CuPy on the first NVIDIA GPU
 
-or before Python starts, for every notebook and script of a session::
+or before Python starts, for a whole run::
 
-    COURSEWORK_DEVICE=gpu jupyter lab
+    COURSEWORK_DEVICE=gpu python my_script.py
 
 and the rest follows: the loaders of :mod:`coursework.data` return their arrays on
 that device, layers created without ``like=`` (:class:`coursework.nn.Linear`,
 :class:`~coursework.nn.MLP`, ...) put their parameters there, and training and
-features compute wherever their inputs are. Nothing else changes in the code.
+features compute wherever their inputs are. Nothing else changes in the code. The
+lecture's experiments are the exception: they always run on the CPU (:func:`on_cpu`).
 
 Names
 -----
@@ -40,6 +41,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import os
 import sys
 from collections.abc import Iterator
@@ -47,7 +49,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["Device", "use", "current", "using", "put", "cupy_or_reason", "ENV_VAR", "ALIASES"]
+__all__ = ["Device", "use", "current", "using", "on_cpu", "put", "cupy_or_reason", "ENV_VAR", "ALIASES"]
 
 #: The environment variable read when no :func:`use` came first.
 ENV_VAR = "COURSEWORK_DEVICE"
@@ -179,6 +181,23 @@ def using(name: str) -> Iterator[Device]:
         yield use(name)
     finally:
         _ACTIVE = previous
+
+
+def on_cpu(func):
+    """Decorator: ``func`` always computes on the CPU, whatever device is active.
+
+    For the lecture's experiments (:mod:`coursework.experiments`): small data, some
+    scikit-learn, and the student's NumPy functions passed in -- nothing a GPU would
+    speed up, and CuPy arrays would break them. The active choice is restored after
+    the call. The wrapped function is ``func.__wrapped__``.
+    """
+    @functools.wraps(func)
+    def on_the_cpu(*args, **kwargs):
+        with using("cpu"):
+            return func(*args, **kwargs)
+
+    on_the_cpu.on_cpu = True
+    return on_the_cpu
 
 
 def put(host: Any, dtype: Any = None):

@@ -34,6 +34,7 @@ from tqdm.auto import tqdm
 from .. import nn, optim, train
 from ..data import spirals
 from ..nn import functional as F
+from ..devices import on_cpu
 
 __all__ = ["FUNCTIONS", "package_pair", "sigmoid_saturation", "mean_outputs", "hidden_unit_stats",
            "dead_units_experiment", "dead_fraction_vs_lr", "DEAD_SETTINGS", "combine_linear", "collapse_linear",
@@ -54,6 +55,7 @@ FUNCTIONS: dict[str, tuple[Callable, Callable]] = {
 Pair = tuple[Callable, Callable]
 
 
+@on_cpu
 def package_pair(name: str) -> Pair:
     """The package's activation ``name`` as the notebook's pair: ``(f, lambda dout, x: dout * f'(x))``."""
     _check_name(name, "package_pair")
@@ -94,6 +96,7 @@ def _derivative(pair: Pair, x: np.ndarray) -> np.ndarray:
 
 # -- saturation and centring -----------------------------------------------------------
 
+@on_cpu
 def sigmoid_saturation(far: float = 10.0, grid: Sequence[float] | None = None, *,
                        functions: Mapping[str, Pair] | None = None,
                        compare: Sequence[str] = ("tanh", "relu")) -> dict:
@@ -143,6 +146,7 @@ def sigmoid_saturation(far: float = 10.0, grid: Sequence[float] | None = None, *
     return out
 
 
+@on_cpu
 def mean_outputs(n: int = 100_000, rng: Any = 0, names: Sequence[str] | None = None, *,
                  functions: Mapping[str, Pair] | None = None) -> dict[str, float]:
     """Mean output of each activation on ``n`` samples of a standard normal N(0, 1).
@@ -196,6 +200,7 @@ class UnitStats:
     train_accuracy: float
 
 
+@on_cpu
 def hidden_unit_stats(model: nn.MLP, X: np.ndarray, activation: str, *,
                       functions: Mapping[str, Pair] | None = None) -> tuple[float, float]:
     """(inactive, dead) fractions of the first hidden layer of ``model`` on ``X``.
@@ -242,6 +247,7 @@ def _train_one_hidden(activation: str, lr: float, bias: float, data, hidden: int
     return UnitStats(before, inactive, dead, history.train_accuracy[-1])
 
 
+@on_cpu
 def dead_units_experiment(activations: Sequence[str] = ("relu", "leaky_relu", "elu"),
                           settings: Mapping[str, tuple[float, float]] = DEAD_SETTINGS, *, hidden: int = 100,
                           epochs: int = 50, batch_size: int = 32, n_per_class: int = 100, rng: int = 0,
@@ -286,6 +292,7 @@ def dead_units_experiment(activations: Sequence[str] = ("relu", "leaky_relu", "e
     return out
 
 
+@on_cpu
 def dead_fraction_vs_lr(lrs: Sequence[float] = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0), activation: str = "relu", *,
                         hidden: int = 100, epochs: int = 50, batch_size: int = 32, n_per_class: int = 100,
                         rng: int = 0, functions: Mapping[str, Pair] | None = None) -> dict[float, UnitStats]:
@@ -306,6 +313,7 @@ def dead_fraction_vs_lr(lrs: Sequence[float] = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0), 
 
 # -- stacked linear layers collapse --------------------------------------------------------
 
+@on_cpu
 def combine_linear(model: nn.Sequential) -> nn.Linear:
     """One :class:`~coursework.nn.Linear` layer equal to a chain of Linear layers.
 
@@ -339,6 +347,7 @@ def _random_biases(model: nn.Sequential, gen: np.random.Generator) -> None:
             model.params[name] = 0.1 * gen.standard_normal(model.params[name].shape)
 
 
+@on_cpu
 def collapse_linear(sizes: Sequence[int] = (2, 50, 50, 3), n: int = 200, rng: int = 0) -> dict:
     """A chain of Linear layers (random weights and biases) against its one-layer equivalent.
 
@@ -361,6 +370,7 @@ def collapse_linear(sizes: Sequence[int] = (2, 50, 50, 3), n: int = 200, rng: in
             "scale": float(np.abs(out_stack).max()), "product_shape": tuple(single.params["W"].shape)}
 
 
+@on_cpu
 def linear_vs_relu_spirals(hidden: int = 32, epochs: int = 150, n_per_class: int = 100, rng: int = 0,
                            progress: bool = False, functions: Mapping[str, Pair] | None = None) -> dict[str, dict]:
     """Train a 3-layer net without activations and the same net with ReLUs on the spirals.

@@ -36,6 +36,7 @@ from ..graph import Value, draw_graph, maximum, new_node, topological_order
 from ..graph.value import max_rule
 from ..nn import Linear, Sigmoid
 from ..nn import functional as F
+from ..devices import on_cpu
 
 __all__ = ["edge_gradients", "format_edges", "gate_patterns", "draw_gate_patterns", "sigmoid_derivative",
            "plot_sigmoid_derivative", "long_chain", "recursive_topological_order", "recursion_demo",
@@ -51,6 +52,7 @@ def _name(node: Any) -> str:
     return f"{node.data:g}"
 
 
+@on_cpu
 def edge_gradients(root: Any, sort: Callable[[Any], list] | None = None) -> list[dict[str, Any]]:
     """Every edge parent -> node of the graph below ``root``, with its three gradients.
 
@@ -98,6 +100,7 @@ def edge_gradients(root: Any, sort: Callable[[Any], list] | None = None) -> list
     return rows
 
 
+@on_cpu
 def format_edges(rows: list[dict[str, Any]], digits: int = 4) -> str:
     """The rows of :func:`edge_gradients` as a text table."""
     head = f"{'node':>10} {'op':>6} {'input':>10} | {'upstream':>10} x {'local':>10} = {'downstream':>10}"
@@ -108,6 +111,7 @@ def format_edges(rows: list[dict[str, Any]], digits: int = 4) -> str:
     return "\n".join(lines)
 
 
+@on_cpu
 def gate_patterns(upstream: float = 2.0, node: type = Value) -> dict[str, dict[str, Any]]:
     """The four patterns of gradient flow, each on a tiny graph, after ``backward()``.
 
@@ -166,6 +170,7 @@ def _max_gate(x: Any, y: Any) -> Any:
     return new_node(x, max(x.data, y.data), (x, y), "max", functools.partial(max_rule, x.data, y.data))
 
 
+@on_cpu
 def draw_gate_patterns(patterns: dict[str, dict[str, Any]] | None = None, sort: Callable[[Any], list] | None = None):
     """The four graphs of :func:`gate_patterns` side by side; returns the figure.
 
@@ -186,6 +191,7 @@ def draw_gate_patterns(patterns: dict[str, dict[str, Any]] | None = None, sort: 
     return fig
 
 
+@on_cpu
 def sigmoid_derivative(x=None, h: float = 1e-5) -> dict[str, np.ndarray | float]:
     """σ'(x) = (1 − σ(x))σ(x) next to the centred difference (σ(x+h) − σ(x−h)) / 2h.
 
@@ -211,6 +217,7 @@ def sigmoid_derivative(x=None, h: float = 1e-5) -> dict[str, np.ndarray | float]
             "max_abs_error": float(np.max(np.abs(analytic - numerical)))}
 
 
+@on_cpu
 def plot_sigmoid_derivative(result: dict | None = None, ax=None):
     """σ, (1 − σ)σ and the finite difference (dots) on one axes; returns the figure."""
     import matplotlib.pyplot as plt
@@ -229,6 +236,7 @@ def plot_sigmoid_derivative(result: dict | None = None, ax=None):
     return fig
 
 
+@on_cpu
 def long_chain(n: int, x: float = 0.5, step: float = 1.0, node: type = Value) -> tuple[Any, Any]:
     """``y = x · step · step ··· step`` (``n`` multiplications); returns ``(y, x)``.
 
@@ -245,6 +253,7 @@ def long_chain(n: int, x: float = 0.5, step: float = 1.0, node: type = Value) ->
     return y, leaf
 
 
+@on_cpu
 def recursive_topological_order(root: Any) -> list[Any]:
     """The textbook recursive depth-first sort (as in micrograd): parents first, root last.
 
@@ -266,6 +275,7 @@ def recursive_topological_order(root: Any) -> list[Any]:
     return order
 
 
+@on_cpu
 def recursion_demo(n: int = 5000, sort: Callable[[Any], list] | None = topological_order,
                    node: type = Value) -> dict[str, Any]:
     """Sort a chain of ``n`` multiplications recursively and with an explicit stack.
@@ -298,6 +308,7 @@ def recursion_demo(n: int = 5000, sort: Callable[[Any], list] | None = topologic
     return out
 
 
+@on_cpu
 def neuron_as_layers(w0: float = 2.0, x0: float = -1.0, w1: float = -3.0, x1: float = -2.0,
                      w2: float = -3.0, linear=None, sigmoid=None) -> dict[str, float]:
     """The lecture's sigmoid neuron as two array layers: σ(x @ W + b).

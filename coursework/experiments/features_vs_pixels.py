@@ -8,8 +8,10 @@ from tqdm.auto import tqdm
 
 from ..data import photo_patches
 from ..features import color_histogram, extract_features, hog
+from ..devices import on_cpu
 
 
+@on_cpu
 def linear_accuracy(X_train: np.ndarray, y_train: np.ndarray, X_test: np.ndarray, y_test: np.ndarray,
                     C: float = 1.0) -> float:
     """Test accuracy of a linear softmax classifier (standardised inputs, L2-regularised).
@@ -42,6 +44,7 @@ REPRESENTATIONS = {
 }
 
 
+@on_cpu
 def features_vs_pixels(n_train_per_class: int = 10, n_test_per_class: int = 100, rng=0,
                        progress: bool = False, representations: dict | None = None) -> dict:
     """Train the same linear classifier on pixels, colour histograms, HoG, and both.

@@ -51,6 +51,7 @@ from ..train import History
 from ..train import fit as train_network
 from .polynomials import fit_polynomial, polynomial_features, predict_polynomial
 from .training_curves import early_stopping_epoch, final_accuracies, train_val_gap
+from ..devices import on_cpu
 
 __all__ = ["polynomial_features", "fit_polynomial", "predict_polynomial", "line_data", "polynomial_errors",
            "flip_labels", "little_digits", "make_mlp", "train_mlp", "l2_sweep", "final_accuracies",
@@ -59,6 +60,7 @@ __all__ = ["polynomial_features", "fit_polynomial", "predict_polynomial", "line_
 
 # -- polynomials: the lecture's f1 and f2 -----------------------------------------------
 
+@on_cpu
 def line_data(n: int, noise: float = 0.3, *, rng: Any = 0, even: bool = False, slope: float = 1.0,
               intercept: float = 0.5):
     """``n`` noisy points of a straight line: y = slope x + intercept + noise, x in [-1, 1].
@@ -88,6 +90,7 @@ def _mse(w, x, y, features: Callable) -> float:
     return float(np.mean(backend.to_host(r) ** 2))
 
 
+@on_cpu
 def polynomial_errors(degrees: Sequence[int] = (1, 9), lams: Sequence[float] = (0.0,), *, n_train: int = 10,
                       n_test: int = 200, noise: float = 0.3, rng: Any = 0, fit: Callable | None = None,
                       features: Callable | None = None) -> dict:
@@ -139,6 +142,7 @@ def polynomial_errors(degrees: Sequence[int] = (1, 9), lams: Sequence[float] = (
 
 # -- an MLP on 100 digits ---------------------------------------------------------------
 
+@on_cpu
 def flip_labels(y: np.ndarray, fraction: float, n_classes: int, rng: Any):
     """Give a random ``fraction`` of the samples a wrong label.
 
@@ -156,6 +160,7 @@ def flip_labels(y: np.ndarray, fraction: float, n_classes: int, rng: Any):
     return np.where(flipped, (y + shift) % n_classes, y), flipped
 
 
+@on_cpu
 def little_digits(n_per_class: int = 10, n_val: int = 500, label_noise: float = 0.2, *,
                   rng: Any = 0) -> tuple[Dataset, Dataset]:
     """Few training digits with some wrong labels, and a validation set with right ones.
@@ -184,6 +189,7 @@ def little_digits(n_per_class: int = 10, n_val: int = 500, label_noise: float = 
     return Dataset(train.X, noisy, train.class_names), val
 
 
+@on_cpu
 def make_mlp(sizes: Sequence[int], rng: Any, dropout: tuple[float, float] = (0.0, 0.0)) -> Sequential:
     """``Linear, ReLU, ..., Linear`` with optional inverted dropout.
 
@@ -213,6 +219,7 @@ def make_mlp(sizes: Sequence[int], rng: Any, dropout: tuple[float, float] = (0.0
     return Sequential(*layers)
 
 
+@on_cpu
 def train_mlp(train: Dataset, val: Dataset, *, hidden: int = 256, lam: float = 0.0,
               dropout: tuple[float, float] = (0.0, 0.0), epochs: int = 60, lr: float = 0.05,
               batch_size: int = 20, rng: Any = 0, progress: bool = False) -> History:
@@ -252,6 +259,7 @@ def train_mlp(train: Dataset, val: Dataset, *, hidden: int = 256, lam: float = 0
                              regularization=regularization, progress=progress)
 
 
+@on_cpu
 def l2_sweep(train: Dataset, val: Dataset, lams: Sequence[float] = (0.0, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1), *,
              rng: Any = 0, progress: bool = False, **kwargs) -> dict:
     """:func:`train_mlp` once per L2 strength, with the same start and minibatch order for each.

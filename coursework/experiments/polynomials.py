@@ -23,6 +23,7 @@ import numpy as np
 
 from .. import backend
 from ..validation import shape_str
+from ..devices import on_cpu
 
 __all__ = ["polynomial_features", "fit_polynomial", "predict_polynomial"]
 
@@ -50,6 +51,7 @@ def _check_lam(lam: Any, func: str) -> float:
     return float(lam)
 
 
+@on_cpu
 def polynomial_features(x, degree: int):
     """The powers of every point: one row ``[1, x, x², ..., x^degree]`` per point.
 
@@ -77,6 +79,7 @@ def polynomial_features(x, degree: int):
     # END REFERENCE
 
 
+@on_cpu
 def fit_polynomial(x, y, degree: int, lam: float = 0.0):
     """Least-squares polynomial, optionally with an L2 penalty (ridge regression).
 
@@ -127,6 +130,7 @@ def fit_polynomial(x, y, degree: int, lam: float = 0.0):
     # END REFERENCE
 
 
+@on_cpu
 def predict_polynomial(w, x):
     """Values of the polynomial with coefficients ``w`` (constant first), shape (N,) for x (N,)."""
     return polynomial_features(x, w.shape[0] - 1) @ w

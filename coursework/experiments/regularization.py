@@ -30,6 +30,7 @@ import numpy as np
 from .. import gradcheck, nn, optim, train
 from ..regularization import PENALTIES, BatchNorm, Dropout, l2
 from .sgd import digits_split
+from ..devices import on_cpu
 
 __all__ = ["LECTURE_X", "LECTURE_W1", "LECTURE_W2", "NOTE_PRINTED", "lecture_penalty_example",
            "zero_loss_is_not_unique", "weight_decay_sweep", "dropout_statistics", "batchnorm_statistics",
@@ -44,6 +45,7 @@ LECTURE_W2 = np.array([0.25, 0.25, 0.25, 0.25])
 NOTE_PRINTED = {"l2": (3.0, 2.25), "l1": (3.0, 3.0)}
 
 
+@on_cpu
 def lecture_penalty_example(beta: float = 1.0, *, penalties: dict | None = None) -> dict:
     """The lecture's example with the package's penalties (or the given ones).
 
@@ -85,6 +87,7 @@ def _with_bias(X: np.ndarray) -> np.ndarray:
     return np.concatenate([X, np.ones((X.shape[0], 1))], axis=1)
 
 
+@on_cpu
 def zero_loss_is_not_unique(scales=(0.25, 0.5, 1.0, 2.0, 5.0, 10.0), lam: float = 0.01, n_train: int = 40,
                             lr: float = 0.05, max_steps: int = 2000, rng: Any = 0, *,
                             penalty: Callable | None = l2) -> dict:
@@ -129,6 +132,7 @@ def zero_loss_is_not_unique(scales=(0.25, 0.5, 1.0, 2.0, 5.0, 10.0), lam: float 
     return out
 
 
+@on_cpu
 def weight_decay_sweep(lams=(0.0, 1e-3, 1e-2, 1e-1), *, epochs: int = 15, batch_size: int = 64, lr: float = 0.3,
                        rng: Any = 0, progress: bool = False, penalty: Callable = l2) -> dict:
     """Train the same linear softmax classifier on the digits with L2 strength λ.
@@ -164,6 +168,7 @@ def weight_decay_sweep(lams=(0.0, 1e-3, 1e-2, 1e-1), *, epochs: int = 15, batch_
     return out
 
 
+@on_cpu
 def dropout_statistics(p: float = 0.5, x=(1.0, 2.0, -3.0, 0.5, 4.0), trials: int = 20000, rng: Any = 0, *,
                        forward: Callable | None = None) -> dict:
     """Run :class:`coursework.regularization.Dropout` on ``x`` with ``trials`` random masks.
@@ -214,6 +219,7 @@ def _check_callable(value: Any, name: str, func: str) -> None:
         raise TypeError(f"{func}: expected {name} to be a function, got {type(value).__name__}")
 
 
+@on_cpu
 def batchnorm_statistics(N: int = 64, means=(5.0, -3.0, 0.0), stds=(10.0, 0.1, 1.0), rng: Any = 0, *,
                          forward: Callable | None = None) -> dict:
     """Batch norm (training mode, gamma = 1, beta = 0) on features of very different scales.
@@ -237,6 +243,7 @@ def batchnorm_statistics(N: int = 64, means=(5.0, -3.0, 0.0), stds=(10.0, 0.1, 1
             "mean_out": out.mean(axis=0), "std_out": out.std(axis=0)}
 
 
+@on_cpu
 def batchnorm_gradient_errors(N: int = 8, D: int = 4, rng: Any = 0, *, forward: Callable | None = None,
                               backward: Callable | None = None) -> dict[str, float]:
     """Gradient check of :class:`coursework.regularization.BatchNorm` in training mode.

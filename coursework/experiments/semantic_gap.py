@@ -7,6 +7,7 @@ from typing import Sequence
 import numpy as np
 
 from ..data import semantic_gap_images
+from ..devices import on_cpu
 
 KNOBS = ("viewpoint", "clutter", "illumination")
 ALL = "all three"
@@ -23,6 +24,7 @@ def _mean_pairwise_distance(a: np.ndarray, b: np.ndarray | None = None) -> float
     return float(d.mean())
 
 
+@on_cpu
 def semantic_gap_distances(levels: Sequence[float] = (0.0, 0.25, 0.5, 0.75, 1.0), n_per_class: int = 12,
                            rng=0) -> dict:
     """Pixel distances between images of the *same* class as each knob is turned up.

@@ -34,6 +34,7 @@ import numpy as np
 
 from .. import gradcheck, nn, optim, train
 from ..data import Dataset, digits, train_test_split
+from ..devices import on_cpu
 
 __all__ = ["LECTURE_RANDOM_SEARCH_ACCURACY", "digits_split", "image_features", "random_search_vs_gradient",
            "linear_softmax_loss", "gradient_check_speed", "finite_difference_errors", "gd_vs_sgd",
@@ -44,6 +45,7 @@ __all__ = ["LECTURE_RANDOM_SEARCH_ACCURACY", "digits_split", "image_features", "
 LECTURE_RANDOM_SEARCH_ACCURACY = 0.155
 
 
+@on_cpu
 def image_features(X: np.ndarray) -> np.ndarray:
     """Images (or any samples) as float64 rows: (N, ...) -> (N, D).
 
@@ -55,6 +57,7 @@ def image_features(X: np.ndarray) -> np.ndarray:
     return X.reshape(X.shape[0], -1).astype(np.float64) / scale
 
 
+@on_cpu
 def digits_split(test_fraction: float = 0.2, rng: Any = 0) -> tuple[Dataset, Dataset]:
     """The 8x8 digits as 64 features in [0, 1], split into (train, test), stratified.
 
@@ -72,6 +75,7 @@ def _linear_accuracy(W: np.ndarray, X: np.ndarray, y: np.ndarray) -> float:
     return float(np.mean(np.argmax(_with_bias(X) @ W, axis=1) == y))
 
 
+@on_cpu
 def random_search_vs_gradient(train_set: Dataset, test_set: Dataset, *, tries: int = 1000, scale: float = 0.1,
                               loss: str = "svm", lr: float = 0.1, iterations: int = 100, rng: Any = 0,
                               progress: bool = False) -> dict:
@@ -133,6 +137,7 @@ def random_search_vs_gradient(train_set: Dataset, test_set: Dataset, *, tries: i
     }
 
 
+@on_cpu
 def linear_softmax_loss(W: np.ndarray, X: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
     """Softmax cross-entropy of scores X @ W and its analytic gradient.
 
@@ -156,6 +161,7 @@ def _seconds(func: Callable[[], Any], repeats: int) -> float:
     return (time.perf_counter() - start) / repeats
 
 
+@on_cpu
 def gradient_check_speed(X: np.ndarray, y: np.ndarray, n_classes: int, *, rng: Any = 0, h: float = 1e-5,
                          repeats: int = 20, numerical_gradient: Callable | None = None) -> dict:
     """Numerical vs analytic gradient of a linear softmax classifier at random weights.
@@ -209,6 +215,7 @@ def gradient_check_speed(X: np.ndarray, y: np.ndarray, n_classes: int, *, rng: A
     }
 
 
+@on_cpu
 def finite_difference_errors(hs=(1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8), *, rng: Any = 0,
                              numerical_gradient: Callable | None = None) -> dict:
     """Errors of one-sided and centred differences against the analytic gradient.
@@ -265,6 +272,7 @@ def _full_loss(model, X, y) -> float:
     return float(nn.softmax_cross_entropy(model.forward(X), y)[0])
 
 
+@on_cpu
 def gd_vs_sgd(X: np.ndarray, y: np.ndarray, n_classes: int, *, target_loss: float = 0.3, lr: float = 1.0,
               batch_size: int = 64, max_epochs: int = 200, rng: Any = 0, batches: Callable | None = None) -> dict:
     """Full-batch gradient descent and minibatch SGD, both run until the training loss
@@ -330,6 +338,7 @@ def gd_vs_sgd(X: np.ndarray, y: np.ndarray, n_classes: int, *, target_loss: floa
     return out
 
 
+@on_cpu
 def lecture_two_layer_data(N: int = 64, D_in: int = 1000, H: int = 100, D_out: int = 10, rng: Any = 0):
     """The lecture's random regression problem and initial weights.
 
@@ -343,6 +352,7 @@ def lecture_two_layer_data(N: int = 64, D_in: int = 1000, H: int = 100, D_out: i
     return x, y, w1, w2
 
 
+@on_cpu
 def lecture_two_layer_net(iterations: int = 500, lr: float = 1e-4, rng: Any = 0, *, activation: str = "sigmoid",
                           he_init: bool = False, **sizes) -> list[float]:
     """The lecture's training loop for a 2-layer net, corrected, in plain NumPy.
@@ -414,6 +424,7 @@ def _relu_net_step(x, y, w1, w2):
     # END REFERENCE
 
 
+@on_cpu
 def squared_error(pred, y):
     """The lecture's regression loss Σ (pred − y)² and its gradient 2 (pred − y).
 
@@ -429,6 +440,7 @@ def squared_error(pred, y):
     return np.asarray(np.sum(diff * diff)), 2.0 * diff
 
 
+@on_cpu
 def lecture_net_with_package(iterations: int = 500, lr: float = 1e-4, rng: Any = 0, **sizes) -> list[float]:
     """The same network, data, initial weights and loss, trained with the package.
 
@@ -444,6 +456,7 @@ def lecture_net_with_package(iterations: int = 500, lr: float = 1e-4, rng: Any =
     return train.gradient_descent(net, x, y, loss=squared_error, lr=lr, iterations=iterations)
 
 
+@on_cpu
 def digits_mlp(hidden: int = 100, *, epochs: int = 10, batch_size: int = 64, lr: float = 0.3, rng: Any = 0,
                progress: bool = False, batches: Callable | None = None):
     """A 2-layer ReLU net on the digits, trained with :func:`coursework.train.fit` (SGD).
@@ -463,6 +476,7 @@ def digits_mlp(hidden: int = 100, *, epochs: int = 10, batch_size: int = 64, lr:
     return model, history, train.accuracy(model, test_set.X, test_set.y)
 
 
+@on_cpu
 def iterations_table(n: int, batch_sizes=(32, 64, 128)) -> dict[int, int]:
     """batch size -> iterations per epoch for ``n`` samples (⌈n / batch size⌉)."""
     return {b: train.iterations_per_epoch(n, b) for b in batch_sizes}

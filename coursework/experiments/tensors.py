@@ -16,10 +16,12 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from ..validation import check_int_pair, check_positive_int
+from ..devices import on_cpu
 
 __all__ = ["rank_table", "format_rank_table", "shifted_crops", "broadcast_steps", "plot_broadcasting"]
 
 
+@on_cpu
 def rank_table(arrays: Mapping[str, Any]) -> list[dict]:
     """Rank, shape and number of elements of each named array.
 
@@ -41,6 +43,7 @@ def rank_table(arrays: Mapping[str, Any]) -> list[dict]:
     return rows
 
 
+@on_cpu
 def format_rank_table(rows: Sequence[Mapping[str, Any]]) -> str:
     """The rows of :func:`rank_table` as an aligned text table (one header line)."""
     header = ("name", "rank", "shape", "size", "dtype")
@@ -52,6 +55,7 @@ def format_rank_table(rows: Sequence[Mapping[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+@on_cpu
 def shifted_crops(image, frames: int = 6, size: Any = (150, 150), step: Any = (0, 40), start: Any = (0, 0)) -> np.ndarray:
     """A video made from one photo: the same window, moved by ``step`` pixels per frame.
 
@@ -94,6 +98,7 @@ def shifted_crops(image, frames: int = 6, size: Any = (150, 150), step: Any = (0
     return np.stack([image[r0 + t * dr:r0 + t * dr + h, c0 + t * dc:c0 + t * dc + w] for t in range(frames)])
 
 
+@on_cpu
 def broadcast_steps(a_shape: Sequence[int], b_shape: Sequence[int]) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
     """NumPy's broadcasting rule, one step at a time, for two shapes.
 
@@ -139,6 +144,7 @@ def _plt():
     return plt
 
 
+@on_cpu
 def plot_broadcasting(a, b, ax=None, title: str = ""):
     """Picture of ``a + b`` for two arrays of rank <= 2: each operand stretched to
     the result's shape (copies drawn faded), then the sum.

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from ..train import History
+from ..devices import on_cpu
 
 __all__ = ["final_accuracies", "train_val_gap", "early_stopping_epoch"]
 
@@ -34,6 +35,7 @@ def _check_history(history: Any, func: str) -> tuple[list[float], list[float]]:
     return train, val
 
 
+@on_cpu
 def final_accuracies(history: History, last: int = 5) -> tuple[float, float]:
     """Mean training and validation accuracy over the ``last`` epochs (all if fewer)."""
     train, val = _check_history(history, "final_accuracies")
@@ -41,6 +43,7 @@ def final_accuracies(history: History, last: int = 5) -> tuple[float, float]:
     return float(np.mean(train[-k:])), float(np.mean(val[-k:]))
 
 
+@on_cpu
 def train_val_gap(history: History, last: int = 5) -> float:
     """How far validation accuracy falls behind training accuracy at the end of training.
 
@@ -66,6 +69,7 @@ def train_val_gap(history: History, last: int = 5) -> float:
     # END REFERENCE
 
 
+@on_cpu
 def early_stopping_epoch(val_accuracy: Sequence[float], patience: int | None = None) -> int:
     """The epoch early stopping keeps: the best validation accuracy seen before stopping.
 
