@@ -56,9 +56,13 @@ def unpack(dist: Path, assignment: str, dest: Path) -> Path:
     return dest / top.pop()
 
 
-def bundle_env(project: Path) -> dict:
+def bundle_env(project: Path | None) -> dict:
+    """A student's environment: none of ours (no PYTHONPATH, no student id), one BLAS thread,
+    no display; with ``project`` its packages come first on the path."""
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "COURSEWORK_STUDENT_ID")}
-    env.update(PYTHONPATH=str(project), OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MPLBACKEND="Agg")
+    env.update(OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MPLBACKEND="Agg")
+    if project is not None:
+        env["PYTHONPATH"] = str(project)
     return env
 
 

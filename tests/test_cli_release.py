@@ -20,10 +20,10 @@ import zipfile
 import nbformat
 import pytest
 
-from bundle_run import ALL, build_bundles, run_in_bundle, unpack
+from bundle_run import ALL, build_bundles, bundle_env, run_in_bundle, unpack
 from class_fixtures import A, REPO
 from coursework.grading.exercises import hidden_regions
-from coursework.grading.strip import BEGIN, END, STUB, marker
+from coursework.grading.strip import STUB, find_regions
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nbgrader")]
 
@@ -36,20 +36,9 @@ def _norm(text: str) -> str:
 
 def marked_regions() -> list[tuple[str, str | None, tuple[str, ...], str]]:
     """(file, tag, needed_by, body) of every reference region of the package sources."""
-    out = []
-    for package in ("coursework", "grader_tests"):
-        for path in sorted((REPO / package).rglob("*.py")):
-            body, head = None, None
-            for line in path.read_text().splitlines():
-                begin = BEGIN.match(line)
-                if begin:
-                    body, head = [], marker(begin)
-                elif END.match(line) and body is not None:
-                    out.append((path.relative_to(REPO).as_posix(), *head, "\n".join(body)))
-                    body = None
-                elif body is not None:
-                    body.append(line)
-    return out
+    return [(path.relative_to(REPO).as_posix(), r.tag, r.needed_by, r.body)
+            for package in ("coursework", "grader_tests") for path in sorted((REPO / package).rglob("*.py"))
+            for r in find_regions(path.read_text())]
 
 
 def must_strip(assignment: str, tag: str | None, needed_by: tuple[str, ...]) -> bool:
@@ -147,8 +136,7 @@ def test_bundle_installs_and_its_stubs_say_not_shipped(released, tmp_path):
                              capture_output=True, text=True, timeout=300)
     assert install.returncode == 0, install.stdout + install.stderr
 
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "COURSEWORK_STUDENT_ID")}
-    env.update(OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MPLBACKEND="Agg")
+    env = bundle_env(None)   # the installed bundle, not a PYTHONPATH
     probe = subprocess.run([str(py), "-c",
                             "import importlib, numpy as np\n"
                             "m = importlib.import_module('coursework.features.color_histogram')\n"

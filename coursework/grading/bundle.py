@@ -39,10 +39,10 @@ from pathlib import Path
 
 from .course import Course, CourseError
 from .exercises import hidden_regions
-from .strip import BEGIN, END, StripError, copy_stripped, marker
+from .strip import Region, StripError, copy_stripped, find_regions
 
 __all__ = ["release", "generate_assignments", "build_bundle", "audit_bundle", "ReleaseResult",
-           "EXCLUDED_FROM_BUNDLE", "stripped_from", "reference_tags", "shipped_early"]
+           "EXCLUDED_FROM_BUNDLE", "stripped_from", "package_regions", "reference_tags", "shipped_early"]
 
 EXCLUDED_FROM_BUNDLE = ("grader_tests/hidden", "grader_tests/builders", "grader_tests/make_expected.py")
 PACKAGES = ("coursework", "grader_tests")
@@ -151,36 +151,39 @@ def release(course: Course, assignments: list[str] | None = None, *, dist: str |
     return result
 
 
-def reference_tags(course: Course) -> dict[str, set[tuple[str | None, tuple[str, ...]]]]:
-    """Package file (relative to the course) -> the ``(tag, needed_by)`` of its reference regions.
+def package_regions(course: Course) -> dict[str, list[Region]]:
+    """Package file (relative to the course) -> its reference regions, for files that have any.
 
     Raises :class:`CourseError` for a name that is not an assignment of the course (a
     typo would otherwise ship an answer), a ``needed-by`` that is not earlier than the
-    region's assignment, or a marker that does not parse.
+    region's assignment, or markers that do not parse or pair up.
     """
-    from .strip import region_tags
-
     order = course.assignments()
-    found: dict[str, set[tuple[str | None, tuple[str, ...]]]] = {}
+    found: dict[str, list[Region]] = {}
     for package in PACKAGES:
         for path in sorted((course.root / package).rglob("*.py")):
             rel = path.relative_to(course.root).as_posix()
             try:
-                tags = set(region_tags(path.read_text(encoding="utf-8")))
+                regions = find_regions(path.read_text(encoding="utf-8"), rel)
             except StripError as exc:
-                raise CourseError(f"{rel}: {exc}") from None
-            unknown = sorted({n for tag, needed in tags for n in (tag, *needed) if n is not None and n not in order})
+                raise CourseError(str(exc)) from None
+            unknown = sorted({n for r in regions for n in (r.tag, *r.needed_by) if n is not None and n not in order})
             if unknown:
                 raise CourseError(f"{rel}: reference marker(s) name {', '.join(unknown)}, which name no assignment "
                                   f"(assignments: {', '.join(order)})")
-            for tag, needed in tags:
-                late = [n for n in needed if tag is None or order.index(n) >= order.index(tag)]
+            for r in regions:
+                late = [n for n in r.needed_by if r.tag is None or order.index(n) >= order.index(r.tag)]
                 if late:
-                    raise CourseError(f"{rel}: a region of {tag or 'no assignment'} is marked needed-by "
+                    raise CourseError(f"{rel}: a region of {r.tag or 'no assignment'} is marked needed-by "
                                       f"{', '.join(late)}: needed-by names earlier assignments only")
-            if tags:
-                found[rel] = tags
+            if regions:
+                found[rel] = regions
     return found
+
+
+def reference_tags(course: Course) -> dict[str, set[tuple[str | None, tuple[str, ...]]]]:
+    """Package file -> the ``(tag, needed_by)`` of its reference regions (see :func:`package_regions`)."""
+    return {rel: {(r.tag, r.needed_by) for r in regions} for rel, regions in package_regions(course).items()}
 
 
 def stripped_from(course: Course, assignment: str):
@@ -207,10 +210,9 @@ def shipped_early(course: Course, assignment: str) -> list[str]:
     """Lines naming the later assignments' regions that ``assignment``'s bundle ships
     because its notebook needs them (``needed-by``)."""
     lines = []
-    for rel, tags in reference_tags(course).items():
-        for tag, needed in sorted(tags, key=str):
-            if assignment in needed:
-                lines.append(f"{assignment}: ships {tag}'s reference in {rel} (needed-by {assignment})")
+    for rel, regions in package_regions(course).items():
+        for tag in sorted({r.tag for r in regions if assignment in r.needed_by}):
+            lines.append(f"{assignment}: ships {tag}'s reference in {rel} (needed-by {assignment})")
     return lines
 
 
@@ -226,7 +228,7 @@ def build_bundle(course: Course, assignment: str, dest: Path, *, verify_imports:
     if missing:
         raise CourseError(f"cannot build the bundle: {', '.join(missing)} missing in {root}")
     warnings: list[str] = []
-    reference_tags(course)  # unknown tags are an error before anything is written
+    package_regions(course)  # bad markers are an error before anything is written
     strip = stripped_from(course, assignment)
     top = f"{course.course_id}-{assignment}"
     with tempfile.TemporaryDirectory(prefix="coursework-bundle-") as tmp:
@@ -316,21 +318,10 @@ def secrets(course: Course, assignment: str) -> dict[str, str]:
                     for j, line in enumerate(region.splitlines()):
                         if len(line.strip()) >= 20 and not line.strip().startswith("#"):
                             found[f"hidden test line of {other}/{name} cell {i} #{k}.{j}"] = _normal(line)
-    for package in PACKAGES:
-        for path in sorted((course.root / package).rglob("*.py")):
-            lines, inside = [], None
-            for line in path.read_text(encoding="utf-8").splitlines():
-                begin = BEGIN.match(line)
-                if begin:
-                    inside = [] if strip(*marker(begin)) else None
-                elif END.match(line) and inside is not None:
-                    if "".join(inside).strip():
-                        found[f"reference region in {path.relative_to(course.root)} #{len(lines)}"] = \
-                            _normal("\n".join(inside))
-                    lines.append(inside)
-                    inside = None
-                elif inside is not None:
-                    inside.append(line)
+    for rel, regions in package_regions(course).items():
+        for k, region in enumerate(regions):
+            if strip(region.tag, region.needed_by) and region.body.strip():
+                found[f"reference region in {rel} #{k}"] = _normal(region.body)
     return found
 
 

@@ -25,10 +25,12 @@ from __future__ import annotations
 
 import re
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-__all__ = ["StripError", "strip_reference", "copy_stripped", "region_tags", "STUB", "REMOVED"]
+__all__ = ["StripError", "Region", "find_regions", "strip_reference", "copy_stripped", "region_tags", "STUB",
+           "REMOVED"]
 
 BEGIN = re.compile(r"^(?P<indent>[ \t]*)#\s*BEGIN REFERENCE\b[ \t]*(?P<tag>[\w.-]*)"
                    r"(?:[ \t]+needed-by(?P<needed>(?:[ \t]+[\w.-]+)+))?[ \t]*$")
@@ -51,20 +53,51 @@ def marker(match: re.Match) -> tuple[str | None, tuple[str, ...]]:
     return match.group("tag") or None, tuple((match.group("needed") or "").split())
 
 
-def region_tags(text: str) -> list[tuple[str | None, tuple[str, ...]]]:
-    """``(tag, needed_by)`` of every ``# BEGIN REFERENCE`` line of ``text``.
+@dataclass(frozen=True)
+class Region:
+    """One reference region of a source file: its marker and the lines it spans."""
 
-    Raises :class:`StripError` for a line that starts like a marker but does not parse
-    (e.g. ``needed by`` without the hyphen): it would otherwise be ignored.
+    tag: str | None                 # the assignment it answers (None: untagged)
+    needed_by: tuple[str, ...]      # earlier assignments whose notebooks run it
+    indent: str                     # the indentation of its ``BEGIN`` line
+    first: int                      # index (0-based) of the ``BEGIN`` line
+    last: int                       # index of the ``END`` line
+    body: str                       # the lines between the markers
+
+
+def find_regions(text: str, filename: str = "<string>") -> list[Region]:
+    """The reference regions of ``text``, in order.
+
+    Raises :class:`StripError` for markers that do not pair up, a region inside a
+    region, and a line that starts like a marker but does not parse (e.g. ``needed by``
+    without the hyphen): it would otherwise be ignored.
     """
-    found = []
-    for number, line in enumerate(text.splitlines(), 1):
+    lines = text.splitlines(keepends=True)
+    found: list[Region] = []
+    begin, start = None, 0
+    for index, line in enumerate(lines):
+        number = index + 1
         match = BEGIN.match(line)
         if match:
-            found.append(marker(match))
+            if begin is not None:
+                raise StripError(f"{filename}:{number}: BEGIN REFERENCE inside the region opened on line {start + 1}")
+            begin, start = match, index
         elif _LOOSE_BEGIN.match(line):
-            raise StripError(f"line {number}: not a valid reference marker: {line.strip()!r}")
+            raise StripError(f"{filename}:{number}: not a valid reference marker: {line.strip()!r}")
+        elif END.match(line):
+            if begin is None:
+                raise StripError(f"{filename}:{number}: END REFERENCE without a BEGIN REFERENCE")
+            found.append(Region(*marker(begin), begin.group("indent"), start, index,
+                                "".join(lines[start + 1:index])))
+            begin = None
+    if begin is not None:
+        raise StripError(f"{filename}:{start + 1}: BEGIN REFERENCE is never closed")
     return found
+
+
+def region_tags(text: str) -> list[tuple[str | None, tuple[str, ...]]]:
+    """``(tag, needed_by)`` of every region of ``text`` (errors as :func:`find_regions`)."""
+    return [(r.tag, r.needed_by) for r in find_regions(text)]
 
 
 def strip_reference(text: str, filename: str = "<string>", *,
@@ -74,36 +107,18 @@ def strip_reference(text: str, filename: str = "<string>", *,
     ``strip(tag, needed_by)`` says whether a region goes (tag None: untagged); a kept
     region stays as it is, markers included.
     """
+    lines = text.splitlines(keepends=True)
     out: list[str] = []
-    indent: str | None = None
-    keep = False
-    start = 0
+    done = 0
     regions = 0
-    for number, line in enumerate(text.splitlines(keepends=True), 1):
-        begin, end = BEGIN.match(line), END.match(line)
-        if not begin and _LOOSE_BEGIN.match(line):
-            raise StripError(f"{filename}:{number}: not a valid reference marker: {line.strip()!r}")
-        if begin:
-            if indent is not None:
-                raise StripError(f"{filename}:{number}: BEGIN REFERENCE inside the region opened on line {start}")
-            indent, start = begin.group("indent"), number
-            keep = not strip(*marker(begin))
-            if keep:
-                out.append(line)
-        elif end:
-            if indent is None:
-                raise StripError(f"{filename}:{number}: END REFERENCE without a BEGIN REFERENCE")
-            if keep:
-                out.append(line)
-            else:
-                out.append(f"{indent}{STUB}\n" if indent else f"{REMOVED}\n")
-                regions += 1
-            indent = None
-        elif indent is None or keep:
-            out.append(line)
-    if indent is not None:
-        raise StripError(f"{filename}:{start}: BEGIN REFERENCE is never closed")
-    result = "".join(out)
+    for region in find_regions(text, filename):
+        if not strip(region.tag, region.needed_by):
+            continue
+        out += lines[done:region.first]
+        out.append(f"{region.indent}{STUB}\n" if region.indent else f"{REMOVED}\n")
+        done = region.last + 1
+        regions += 1
+    result = "".join(out + lines[done:])
     if regions:
         try:
             compile(result, filename, "exec")
