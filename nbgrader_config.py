@@ -22,6 +22,10 @@ c.CourseDirectory.release_directory = "notebooks"
 c.CourseDirectory.db_url = "sqlite:///" + os.path.join(ROOT, "gradebook.db")
 c.CourseDirectory.course_id = "nn-part1"
 
+# The course's language: "en" or "ko" (notebooks, check messages, feedback, figures).
+# `coursework release --lang ko|en` overrides it for one release; see the README, "Language".
+c.Coursework.language = "en"
+
 # Students get a stub that fails loudly until they write their answer.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 

@@ -4,6 +4,7 @@ Instructors (from any directory; ``--course DIR`` names the course, default: the
 nearest folder upwards holding ``nbgrader_config.py``, whose settings are always used)::
 
     coursework release [ASSIGNMENT ...]          notebooks/ from solutions/, and one student bundle (zip) each
+                       [--lang ko|en]            ... in this language (default: c.Coursework.language)
     coursework autograde ASSIGNMENT [--jobs N]   grade submitted/*/ASSIGNMENT into the gradebook
     coursework feedback ASSIGNMENT               HTML feedback per student, without hidden checks
     coursework export [--to grades.csv]          grades as CSV, one column per exercise
@@ -29,14 +30,28 @@ __all__ = ["main", "build_parser"]
 def _course(args):
     from .grading.course import open_course
 
-    return open_course(args.course, verbose=args.verbose)
+    course = open_course(args.course, verbose=args.verbose)
+    _use_course_language(course)
+    return course
+
+
+def _use_course_language(course) -> None:
+    """Messages of this process and of the kernels it starts in the course's language
+    (``COURSEWORK_LANG``, unless already set: then that wins)."""
+    from .grading.course import CourseError
+    from .i18n.settings import ENV, course_language
+
+    try:
+        os.environ.setdefault(ENV, course_language(course.config))
+    except ValueError as exc:
+        raise CourseError(str(exc)) from None
 
 
 def cmd_release(args) -> int:
     from .grading.bundle import release
 
     course = _course(args)
-    result = release(course, args.assignments or None, dist=args.dist, make_bundle=not args.no_bundle)
+    result = release(course, args.assignments or None, dist=args.dist, make_bundle=not args.no_bundle, lang=args.lang)
     for line in result.lines():
         print(line)
     return 0
@@ -109,6 +124,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dist", metavar="DIR", help="where to write the bundles <course_id>-<assignment>.zip "
                    "(default: <course>/dist)")
     p.add_argument("--no-bundle", action="store_true", help="only regenerate notebooks/")
+    p.add_argument("--lang", choices=("en", "ko"), default=None, help="the language of the notebooks and bundles "
+                   "(default: c.Coursework.language in nbgrader_config.py, else en)")
     p.set_defaults(func=cmd_release)
 
     p = instructor("autograde", "grade every submission of an assignment into the gradebook")

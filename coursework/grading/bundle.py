@@ -114,37 +114,60 @@ class ReleaseResult:
         return out
 
 
-def generate_assignments(course: Course, assignments: list[str]) -> None:
-    """nbgrader ``generate_assignment --force`` for each assignment, in this process."""
+def generate_assignments(course: Course, assignments: list[str], lang: str | None = None) -> None:
+    """nbgrader ``generate_assignment --force`` for each assignment, in this process, from
+    the source with its markdown in ``lang`` (default: the course's language;
+    :mod:`coursework.i18n.release`)."""
     from nbgrader.converters import GenerateAssignment
 
+    from ..i18n.release import localized_source
+
+    lang = _release_language(course, lang)
     for assignment in assignments:
         course.source_notebooks(assignment)  # a clear error if it does not exist
-        converter = GenerateAssignment(coursedir=course.coursedir(assignment), config=course.config)
-        converter.force = True
-        cwd = os.getcwd()
-        try:
-            converter.start()
-        except Exception as exc:
-            raise CourseError(f"nbgrader could not generate {assignment!r}: {exc}") from exc
-        finally:
-            os.chdir(cwd)
+    try:
+        with localized_source(course.source_dir, course.root, assignments, lang) as source_directory:
+            for assignment in assignments:
+                coursedir = course.coursedir(assignment)
+                coursedir.source_directory = source_directory
+                converter = GenerateAssignment(coursedir=coursedir, config=course.config)
+                converter.force = True
+                cwd = os.getcwd()
+                try:
+                    converter.start()
+                except Exception as exc:
+                    raise CourseError(f"nbgrader could not generate {assignment!r}: {exc}") from exc
+                finally:
+                    os.chdir(cwd)
+    except ValueError as exc:
+        raise CourseError(f"cannot release in {lang!r}: {exc}") from None
+
+
+def _release_language(course: Course, lang: str | None) -> str:
+    """``lang``, else the course's ``c.Coursework.language`` (``CourseError`` for an unknown one)."""
+    from ..i18n.settings import check_language, course_language
+
+    try:
+        return check_language(lang, "--lang") if lang else course_language(course.config)
+    except ValueError as exc:
+        raise CourseError(str(exc)) from None
 
 
 def release(course: Course, assignments: list[str] | None = None, *, dist: str | os.PathLike | None = None,
-            make_bundle: bool = True) -> ReleaseResult:
+            make_bundle: bool = True, lang: str | None = None) -> ReleaseResult:
     """Regenerate the release of ``assignments`` (default: all) and build one bundle each
-    in ``dist`` (default: ``<course>/dist``)."""
+    in ``dist`` (default: ``<course>/dist``), in ``lang`` (default: the course's language)."""
     assignments = list(assignments or course.assignments())
     if not assignments:
         raise CourseError(f"no assignments in {course.source_dir}")
-    generate_assignments(course, assignments)
+    lang = _release_language(course, lang)
+    generate_assignments(course, assignments, lang)
     result = ReleaseResult(assignments)
     if make_bundle:
         folder = Path(dist) if dist else course.root / "dist"
         for assignment in assignments:
             dest = folder / f"{course.course_id}-{assignment}.zip"
-            path, stripped, warnings = build_bundle(course, assignment, dest)
+            path, stripped, warnings = build_bundle(course, assignment, dest, lang=lang)
             result.bundles[assignment], result.stripped[assignment] = path, stripped
             result.warnings += warnings
             result.notes += shipped_early(course, assignment)
@@ -220,9 +243,12 @@ def _excluded(rel: Path) -> bool:
     return rel.as_posix() in EXCLUDED_FROM_BUNDLE
 
 
-def build_bundle(course: Course, assignment: str, dest: Path, *, verify_imports: bool = True
+def build_bundle(course: Course, assignment: str, dest: Path, *, verify_imports: bool = True, lang: str | None = None
                  ) -> tuple[Path, dict[str, int], list[str]]:
-    """Write ``assignment``'s student zip to ``dest``; returns (dest, stripped regions per file, warnings)."""
+    """Write ``assignment``'s student zip to ``dest``; returns (dest, stripped regions per file, warnings).
+
+    ``lang`` (default: the course's language) is recorded in the bundle's package
+    (``coursework/i18n/course_language.txt``), so its checks speak it, and picks its README."""
     root = course.root
     missing = [p for p in (*PACKAGES, *TOP_FILES) if not (root / p).exists()]
     if missing:
@@ -250,8 +276,14 @@ def build_bundle(course: Course, assignment: str, dest: Path, *, verify_imports:
                         ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", "*.pyc"))
         first = next(iter(sorted(src.glob("*.ipynb"))), None)
         notebook = f"notebooks/{assignment}/{first.name if first else assignment + '.ipynb'}"
-        (stage / "README.md").write_text(STUDENT_README.format(course_id=course.course_id, assignment=assignment,
-                                                               notebook=notebook))
+        lang = _release_language(course, lang)
+        from ..i18n.release import BUNDLE_README_KO
+        from ..i18n.settings import BUNDLE_FILE
+
+        readme = BUNDLE_README_KO if lang == "ko" else STUDENT_README
+        (stage / "README.md").write_text(readme.format(course_id=course.course_id, assignment=assignment,
+                                                       notebook=notebook), encoding="utf-8")
+        (stage / "coursework" / "i18n" / BUNDLE_FILE).write_text(lang + "\n", encoding="utf-8")
         if not stripped:
             warnings.append(f"{assignment}: no '# BEGIN REFERENCE' region of it or a later assignment in the "
                             "package sources: its bundle ships every reference implementation of the package")
