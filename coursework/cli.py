@@ -36,13 +36,13 @@ def _course(args):
 
 
 def _use_course_language(course) -> None:
-    """Messages of this process and of the kernels it starts in the course's language
-    (``COURSEWORK_LANG``, unless already set: then that wins)."""
+    """This command's messages in the course's language (``COURSEWORK_LANG`` still wins;
+    the kernels it starts find the course's config from their folder)."""
     from .grading.course import CourseError
-    from .i18n.settings import ENV, course_language
+    from .i18n.settings import course_language, use_course_language
 
     try:
-        os.environ.setdefault(ENV, course_language(course.config))
+        use_course_language(course_language(course.config))
     except ValueError as exc:
         raise CourseError(str(exc)) from None
 

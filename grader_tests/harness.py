@@ -18,6 +18,8 @@ from typing import Any, Callable
 
 import numpy as np
 
+from coursework.i18n import msg
+
 __all__ = ["stored", "centred_gradient", "call", "as_result_array", "assert_close", "assert_shape", "student_id", "student_seed", "student_rng"]
 
 
@@ -64,40 +66,40 @@ def call(func: Callable, *args: Any, what: str, **kwargs: Any) -> Any:
     reported as a failure.
     """
     if not callable(func):
-        raise AssertionError(f"{what}: expected a function, got {type(func).__name__}")
+        raise AssertionError(msg("expected_function", what=what, got=type(func).__name__))
     call_args = copy.deepcopy(args)
     call_kwargs = copy.deepcopy(kwargs)
     try:
         result = func(*call_args, **call_kwargs)
     except NotImplementedError:
-        raise AssertionError(f"{what}: not implemented yet (the function raised NotImplementedError)") from None
+        raise AssertionError(msg("not_implemented", what=what)) from None
     except Exception as exc:  # the student's code may raise anything
-        raise AssertionError(f"{what}: your function raised {type(exc).__name__}: {exc}") from None
+        raise AssertionError(msg("raised", what=what, ename=type(exc).__name__, evalue=exc)) from None
     for original, passed in zip(args, call_args):
         if isinstance(original, np.ndarray) and not np.array_equal(original, passed, equal_nan=True):
-            raise AssertionError(f"{what}: your function modified its input array in place; compute a new array instead")
+            raise AssertionError(msg("modified_input", what=what))
     return result
 
 
 def as_result_array(result: Any, what: str) -> np.ndarray:
     """The student's result as a float NumPy array, or a failed check saying why not."""
     if result is None:
-        raise AssertionError(f"{what}: expected an array, got None (did you forget `return`?)")
+        raise AssertionError(msg("got_none", what=what))
     if isinstance(result, tuple):
-        raise AssertionError(f"{what}: expected one array, got a tuple of {len(result)} items")
+        raise AssertionError(msg("got_tuple", what=what, n=len(result)))
     try:
         if hasattr(result, "get") and not isinstance(result, (dict, np.ndarray)):
             result = result.get()  # a CuPy array
         arr = np.asarray(result, dtype=np.float64)
     except (TypeError, ValueError) as exc:
-        raise AssertionError(f"{what}: expected an array of numbers, got {type(result).__name__} ({exc})") from None
+        raise AssertionError(msg("not_numbers", what=what, got=type(result).__name__, detail=exc)) from None
     return arr
 
 
 def assert_shape(got: np.ndarray, expected_shape: tuple, what: str) -> None:
     """Fail with expected vs got shape."""
     if tuple(got.shape) != tuple(expected_shape):
-        raise AssertionError(f"{what}: expected shape {tuple(expected_shape)}, got shape {tuple(got.shape)}")
+        raise AssertionError(msg("shape_mismatch", what=what, expected=tuple(expected_shape), got=tuple(got.shape)))
 
 
 def assert_close(got: Any, expected: np.ndarray, what: str, *, atol: float = 1e-6, rtol: float = 0.0) -> None:
@@ -112,15 +114,14 @@ def assert_close(got: Any, expected: np.ndarray, what: str, *, atol: float = 1e-
     assert_shape(got, expected.shape, what)
     if not np.all(np.isfinite(got)):
         bad = np.argwhere(~np.isfinite(got))
-        raise AssertionError(f"{what}: {len(bad)} element(s) are NaN or infinite, the first at index {_index(bad[0])}")
+        raise AssertionError(msg("not_finite", what=what, count=len(bad), index=_index(bad[0])))
     diff = np.abs(got - expected)
     limit = atol + rtol * np.abs(expected)
     off = diff > limit
     if np.any(off):
         worst = np.unravel_index(int(np.argmax(np.where(off, diff, -1.0))), diff.shape) if diff.ndim else ()
-        raise AssertionError(
-            f"{what}: {int(off.sum())} of {off.size} element(s) differ by more than {atol:g}; "
-            f"the worst at index {_index(worst)}: expected {expected[worst]:.6g}, got {got[worst]:.6g}")
+        raise AssertionError(msg("worst_element", what=what, off=int(off.sum()), size=off.size, atol=f"{atol:g}",
+                                 index=_index(worst), expected=f"{expected[worst]:.6g}", got=f"{got[worst]:.6g}"))
 
 
 def _index(idx) -> str:

@@ -95,18 +95,20 @@ class CellOutcome:
 
     def describe(self, name: str, timeout: float) -> str:
         """Why this cell failed, in words, e.g. ``timed out after 10 s in cell 'image_gradients'``."""
-        where = f"in cell {name!r}"
+        from ..i18n import msg
+
+        cell = repr(name)
         if self.status == "timeout":
-            return f"timed out after {timeout:g} s {where}"
+            return msg("timed_out", timeout=f"{timeout:g}", cell=cell)
         if self.status == "unresponsive":
-            return f"timed out after {timeout:g} s {where} and ignored the interrupt; the kernel was stopped"
+            return msg("unresponsive", timeout=f"{timeout:g}", cell=cell)
         if self.status == "died":
-            return f"the kernel died {where} ({self.detail})"
+            return msg("kernel_died", cell=cell, detail=self.detail)
         if self.status == "not-run":
-            return f"not run: {self.detail}"
+            return msg("not_run", detail=self.detail)
         if self.status == "error":
-            msg = f"{self.ename}: {self.evalue}" if self.evalue else self.ename
-            return f"cell {name!r} raised {msg}"
+            error = f"{self.ename}: {self.evalue}" if self.evalue else self.ename
+            return msg("cell_raised", cell=cell, error=error)
         return "ok"
 
 

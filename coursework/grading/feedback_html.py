@@ -28,6 +28,8 @@ from typing import Any
 from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool, Integer
 
+from ..i18n import msg
+from ..i18n.messages import student_exception_pattern
 from .exercises import hidden_regions, is_check, is_hidden
 
 __all__ = ["ExplainGrading", "RedactHiddenChecks", "generate_feedback", "page_text", "hidden_lines"]
@@ -43,8 +45,8 @@ def _note(text: str) -> Any:
 
 
 def _note_html(text: str) -> str:
-    return (f'<div class="alert alert-warning" style="margin:4px 0"><strong>Grading note:</strong> '
-            f'{html.escape(text)}</div>')
+    return (f'<div class="alert alert-warning" style="margin:4px 0"><strong>{html.escape(msg("fb_grading_note"))}'
+            f'</strong> {html.escape(text)}</div>')
 
 
 class ExplainGrading(Preprocessor):
@@ -64,8 +66,8 @@ class ExplainGrading(Preprocessor):
                 continue
             if extra.get("restored") and is_check(cell):
                 how = extra["restored"]
-                cell.outputs.insert(0, _note(f"This check was {how} in your notebook; it was restored from the "
-                                             f"assignment before grading."))
+                how = msg("fb_how_" + how) if how in ("deleted", "edited") else how
+                cell.outputs.insert(0, _note(msg("fb_restored", how=how)))
         if exercises or notes:
             nb.cells.insert(0, self._summary(exercises, notes))
         return nb, resources
@@ -74,16 +76,15 @@ class ExplainGrading(Preprocessor):
     def _summary(exercises: list[dict], notes: list[str]) -> Any:
         from nbformat.v4 import new_markdown_cell
 
-        rows = ["| exercise | points | |", "| --- | --- | --- |"]
+        rows = [f"| {msg('fb_col_exercise')} | {msg('fb_col_points')} | |", "| --- | --- | --- |"]
         for ex in exercises:
             name = ex.get("name", "?")
-            why = ex.get("reason") or ("" if ex.get("score") == ex.get("points") else "see the failed checks below")
+            why = ex.get("reason") or ("" if ex.get("score") == ex.get("points") else msg("fb_see_below"))
             rows.append(f"| `{name}` | {ex.get('score', 0):g} / {ex.get('points', 0):g} | {_md(why)} |")
-        text = "## Your grade, exercise by exercise\n\n" + "\n".join(rows)
+        text = f"## {msg('fb_title')}\n\n" + "\n".join(rows)
         if notes:
-            text += "\n\n**Notes from the grader**\n\n" + "\n".join(f"- {_md(n)}" for n in notes)
-        text += ("\n\nEach failed check below says what was wrong. Checks marked as checked when graded ran on "
-                 "inputs you do not see; only their message is shown.")
+            text += f"\n\n**{msg('fb_notes')}**\n\n" + "\n".join(f"- {_md(n)}" for n in notes)
+        text += "\n\n" + msg("fb_explain")
         return new_markdown_cell(text)
 
 
@@ -93,7 +94,7 @@ def _md(text: str) -> str:
 
 # The student's own exception text, quoted by grader_tests.harness.call: it could spell out
 # the hidden inputs the function was called with.
-_STUDENT_MESSAGE = re.compile(r"(your function raised [A-Za-z_][\w.]*): .*", re.S)
+_STUDENT_MESSAGE = student_exception_pattern()   # "(your function raised Name): text", in every language
 
 
 class RedactHiddenChecks(Preprocessor):
@@ -110,7 +111,7 @@ class RedactHiddenChecks(Preprocessor):
             if out.get("metadata", {}).get("coursework") == "note":
                 kept.append(out)
             elif out.get("output_type") == "error":
-                value = _STUDENT_MESSAGE.sub(r"\1 (its message is not shown for a hidden check)",
+                value = _STUDENT_MESSAGE.sub(lambda m: f"{m.group(1)} {msg('fb_hidden_message')}",
                                              str(out.get("evalue", "")))
                 if len(value) > self.max_message:
                     value = value[: self.max_message] + " ..."
@@ -170,13 +171,16 @@ def _page_without_notebook(course: Any, student: str, assignment: str) -> Path:
     record_path = course.state_dir / assignment / f"{student}.json"
     record = json.loads(record_path.read_text()) if record_path.exists() else {}
     notes = sorted({n for nb in record.get("notebooks", {}).values() for n in nb.get("notes", [])})
-    items = "".join(f"<li>{html.escape(n)}</li>" for n in notes) or "<li>no notebook was found</li>"
+    items = "".join(f"<li>{html.escape(n)}</li>" for n in notes) or f"<li>{html.escape(msg('fb_no_notebook'))}</li>"
+    score = msg("fb_score", score=format(record.get("score_in_gradebook", 0), "g"),
+                points=format(record.get("points", 0), "g"))
+    heading = msg("fb_page_heading", assignment=assignment, student=student)
     page = course.feedback_dir / student / assignment / f"{assignment}.html"
     page.parent.mkdir(parents=True, exist_ok=True)
     page.write_text(f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(assignment)}</title>"
-                    f"</head><body><h1>{html.escape(assignment)}: feedback for {html.escape(student)}</h1>"
-                    f"<p>Score: {record.get('score_in_gradebook', 0):g} / {record.get('points', 0):g}</p>"
-                    f"<p>Your submission could not be graded:</p><ul>{items}</ul></body></html>", encoding="utf-8")
+                    f"</head><body><h1>{html.escape(heading)}</h1>"
+                    f"<p>{html.escape(score)}</p>"
+                    f"<p>{html.escape(msg('fb_not_graded'))}</p><ul>{items}</ul></body></html>", encoding="utf-8")
     return page
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from ..i18n import msg
 from .exercises import Exercise, meta
 from .execute import NotebookOutcome
 
@@ -52,7 +53,7 @@ def failure_message(cell: Any) -> str | None:
     for out in cell.get("outputs", []):
         if out.get("output_type") == "stream" and out.get("name") == "stderr":
             first = next((ln for ln in str(out.get("text", "")).splitlines() if ln.strip()), "")
-            return f"wrote to stderr (a check must not warn): {first[:300]}"
+            return msg("wrote_stderr", first=first[:300])
     return None
 
 
@@ -78,17 +79,16 @@ def apply_rules(nb: Any, exercises: list[Exercise], outcome: NotebookOutcome, ti
         if ex.answer is not None:
             at = index.get(ex.answer)
             if at is None:
-                record["notes"].append(f"The answer cell {ex.answer!r} is missing from the notebook.")
+                record["notes"].append(msg("answer_missing", cell=repr(ex.answer)))
             else:
                 run = outcome.cells.get(at)
                 if run is not None and run.status in _FAILED:
-                    reason = (f"Exercise {ex.name!r} scores 0: {run.describe(ex.answer, timeout)}"
-                              + ("" if run.status == "died" else " (the answer cell must run to its end without error)"))
+                    reason = (msg("exercise_zero", name=repr(ex.name), why=run.describe(ex.answer, timeout))
+                              + ("" if run.status == "died" else msg("must_run_to_end")))
                 elif run is not None and run.status == "not-run":
-                    reason = f"Exercise {ex.name!r} scores 0: {run.detail}"
+                    reason = msg("exercise_zero", name=repr(ex.name), why=run.detail)
                 if run is not None and run.truncated_bytes:
-                    record["notes"].append(f"The output of cell {ex.answer!r} was cut: {run.truncated_bytes:,} "
-                                           f"bytes over the limit were dropped.")
+                    record["notes"].append(msg("output_cut", cell=repr(ex.answer), bytes=f"{run.truncated_bytes:,}"))
         checks = {}
         for check in ex.checks:
             at = index.get(check.grade_id)
@@ -104,7 +104,7 @@ def apply_rules(nb: Any, exercises: list[Exercise], outcome: NotebookOutcome, ti
             score, _ = grade(cell)
             entry["score"] = float(score or 0.0)
             if entry["score"] < check.points:
-                entry["reason"] = reason or failure_message(cell) or "no points (no error output)"
+                entry["reason"] = reason or failure_message(cell) or msg("no_points")
             cell.metadata.setdefault("coursework", {}).update({"reason": entry["reason"]})
             checks[check.grade_id] = entry
         total = sum(c["score"] for c in checks.values())

@@ -80,7 +80,7 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "cell_raised": {
         "en": "cell {cell} raised {error}",
-        "ko": "cell {cell}이(가) {error} 예외를 일으켰다",
+        "ko": "cell {cell}에서 예외가 발생했다: {error}",
     },
     # -- coursework.grading.rules: why an exercise lost its points ----------------------
     "exercise_zero": {

@@ -2,15 +2,17 @@
 
 In order, the first that says:
 
-1. ``COURSEWORK_LANG`` in the environment (``en`` or ``ko``). ``coursework`` commands set it
-   from the course's config for themselves and the kernels they start, unless it is set
-   already; a student may set it to read the checks in the other language.
+1. ``COURSEWORK_LANG`` in the environment (``en`` or ``ko``): anyone's override (a student
+   who wants the checks in the other language, an instructor's shell).
 2. The language a student bundle was built in: the file :data:`BUNDLE_FILE` beside this
    module, written by ``coursework release`` into the bundle's copy of the package.
-3. ``c.Coursework.language = "ko"`` in the nearest ``nbgrader_config.py`` at or above the
-   working directory (the course repository; a kernel that ``nbgrader autograde`` runs in
-   ``autograded/<student>/<assignment>``). The file is read as text, never executed.
-4. English.
+3. The course a ``coursework`` command opened (:func:`use_course_language`, from its
+   ``c.Coursework.language``), for the command's own messages (grading reasons, feedback).
+4. ``c.Coursework.language = "ko"`` in the nearest ``nbgrader_config.py`` at or above the
+   working directory: the course repository, and every kernel that grading starts (``coursework
+   autograde`` and plain ``nbgrader autograde`` run a notebook in
+   ``autograded/<student>/<assignment>`` inside the course). Read as text, never executed.
+5. English.
 
 An unknown value is an error that names it (a typo must not quietly give English).
 """
@@ -23,13 +25,14 @@ import re
 from pathlib import Path
 
 __all__ = ["LANGUAGES", "DEFAULT", "ENV", "BUNDLE_FILE", "language", "check_language", "config_language",
-           "course_language"]
+           "course_language", "use_course_language"]
 
 LANGUAGES = ("en", "ko")
 DEFAULT = "en"
 ENV = "COURSEWORK_LANG"
 BUNDLE_FILE = "course_language.txt"
 CONFIG_NAME = "nbgrader_config.py"
+_course: list[str] = []          # the language of the course this process opened, if any
 _SETTING = re.compile(r"""^[ \t]*c\.Coursework\.language[ \t]*=[ \t]*["']([^"']*)["']""", re.M)
 
 
@@ -71,6 +74,11 @@ def course_language(config) -> str:
     return check_language(value, "c.Coursework.language in nbgrader_config.py")
 
 
+def use_course_language(lang: str | None) -> None:
+    """This process works for a course in ``lang`` (None: forget it)."""
+    _course[:] = [check_language(lang, "course language")] if lang else []
+
+
 def language() -> str:
     """The language in force here (see the module's docstring for the order)."""
     env = os.environ.get(ENV, "").strip()
@@ -79,4 +87,6 @@ def language() -> str:
     bundled = Path(__file__).with_name(BUNDLE_FILE)
     if bundled.is_file():
         return check_language(bundled.read_text(encoding="utf-8").strip(), str(bundled))
+    if _course:
+        return _course[0]
     return config_language() or DEFAULT
