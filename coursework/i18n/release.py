@@ -14,7 +14,10 @@ is gone; nbgrader's ``GenerateAssignment`` then runs on that copy, unchanged. So
   back and the scores are the same (tested).
 
 The copy lives in ``<course>/.coursework-i18n/<lang>/`` (nbgrader finds source folders
-relative to the course root) and is removed afterwards.
+relative to the course root) and is removed afterwards. English is the source's own
+language: an English release is generated from ``solutions/`` itself, exactly as plain
+``nbgrader generate_assignment`` does (the Korean texts ride along in the cells' metadata,
+unseen).
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from pathlib import Path
 from typing import Iterator
 
 from .notebooks import localize
-from .settings import check_language
+from .settings import DEFAULT, check_language
 
 __all__ = ["STAGE", "localized_source", "BUNDLE_README_KO"]
 
@@ -39,6 +42,9 @@ def localized_source(source_dir: Path, root: Path, assignments: list[str], lang:
     import nbformat
 
     lang = check_language(lang)
+    if lang == DEFAULT:   # the source's own language: nbgrader reads the source as it is
+        yield Path(source_dir).resolve().relative_to(Path(root).resolve()).as_posix()
+        return
     stage = Path(root) / STAGE
     shutil.rmtree(stage, ignore_errors=True)
     folder = stage / lang
