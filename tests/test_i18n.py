@@ -295,3 +295,19 @@ def test_korean_labels_render_with_every_glyph():
             fig.canvas.draw()
     finally:
         plt.close(fig)
+
+
+# -- figure text ---------------------------------------------------------------------------------
+
+def test_figure_text_in_korean_keeps_numbers_and_passes_the_glossary(monkeypatch):
+    from coursework.i18n.figures import FIGURE_PATTERNS, FIGURE_TEXT, tr
+
+    assert tr("iteration (28 per epoch)", "ko") == "iteration (epoch당 28)"
+    assert tr("ReLU: training accuracy 97%", "ko") == "ReLU: training 정확도 97%"
+    assert tr("a video of shape (4, 8, 8, 3): T x H x W x C", "ko") == "shape (4, 8, 8, 3)의 video: T x H x W x C"
+    assert tr("cat", "ko") == "cat" and tr("photo", "en") == "photo" and tr(None, "ko") is None
+    monkeypatch.setenv(settings.ENV, "ko")
+    assert tr("photo") == "사진"
+    texts = list(FIGURE_TEXT.values()) + [ko for _, ko in FIGURE_PATTERNS] + [v["ko"] for v in CATALOG.values()]
+    assert glossary_problems(texts) == []
+    assert glossary_problems(texts + ["손실 곡선"]) != []

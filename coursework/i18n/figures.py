@@ -1,0 +1,138 @@
+"""Figure text in the course's language: ``tr(text)``.
+
+The plotting functions pass every title, axis label and legend entry through :func:`tr`,
+including the titles a notebook's code cell hands them -- code cells are the same in both
+languages, so the translation happens when the figure is drawn. English text (and any text
+the catalog does not know, such as class names or a student's own labels) is returned as
+it is. Korean text follows the glossary (technical terms in English, as the lecture writes
+them). When a Korean text is returned, the Hangul font is registered (:mod:`.fonts`).
+
+``FIGURE_TEXT`` maps exact English strings; ``FIGURE_PATTERNS`` maps strings with numbers
+or names in them (``"iteration (28 per epoch)"``), which keep their values.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .settings import check_language, language
+
+__all__ = ["FIGURE_TEXT", "FIGURE_PATTERNS", "tr"]
+
+FIGURE_TEXT: dict[str, str] = {
+    # 01_features
+    "The semantic gap in pixels": "pixel로 본 semantic gap",
+    "mean pixel distance, same class": "평균 pixel 거리, 같은 class",
+    "different classes, canonical": "다른 class, 기준 image",
+    "your histogram, 4 bins per channel": "작성한 histogram, 채널당 4 bin",
+    "your cell histograms over the image": "작성한 cell histogram을 image 위에 그린 것",
+    "photo": "사진",
+    "linear classifier, 10 training patches per class": "linear classifier, class당 training patch 10개",
+    "colour bin (r, g, b)": "color bin (r, g, b)",
+    "fraction of pixels": "pixel 비율",
+    "test accuracy": "test 정확도",
+    "strength": "강도",
+    # 02_tensors
+    "red plane": "빨강 plane",
+    "green plane": "초록 plane",
+    "blue plane": "파랑 plane",
+    "a column (3, 1) plus a row (4,): both stretched to (3, 4)": "열 (3, 1) 더하기 행 (4,): 둘 다 (3, 4)로 늘어난다",
+    "scores (N, M) plus a bias (M,): the bias is added to every row":
+        "scores (N, M) 더하기 bias (M,): bias가 모든 행에 더해진다",
+    # 03_activations
+    "mean output on N(0, 1) inputs": "N(0, 1) 입력에 대한 평균 출력",
+    "how far from zero-centred": "원점이 중심에서 얼마나 먼가",
+    "fraction of hidden units": "hidden unit 비율",
+    "never active on the training set (z ≤ 0)": "training data에서 한 번도 활성화되지 않음 (z ≤ 0)",
+    "dead: zero gradient on every sample": "dead: 모든 sample에서 gradient가 0",
+    "dead ReLUs": "dead ReLU",
+    "training accuracy": "training 정확도",
+    "learning rate": "learning rate",
+    "ReLU net, 50 epochs of SGD": "ReLU network, SGD 50 epoch",
+    # 05_sgd
+    "random search": "random search",
+    "try": "시도",
+    "training loss": "training loss",
+    "loss of each try": "시도별 loss",
+    "best so far": "지금까지 최저",
+    "1,000 random linear classifiers (digits)": "random linear classifier 1,000개 (digits)",
+    "step h": "step h",
+    "rel_error vs analytic": "analytic gradient 대비 rel_error",
+    "finite differences": "finite difference",
+    "chance": "우연 수준",
+    "linear classifier on the digits": "digits에 대한 linear classifier",
+    "samples processed": "처리한 sample 수",
+    "training loss (all samples)": "training loss (전체 sample)",
+    "target": "목표",
+    "the same loss, for how much work?": "같은 loss에 드는 일의 양은?",
+    "update": "update",
+    "loss Σ (y_pred − y)²": "loss Σ (y_pred − y)²",
+    "the lecture's 2-layer net": "강의의 2-layer network",
+    "MLP [64, 100, 10] on the digits, SGD with batches of 64": "digits에 대한 MLP [64, 100, 10], batch 64의 SGD",
+    "minibatch loss": "minibatch loss",
+    "mean over the epoch": "epoch 평균",
+    "loss": "loss",
+    "epoch": "epoch",
+    "accuracy": "정확도",
+    "training": "training",
+    "validation": "validation",
+    # 06_regularization
+    "scale c of the weights": "weight의 배율 c",
+    "every c ≥ 1 has zero data loss": "c ≥ 1이면 모두 data loss가 0이다",
+    "the penalty tells the zero-loss weights apart": "penalty가 loss 0인 weight들을 구별한다",
+    "one weight w": "weight 하나 w",
+    "the penalties of one weight": "weight 하나의 penalty",
+    "the penalty shrinks the weights": "penalty가 weight를 줄인다",
+    "data loss": "data loss",
+    "...at the price of the data loss": "...data loss를 대가로",
+    # 07_overfitting
+    "new points": "새 data",
+    "training points": "training data",
+    "f1 fits every training point, f2 does not": "f1은 모든 training data에 맞고, f2는 그렇지 않다",
+    "degree": "차수",
+    "more flexible: lower training error, not lower error on new points":
+        "더 유연할수록 training 오차는 낮지만, 새 data의 오차는 낮아지지 않는다",
+    "degree 9 with an L2 penalty": "L2 penalty를 준 9차",
+    "degree 9: error against λ": "9차: λ에 따른 오차",
+    "100 digits, 20% wrong labels, no regularization": "digits 100개, label 20%가 틀림, regularization 없음",
+    "accuracy against the L2 strength": "L2 강도에 따른 정확도",
+    "over the epochs": "epoch에 따라",
+    "dropout": "dropout",
+    "early stopping with patience 5": "patience 5의 early stopping",
+    "λ (L2 strength)": "λ (L2 강도)",
+    "accuracy, last 5 epochs": "정확도, 마지막 5 epoch",
+}
+
+FIGURE_PATTERNS: list[tuple[re.Pattern, str]] = [(re.compile(p), ko) for p, ko in [
+    (r"frame t = (?P<t>\d+)", "frame t = {t}"),
+    (r"a video of shape (?P<shape>\(.*\)): T x H x W x C", "shape {shape}의 video: T x H x W x C"),
+    (r"reshape, 'plane' (?P<k>\d+)", "reshape, 'plane' {k}"),
+    (r"(?P<name>.+): training accuracy (?P<acc>\S+)", "{name}: training 정확도 {acc}"),
+    (r"iteration \((?P<k>\d+) per epoch\)", "iteration (epoch당 {k})"),
+    (r"chance (?P<p>\S+)", "우연 수준 {p}"),
+    (r"(?P<label>.+): training", "{label}: training"),
+    (r"(?P<label>.+): validation", "{label}: validation"),
+    (r"(?P<label>.+): kept epoch (?P<e>\d+)", "{label}: 남긴 epoch {e}"),
+]]
+
+
+def tr(text, lang: str | None = None):
+    """``text`` in ``lang`` (default: the language in force); unknown text unchanged."""
+    if not isinstance(text, str) or not text:
+        return text
+    code = check_language(lang, "lang") if lang else language()
+    if code == "en":
+        return text
+    out = FIGURE_TEXT.get(text)
+    if out is None:
+        for pattern, ko in FIGURE_PATTERNS:
+            m = pattern.fullmatch(text)
+            if m:
+                out = ko.format(**m.groupdict())
+                break
+    if out is None:
+        return text
+    from .fonts import use_hangul_font
+
+    use_hangul_font()
+    return out
