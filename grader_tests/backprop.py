@@ -21,6 +21,8 @@ from typing import Any, Callable
 
 import numpy as np
 
+from coursework.i18n import msg
+
 from .harness import as_result_array, assert_close, assert_shape, call, stored
 
 ASSIGNMENT = "04_backprop"
@@ -107,7 +109,7 @@ def _attempt(thunk: Callable[[], Any], what: str) -> Any:
     try:
         return thunk()
     except NotImplementedError:
-        raise AssertionError(f"{what}: not implemented yet (the function raised NotImplementedError)") from None
+        raise AssertionError(msg("not_implemented", what=what)) from None
     except RecursionError:
         raise AssertionError(f"{what}: your function raised RecursionError (maximum recursion depth exceeded): "
                              "a recursive depth-first search needs one stack frame per node on the path; "
@@ -115,7 +117,7 @@ def _attempt(thunk: Callable[[], Any], what: str) -> Any:
     except AssertionError:
         raise
     except Exception as exc:  # the student's code may raise anything
-        raise AssertionError(f"{what}: your function raised {type(exc).__name__}: {exc}") from None
+        raise AssertionError(msg("raised", what=what, ename=type(exc).__name__, evalue=exc)) from None
 
 
 def check_order(order: Any, root, what: str) -> list:
