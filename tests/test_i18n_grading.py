@@ -20,7 +20,7 @@ import shutil
 import nbformat
 import pytest
 
-from class_fixtures import A, class_kinds, cli, make_course, page_text, solution_sources, submission, submit
+from class_fixtures import REPO, A, class_kinds, cli, make_course, page_text, solution_sources, submission, submit
 from coursework.i18n.notebooks import record_translation, text_in
 from nbgrader_course import nbgrader, scores
 
@@ -30,8 +30,8 @@ KINDS = ("perfect", "blank", "partial", "raises", "wrongshape")
 HANGUL = re.compile("[가-힣]")
 
 
-def korean_course(tmp) -> tuple:
-    course = make_course(tmp)
+def korean_course(tmp, assignments=(A,)):
+    course = make_course(tmp, assignments)
     config = course / "nbgrader_config.py"
     text = config.read_text()
     assert 'c.Coursework.language = "en"' in text
@@ -107,3 +107,31 @@ def test_feedback_is_in_the_course_language_for_both_submissions(graded):
         assert "Your grade, exercise by exercise" not in page
     assert "작성한 함수가 RuntimeError 예외를 일으켰다: not today" in graded["pages"]["raises_en"]
     assert "shape (8,)이어야 하는데 shape (2, 2, 2)이다" in graded["pages"]["wrongshape_ko"]
+
+
+def test_korean_bundle_speaks_korean(tmp_path):
+    """A Korean release's student bundle: Korean notebook and README, and its package
+    knows its language without any course config (``course_language.txt``)."""
+    import subprocess
+    import sys
+    import zipfile
+
+    course = korean_course(tmp_path, sorted(p.name for p in (REPO / "solutions").iterdir() if p.is_dir()))
+    for name in ("coursework", "grader_tests"):
+        shutil.copytree(REPO / name, course / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    for name in ("pyproject.toml", "environment.yml"):
+        shutil.copy(REPO / name, course)
+    cli("release", A, "--course", str(course))
+    with zipfile.ZipFile(course / "dist" / f"nn-part1-{A}.zip") as zf:
+        zf.extractall(tmp_path / "unpacked")
+    top = tmp_path / "unpacked" / f"nn-part1-{A}"
+    assert (top / "coursework" / "i18n" / "course_language.txt").read_text().strip() == "ko"
+    assert "학생용 bundle" in (top / "README.md").read_text(encoding="utf-8")
+    nb = nbformat.read(top / "notebooks" / A / f"{A}.ipynb", as_version=4)
+    assert all(HANGUL.search(c.source) for c in nb.cells if c.cell_type == "markdown")
+    env = {k: v for k, v in __import__("os").environ.items() if k != "COURSEWORK_LANG"}
+    env["PYTHONPATH"] = str(top)
+    said = subprocess.run([sys.executable, "-c", "from coursework.i18n import language, msg; "
+                           "print(language(), msg('not_implemented', what='f(x)'))"],
+                          cwd=top / "notebooks" / A, env=env, capture_output=True, text=True, timeout=120)
+    assert said.stdout.strip() == "ko f(x): 아직 구현하지 않았다 (함수가 NotImplementedError를 일으켰다)", said.stderr
