@@ -251,32 +251,51 @@ def check_long_chain(topological_order, backward_pass) -> None:
 # -- exercise 3: backward_pass ---------------------------------------------------------
 
 def check_backward(backward_pass) -> None:
-    """Gradients of every node on fixed graphs (stored), stale grads reset, a second call the same."""
+    """Gradients of every node on fixed graphs (stored), added to what ``grad`` held before;
+    a second call adds them again (gradients accumulate, as in PyTorch)."""
     data = expected()
     for k, (name, spec) in enumerate(GRAPHS.items()):
         nodes = build_graph(spec)
         root = list(nodes.values())[-1]
-        on_path = {id(n) for n in reachable(root)}
+        on_path = [n for n in nodes.values() if id(n) in {id(m) for m in reachable(root)}]
         for node in nodes.values():
-            node.grad = 7.0  # left over from an earlier pass
-        what = f"backward_pass(root {root.label} of graph '{name}')"
-        for attempt in ("", " called a second time"):
+            node.grad = 7.0  # left over from an earlier pass: backward_pass adds to it
+        what = f"backward_pass(root {root.label} of graph '{name}', every grad 7.0 before)"
+        want = data[f"graph{k}_grads"]
+        for calls, attempt in ((1, ""), (2, " called a second time")):
             _attempt(lambda: backward_pass(root), what + attempt)
-            got = np.array([n.grad for n in nodes.values() if id(n) in on_path], dtype=np.float64)
-            want = data[f"graph{k}_grads"]
-            names = [n.label for n in nodes.values() if id(n) in on_path]
-            off = np.flatnonzero(np.abs(got - want) > 1e-12)
+            got = np.array([n.grad for n in on_path], dtype=np.float64)
+            total = 7.0 + calls * want
+            off = np.flatnonzero(np.abs(got - total) > 1e-12)
             if off.size:
                 i = int(off[0])
-                hint = ""
-                if root.grad != 1.0:
-                    hint = " (start with root.grad = 1)"
-                elif attempt and np.allclose(got, 2 * want):
-                    hint = " (reset every grad to 0 first, so that a second call gives the same result)"
-                elif np.any(np.abs(got - want - 7.0) < 1e-12):
-                    hint = " (reset every grad to 0 first: they held 7.0 from an earlier pass)"
-                raise AssertionError(f"{what}{attempt}: {off.size} of {len(names)} gradient(s) are wrong; "
-                                     f"{names[i]}.grad should be {want[i]:g}, got {got[i]:g}{hint}")
+                raise AssertionError(f"{what}{attempt}: {off.size} of {len(on_path)} gradient(s) are wrong; "
+                                     f"{on_path[i].label}.grad should be {total[i]:g} (7 + {calls} × "
+                                     f"{want[i]:g}), got {got[i]:g}{_backward_hint(backward_pass, spec, got, want, calls, root)}")
+        side = [n for n in nodes.values() if n not in on_path]
+        if any(n.grad != 7.0 for n in side):
+            raise AssertionError(f"{what}: a node the root does not depend on ({side[0].label}) had its grad "
+                                 "changed; only the nodes of the root's graph take part")
+
+
+def _backward_hint(backward_pass, spec, got, want, calls, root) -> str:
+    """Why a backward pass is wrong, where a typical mistake can be told."""
+    if np.allclose(got, calls * want, atol=1e-12):
+        return (" (the 7.0 is gone: backward_pass must add to grad, not reset it; gradients accumulate over "
+                "passes, and resetting them is zero_grad's job)")
+    probe = build_graph(spec)
+    probe_root = list(probe.values())[-1]
+    try:
+        backward_pass(probe_root)
+        fresh = np.array([n.grad for n in probe.values() if id(n) in {id(m) for m in reachable(probe_root)}])
+    except Exception:  # the student's code may raise anything; no hint then
+        fresh = None
+    if fresh is not None and np.allclose(fresh, want, atol=1e-12):
+        return (" (right when every grad starts at 0: pass on only this pass's gradients, not node.grad, which "
+                "also holds what earlier passes left there; keep them apart, e.g. in a dict)")
+    if abs(root.grad - (7.0 + calls)) > 1e-12:
+        return " (this pass starts with ∂root/∂root = 1 at the root, added to root.grad like every other gradient)"
+    return ""
 
 
 def _leaves(MyValue, names, values):
