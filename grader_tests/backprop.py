@@ -269,9 +269,10 @@ def check_backward(backward_pass) -> None:
             off = np.flatnonzero(np.abs(got - total) > 1e-12)
             if off.size:
                 i = int(off[0])
+                hint = _backward_hint(backward_pass, spec, got, want, calls, root)
                 raise AssertionError(f"{what}{attempt}: {off.size} of {len(on_path)} gradient(s) are wrong; "
                                      f"{on_path[i].label}.grad should be {total[i]:g} (7 + {calls} × "
-                                     f"{want[i]:g}), got {got[i]:g}{_backward_hint(backward_pass, spec, got, want, calls, root)}")
+                                     f"{want[i]:g}), got {got[i]:g}{hint}")
         side = [n for n in nodes.values() if n not in on_path]
         if any(n.grad != 7.0 for n in side):
             raise AssertionError(f"{what}: a node the root does not depend on ({side[0].label}) had its grad "

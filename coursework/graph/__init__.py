@@ -18,5 +18,5 @@ from .draw import draw_graph
 from .examples import add_mul_example, new_node, sigmoid_gate, sigmoid_neuron_example
 from .value import Value, maximum, topological_order, zero_grad
 
-__all__ = ["Value", "maximum", "topological_order", "zero_grad", "draw_graph", "add_mul_example", "sigmoid_neuron_example",
-           "new_node", "sigmoid_gate"]
+__all__ = ["Value", "maximum", "topological_order", "zero_grad", "draw_graph", "add_mul_example",
+           "sigmoid_neuron_example", "new_node", "sigmoid_gate"]
