@@ -9,7 +9,8 @@
 
    - ``notebooks/<assignment>/`` -- the released notebooks (and files beside them);
    - ``coursework/`` -- the package with the reference regions of this assignment and
-     of every later one stripped (:mod:`.strip`, rule :func:`stripped_from`). Earlier
+     of every later one stripped (:mod:`.strip`, rule :func:`stripped_from`), and
+     without ``coursework/demos/`` (the lecture demos, lecture material only). Earlier
      assignments' answers stay: their deadlines are past, and later topics build on
      them (05's training uses 03's activations). A later assignment's region marked
      ``needed-by`` this assignment stays too: this notebook runs it (03's experiments
@@ -44,7 +45,9 @@ from .strip import Region, StripError, copy_stripped, find_regions
 __all__ = ["release", "generate_assignments", "build_bundle", "audit_bundle", "ReleaseResult",
            "EXCLUDED_FROM_BUNDLE", "stripped_from", "package_regions", "reference_tags", "shipped_early"]
 
-EXCLUDED_FROM_BUNDLE = ("grader_tests/hidden", "grader_tests/builders", "grader_tests/make_expected.py")
+# coursework/demos: the lecture's live demos run the reference implementations; students never need them.
+EXCLUDED_FROM_BUNDLE = ("grader_tests/hidden", "grader_tests/builders", "grader_tests/make_expected.py",
+                        "coursework/demos")
 PACKAGES = ("coursework", "grader_tests")
 TOP_FILES = ("pyproject.toml", "environment.yml")
 SOLUTION = re.compile(r"### BEGIN SOLUTION\s*\n(.*?)\n[ \t]*### END SOLUTION", re.S)
