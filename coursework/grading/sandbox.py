@@ -21,9 +21,10 @@ Guarantees, once ``apply`` returns (for this process, its threads and anything i
   io_uring, keyrings, swap, clock setting, acct, quotas, syslog, iopl/ioperm; no
   capabilities (bounding set and every set emptied, no_new_privs: execve of a setuid
   program or as uid 0 gains nothing);
-- with ``block_metadata`` (default): no chmod/chown/utime/xattr changes by path (their
-  fd forms still work on files the process could open), since Landlock does not cover
-  them; ``os.chmod`` / ``shutil.copy2`` therefore fail even in the scratch folder;
+- with ``block_metadata`` (default): chmod/chown/utime/xattr changes by path, which
+  Landlock does not cover, change nothing and return success (so ``shutil.copy`` and
+  IPython's profile set-up still run); their fd forms (fchmod, futimens, ...) still work
+  on files the process could open;
 - limits: address space, CPU seconds, file size (EFBIG: Python ignores SIGXFSZ), open
   files, no core files; RLIMIT_NPROC where it binds (not for uid 0; it counts every
   thread of the user).
@@ -77,7 +78,7 @@ class Policy:
     socket_dirs: trees where unix sockets may be created (bind) and read.
     memory_mb (RLIMIT_AS), cpu_seconds (RLIMIT_CPU: SIGXCPU, SIGKILL a second later),
     file_mb (RLIMIT_FSIZE), open_files (RLIMIT_NOFILE), processes (RLIMIT_NPROC).
-    block_metadata: refuse chmod/chown/utime/setxattr by path (see the module docstring).
+    block_metadata: make chmod/chown/utime/setxattr by path no-ops (see the module docstring).
     """
     read_only: list = field(default_factory=list)
     read_write: list = field(default_factory=list)
@@ -293,7 +294,7 @@ _RET_KILL_PROCESS, _RET_ERRNO, _RET_ALLOW = 0x80000000, 0x00050000, 0x7FFF0000
 _LD, _JEQ, _JSET, _RET = 0x20, 0x15, 0x45, 0x06                 # BPF_LD|W|ABS, JMP|JEQ|K, JMP|JSET|K, RET|K
 _CLONE_THREAD = 0x00010000
 _CLONE_NEW_NAMESPACES = 0x7E020080                             # NEWTIME|NEWNS|NEWCGROUP|NEWUTS|NEWIPC|NEWUSER|NEWPID|NEWNET
-_AF_UNIX = 1
+_AF_UNIX, _AF_NETLINK = 1, 16      # netlink gets EOPNOTSUPP: libzmq aborts when getifaddrs() fails with EPERM
 
 
 def machine_arch() -> str:
@@ -333,11 +334,12 @@ def _assemble(program):
 
 def _filter(arch, block_metadata):
     audit, x32, table = _ARCHES[arch]
-    denied = dict(table["deny"], **(table["metadata"] if block_metadata else {}))
+    denied, ignored = table["deny"], table["metadata"] if block_metadata else {}
     p = [(_LD, 4, None, None), (_JEQ, audit, None, "kill"), (_LD, 0, None, None)]
     if x32:
         p.append((_JSET, x32, "kill", None))
     p += [(_JEQ, nr, "eperm", None) for nr in sorted(set(denied.values()))]
+    p += [(_JEQ, nr, "noop", None) for nr in sorted(set(ignored.values()))]
     p += [(_JEQ, table["clone3"], "enosys", None), (_JEQ, table["clone"], "clone", None),
           (_JEQ, table["socket"], "socket", None), (_JEQ, table["socketpair"], "socket", None)]
     if block_metadata:
@@ -345,19 +347,22 @@ def _filter(arch, block_metadata):
     p += [(_RET, _RET_ALLOW, None, None),
           ("label", "clone"), (_LD, 16, None, None),                    # args[0], low word: flags
           (_JSET, _CLONE_NEW_NAMESPACES, "eperm", None), (_JSET, _CLONE_THREAD, "allow", "eperm"),
-          ("label", "socket"), (_LD, 16, None, None), (_JEQ, _AF_UNIX, "allow", "eperm"),
-          ("label", "utimensat"), (_LD, 24, None, None), (_JEQ, 0, None, "eperm"),   # args[1] (path) must be NULL
-          (_LD, 28, None, None), (_JEQ, 0, "allow", "eperm"),
+          ("label", "socket"), (_LD, 16, None, None), (_JEQ, _AF_UNIX, "allow", None),
+          (_JEQ, _AF_NETLINK, "eopnotsupp", "eperm"),
+          ("label", "utimensat"), (_LD, 24, None, None), (_JEQ, 0, None, "noop"),    # args[1] (path) NULL: futimens
+          (_LD, 28, None, None), (_JEQ, 0, "allow", "noop"),
           ("label", "allow"), (_RET, _RET_ALLOW, None, None),
           ("label", "eperm"), (_RET, _RET_ERRNO | errno.EPERM, None, None),
           ("label", "enosys"), (_RET, _RET_ERRNO | errno.ENOSYS, None, None),
+          ("label", "eopnotsupp"), (_RET, _RET_ERRNO | errno.EOPNOTSUPP, None, None),
+          ("label", "noop"), (_RET, _RET_ERRNO | 0, None, None),      # returns 0 without running the call
           ("label", "kill"), (_RET, _RET_KILL_PROCESS, None, None)]
-    return p, sorted(denied)
+    return p, sorted(denied), sorted(ignored) + (["utimensat (with a path)"] if ignored else [])
 
 
 def _seccomp(block_metadata):
     arch = machine_arch()
-    program, denied = _filter(arch, block_metadata)
+    program, denied, ignored = _filter(arch, block_metadata)
     instructions, SockFilter = _assemble(program)
 
     class SockFprog(ctypes.Structure):
@@ -367,7 +372,7 @@ def _seccomp(block_metadata):
     res, err = _prctl(22, 2, ctypes.addressof(prog))                  # PR_SET_SECCOMP, SECCOMP_MODE_FILTER
     if res != 0:
         raise SandboxError(f"seccomp is missing: PR_SET_SECCOMP failed ({os.strerror(err)})")
-    return {"arch": arch, "instructions": len(instructions), "denied": denied,
+    return {"arch": arch, "instructions": len(instructions), "denied": denied, "ignored": ignored,
             "clone3": "ENOSYS", "clone": "CLONE_THREAD only", "socket": "AF_UNIX only"}
 
 
