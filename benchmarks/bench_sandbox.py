@@ -103,7 +103,8 @@ def main(argv=None):
         without, with_, apply_ms = child_times(policy, args.repeat)
     print(f"apply() in a child:       median {statistics.median(apply_ms):8.1f} ms  min {min(apply_ms):8.1f} ms")
     print(f"child start, no sandbox:  {_fmt(without)}")
-    print(f"child start, sandbox:     {_fmt(with_)}   ratio {statistics.median(with_) / statistics.median(without):.2f}")
+    ratio = statistics.median(with_) / statistics.median(without)
+    print(f"child start, sandbox:     {_fmt(with_)}   ratio {ratio:.2f}")
     if not args.no_kernel:
         def policy_for(scratch, socks):
             data = json.loads(_policy_json(scratch))
