@@ -196,12 +196,21 @@ def test_signals_and_proc_of_outside_processes(place):
             out["sigterm"] = attempt(lambda: os.kill({me}, signal.SIGTERM))
             out["environ"] = attempt(lambda: len(open("/proc/%d/environ" % os.getppid(), "rb").read()))
             out["own_environ"] = attempt(lambda: len(open("/proc/self/environ", "rb").read()) > 0)
+            out["parent_cmdline"] = attempt(lambda: open("/proc/%d/cmdline" % os.getppid(), "rb").read().decode())
+            out["unix_socket_list"] = attempt(lambda: open("/proc/net/unix").read())
+            out["own_status"] = attempt(lambda: "Seccomp:\t2" in open("/proc/self/status").read())
+            out["thread_status"] = attempt(lambda: len(open("/proc/thread-self/status").read()) > 0)
+            out["cpuinfo"] = attempt(lambda: len(open("/proc/cpuinfo").read()) > 0)
+            out["proc_root"] = attempt(lambda: open("/proc/self/root/etc/shadow").read())
         """)
     finally:
         signal.signal(signal.SIGTERM, old)
     assert denied(out["kill0"], 1) and denied(out["sigterm"], 1), out
     assert denied(out["environ"], 13), out["environ"]
-    assert out["own_environ"] == {"ok": True, "value": True}
+    assert out["own_environ"] == out["own_status"] == out["thread_status"] == out["cpuinfo"] == {"ok": True,
+                                                                                                 "value": True}
+    for key in ("parent_cmdline", "unix_socket_list", "proc_root"):          # other kernels' socket paths stay hidden
+        assert denied(out[key], 13), (key, out[key])
 
 
 def test_memory_limit(place):
@@ -230,9 +239,12 @@ def test_mount_unshare_and_privileged_calls(place):
         out["ptrace"] = attempt(lambda: call("ptrace", 0, 0, None, None))
         libc.syscall.restype = ctypes.c_long
         out["clone3"] = attempt(lambda: call("syscall", 435, None, 0))
+        out["pdeathsig_off"] = attempt(lambda: call("prctl", 1, 0, 0, 0, 0))
+        out["set_name"] = attempt(lambda: call("prctl", 15, b"student", 0, 0, 0))   # other prctls still work
         out["clone_newuser_thread"] = attempt(lambda: call("syscall", 56, 0x10000000 | 0x10000 | 0x800 | 0x100, 0))
     """)
-    for key in ("mount", "unshare_user", "unshare_net", "chroot", "ptrace", "clone_newuser_thread"):
+    assert out["set_name"] == {"ok": True, "value": "succeeded"}
+    for key in ("mount", "unshare_user", "unshare_net", "chroot", "ptrace", "clone_newuser_thread", "pdeathsig_off"):
         assert denied(out[key], 1), (key, out[key])
     assert denied(out["clone3"], 38), out["clone3"]                    # ENOSYS: glibc falls back to clone
 
@@ -296,7 +308,7 @@ def test_default_read_paths_never_reach_the_course():
         inside_root = path == root or path.startswith(root + "/")
         assert not inside_root or path.startswith(prefix), path               # only the venv, if it lives there
         assert not root.startswith(path.rstrip("/") + "/"), path              # never a folder holding the course
-    for banned in ("/tmp", "/root", "/home", "/etc", "/dev/shm", "/"):
+    for banned in ("/tmp", "/root", "/home", "/etc", "/dev/shm", "/", "/proc"):
         assert banned not in paths
     assert "/usr" in paths and "/etc/passwd" in paths
     site = next(p for p in sys.path if p.endswith("site-packages"))
@@ -363,7 +375,7 @@ def test_seccomp_tables_match_the_kernel_headers_and_assemble(arch, header):
     if not known:
         pytest.skip(f"{header} is not installed here")
     ours = dict(table["deny"], **table["metadata"],
-                **{k: table[k] for k in ("clone", "clone3", "socket", "socketpair", "utimensat")})
+                **{k: table[k] for k in ("clone", "clone3", "socket", "socketpair", "utimensat", "prctl")})
     compared = {name: nr for name, nr in ours.items() if name in known}
     assert len(compared) >= len(ours) - 8                              # newer calls may be missing from old headers
     assert {name: known[name] for name in compared} == compared

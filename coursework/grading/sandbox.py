@@ -11,7 +11,7 @@ Guarantees, once ``apply`` returns (for this process, its threads and anything i
   their rights; symlinks and ``..`` do not escape (rules hold on the resolved file);
 - no new processes: fork, vfork and clone without CLONE_THREAD fail (EPERM), clone3
   fails (ENOSYS; glibc falls back to clone for threads), so nothing outlives the
-  process except through its parent; PR_SET_PDEATHSIG kills it when its parent dies;
+  process; PR_SET_PDEATHSIG (which it cannot change) kills it when its parent dies;
 - no network: socket()/socketpair() work for AF_UNIX only; TCP bind/connect are also
   refused by Landlock (ABI >= 4), even on a socket opened before ``apply``;
 - no signals to, and no abstract unix sockets of, processes outside the sandbox
@@ -36,8 +36,10 @@ Not guaranteed:
 - file metadata is not covered by Landlock: stat()/access()/readlink() of any path work
   (names, sizes, times of files outside can be probed), and without ``block_metadata``
   chmod/chown/utime/xattrs of files outside work too;
-- /proc and /sys are readable as granted: other processes' cmdline, status and
-  the machine's state are visible (not their environment or memory);
+- /sys, and with ``proc="all"`` /proc, are readable as granted (the default
+  ``proc="self"`` keeps /proc to the process's own entries and a few machine-wide files,
+  so /proc/net/unix, which lists every unix socket's path, and other processes' cmdline
+  stay hidden); stat() of /proc/<pid> still tells which pids exist;
 - file descriptors open before ``apply`` (inherited ones included) keep their access;
 - execve is allowed (the new program inherits every restriction);
 - memory: RLIMIT_AS bounds virtual memory, not resident memory of shared mappings; CPU
@@ -60,9 +62,12 @@ import time
 from dataclasses import asdict, dataclass, field, fields
 
 __all__ = ["Policy", "SandboxError", "apply", "apply_from_env", "probe", "missing", "default_read_paths",
-           "kernel_policy", "DEVICE_FILES"]
+           "kernel_policy", "DEVICE_FILES", "PROC_FILES"]
 
 DEVICE_FILES = ("/dev/null", "/dev/zero", "/dev/random", "/dev/urandom")
+# machine-wide /proc entries a Python kernel may read under Policy.proc == "self"
+PROC_FILES = ("/proc/cpuinfo", "/proc/meminfo", "/proc/stat", "/proc/loadavg", "/proc/uptime", "/proc/version",
+              "/proc/filesystems", "/proc/sys")
 
 
 class SandboxError(RuntimeError):
@@ -79,6 +84,8 @@ class Policy:
     memory_mb (RLIMIT_AS), cpu_seconds (RLIMIT_CPU: SIGXCPU, SIGKILL a second later),
     file_mb (RLIMIT_FSIZE), open_files (RLIMIT_NOFILE), processes (RLIMIT_NPROC).
     block_metadata: make chmod/chown/utime/setxattr by path no-ops (see the module docstring).
+    proc: "self" (default: the process's own /proc/<pid> entries but ``net``, resolved when
+    ``apply`` runs, and PROC_FILES), "all" (the /proc tree) or "none".
     """
     read_only: list = field(default_factory=list)
     read_write: list = field(default_factory=list)
@@ -89,6 +96,7 @@ class Policy:
     open_files: "int | None" = None
     processes: "int | None" = None
     block_metadata: bool = True
+    proc: str = "self"
 
     def __post_init__(self):
         for name in ("read_only", "read_write", "socket_dirs"):
@@ -100,6 +108,8 @@ class Policy:
             value = getattr(self, name)
             if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
                 raise SandboxError(f"Policy.{name}: expected a positive int or None, got {value!r}")
+        if self.proc not in ("self", "all", "none"):
+            raise SandboxError(f"Policy.proc: expected 'self', 'all' or 'none', got {self.proc!r}")
         if not isinstance(self.block_metadata, bool):
             raise SandboxError(f"Policy.block_metadata: expected a bool, got {self.block_metadata!r}")
 
@@ -221,6 +231,18 @@ def _handled_fs(abi):
     return rights
 
 
+def _proc_paths(mode):
+    """The /proc paths a policy grants, resolved now (in the process being confined)."""
+    if mode == "all":
+        return ["/proc"]
+    if mode == "none":
+        return []
+    own = f"/proc/{os.getpid()}"
+    # symlinks (cwd, root, exe) would resolve to their targets: the targets' own rules decide
+    entries = [os.path.join(own, e.name) for e in os.scandir(own) if e.name != "net" and not e.is_symlink()]
+    return [*entries, *PROC_FILES]
+
+
 def _landlock(policy):
     abi = landlock_abi()
     fs = _handled_fs(abi)
@@ -233,7 +255,9 @@ def _landlock(policy):
     socket = _FS_MAKE_SOCK | _FS_READ_FILE | _FS_READ_DIR | (_FS_RESOLVE_UNIX & fs)
     rules, skipped = 0, []
     try:
-        for paths, rights in ((policy.read_only, read_only), (policy.read_write, fs), (policy.socket_dirs, socket)):
+        groups = ((policy.read_only + _proc_paths(policy.proc), read_only), (policy.read_write, fs),
+                  (policy.socket_dirs, socket))
+        for paths, rights in groups:
             for path in paths:
                 try:
                     fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
@@ -265,7 +289,7 @@ def _landlock(policy):
 
 _ARCHES = {  # audit arch, x32 bit, syscall numbers (x86_64: asm/unistd_64.h; aarch64: asm-generic/unistd.h)
     "x86_64": (0xC000003E, 0x40000000, dict(
-        clone=56, clone3=435, socket=41, socketpair=53, utimensat=280,
+        clone=56, clone3=435, socket=41, socketpair=53, utimensat=280, prctl=157,
         deny=dict(fork=57, vfork=58, ptrace=101, process_vm_readv=310, process_vm_writev=311, pidfd_getfd=438,
                   mount=165, umount2=166, pivot_root=155, chroot=161, move_mount=429, open_tree=428, fsopen=430,
                   fsconfig=431, fsmount=432, fspick=433, mount_setattr=442, open_tree_attr=467, unshare=272,
@@ -278,7 +302,7 @@ _ARCHES = {  # audit arch, x32 bit, syscall numbers (x86_64: asm/unistd_64.h; aa
                       utimes=235, futimesat=261, setxattr=188, lsetxattr=189, removexattr=197, lremovexattr=198,
                       setxattrat=463, removexattrat=466))),
     "aarch64": (0xC00000B7, 0, dict(
-        clone=220, clone3=435, socket=198, socketpair=199, utimensat=88,
+        clone=220, clone3=435, socket=198, socketpair=199, utimensat=88, prctl=167,
         deny=dict(ptrace=117, process_vm_readv=270, process_vm_writev=271, pidfd_getfd=438, mount=40, umount2=39,
                   pivot_root=41, chroot=51, move_mount=429, open_tree=428, fsopen=430, fsconfig=431, fsmount=432,
                   fspick=433, mount_setattr=442, open_tree_attr=467, unshare=97, setns=268, reboot=142,
@@ -341,7 +365,8 @@ def _filter(arch, block_metadata):
     p += [(_JEQ, nr, "eperm", None) for nr in sorted(set(denied.values()))]
     p += [(_JEQ, nr, "noop", None) for nr in sorted(set(ignored.values()))]
     p += [(_JEQ, table["clone3"], "enosys", None), (_JEQ, table["clone"], "clone", None),
-          (_JEQ, table["socket"], "socket", None), (_JEQ, table["socketpair"], "socket", None)]
+          (_JEQ, table["socket"], "socket", None), (_JEQ, table["socketpair"], "socket", None),
+          (_JEQ, table["prctl"], "prctl", None)]
     if block_metadata:
         p.append((_JEQ, table["utimensat"], "utimensat", None))
     p += [(_RET, _RET_ALLOW, None, None),
@@ -349,6 +374,7 @@ def _filter(arch, block_metadata):
           (_JSET, _CLONE_NEW_NAMESPACES, "eperm", None), (_JSET, _CLONE_THREAD, "allow", "eperm"),
           ("label", "socket"), (_LD, 16, None, None), (_JEQ, _AF_UNIX, "allow", None),
           (_JEQ, _AF_NETLINK, "eopnotsupp", "eperm"),
+          ("label", "prctl"), (_LD, 16, None, None), (_JEQ, 1, "eperm", "allow"),   # PR_SET_PDEATHSIG stays
           ("label", "utimensat"), (_LD, 24, None, None), (_JEQ, 0, None, "noop"),    # args[1] (path) NULL: futimens
           (_LD, 28, None, None), (_JEQ, 0, "allow", "noop"),
           ("label", "allow"), (_RET, _RET_ALLOW, None, None),
@@ -373,7 +399,8 @@ def _seccomp(block_metadata):
     if res != 0:
         raise SandboxError(f"seccomp is missing: PR_SET_SECCOMP failed ({os.strerror(err)})")
     return {"arch": arch, "instructions": len(instructions), "denied": denied, "ignored": ignored,
-            "clone3": "ENOSYS", "clone": "CLONE_THREAD only", "socket": "AF_UNIX only"}
+            "clone3": "ENOSYS", "clone": "CLONE_THREAD only", "socket": "AF_UNIX only",
+            "prctl": "PR_SET_PDEATHSIG refused"}
 
 
 # --- the public steps -------------------------------------------------------------------
@@ -469,9 +496,9 @@ def default_read_paths(exclude=()) -> list:
     """Paths a Python kernel needs to read, none of which contains or lies inside an ``exclude`` path.
 
     The interpreter's prefixes, every sys.path directory, /usr /lib /lib64 /bin /sbin
-    /usr/share /proc /sys, the DEVICE_FILES and a few /etc files (never /etc, /tmp,
-    /dev/shm, /root or /home as a whole). A directory that contains an excluded path is
-    replaced by its entries (recursively) minus that path. Paths inside sys.prefix stay
+    /usr/share /sys, the DEVICE_FILES and a few /etc files (never /etc, /tmp, /dev/shm,
+    /root or /home as a whole; /proc comes from Policy.proc). A directory that contains
+    an excluded path is replaced by its entries (recursively) minus that path. Paths inside sys.prefix stay
     allowed when sys.prefix itself lies inside an excluded path (a .venv in the course
     folder). Results are resolved (symlinks followed), existing, sorted.
     """
@@ -480,7 +507,7 @@ def default_read_paths(exclude=()) -> list:
     excluded = [os.path.realpath(e) for e in exclude]
     prefix = os.path.realpath(sys.prefix)
     candidates = [sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
-                  *(p for p in sys.path if p), "/usr", "/lib", "/lib64", "/bin", "/sbin", "/usr/share", "/proc",
+                  *(p for p in sys.path if p), "/usr", "/lib", "/lib64", "/bin", "/sbin", "/usr/share",
                   "/sys", *DEVICE_FILES, "/etc/ld.so.cache", "/etc/localtime", "/etc/passwd", "/etc/group",
                   "/etc/nsswitch.conf", "/etc/fonts", "/etc/mime.types"]
     out = set()
