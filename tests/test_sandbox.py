@@ -45,7 +45,7 @@ def run_child(policy, body, before="", timeout=120):
                         body=textwrap.dedent(body))
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=timeout, env=env,
-                          cwd="/")
+                          cwd="/", stdin=subprocess.DEVNULL)                # never a terminal (TIOCSTI case)
     assert done.returncode == 0, f"child failed ({done.returncode}):\n{done.stdout}\n{done.stderr}"
     return json.loads(done.stdout.strip().splitlines()[-1])["out"]
 
@@ -240,11 +240,16 @@ def test_mount_unshare_and_privileged_calls(place):
         libc.syscall.restype = ctypes.c_long
         out["clone3"] = attempt(lambda: call("syscall", 435, None, 0))
         out["pdeathsig_off"] = attempt(lambda: call("prctl", 1, 0, 0, 0, 0))
+        out["sysv_shm"] = attempt(lambda: call("shmget", 0, 4096, 0o1600))          # IPC_PRIVATE | IPC_CREAT
+        out["tiocsti"] = attempt(lambda: call("ioctl", 0, 0x5412, b"x"))
+        out["ioctl_other"] = attempt(lambda: call("ioctl", 0, 0x5421, ctypes.byref(ctypes.c_int(0))))  # FIONBIO
         out["set_name"] = attempt(lambda: call("prctl", 15, b"student", 0, 0, 0))   # other prctls still work
         out["clone_newuser_thread"] = attempt(lambda: call("syscall", 56, 0x10000000 | 0x10000 | 0x800 | 0x100, 0))
     """)
     assert out["set_name"] == {"ok": True, "value": "succeeded"}
-    for key in ("mount", "unshare_user", "unshare_net", "chroot", "ptrace", "clone_newuser_thread", "pdeathsig_off"):
+    assert out["ioctl_other"]["ok"] or out["ioctl_other"]["errno"] != 1, out["ioctl_other"]
+    for key in ("mount", "unshare_user", "unshare_net", "chroot", "ptrace", "clone_newuser_thread", "pdeathsig_off",
+                "sysv_shm", "tiocsti"):
         assert denied(out[key], 1), (key, out[key])
     assert denied(out["clone3"], 38), out["clone3"]                    # ENOSYS: glibc falls back to clone
 
@@ -375,7 +380,7 @@ def test_seccomp_tables_match_the_kernel_headers_and_assemble(arch, header):
     if not known:
         pytest.skip(f"{header} is not installed here")
     ours = dict(table["deny"], **table["metadata"],
-                **{k: table[k] for k in ("clone", "clone3", "socket", "socketpair", "utimensat", "prctl")})
+                **{k: table[k] for k in ("clone", "clone3", "socket", "socketpair", "utimensat", "prctl", "ioctl")})
     compared = {name: nr for name, nr in ours.items() if name in known}
     assert len(compared) >= len(ours) - 8                              # newer calls may be missing from old headers
     assert {name: known[name] for name in compared} == compared

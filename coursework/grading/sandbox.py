@@ -18,7 +18,8 @@ Guarantees, once ``apply`` returns (for this process, its threads and anything i
   (Landlock ABI >= 6); no ptrace, process_vm_*, /proc/<pid>/environ|mem|fd of
   processes outside the sandbox (Landlock's ptrace rule, any ABI);
 - no namespaces, mounts, chroot, modules, kexec, reboot, bpf, perf, userfaultfd,
-  io_uring, keyrings, swap, clock setting, acct, quotas, syslog, iopl/ioperm; no
+  io_uring, keyrings, swap, clock setting, acct, quotas, syslog, iopl/ioperm, System V
+  IPC and POSIX message queues (both outlive the process), TIOCSTI/TIOCLINUX; no
   capabilities (bounding set and every set emptied, no_new_privs: execve of a setuid
   program or as uid 0 gains nothing);
 - with ``block_metadata`` (default): chmod/chown/utime/xattr changes by path, which
@@ -42,6 +43,8 @@ Not guaranteed:
   stay hidden); stat() of /proc/<pid> still tells which pids exist;
 - file descriptors open before ``apply`` (inherited ones included) keep their access;
 - execve is allowed (the new program inherits every restriction);
+- disk: RLIMIT_FSIZE bounds each file, not their number: the scratch folder's total
+  size is the caller's to check (or to put on a size-limited file system);
 - memory: RLIMIT_AS bounds virtual memory, not resident memory of shared mappings; CPU
   time is per process, wall time is the caller's to bound;
 - nothing about content: code the student writes may still call any library function.
@@ -289,7 +292,7 @@ def _landlock(policy):
 
 _ARCHES = {  # audit arch, x32 bit, syscall numbers (x86_64: asm/unistd_64.h; aarch64: asm-generic/unistd.h)
     "x86_64": (0xC000003E, 0x40000000, dict(
-        clone=56, clone3=435, socket=41, socketpair=53, utimensat=280, prctl=157,
+        clone=56, clone3=435, socket=41, socketpair=53, utimensat=280, prctl=157, ioctl=16,
         deny=dict(fork=57, vfork=58, ptrace=101, process_vm_readv=310, process_vm_writev=311, pidfd_getfd=438,
                   mount=165, umount2=166, pivot_root=155, chroot=161, move_mount=429, open_tree=428, fsopen=430,
                   fsconfig=431, fsmount=432, fspick=433, mount_setattr=442, open_tree_attr=467, unshare=272,
@@ -297,12 +300,15 @@ _ARCHES = {  # audit arch, x32 bit, syscall numbers (x86_64: asm/unistd_64.h; aa
                   delete_module=176, bpf=321, perf_event_open=298, userfaultfd=323, io_uring_setup=425,
                   io_uring_enter=426, io_uring_register=427, keyctl=250, add_key=248, request_key=249, swapon=167,
                   swapoff=168, settimeofday=164, clock_settime=227, adjtimex=159, clock_adjtime=305, acct=163,
-                  quotactl=179, quotactl_fd=443, syslog=103, iopl=172, ioperm=173),
+                  quotactl=179, quotactl_fd=443, syslog=103, iopl=172, ioperm=173, shmget=29, shmat=30,
+                  shmctl=31, semget=64, semop=65, semctl=66, semtimedop=220, msgget=68, msgsnd=69, msgrcv=70,
+                  msgctl=71, mq_open=240, mq_unlink=241, mq_timedsend=242, mq_timedreceive=243, mq_notify=244,
+                  mq_getsetattr=245),
         metadata=dict(chmod=90, fchmodat=268, fchmodat2=452, chown=92, lchown=94, fchownat=260, utime=132,
                       utimes=235, futimesat=261, setxattr=188, lsetxattr=189, removexattr=197, lremovexattr=198,
                       setxattrat=463, removexattrat=466))),
     "aarch64": (0xC00000B7, 0, dict(
-        clone=220, clone3=435, socket=198, socketpair=199, utimensat=88, prctl=167,
+        clone=220, clone3=435, socket=198, socketpair=199, utimensat=88, prctl=167, ioctl=29,
         deny=dict(ptrace=117, process_vm_readv=270, process_vm_writev=271, pidfd_getfd=438, mount=40, umount2=39,
                   pivot_root=41, chroot=51, move_mount=429, open_tree=428, fsopen=430, fsconfig=431, fsmount=432,
                   fspick=433, mount_setattr=442, open_tree_attr=467, unshare=97, setns=268, reboot=142,
@@ -310,7 +316,9 @@ _ARCHES = {  # audit arch, x32 bit, syscall numbers (x86_64: asm/unistd_64.h; aa
                   perf_event_open=241, userfaultfd=282, io_uring_setup=425, io_uring_enter=426,
                   io_uring_register=427, keyctl=219, add_key=217, request_key=218, swapon=224, swapoff=225,
                   settimeofday=170, clock_settime=112, adjtimex=171, clock_adjtime=266, acct=89, quotactl=60,
-                  quotactl_fd=443, syslog=116),
+                  quotactl_fd=443, syslog=116, shmget=194, shmat=196, shmctl=195, semget=190, semop=193,
+                  semctl=191, semtimedop=192, msgget=186, msgsnd=189, msgrcv=188, msgctl=187, mq_open=180,
+                  mq_unlink=181, mq_timedsend=182, mq_timedreceive=183, mq_notify=184, mq_getsetattr=185),
         metadata=dict(fchmodat=53, fchmodat2=452, fchownat=54, setxattr=5, lsetxattr=6, removexattr=14,
                       lremovexattr=15, setxattrat=463, removexattrat=466))),
 }
@@ -366,7 +374,7 @@ def _filter(arch, block_metadata):
     p += [(_JEQ, nr, "noop", None) for nr in sorted(set(ignored.values()))]
     p += [(_JEQ, table["clone3"], "enosys", None), (_JEQ, table["clone"], "clone", None),
           (_JEQ, table["socket"], "socket", None), (_JEQ, table["socketpair"], "socket", None),
-          (_JEQ, table["prctl"], "prctl", None)]
+          (_JEQ, table["prctl"], "prctl", None), (_JEQ, table["ioctl"], "ioctl", None)]
     if block_metadata:
         p.append((_JEQ, table["utimensat"], "utimensat", None))
     p += [(_RET, _RET_ALLOW, None, None),
@@ -375,6 +383,8 @@ def _filter(arch, block_metadata):
           ("label", "socket"), (_LD, 16, None, None), (_JEQ, _AF_UNIX, "allow", None),
           (_JEQ, _AF_NETLINK, "eopnotsupp", "eperm"),
           ("label", "prctl"), (_LD, 16, None, None), (_JEQ, 1, "eperm", "allow"),   # PR_SET_PDEATHSIG stays
+          ("label", "ioctl"), (_LD, 24, None, None), (_JEQ, 0x5412, "eperm", None),   # TIOCSTI: type into a tty
+          (_JEQ, 0x541C, "eperm", "allow"),                                            # TIOCLINUX
           ("label", "utimensat"), (_LD, 24, None, None), (_JEQ, 0, None, "noop"),    # args[1] (path) NULL: futimens
           (_LD, 28, None, None), (_JEQ, 0, "allow", "noop"),
           ("label", "allow"), (_RET, _RET_ALLOW, None, None),
@@ -400,7 +410,7 @@ def _seccomp(block_metadata):
         raise SandboxError(f"seccomp is missing: PR_SET_SECCOMP failed ({os.strerror(err)})")
     return {"arch": arch, "instructions": len(instructions), "denied": denied, "ignored": ignored,
             "clone3": "ENOSYS", "clone": "CLONE_THREAD only", "socket": "AF_UNIX only",
-            "prctl": "PR_SET_PDEATHSIG refused"}
+            "prctl": "PR_SET_PDEATHSIG refused", "ioctl": "TIOCSTI and TIOCLINUX refused"}
 
 
 # --- the public steps -------------------------------------------------------------------
