@@ -301,8 +301,11 @@ def test_policy_json_round_trip_and_bad_input():
         sb["Policy"].from_json('{"read_only": [], "network": true}')
     with pytest.raises(sb["SandboxError"], match="memory_mb: expected a positive int"):
         sb["Policy"](memory_mb=-1)
-    with pytest.raises(sb["SandboxError"], match="read_only: expected a list"):
-        sb["Policy"](read_only="/usr")
+    for bad in ("/usr", ["usr/lib"], None, ["/usr\0/x"]):
+        with pytest.raises(sb["SandboxError"], match="read_only: expected a list of absolute path strings"):
+            sb["Policy"](read_only=bad)
+    with pytest.raises(sb["SandboxError"], match="proc: expected 'self', 'all' or 'none'"):
+        sb["Policy"](proc="everything")
 
 
 def test_default_read_paths_never_reach_the_course():

@@ -45,8 +45,8 @@ Not guaranteed:
 - execve is allowed (the new program inherits every restriction);
 - disk: RLIMIT_FSIZE bounds each file, not their number: the scratch folder's total
   size is the caller's to check (or to put on a size-limited file system);
-- memory: RLIMIT_AS bounds virtual memory, not resident memory of shared mappings; CPU
-  time is per process, wall time is the caller's to bound;
+- memory: RLIMIT_AS bounds the address space, not kernel memory the process causes
+  (page cache, pipe buffers); CPU time is per process, wall time is the caller's to bound;
 - nothing about content: code the student writes may still call any library function.
 """
 
@@ -104,8 +104,9 @@ class Policy:
     def __post_init__(self):
         for name in ("read_only", "read_write", "socket_dirs"):
             value = getattr(self, name)
-            if isinstance(value, (str, bytes)) or not all(isinstance(p, str) and p for p in value):
-                raise SandboxError(f"Policy.{name}: expected a list of non-empty path strings, got {value!r}")
+            if not isinstance(value, (list, tuple)) or not all(
+                    isinstance(p, str) and os.path.isabs(p) and "\0" not in p for p in value):
+                raise SandboxError(f"Policy.{name}: expected a list of absolute path strings, got {value!r}")
             setattr(self, name, [str(p) for p in value])
         for name in ("memory_mb", "cpu_seconds", "file_mb", "open_files", "processes"):
             value = getattr(self, name)
@@ -173,7 +174,10 @@ def _set_rlimits(policy):
         _, hard = resource.getrlimit(res)
         hard_wanted = value + 1 if name == "RLIMIT_CPU" else value
         new_hard = hard_wanted if hard == resource.RLIM_INFINITY else min(hard_wanted, hard)
-        resource.setrlimit(res, (min(value, new_hard), new_hard))
+        try:
+            resource.setrlimit(res, (min(value, new_hard), new_hard))
+        except (ValueError, OSError) as exc:
+            raise SandboxError(f"cannot set {name} to {value} ({exc})") from None
         done[name] = resource.getrlimit(res)
     return done
 
@@ -264,9 +268,11 @@ def _landlock(policy):
             for path in paths:
                 try:
                     fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
-                except OSError as exc:
+                except (FileNotFoundError, NotADirectoryError) as exc:
                     skipped.append(f"{path}: {exc.strerror}")
                     continue
+                except OSError as exc:
+                    raise SandboxError(f"cannot open {path} for a Landlock rule ({exc.strerror})") from None
                 try:
                     allowed = rights & fs
                     if not stat.S_ISDIR(os.fstat(fd).st_mode):
@@ -425,6 +431,7 @@ def apply(policy: Policy) -> dict:
         raise SandboxError(f"apply: expected a Policy, got {type(policy).__name__}")
     start = time.perf_counter()
     arch = machine_arch()
+    landlock_abi()                                          # missing features fail before anything changes
     try:
         threads = len(os.listdir("/proc/self/task"))
     except OSError:
