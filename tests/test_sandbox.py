@@ -19,9 +19,10 @@ import pytest
 SANDBOX = Path(__file__).resolve().parents[1] / "coursework" / "grading" / "sandbox.py"
 ROOT = SANDBOX.parents[2]
 sb = runpy.run_path(str(SANDBOX))
-MISSING = sb["missing"]()
+PROBE = sb["probe"]()
+MISSING = PROBE["missing"]
 pytestmark = pytest.mark.skipif(MISSING is not None, reason=f"no sandbox here: {MISSING}")
-ABI = sb["probe"]().get("landlock_abi", 0)
+ABI = PROBE.get("landlock_abi", 0)
 
 CHILD = """
 import errno, json, os, runpy, sys
@@ -427,3 +428,25 @@ def _as_normal_user(tmp_path):
     uid, bounding_dropped, write, read_outside, fork, kill = json.loads(done.stdout)
     assert (uid, bounding_dropped, write, read_outside, fork) == (65534, False, "ok", 13, 1)
     assert kill == 1                                                   # EPERM: not ours (and scoped on ABI >= 6)
+
+
+@pytest.mark.parametrize("err, words", [(38, "no Landlock (ENOSYS"), (95, "disabled (EOPNOTSUPP")])
+def test_probe_names_a_missing_landlock(err, words):
+    """A kernel without Landlock, imitated by a seccomp filter answering landlock_create_ruleset with ``err``."""
+    code = f"""
+import ctypes, json, runpy
+sb = runpy.run_path({str(SANDBOX)!r})
+program = [(0x20, 0, None, None), (0x15, 444, "no", None), (0x06, 0x7FFF0000, None, None),
+           ("label", "no"), (0x06, 0x00050000 | {err}, None, None)]
+instructions, SockFilter = sb["_assemble"](program)
+class Prog(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.POINTER(SockFilter))]
+prog = Prog(len(instructions), instructions)
+libc = ctypes.CDLL(None, use_errno=True)
+assert libc.prctl(38, 1, 0, 0, 0) == 0 and libc.prctl(22, 2, ctypes.c_void_p(ctypes.addressof(prog)), 0, 0) == 0
+print(json.dumps(sb["_probe_here"]()))
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["ready"] is False and words in result["missing"] and "\n" not in result["missing"], result
