@@ -186,15 +186,20 @@ def test_unix_sockets_only_in_socket_dirs(place):
 
 
 def test_signals_and_proc_of_outside_processes(place):
-    if ABI < 6:
-        pytest.skip(f"Landlock ABI {ABI} < 6: signals to outside processes are not scoped on this kernel")
+    # seccomp refuses these at any ABI (the pid is checked); Landlock ABI >= 6 scopes signals as well
     me = os.getpid()
     old = signal.signal(signal.SIGTERM, signal.SIG_IGN)              # a failure must not end the test run
     try:
         out = run_child(policy_for(place), f"""
-            import signal
+            import signal, threading
             out["kill0"] = attempt(lambda: os.kill({me}, 0))
             out["sigterm"] = attempt(lambda: os.kill({me}, signal.SIGTERM))
+            out["group"] = attempt(lambda: os.kill(0, 0))                    # signal 0: harmless even unconfined
+            out["all"] = attempt(lambda: os.kill(-1, 0))
+            out["tgkill"] = attempt(lambda: signal.pthread_kill(threading.get_ident(), 0))
+            out["self"] = attempt(lambda: os.kill(os.getpid(), 0))
+            signal.signal(signal.SIGUSR1, lambda *a: ctx.setdefault("got", True))
+            out["raise"] = attempt(lambda: (signal.raise_signal(signal.SIGUSR1), ctx.get("got"))[1])
             out["environ"] = attempt(lambda: len(open("/proc/%d/environ" % os.getppid(), "rb").read()))
             out["own_environ"] = attempt(lambda: len(open("/proc/self/environ", "rb").read()) > 0)
             out["parent_cmdline"] = attempt(lambda: open("/proc/%d/cmdline" % os.getppid(), "rb").read().decode())
@@ -206,7 +211,9 @@ def test_signals_and_proc_of_outside_processes(place):
         """)
     finally:
         signal.signal(signal.SIGTERM, old)
-    assert denied(out["kill0"], 1) and denied(out["sigterm"], 1), out
+    for key in ("kill0", "sigterm", "group", "all"):
+        assert denied(out[key], 1), (key, out[key])
+    assert out["self"]["ok"] and out["tgkill"]["ok"] and out["raise"] == {"ok": True, "value": True}, out
     assert denied(out["environ"], 13), out["environ"]
     assert out["own_environ"] == out["own_status"] == out["thread_status"] == out["cpuinfo"] == {"ok": True,
                                                                                                  "value": True}
@@ -384,12 +391,14 @@ def test_seccomp_tables_match_the_kernel_headers_and_assemble(arch, header):
     if not known:
         pytest.skip(f"{header} is not installed here")
     ours = dict(table["deny"], **table["metadata"],
-                **{k: table[k] for k in ("clone", "clone3", "socket", "socketpair", "utimensat", "prctl", "ioctl")})
+                **{k: table[k] for k in ("clone", "clone3", "socket", "socketpair", "utimensat", "prctl", "ioctl")},
+                **table["signal_own"])
+    assert len(set(ours.values())) == len(ours)                        # no number in two lists
     compared = {name: nr for name, nr in ours.items() if name in known}
     assert len(compared) >= len(ours) - 8                              # newer calls may be missing from old headers
     assert {name: known[name] for name in compared} == compared
     for block in (True, False):
-        program, denied, _ = sb["_filter"](arch, block)
+        program, denied, _ = sb["_filter"](arch, block, 12345)
         instructions, _ = sb["_assemble"](program)
         assert instructions[1].k == audit and len(instructions) < 200 and "ptrace" in denied
 

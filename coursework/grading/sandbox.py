@@ -14,8 +14,9 @@ Guarantees, once ``apply`` returns (for this process, its threads and anything i
   process; PR_SET_PDEATHSIG (which it cannot change) kills it when its parent dies;
 - no network: socket()/socketpair() work for AF_UNIX only; TCP bind/connect are also
   refused by Landlock (ABI >= 4), even on a socket opened before ``apply``;
-- no signals to, and no abstract unix sockets of, processes outside the sandbox
-  (Landlock ABI >= 6); no ptrace, process_vm_*, /proc/<pid>/environ|mem|fd of
+- signals only to itself (seccomp checks the pid of kill, tgkill and rt_(tg)sigqueueinfo;
+  tkill and pidfd_send_signal are refused), and with Landlock ABI >= 6 no signals to or
+  abstract unix sockets of processes outside the sandbox either; no ptrace, process_vm_*, /proc/<pid>/environ|mem|fd of
   processes outside the sandbox (Landlock's ptrace rule, any ABI);
 - no namespaces, mounts, chroot, modules, kexec, reboot, bpf, perf, userfaultfd,
   io_uring, keyrings, swap, clock setting, acct, quotas, syslog, iopl/ioperm, System V
@@ -299,7 +300,9 @@ def _landlock(policy):
 _ARCHES = {  # audit arch, x32 bit, syscall numbers (x86_64: asm/unistd_64.h; aarch64: asm-generic/unistd.h)
     "x86_64": (0xC000003E, 0x40000000, dict(
         clone=56, clone3=435, socket=41, socketpair=53, utimensat=280, prctl=157, ioctl=16,
-        deny=dict(fork=57, vfork=58, ptrace=101, process_vm_readv=310, process_vm_writev=311, pidfd_getfd=438,
+        signal_own=dict(kill=62, tgkill=234, rt_sigqueueinfo=129, rt_tgsigqueueinfo=297),
+        deny=dict(fork=57, vfork=58, tkill=200, pidfd_send_signal=424, ptrace=101, process_vm_readv=310,
+                  process_vm_writev=311, pidfd_getfd=438,
                   mount=165, umount2=166, pivot_root=155, chroot=161, move_mount=429, open_tree=428, fsopen=430,
                   fsconfig=431, fsmount=432, fspick=433, mount_setattr=442, open_tree_attr=467, unshare=272,
                   setns=308, reboot=169, kexec_load=246, kexec_file_load=320, init_module=175, finit_module=313,
@@ -315,7 +318,9 @@ _ARCHES = {  # audit arch, x32 bit, syscall numbers (x86_64: asm/unistd_64.h; aa
                       setxattrat=463, removexattrat=466))),
     "aarch64": (0xC00000B7, 0, dict(
         clone=220, clone3=435, socket=198, socketpair=199, utimensat=88, prctl=167, ioctl=29,
-        deny=dict(ptrace=117, process_vm_readv=270, process_vm_writev=271, pidfd_getfd=438, mount=40, umount2=39,
+        signal_own=dict(kill=129, tgkill=131, rt_sigqueueinfo=138, rt_tgsigqueueinfo=240),
+        deny=dict(tkill=130, pidfd_send_signal=424, ptrace=117, process_vm_readv=270, process_vm_writev=271,
+                  pidfd_getfd=438, mount=40, umount2=39,
                   pivot_root=41, chroot=51, move_mount=429, open_tree=428, fsopen=430, fsconfig=431, fsmount=432,
                   fspick=433, mount_setattr=442, open_tree_attr=467, unshare=97, setns=268, reboot=142,
                   kexec_load=104, kexec_file_load=294, init_module=105, finit_module=273, delete_module=106, bpf=280,
@@ -370,7 +375,7 @@ def _assemble(program):
     return (SockFilter * len(out))(*out), SockFilter
 
 
-def _filter(arch, block_metadata):
+def _filter(arch, block_metadata, pid):
     audit, x32, table = _ARCHES[arch]
     denied, ignored = table["deny"], table["metadata"] if block_metadata else {}
     p = [(_LD, 4, None, None), (_JEQ, audit, None, "kill"), (_LD, 0, None, None)]
@@ -381,6 +386,7 @@ def _filter(arch, block_metadata):
     p += [(_JEQ, table["clone3"], "enosys", None), (_JEQ, table["clone"], "clone", None),
           (_JEQ, table["socket"], "socket", None), (_JEQ, table["socketpair"], "socket", None),
           (_JEQ, table["prctl"], "prctl", None), (_JEQ, table["ioctl"], "ioctl", None)]
+    p += [(_JEQ, nr, "signal", None) for nr in sorted(table["signal_own"].values())]
     if block_metadata:
         p.append((_JEQ, table["utimensat"], "utimensat", None))
     p += [(_RET, _RET_ALLOW, None, None),
@@ -388,6 +394,7 @@ def _filter(arch, block_metadata):
           (_JSET, _CLONE_NEW_NAMESPACES, "eperm", None), (_JSET, _CLONE_THREAD, "allow", "eperm"),
           ("label", "socket"), (_LD, 16, None, None), (_JEQ, _AF_UNIX, "allow", None),
           (_JEQ, _AF_NETLINK, "eopnotsupp", "eperm"),
+          ("label", "signal"), (_LD, 16, None, None), (_JEQ, pid, "allow", "eperm"),  # own process only
           ("label", "prctl"), (_LD, 16, None, None), (_JEQ, 1, "eperm", "allow"),   # PR_SET_PDEATHSIG stays
           ("label", "ioctl"), (_LD, 24, None, None), (_JEQ, 0x5412, "eperm", None),   # TIOCSTI: type into a tty
           (_JEQ, 0x541C, "eperm", "allow"),                                            # TIOCLINUX
@@ -404,7 +411,7 @@ def _filter(arch, block_metadata):
 
 def _seccomp(block_metadata):
     arch = machine_arch()
-    program, denied, ignored = _filter(arch, block_metadata)
+    program, denied, ignored = _filter(arch, block_metadata, os.getpid())
     instructions, SockFilter = _assemble(program)
 
     class SockFprog(ctypes.Structure):
@@ -416,7 +423,8 @@ def _seccomp(block_metadata):
         raise SandboxError(f"seccomp is missing: PR_SET_SECCOMP failed ({os.strerror(err)})")
     return {"arch": arch, "instructions": len(instructions), "denied": denied, "ignored": ignored,
             "clone3": "ENOSYS", "clone": "CLONE_THREAD only", "socket": "AF_UNIX only",
-            "prctl": "PR_SET_PDEATHSIG refused", "ioctl": "TIOCSTI and TIOCLINUX refused"}
+            "prctl": "PR_SET_PDEATHSIG refused", "ioctl": "TIOCSTI and TIOCLINUX refused",
+            "signals": "to this process only (kill, tgkill, rt_(tg)sigqueueinfo)"}
 
 
 # --- the public steps -------------------------------------------------------------------
