@@ -500,10 +500,13 @@ def probe(timeout: float = 60.0) -> dict:
     try:
         done = subprocess.run([sys.executable, "-I", "-S", os.path.abspath(__file__), "--probe"],
                               capture_output=True, text=True, timeout=timeout, check=False)
-        result = json.loads(done.stdout)
-    except (OSError, ValueError, subprocess.SubprocessError) as exc:
+    except (OSError, subprocess.SubprocessError) as exc:
         return {"ready": False, "missing": f"the sandbox probe did not run ({exc})"}
-    return result
+    try:
+        return json.loads(done.stdout)
+    except ValueError:
+        last = (done.stderr.strip().splitlines() or ["no message"])[-1]
+        return {"ready": False, "missing": f"the sandbox probe failed (exit {done.returncode}): {last}"}
 
 
 def missing() -> "str | None":
@@ -556,11 +559,12 @@ def default_read_paths(exclude=()) -> list:
     return sorted(out)
 
 
-def kernel_policy(scratch: str, *, read_only=(), exclude=(), socket_dirs=(), **limits) -> Policy:
+def kernel_policy(scratch: str, *, read_only=(), exclude=(), socket_dirs=(), **options) -> Policy:
     """A Policy for a Python kernel: default_read_paths(exclude) + read_only, the scratch folder and
-    DEVICE_FILES read-write, unix sockets in socket_dirs; ``limits`` are Policy's limit fields."""
+    DEVICE_FILES read-write, unix sockets in socket_dirs; ``options``: Policy's other fields
+    (memory_mb, cpu_seconds, file_mb, open_files, processes, block_metadata, proc)."""
     return Policy(read_only=default_read_paths(exclude) + [str(p) for p in read_only],
-                  read_write=[str(scratch), *DEVICE_FILES], socket_dirs=[str(p) for p in socket_dirs], **limits)
+                  read_write=[str(scratch), *DEVICE_FILES], socket_dirs=[str(p) for p in socket_dirs], **options)
 
 
 if __name__ == "__main__":
