@@ -82,6 +82,14 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "cell {cell} raised {error}",
         "ko": "cell {cell}에서 예외가 발생했다: {error}",
     },
+    "check_timed_out": {
+        "en": "timed out after {timeout} s",
+        "ko": "{timeout}초 제한 시간을 넘겼다",
+    },
+    "in_your_cell": {
+        "en": "in your cell {cell}, line {line}: {text}",
+        "ko": "작성한 cell {cell}의 {line}번째 줄: {text}",
+    },
     # -- coursework.grading.rules: why an exercise lost its points ----------------------
     "exercise_zero": {
         "en": "Exercise {name} scores 0: {why}",
