@@ -446,7 +446,7 @@ def gradient_check(layer, x: np.ndarray, what: str, rtol: float = 1e-7, h: float
         raise AssertionError(f"{what}: expected layer.params and layer.grads to be dicts")
     problems = []
     numerical = numerical_gradient(lambda v: float(np.sum(forward(v) * dout)), np.array(x, dtype=np.float64), h)
-    checks = [("dx", dx, numerical)]
+    checks = [("x", dx, numerical)]
     for name, value in params.items():
         value = as_result_array(value, f"{what}: params[{name!r}]")
 
@@ -459,17 +459,19 @@ def gradient_check(layer, x: np.ndarray, what: str, rtol: float = 1e-7, h: float
         if name not in grads:
             problems.append(f"grads[{name!r}] is missing")
             continue
-        checks.append((f"grads[{name!r}]", as_result_array(grads[name], f"{what}: grads[{name!r}]"), numerical))
+        checks.append((name, as_result_array(grads[name], f"{what}: grads[{name!r}]"), numerical))
     for label, analytic, numeric in checks:
         if analytic.shape != numeric.shape:
-            problems.append(f"{label}: shape {analytic.shape}, expected {numeric.shape}")
+            problems.append(f"gradient of {label}: shape {analytic.shape}, expected {numeric.shape}")
             continue
         err = float(rel_error(analytic, numeric))
         if not err <= rtol:
             diff = np.abs(analytic - numeric)
             worst = np.unravel_index(int(np.argmax(diff)), diff.shape) if diff.ndim else ()
-            problems.append(f"{label}: rel_error {err:.3e} > {rtol:.1e}; worst element {tuple(int(i) for i in worst)}: "
-                            f"analytic {float(analytic[worst]):.10g}, numerical {float(numeric[worst]):.10g}")
+            where = ", ".join(str(int(i)) for i in worst)
+            problems.append(f"gradient of {label}: rel_error {err:.3e} > rtol {rtol:.1e}; worst element "
+                            f"{label}[{where}]: analytic {float(analytic[worst]):.10g}, "
+                            f"numerical {float(numeric[worst]):.10g}")
     # a last forward / backward leaves the layer's cache and grads as for x and dout
     forward(x)
     call(layer.backward, dout, what=f"{what}: backward(dout)")

@@ -107,6 +107,7 @@ class _Notebook:
     restored: list = field(default_factory=list)
     problem: str = ""          # why it cannot run (missing, unreadable); scored 0
     notes: list = field(default_factory=list)
+    judge: dict = field(default_factory=dict)  # the judge's requests to the kernel (Judge.stats)
 
 
 class ClassRun:
@@ -315,7 +316,8 @@ class ClassRun:
                         max_output_bytes=self.options.max_output_bytes, kernel_manager=km, judge=judge,
                         kernel_log=self.logs_dir / f"{student}.kernel.log", deadline=deadline)
                     if room.stopped:
-                        outcomes[book.name].stopped = room.stopped
+                        _stopped_because(outcomes[book.name], book.nb, room.stopped)
+                    book.judge = judge.stats()
                     break
                 except KernelStartError:
                     if attempt == 2:
@@ -380,6 +382,7 @@ class ClassRun:
                 nb_record = apply_rules(nb, self.exercises[book.name], outcomes[book.name], self.timeout,
                                         grade=lambda cell: determine_grade(cell))
                 nb_record["restored"] = [r.__dict__ for r in book.restored]
+                nb_record["judge"] = book.judge
                 nb_record["notes"] = [r.sentence() for r in book.restored] + book.notes + nb_record["notes"]
                 if not self.options.sandbox:
                     nb_record["notes"].append(NO_SANDBOX)
@@ -441,6 +444,23 @@ class ClassRun:
             os.replace(final, old)
         os.replace(tmp, final)
         shutil.rmtree(old, ignore_errors=True)
+
+
+def _stopped_because(outcome: NotebookOutcome, nb: Any, why: str) -> None:
+    """The kernel was stopped by the grader (e.g. its folder grew past the limit): say so
+    instead of 'killed by SIGKILL' in the dead cell, the cells after it and the notes."""
+    for cell in outcome.cells.values():
+        if cell.status == "died":
+            old = cell.detail
+            cell.detail = why
+            for out in nb.cells[cell.index].get("outputs", []):
+                if out.get("output_type") == "error" and old in str(out.get("evalue", "")):
+                    out["evalue"] = out["evalue"].replace(old, why)
+                    out["traceback"] = [f"{out.get('ename', 'Error')}: {out['evalue']}"]
+    for cell in outcome.cells.values():
+        if cell.status == "not-run":
+            cell.detail = why
+    outcome.stopped = why
 
 
 NO_SANDBOX = ("Graded WITHOUT the kernel sandbox (--no-sandbox): the submission's code ran with the grader's "

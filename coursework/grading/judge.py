@@ -26,6 +26,7 @@ from __future__ import annotations
 import ast
 import asyncio
 import builtins
+import contextlib
 import functools
 import json
 import threading
@@ -549,6 +550,13 @@ class Judge:
         self.trusted = trusted_imports(trusted_cells)
         self.link: KernelLink | None = None
         self.cell_of_count: dict[int, str] = {}   # the kernel's execution count -> the cell's name
+        self.judged = 0
+
+    def stats(self) -> dict:
+        """Requests sent to the kernel, the seconds they took, and the checks judged."""
+        link = self.link
+        return {"checks": self.judged, "requests": link.requests if link else 0,
+                "seconds": round(link.seconds, 3) if link else 0.0}
 
     def executed(self, count: int, name: str) -> None:
         """Cell ``name`` ran in the kernel as execution ``count`` (for the 'where' of errors)."""
@@ -564,6 +572,7 @@ class Judge:
         from .exercises import is_hidden, meta
 
         grade_id = str(meta(cell).get("grade_id"))
+        self.judged += 1
         loop = asyncio.get_running_loop()
         if self.link is None:
             self.link = KernelLink(kc, km, loop)
@@ -577,10 +586,12 @@ class Judge:
         if code is None:
             status, ename, evalue = "error", "UnknownCheck", f"no check {grade_id!r} in the assignment"
         else:
+            printed: list[str] = []
+
             def run() -> None:
                 from grader_tests import harness
 
-                with harness.judging(link, self.student, self.secret):
+                with harness.judging(link, self.student, self.secret), _printing_into(printed):
                     exec(compile(code, f"<check {grade_id}>", "exec"), judge_namespace(self.trusted, link))  # noqa: S102
 
             try:
@@ -599,6 +610,8 @@ class Judge:
                 where = getattr(exc, "coursework_where", None)
                 self.log(f"check {grade_id} raised in the judge:\n{traceback.format_exc()}")
         streams = list(link.streams)
+        if code is not None and printed:
+            streams.append(("stdout", "".join(printed)[:MAX_STREAM]))
         if status == "ok":
             stderr = "".join(text for name, text in streams if name == "stderr")
             if stderr.strip():
@@ -626,3 +639,43 @@ class Judge:
 
 
 HIDDEN_MARK = "BEGIN HIDDEN TESTS"
+
+
+class _ThreadStdout:
+    """``sys.stdout`` that sends what a judging thread prints to that check's list."""
+
+    def __init__(self, real: Any):
+        self.real = real
+        self.local = threading.local()
+
+    def write(self, text: str) -> int:
+        into = getattr(self.local, "into", None)
+        if into is None:
+            return self.real.write(text)
+        into.append(str(text))
+        return len(text)
+
+    def flush(self) -> None:
+        if getattr(self.local, "into", None) is None:
+            self.real.flush()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real, name)
+
+
+_STDOUT_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _printing_into(into: list):
+    import sys
+
+    with _STDOUT_LOCK:
+        if not isinstance(sys.stdout, _ThreadStdout):
+            sys.stdout = _ThreadStdout(sys.stdout)
+        out = sys.stdout
+    out.local.into = into
+    try:
+        yield
+    finally:
+        out.local.into = None
