@@ -311,3 +311,33 @@ def test_figure_text_in_korean_keeps_numbers_and_passes_the_glossary(monkeypatch
     texts = list(FIGURE_TEXT.values()) + [ko for _, ko in FIGURE_PATTERNS] + [v["ko"] for v in CATALOG.values()]
     assert glossary_problems(texts) == []
     assert glossary_problems(texts + ["손실 곡선"]) != []
+
+
+def test_the_notebooks_figures_come_in_korean_with_every_glyph(monkeypatch):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from coursework.plotting import plot_random_search, plot_values
+
+    monkeypatch.setenv(settings.ENV, "ko")
+    fig = plot_random_search(np.linspace(3.0, 1.0, 50), title="1,000 random linear classifiers (digits)")
+    ax = fig.axes[0]
+    assert (ax.get_title(), ax.get_xlabel(), ax.get_ylabel()) == \
+        ("random linear classifier 1,000개 (digits)", "시도", "training loss")
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["시도별 loss", "지금까지 최저"]
+    fig2 = plot_values({"ReLU": 0.5, "tanh": 0.25}, ylabel="fraction of hidden units", title="cat")
+    assert fig2.axes[0].get_ylabel() == "hidden unit 비율" and fig2.axes[0].get_title() == "cat"
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            fig.canvas.draw()
+            fig2.canvas.draw()
+    finally:
+        plt.close(fig)
+        plt.close(fig2)
+    monkeypatch.setenv(settings.ENV, "en")
+    fig = plot_random_search(np.linspace(3.0, 1.0, 50))
+    assert fig.axes[0].get_xlabel() == "try"
+    plt.close(fig)

@@ -13,6 +13,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from ..backend import from_host, to_host
+from ..i18n.figures import tr
 
 __all__ = ["plot_function_and_derivative", "plot_activation_panels", "plot_bars", "plot_grouped_bars", "plot_decision_regions"]
 
@@ -51,7 +52,7 @@ def plot_function_and_derivative(x, y, dy, name: str = "", ax=None, ylim: tuple[
         ax.set_ylim(*ylim)
     ax.set_xlabel("x")
     if name:
-        ax.set_title(name)
+        ax.set_title(tr(name))
     ax.legend(loc="upper left", fontsize=8)
     return ax.figure
 
@@ -89,7 +90,7 @@ def plot_activation_panels(functions: Mapping[str, tuple], x=None, ncols: int = 
             dy = backward(np.ones_like(x), x.copy())
             plot_function_and_derivative(x, y, dy, name, ax=ax, ylim=ylim)
         except Exception as exc:  # an exercise not done yet, or a wrong shape
-            ax.set_title(name)
+            ax.set_title(tr(name))
             ax.text(0.5, 0.5, f"{type(exc).__name__}\n{str(exc)[:60]}", ha="center", va="center",
                     transform=ax.transAxes, fontsize=8, wrap=True)
             ax.set_xticks([])
@@ -109,9 +110,9 @@ def plot_bars(values: Mapping[str, float], ax=None, ylabel: str = "", title: str
     for bar, v in zip(bars, heights):
         ax.text(bar.get_x() + bar.get_width() / 2, v, fmt.format(v), ha="center", va="bottom" if v >= 0 else "top")
     ax.axhline(0, color="black", linewidth=0.8)
-    ax.set_ylabel(ylabel)
+    ax.set_ylabel(tr(ylabel))
     if title:
-        ax.set_title(title)
+        ax.set_title(tr(title))
     return ax.figure
 
 
@@ -134,16 +135,16 @@ def plot_grouped_bars(values: Mapping[str, Mapping[str, float]], ax=None, ylabel
     for j, name in enumerate(series):
         xs = np.arange(len(groups)) + (j - (len(series) - 1) / 2) * width
         heights = [float(values[g][name]) for g in groups]
-        bars = ax.bar(xs, heights, width=width, color=colours[j], label=name)
+        bars = ax.bar(xs, heights, width=width, color=colours[j], label=tr(name))
         for bar, v in zip(bars, heights):
             ax.text(bar.get_x() + bar.get_width() / 2, v, fmt.format(v), ha="center", va="bottom", fontsize=8)
     ax.set_xticks(np.arange(len(groups)), groups)
     if ylim is not None:
         ax.set_ylim(*ylim)
-    ax.set_ylabel(ylabel)
+    ax.set_ylabel(tr(ylabel))
     ax.legend(fontsize=8)
     if title:
-        ax.set_title(title)
+        ax.set_title(tr(title))
     return ax.figure
 
 
@@ -195,5 +196,5 @@ def plot_decision_regions(model: Any, X, y, ax=None, title: str = "", resolution
     ax.set_xticks([])
     ax.set_yticks([])
     if title:
-        ax.set_title(title)
+        ax.set_title(tr(title))
     return ax.figure

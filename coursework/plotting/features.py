@@ -13,6 +13,7 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from ..backend import to_host
+from ..i18n.figures import tr
 
 __all__ = ["show_images", "plot_color_histogram", "plot_hog", "plot_accuracies", "plot_distances"]
 
@@ -50,9 +51,9 @@ def show_images(images, titles: Sequence[str] | None = None, ncols: int = 8, siz
             img = images[i]
             ax.imshow(img, cmap="gray" if img.ndim == 2 else None, vmin=0, vmax=255 if img.dtype == np.uint8 else 1)
             if titles is not None:
-                ax.set_title(str(titles[i]), fontsize=8)
+                ax.set_title(tr(str(titles[i])), fontsize=8)
     if suptitle:
-        fig.suptitle(suptitle)
+        fig.suptitle(tr(suptitle))
     fig.tight_layout()
     return fig
 
@@ -80,10 +81,10 @@ def plot_color_histogram(hist, bins: int, ax=None, title: str = ""):
     colours = np.stack([r.ravel(), g.ravel(), b.ravel()], axis=1)
     ax.bar(np.arange(hist.size), hist, color=colours, width=1.0, edgecolor="none")
     ax.set_xlim(-0.5, hist.size - 0.5)
-    ax.set_xlabel("colour bin (r, g, b)")
-    ax.set_ylabel("fraction of pixels")
+    ax.set_xlabel(tr("colour bin (r, g, b)"))
+    ax.set_ylabel(tr("fraction of pixels"))
     if title:
-        ax.set_title(title)
+        ax.set_title(tr(title))
     return ax.figure
 
 
@@ -101,7 +102,7 @@ def plot_hog(image, hog_picture, ax=None, title: str = "HoG cells over the image
     overlay[..., :3] = (1.0, 0.85, 0.0)
     overlay[..., 3] = np.clip(hog_picture / peak, 0, 1) ** 0.5
     ax.imshow(overlay)
-    ax.set_title(title)
+    ax.set_title(tr(title))
     ax.axis("off")
     return ax.figure
 
@@ -117,12 +118,12 @@ def plot_accuracies(accuracies: Mapping[str, float], ax=None, chance: float | No
     for bar, v in zip(bars, values):
         ax.text(bar.get_x() + bar.get_width() / 2, v + 0.01, f"{v:.0%}", ha="center", va="bottom")
     if chance is not None:
-        ax.axhline(chance, color="grey", linestyle="--", label=f"chance {chance:.0%}")
+        ax.axhline(chance, color="grey", linestyle="--", label=tr(f"chance {chance:.0%}"))
         ax.legend(loc="lower right")
     ax.set_ylim(0, 1.1)
-    ax.set_ylabel("test accuracy")
+    ax.set_ylabel(tr("test accuracy"))
     if title:
-        ax.set_title(title)
+        ax.set_title(tr(title))
     return ax.figure
 
 
@@ -132,10 +133,10 @@ def plot_distances(levels, distances: Mapping[str, Sequence[float]], ax=None, yl
     if ax is None:
         _, ax = plt.subplots(figsize=(5, 3))
     for name, values in distances.items():
-        ax.plot(levels, values, marker="o", label=name)
-    ax.set_xlabel("strength")
-    ax.set_ylabel(ylabel)
+        ax.plot(levels, values, marker="o", label=tr(name))
+    ax.set_xlabel(tr("strength"))
+    ax.set_ylabel(tr(ylabel))
     ax.legend()
     if title:
-        ax.set_title(title)
+        ax.set_title(tr(title))
     return ax.figure

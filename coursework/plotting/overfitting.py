@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from ..backend import to_host
+from ..i18n.figures import tr
 
 __all__ = ["plot_polynomial_fits", "plot_errors", "plot_accuracy_curves", "plot_sweep"]
 
@@ -47,17 +48,17 @@ def plot_polynomial_fits(x_train, y_train, curves: Mapping[str, Any], x_new=None
     low, high = min(float(v.min()) for v in ys), max(float(v.max()) for v in ys)
     pad = 0.3 * (high - low)
     if x_new is not None:
-        ax.scatter(to_host(x_new), to_host(y_new), s=8, color="0.7", label="new points", zorder=1)
+        ax.scatter(to_host(x_new), to_host(y_new), s=8, color="0.7", label=tr("new points"), zorder=1)
     for label, coef in curves.items():
         coef = to_host(coef)
-        ax.plot(grid, np.vander(grid, coef.shape[0], increasing=True) @ coef, label=label, zorder=2)
-    ax.scatter(x_train, y_train, s=30, color="black", label="training points", zorder=3)
+        ax.plot(grid, np.vander(grid, coef.shape[0], increasing=True) @ coef, label=tr(label), zorder=2)
+    ax.scatter(x_train, y_train, s=30, color="black", label=tr("training points"), zorder=3)
     ax.set_ylim(low - pad, high + pad)
     ax.set_xlabel("x")
     ax.set_ylabel("y")
     ax.legend(fontsize=8)
     if title:
-        ax.set_title(title)
+        ax.set_title(tr(title))
     return ax.figure
 
 
@@ -71,18 +72,18 @@ def plot_errors(values: Sequence[Any], train: Sequence[float], test: Sequence[fl
     """
     ax = _axes(ax, (5, 3))
     pos = np.arange(len(values))
-    ax.plot(pos, list(train), marker="o", label="training points")
-    ax.plot(pos, list(test), marker="s", label="new points")
+    ax.plot(pos, list(train), marker="o", label=tr("training points"))
+    ax.plot(pos, list(test), marker="s", label=tr("new points"))
     ax.set_xticks(pos, [f"{v:g}" for v in values])
     if logy:
         ax.set_yscale("log")
     if ylim is not None:
         ax.set_ylim(*ylim)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
+    ax.set_xlabel(tr(xlabel))
+    ax.set_ylabel(tr(ylabel))
     ax.legend()
     if title:
-        ax.set_title(title)
+        ax.set_title(tr(title))
     return ax.figure
 
 
@@ -103,18 +104,18 @@ def plot_accuracy_curves(histories: Mapping[str, Any], ax=None, title: str = "",
     colours = plt.cm.tab10(np.arange(len(histories)) % 10)
     for colour, (label, h) in zip(colours, histories.items()):
         epochs = np.arange(1, len(h.train_accuracy) + 1)
-        ax.plot(epochs, h.train_accuracy, color=colour, label=f"{label}: training")
-        ax.plot(epochs, h.val_accuracy, color=colour, linestyle="--", label=f"{label}: validation")
+        ax.plot(epochs, h.train_accuracy, color=colour, label=tr(f"{label}: training"))
+        ax.plot(epochs, h.val_accuracy, color=colour, linestyle="--", label=tr(f"{label}: validation"))
         if mark and label in mark:
             e = int(mark[label])
             ax.plot(e + 1, h.val_accuracy[e], marker="*", markersize=14, color=colour, linestyle="none",
-                    label=f"{label}: kept epoch {e + 1}")
-    ax.set_xlabel("epoch")
-    ax.set_ylabel("accuracy")
+                    label=tr(f"{label}: kept epoch {e + 1}"))
+    ax.set_xlabel(tr("epoch"))
+    ax.set_ylabel(tr("accuracy"))
     ax.set_ylim(0, 1.02)
     ax.legend(fontsize=8, loc="lower right")
     if title:
-        ax.set_title(title)
+        ax.set_title(tr(title))
     return ax.figure
 
 
@@ -122,13 +123,13 @@ def plot_sweep(lams: Sequence[float], train: Sequence[float], val: Sequence[floa
     """Final training and validation accuracy for every λ of a sweep."""
     ax = _axes(ax, (5, 3))
     pos = np.arange(len(lams))
-    ax.plot(pos, list(train), marker="o", label="training")
-    ax.plot(pos, list(val), marker="s", linestyle="--", label="validation")
+    ax.plot(pos, list(train), marker="o", label=tr("training"))
+    ax.plot(pos, list(val), marker="s", linestyle="--", label=tr("validation"))
     ax.set_xticks(pos, [f"{v:g}" for v in lams])
-    ax.set_xlabel("λ (L2 strength)")
-    ax.set_ylabel("accuracy, last 5 epochs")
+    ax.set_xlabel(tr("λ (L2 strength)"))
+    ax.set_ylabel(tr("accuracy, last 5 epochs"))
     ax.set_ylim(0, 1.02)
     ax.legend()
     if title:
-        ax.set_title(title)
+        ax.set_title(tr(title))
     return ax.figure

@@ -12,6 +12,7 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from ..backend import to_host
+from ..i18n.figures import tr
 
 __all__ = ["plot_curves", "plot_random_search", "plot_history", "plot_values"]
 
@@ -52,17 +53,17 @@ def plot_curves(curves: Mapping[str, object], ax=None, *, xlabel: str = "", ylab
         if xs.shape != ys.shape:
             raise ValueError(f"plot_curves: expected xs and ys of one length for {name!r}, "
                              f"got {xs.shape} and {ys.shape}")
-        ax.plot(xs, ys, label=name, marker=marker)
+        ax.plot(xs, ys, label=tr(name), marker=marker)
     if hline is not None:
-        ax.axhline(hline, color="grey", linestyle="--", label=hline_label or None)
+        ax.axhline(hline, color="grey", linestyle="--", label=tr(hline_label) or None)
     if logx:
         ax.set_xscale("log")
     if logy:
         ax.set_yscale("log")
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
+    ax.set_xlabel(tr(xlabel))
+    ax.set_ylabel(tr(ylabel))
     if title:
-        ax.set_title(title)
+        ax.set_title(tr(title))
     if curves or hline_label:
         ax.legend()
     return ax.figure
@@ -73,11 +74,11 @@ def plot_random_search(losses: Sequence[float], ax=None, title: str = "random se
     losses = np.asarray(losses, dtype=float)
     ax = _axes(ax)
     tries = np.arange(1, losses.shape[0] + 1)
-    ax.plot(tries, losses, ".", markersize=2, alpha=0.4, label="loss of each try")
-    ax.plot(tries, np.minimum.accumulate(losses), color="C3", label="best so far")
-    ax.set_xlabel("try")
-    ax.set_ylabel("training loss")
-    ax.set_title(title)
+    ax.plot(tries, losses, ".", markersize=2, alpha=0.4, label=tr("loss of each try"))
+    ax.plot(tries, np.minimum.accumulate(losses), color="C3", label=tr("best so far"))
+    ax.set_xlabel(tr("try"))
+    ax.set_ylabel(tr("training loss"))
+    ax.set_title(tr(title))
     ax.legend()
     return ax.figure
 
@@ -88,21 +89,21 @@ def plot_history(history, title: str = ""):
     plt = _plt()
     fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(11, 3.2))
     k = history.iterations_per_epoch
-    ax0.plot(np.arange(1, len(history.loss) + 1), history.loss, alpha=0.5, label="minibatch loss")
+    ax0.plot(np.arange(1, len(history.loss) + 1), history.loss, alpha=0.5, label=tr("minibatch loss"))
     means = history.epoch_loss()
-    ax0.plot(k * np.arange(1, len(means) + 1), means, marker="o", label="mean over the epoch")
-    ax0.set_xlabel(f"iteration ({k} per epoch)")
-    ax0.set_ylabel("loss")
+    ax0.plot(k * np.arange(1, len(means) + 1), means, marker="o", label=tr("mean over the epoch"))
+    ax0.set_xlabel(tr(f"iteration ({k} per epoch)"))
+    ax0.set_ylabel(tr("loss"))
     ax0.legend()
     epochs = np.arange(1, len(history.train_accuracy) + 1)
-    ax1.plot(epochs, history.train_accuracy, marker="o", label="training")
+    ax1.plot(epochs, history.train_accuracy, marker="o", label=tr("training"))
     if history.val_accuracy:
-        ax1.plot(epochs, history.val_accuracy, marker="o", label="validation")
-    ax1.set_xlabel("epoch")
-    ax1.set_ylabel("accuracy")
+        ax1.plot(epochs, history.val_accuracy, marker="o", label=tr("validation"))
+    ax1.set_xlabel(tr("epoch"))
+    ax1.set_ylabel(tr("accuracy"))
     ax1.legend()
     if title:
-        fig.suptitle(title)
+        fig.suptitle(tr(title))
     fig.tight_layout()
     return fig
 
@@ -118,13 +119,13 @@ def plot_values(values: Mapping[str, float], ax=None, *, ylabel: str = "", title
     for bar, v in zip(bars, heights):
         ax.text(bar.get_x() + bar.get_width() / 2, v, fmt.format(v), ha="center", va="bottom")
     if reference is not None:
-        ax.axhline(reference, color="grey", linestyle="--", label=reference_label or None)
+        ax.axhline(reference, color="grey", linestyle="--", label=tr(reference_label) or None)
         if reference_label:
             ax.legend(loc="upper left")
     if logy:
         ax.set_yscale("log")
-    ax.set_ylabel(ylabel)
+    ax.set_ylabel(tr(ylabel))
     if title:
-        ax.set_title(title)
+        ax.set_title(tr(title))
     ax.margins(y=0.15)
     return ax.figure
