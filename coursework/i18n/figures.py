@@ -49,6 +49,9 @@ FIGURE_TEXT: dict[str, str] = {
     "training accuracy": "training 정확도",
     "learning rate": "learning rate",
     "ReLU net, 50 epochs of SGD": "ReLU network, SGD 50 epoch",
+    "pieces x and 0: ReLU": "조각 x와 0: ReLU",
+    "pieces x and 0.1x: Leaky ReLU": "조각 x와 0.1x: Leaky ReLU",
+    "4 pieces: convex, piecewise linear": "조각 4개: 볼록한 piecewise linear",
     # 05_sgd
     "random search": "random search",
     "try": "시도",
