@@ -52,7 +52,16 @@ FIGURE_TEXT: dict[str, str] = {
     "pieces x and 0: ReLU": "조각 x와 0: ReLU",
     "pieces x and 0.1x: Leaky ReLU": "조각 x와 0.1x: Leaky ReLU",
     "4 pieces: convex, piecewise linear": "조각 4개: 볼록한 piecewise linear",
+    "your sigmoid: flat, and with a tiny gradient, for large |x|": "작성한 sigmoid: |x|가 크면 평평하고 gradient가 아주 작다",
     # 05_sgd
+    "one-sided (f(x+h) − f(x)) / h": "한쪽 방향 (f(x+h) − f(x)) / h",
+    "centred (f(x+h) − f(x−h)) / 2h": "중심 (f(x+h) − f(x−h)) / 2h",
+    "forward": "한쪽 방향",
+    "centred": "중심",
+    "random search\n(1,000 tries)": "random search\n(1,000번 시도)",
+    "gradient descent\n(100 steps)": "gradient descent\n(100 step)",
+    "sigmoid, randn weights (the lecture)": "sigmoid, randn weight (강의)",
+    "ReLU, He-scaled (yours)": "ReLU, He scaling (작성한 것)",
     "random search": "random search",
     "try": "시도",
     "training loss": "training loss",
@@ -88,7 +97,9 @@ FIGURE_TEXT: dict[str, str] = {
     "the penalty shrinks the weights": "penalty가 weight를 줄인다",
     "data loss": "data loss",
     "...at the price of the data loss": "...data loss를 대가로",
+    "total": "합계",
     # 07_overfitting
+    "no dropout": "dropout 없음",
     "new points": "새 data",
     "training points": "training data",
     "f1 fits every training point, f2 does not": "f1은 모든 training data에 맞고, f2는 그렇지 않다",
@@ -116,6 +127,8 @@ FIGURE_PATTERNS: list[tuple[re.Pattern, str]] = [(re.compile(p), ko) for p, ko i
     (r"(?P<label>.+): training", "{label}: training"),
     (r"(?P<label>.+): validation", "{label}: validation"),
     (r"(?P<label>.+): kept epoch (?P<e>\d+)", "{label}: 남긴 epoch {e}"),
+    (r"f(?P<k>\d+): degree (?P<d>\d+)", "f{k}: {d}차"),
+    (r"degree (?P<d>\d+), λ = (?P<lam>.+)", "{d}차, λ = {lam}"),
 ]]
 
 
