@@ -341,3 +341,21 @@ def test_the_notebooks_figures_come_in_korean_with_every_glyph(monkeypatch):
     fig = plot_random_search(np.linspace(3.0, 1.0, 50))
     assert fig.axes[0].get_xlabel() == "try"
     plt.close(fig)
+
+
+def test_a_fresh_kernel_draws_korean_figures_with_every_glyph(tmp_path):
+    """In a new process (no font registered yet), the first Korean figure has all its glyphs:
+    the font must be registered before the Axes (and its title) exist."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import warnings, matplotlib\nmatplotlib.use('Agg')\nimport matplotlib.pyplot as plt\n"
+            "from coursework.plotting import plot_function_and_derivative\nimport numpy as np\n"
+            "warnings.simplefilter('error')\nfig, ax = plt.subplots()\nx = np.linspace(-1, 1, 5)\n"
+            "plot_function_and_derivative(x, x, np.ones_like(x), 'your sigmoid: flat, and with a tiny gradient, "
+            "for large |x|', ax=ax)\nassert ax.get_title().startswith('작성한 sigmoid'), ax.get_title()\n"
+            "fig.canvas.draw()\nprint('drawn')\n")
+    env = dict(os.environ, COURSEWORK_LANG="ko", MPLCONFIGDIR=str(tmp_path))
+    proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0 and proc.stdout.strip() == "drawn", proc.stderr[-2000:]

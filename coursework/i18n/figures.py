@@ -5,7 +5,12 @@ including the titles a notebook's code cell hands them -- code cells are the sam
 languages, so the translation happens when the figure is drawn. English text (and any text
 the catalog does not know, such as class names or a student's own labels) is returned as
 it is. Korean text follows the glossary (technical terms in English, as the lecture writes
-them). When a Korean text is returned, the Hangul font is registered (:mod:`.fonts`).
+them).
+
+Importing this module (the plotting package does) registers the Hangul font as matplotlib's
+fallback (:mod:`.fonts`): a text object takes its font when it is created -- an Axes' title
+when the Axes is -- so the font must be in place before the first figure, not when the
+first Korean string is made. English text keeps its font; only glyphs it lacks fall back.
 
 ``FIGURE_TEXT`` maps exact English strings; ``FIGURE_PATTERNS`` maps strings with numbers
 or names in them (``"iteration (28 per epoch)"``), which keep their values.
@@ -15,6 +20,7 @@ from __future__ import annotations
 
 import re
 
+from .fonts import use_hangul_font
 from .settings import check_language, language
 
 __all__ = ["FIGURE_TEXT", "FIGURE_PATTERNS", "tr"]
@@ -148,7 +154,11 @@ def tr(text, lang: str | None = None):
                 break
     if out is None:
         return text
-    from .fonts import use_hangul_font
-
-    use_hangul_font()
+    use_hangul_font()   # a clear error if the font's package is missing
     return out
+
+
+try:
+    use_hangul_font()
+except FileNotFoundError:   # said by tr() when a Korean text is needed
+    pass
