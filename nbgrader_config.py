@@ -48,3 +48,10 @@ c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.ClearHiddenTests",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
+
+# Due dates, once per assignment (a time zone name or UTC offset; no zone: UTC).
+# `coursework collect` shows them, marks late hand-ins and copies them into the gradebook,
+# where nbgrader's late penalty reads them: "none" (only reported) or "zero" (a late
+# submission scores 0).
+c.Coursework.due_dates = {}  # e.g. {"03_activations": "2026-12-07 23:59 Europe/Berlin"}
+c.LateSubmissionPlugin.penalty_method = "none"
