@@ -123,18 +123,24 @@ def cmd_feedback(args) -> int:
     from .grading.feedback_html import generate_feedback
 
     course = _course(args)
-    pages = generate_feedback(course, args.assignment, students=args.student or None)
-    print(f"{args.assignment}: feedback for {len(pages)} student(s) in {course.feedback_dir}")
-    return 0
+    problems: dict[str, str] = {}
+    pages = generate_feedback(course, args.assignment, students=args.student or None, problems=problems)
+    made = sorted({p.parts[-3] for p in pages})
+    print(f"{args.assignment}: feedback for {len(made)} student(s) in {course.feedback_dir}/<student>/{args.assignment}/")
+    for student, why in sorted(problems.items()):
+        print(f"  NO PAGE for {student}: {why}", file=sys.stderr)
+    return 1 if problems else 0
 
 
 def cmd_export(args) -> int:
     from .grading.export import export_csv
 
     course = _course(args)
-    dest = export_csv(course, args.to, assignments=args.assignment or None)
-    print(f"grades written to {dest}")
-    return 0
+    result = export_csv(course, args.to, assignments=args.assignment or None, every=args.all)
+    print(f"grades written to {result.path}: {result.rows} rows ({', '.join(result.assignments) or 'no assignment'})")
+    for problem in result.problems:
+        print(f"  PROBLEM {problem}", file=sys.stderr)
+    return 1 if result.problems else 0
 
 
 def cmd_report(args) -> int:
@@ -203,6 +209,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = instructor("export", "grades as CSV: nbgrader's columns plus one column per exercise")
     p.add_argument("--to", default=None, metavar="CSV", help="default: grades.csv in the course directory")
     p.add_argument("--assignment", action="append", metavar="ID", help="only this assignment (repeatable)")
+    p.add_argument("--all", action="store_true", help="every assignment in the gradebook (default: those with "
+                   "at least one submission)")
     p.set_defaults(func=cmd_export)
 
     p = instructor("report", "per-exercise pass rates and the score distribution (PNG and HTML)")
