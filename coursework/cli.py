@@ -123,6 +123,7 @@ def cmd_feedback(args) -> int:
     from .grading.feedback_html import generate_feedback
 
     course = _course(args)
+    args.assignment = _need_assignment(course, args, "feedback")
     problems: dict[str, str] = {}
     pages = generate_feedback(course, args.assignment, students=args.student or None, problems=problems)
     made = sorted({p.parts[-3] for p in pages})
@@ -147,6 +148,7 @@ def cmd_report(args) -> int:
     from .grading.report import write_report
 
     course = _course(args)
+    args.assignment = _need_assignment(course, args, "report")
     page = write_report(course, args.assignment, args.out)
     print(f"report: {page}")
     return 0
@@ -202,7 +204,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_autograde)
 
     p = instructor("feedback", "HTML feedback per student (failed checks explained, hidden checks never shown)")
-    p.add_argument("assignment", metavar="ASSIGNMENT")
+    p.add_argument("assignment", metavar="ASSIGNMENT", nargs="?", help="required; without it, the assignments "
+                   "with submissions are listed")
     p.add_argument("--student", action="append", metavar="ID", help="only this student (repeatable)")
     p.set_defaults(func=cmd_feedback)
 
@@ -214,7 +217,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_export)
 
     p = instructor("report", "per-exercise pass rates and the score distribution (PNG and HTML)")
-    p.add_argument("assignment", metavar="ASSIGNMENT")
+    p.add_argument("assignment", metavar="ASSIGNMENT", nargs="?", help="required; without it, the assignments "
+                   "with submissions are listed")
     p.add_argument("--out", default=None, metavar="DIR", help="default: reports/<assignment> in the course")
     p.set_defaults(func=cmd_report)
 
