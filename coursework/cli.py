@@ -84,14 +84,15 @@ def score_table(summary) -> list[str]:
     if not rows:
         return []
     width = max(len("student"), *(len(s) for s in rows))
-    out = [f"  {'student':<{width}}  {'score':>13}"]
+    cells = {s: f"{summary.scores[s][0]:g} / {summary.scores[s][1]:g}" for s in rows if s not in summary.failed}
+    wide = max([len("score"), *(len(c) for c in cells.values())])
+    out = [f"  {'student':<{width}}  {'score':>{wide}}"]
     for student in rows:
         if student in summary.failed:
-            out.append(f"  {student:<{width}}  {'-':>13}  not graded (see below)")
+            out.append(f"  {student:<{width}}  {'-':>{wide}}  not graded (see below)")
             continue
-        score, points = summary.scores[student]
         note = "  (unchanged)" if student in summary.skipped else ""
-        out.append(f"  {student:<{width}}  {score:>6g} / {points:<4g}{note}")
+        out.append(f"  {student:<{width}}  {cells[student]:>{wide}}{note}")
     return out
 
 

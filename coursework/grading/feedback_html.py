@@ -288,9 +288,14 @@ def _page_without_notebook(course: Any, student: str, assignment: str) -> Path:
 _TOC = re.compile(r'<div id="toc">.*?</div>', re.S)
 
 
+_WRAP = "<style>.output_error pre, .output_stderr pre { white-space: pre-wrap; }</style>"
+
+
 def tidy_page(raw_html: str) -> str:
-    """nbgrader's page without its list of anonymous "Test cell" links; "Grade cell:" reads "Check:"."""
-    return _TOC.sub("", raw_html).replace("Grade cell: <code>", "Check: <code>")
+    """nbgrader's page without its list of anonymous "Test cell" links; "Grade cell:" reads "Check:";
+    error messages wrap instead of running off the page."""
+    page = _TOC.sub("", raw_html).replace("Grade cell: <code>", "Check: <code>")
+    return page.replace("</head>", _WRAP + "</head>", 1) if _WRAP not in page else page
 
 
 def generate_feedback(course: Any, assignment: str, students: list[str] | None = None,
