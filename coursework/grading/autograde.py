@@ -239,7 +239,6 @@ class ClassRun:
 
         async def one(student: str, folder: Path, digest: str) -> None:
             async with slots:
-                bar.set_postfix_str(student, refresh=False)
                 try:
                     score, points = await self._grade(student, folder, digest, context)
                     summary.graded.append(student)
@@ -248,6 +247,7 @@ class ClassRun:
                     summary.failed[student] = f"{type(exc).__name__}: {exc}"
                     self._log(student, traceback.format_exc())
                     shutil.rmtree(self._tmp_dir(student), ignore_errors=True)
+                bar.set_postfix_str(student, refresh=False)  # the one just finished: each named once
                 bar.update(1)
 
         try:
