@@ -31,7 +31,7 @@ class Linear(Layer):
         Source of the initial weights (drawn on the host).
     init : {"he", "xavier"} or float, default "he"
         Weight scale, see :mod:`coursework.nn.init`. Biases start at zero.
-    dtype : {"float64", "float32"} or a dtype of ``like``'s namespace, default float64
+    dtype : {"float64", "float32"}, a dtype of ``like``'s namespace, or None (float64), default None
         dtype of the parameters.
     like : array, optional
         Create the parameters in this array's namespace and on its device
