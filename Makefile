@@ -44,8 +44,11 @@ $(VENV)/.oracle: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e '.[dev,oracle]'
 	@touch $@
 
+# The course's JupyterLab defaults (jupyter/lab/settings/overrides.json): no news or update
+# pop-up on the first start.
+LAB_SETTINGS := $(abspath jupyter/lab/settings)
 lab: $(VENV)/.installed
-	$(BIN)/jupyter lab --ServerApp.root_dir=$(DIR) $(ROOT_FLAG)
+	$(BIN)/jupyter lab --ServerApp.root_dir=$(DIR) --LabApp.app_settings_dir=$(LAB_SETTINGS) $(ROOT_FLAG)
 
 # Two test processes share the two cores: one BLAS thread each keeps timings stable.
 # --dist loadfile keeps each test file (and its module-scoped nbgrader class) on one worker.
