@@ -54,11 +54,14 @@ $(VENV)/.oracle: $(VENV)/.installed
 
 # Students' lab: no nbgrader in it (jupyter/student/). Instructors: `make lab-instructor`,
 # Formgrader on the course root (jupyter/instructor/) for browsing and manual grading.
+# Both use the course's JupyterLab defaults (jupyter/lab/settings/overrides.json): no news
+# or update pop-up on the first start.
+LAB_SETTINGS := $(abspath jupyter/lab/settings)
 lab: $(VENV)/.installed
-	JUPYTER_CONFIG_PATH=$(abspath jupyter/student) $(BIN)/jupyter lab --ServerApp.root_dir=$(DIR) $(ROOT_FLAG)
+	JUPYTER_CONFIG_PATH=$(abspath jupyter/student) $(BIN)/jupyter lab --ServerApp.root_dir=$(DIR) --LabApp.app_settings_dir=$(LAB_SETTINGS) $(ROOT_FLAG)
 
 lab-instructor: $(VENV)/.installed
-	JUPYTER_CONFIG_PATH=$(abspath jupyter/instructor) $(BIN)/jupyter lab --ServerApp.root_dir=. $(ROOT_FLAG)
+	JUPYTER_CONFIG_PATH=$(abspath jupyter/instructor) $(BIN)/jupyter lab --ServerApp.root_dir=. --LabApp.app_settings_dir=$(LAB_SETTINGS) $(ROOT_FLAG)
 
 # Two test processes share the two cores: one BLAS thread each keeps timings stable.
 # --dist loadfile keeps each test file (and its module-scoped nbgrader class) on one worker.
