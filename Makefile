@@ -14,10 +14,11 @@ DIR ?= notebooks
 # Jupyter refuses to run as root unless told (containers, CI machines).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test test-fast bench gpu-check release autograde feedback export report check clean-grading help
+.PHONY: lab demo test test-fast bench gpu-check release autograde feedback export report check clean-grading help
 
 help:
 	@echo "make lab        open the course in JupyterLab (DIR=solutions for the worked notebooks)"
+	@echo "make demo TOPIC=03_activations   a topic's live lecture demos in JupyterLab"
 	@echo "make test       run every test (unit, notebooks, nbgrader end to end)"
 	@echo "make test-fast  the tests without those marked slow"
 	@echo "make bench      the benchmarks"
@@ -45,6 +46,10 @@ $(VENV)/.oracle: $(VENV)/.installed
 
 lab: $(VENV)/.installed
 	$(BIN)/jupyter lab --ServerApp.root_dir=$(DIR) $(ROOT_FLAG)
+
+TOPIC ?= 01_features
+demo: $(VENV)/.installed
+	$(COURSEWORK) demo $(TOPIC)
 
 # Two test processes share the two cores: one BLAS thread each keeps timings stable.
 # --dist loadfile keeps each test file (and its module-scoped nbgrader class) on one worker.
