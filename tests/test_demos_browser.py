@@ -65,6 +65,8 @@ def test_every_demo_redraws_when_a_control_moves(served, page, topic):
             page.wait_for_function("e => /epoch ([3-9]|[1-9][0-9]+) \\//.test(e.innerText)",
                                    arg=demo.locator(".coursework-demo-info").element_handle(), timeout=120_000)
             demo.locator(".coursework-demo-stop").click()
+            page.wait_for_function("e => !e.innerText.includes('training')",
+                                   arg=demo.locator(".coursework-demo-info").element_handle(), timeout=30_000)
         after_png = figure.screenshot()
         demo.screenshot(path=str(out / f"{kind}-{topic}-{i}-{cls.__name__}.png"))
         assert after_png != before_png, f"{kind} {topic} {cls.__name__}: {moved} left the picture unchanged"
