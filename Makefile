@@ -18,11 +18,12 @@ DIR ?= notebooks
 # Jupyter refuses to run as root unless told (containers, CI machines).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab lab-instructor test test-fast test-blas bench gpu-check release autograde feedback export report check clean-grading help collect
+.PHONY: lab lab-instructor demo test test-fast test-blas bench gpu-check release autograde feedback export report check clean-grading help collect
 
 help:
 	@echo "make lab        open the course in JupyterLab (DIR=solutions for the worked notebooks); no nbgrader in it"
 	@echo "make lab-instructor   JupyterLab on the course root with Formgrader (browse submissions, grade by hand)"
+	@echo "make demo TOPIC=03_activations   a topic's live lecture demos in JupyterLab"
 	@echo "make test       run every test (unit, notebooks, nbgrader end to end)"
 	@echo "make test-fast  the tests without those marked slow"
 	@echo "make test-blas  the fast tests under OpenBLAS's Sandybridge and Haswell kernels, 2 threads"
@@ -62,6 +63,10 @@ lab: $(VENV)/.installed
 
 lab-instructor: $(VENV)/.installed
 	JUPYTER_CONFIG_PATH=$(abspath jupyter/instructor) $(BIN)/jupyter lab --ServerApp.root_dir=. --LabApp.app_settings_dir=$(LAB_SETTINGS) $(ROOT_FLAG)
+
+TOPIC ?= 01_features
+demo: $(VENV)/.installed
+	$(COURSEWORK) demo $(TOPIC)
 
 # Two test processes share the two cores: one BLAS thread each keeps timings stable.
 # --dist loadfile keeps each test file (and its module-scoped nbgrader class) on one worker.
