@@ -103,7 +103,9 @@ def cmd_autograde(args) -> int:
     args.assignment = _need_assignment(course, args, "autograde")
     options = Options(jobs=args.jobs or os.cpu_count() or 1, timeout=args.timeout, force=args.force,
                       memory_mb=args.memory, max_output_bytes=int(args.max_output * 1024),
-                      progress=not args.no_progress, students=args.student or None)
+                      progress=not args.no_progress, students=args.student or None, sandbox=not args.no_sandbox,
+                      disk_mb=args.disk, max_notebook_mb=args.max_notebook, max_cells=args.max_cells,
+                      total_seconds=args.total_time)
     summary = autograde(course, args.assignment, options)
     if args.json:
         print(json.dumps(summary.as_dict(), indent=1))
@@ -202,6 +204,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--student", action="append", metavar="ID", help="grade only this student (repeatable)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.add_argument("--no-sandbox", action="store_true", help="run the kernels unconfined (only where the sandbox "
+                   "cannot be set up and you trust every submission; the run and every feedback page say so)")
+    p.add_argument("--disk", type=int, default=512, metavar="MB", help="what a kernel may keep in its folder")
+    p.add_argument("--max-notebook", type=float, default=20, metavar="MB", help="larger notebooks are not graded")
+    p.add_argument("--max-cells", type=int, default=2000, help="notebooks with more cells are not graded")
+    p.add_argument("--total-time", type=float, default=1800, metavar="S", help="seconds for all cells of one "
+                   "submission together")
     p.set_defaults(func=cmd_autograde)
 
     p = instructor("feedback", "HTML feedback per student (failed checks explained, hidden checks never shown)")

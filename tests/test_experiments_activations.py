@@ -13,7 +13,7 @@ from coursework import nn
 from coursework.experiments.activations import (DEAD_SETTINGS, FUNCTIONS, collapse_linear, combine_linear,
                                                 dead_fraction_vs_lr, dead_units_experiment, hidden_unit_stats,
                                                 linear_vs_relu_spirals, mean_outputs, package_pair, sigmoid_saturation)
-from coursework.plotting_activations import (plot_activation_panels, plot_bars, plot_decision_regions,
+from coursework.plotting.activations import (plot_activation_panels, plot_bars, plot_decision_regions,
                                              plot_function_and_derivative, plot_grouped_bars)
 
 matplotlib.use("Agg")

@@ -10,7 +10,7 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from coursework import plotting_overfitting as plots  # noqa: E402
+from coursework.plotting import overfitting as plots  # noqa: E402
 from coursework.experiments import overfitting as ov  # noqa: E402
 from coursework.regularization import Dropout  # noqa: E402
 from coursework.train import History  # noqa: E402

@@ -170,7 +170,7 @@ def test_training_plots_return_figures(split):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from coursework import plotting_training as plots
+    from coursework.plotting import training as plots
 
     _, history, _ = experiments.digits_mlp(epochs=2)
     figs = [plots.plot_curves({"a": [3, 2, 1], "b": ([1, 10, 100], [1, 0.5, 0.1])}, logx=True, logy=True, hline=0.5,

@@ -143,7 +143,7 @@ def test_plots_take_arrays_of_the_device():
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from coursework import plotting, plotting_activations, plotting_training
+    from coursework import plotting
     from coursework.features import hog_image
 
     with devices.using("strict:1"):
@@ -154,7 +154,7 @@ def test_plots_take_arrays_of_the_device():
     figures = [plotting.show_images(patches.X, titles=[patches.class_names[0]] * 8),
                plotting.plot_color_histogram(color_histogram(patches.X[0, ...], bins=2), bins=2),
                plotting.plot_hog(patches.X[0, ...], hog_image(patches.X[0, ...])),
-               plotting_activations.plot_decision_regions(model, points.X, points.y, resolution=20),
-               plotting_training.plot_history(history)]
+               plotting.activations.plot_decision_regions(model, points.X, points.y, resolution=20),
+               plotting.training.plot_history(history)]
     assert all(fig is not None for fig in figures)
     plt.close("all")

@@ -45,8 +45,17 @@ def test_accuracy_bars_are_labelled():
 def test_hog_overlay_is_opaque_only_on_the_lines():
     image = np.zeros((32, 32))
     image[:, 16:] = 1.0
-    fig = plotting.plot_hog(image, hog_image(image))
+    fig = plotting.plot_hog(image, hog_image(image, channel_axis=None))
     overlay = fig.axes[0].images[-1].get_array()
     alpha = np.asarray(overlay)[..., 3]
     assert alpha.max() == pytest.approx(1.0)
     assert (alpha == 0).mean() > 0.5                          # most of the picture shows the photo
+
+
+def test_the_plotting_package_reexports_every_topic_module_function():
+    from coursework.plotting import activations, features, overfitting, training
+
+    for module in (features, activations, training, overfitting):
+        for name in module.__all__:
+            assert getattr(plotting, name) is getattr(module, name), name
+    assert set(plotting.__all__) >= {"show_images", "plot_decision_regions", "plot_curves", "plot_polynomial_fits"}

@@ -9,7 +9,8 @@
 
    - ``notebooks/<assignment>/`` -- the released notebooks (and files beside them);
    - ``coursework/`` -- the package with the reference regions of this assignment and
-     of every later one stripped (:mod:`.strip`, rule :func:`stripped_from`). Earlier
+     of every later one stripped (:mod:`.strip`, rule :func:`stripped_from`), and
+     without ``coursework/demos/`` (the lecture demos, lecture material only). Earlier
      assignments' answers stay: their deadlines are past, and later topics build on
      them (05's training uses 03's activations). A later assignment's region marked
      ``needed-by`` this assignment stays too: this notebook runs it (03's experiments
@@ -44,7 +45,9 @@ from .strip import Region, StripError, copy_stripped, find_regions
 __all__ = ["release", "generate_assignments", "build_bundle", "audit_bundle", "ReleaseResult",
            "EXCLUDED_FROM_BUNDLE", "stripped_from", "package_regions", "reference_tags", "shipped_early"]
 
-EXCLUDED_FROM_BUNDLE = ("grader_tests/hidden", "grader_tests/builders", "grader_tests/make_expected.py")
+# coursework/demos: the lecture's live demos run the reference implementations; students never need them.
+EXCLUDED_FROM_BUNDLE = ("grader_tests/hidden", "grader_tests/builders", "grader_tests/make_expected.py",
+                        "coursework/demos")
 PACKAGES = ("coursework", "grader_tests")
 TOP_FILES = ("pyproject.toml", "environment.yml")
 SOLUTION = re.compile(r"### BEGIN SOLUTION\s*\n(.*?)\n[ \t]*### END SOLUTION", re.S)
@@ -138,6 +141,9 @@ def release(course: Course, assignments: list[str] | None = None, *, dist: str |
     assignments = list(assignments or course.assignments())
     if not assignments:
         raise CourseError(f"no assignments in {course.source_dir}")
+    from .secret import course_secret
+
+    course_secret(course.root, create=True)  # the hidden checks' seed key, made once, never shipped
     generate_assignments(course, assignments)
     result = ReleaseResult(assignments)
     if make_bundle:
@@ -329,7 +335,8 @@ def audit_bundle(zip_path: Path, course: Course, assignment: str) -> list[str]:
     """Problems of a bundle: forbidden paths, and secrets (:func:`secrets`) found in its files."""
     problems = []
     forbidden = ("solutions/", "grader_tests/hidden/", "grader_tests/builders/", "grader_tests/make_expected.py",
-                 "nbgrader_config.py", "gradebook.db", "submitted/", "autograded/", "feedback/", "tests/")
+                 "nbgrader_config.py", "gradebook.db", "submitted/", "autograded/", "feedback/", "tests/",
+                 ".coursework-secret")
     hidden_secrets = secrets(course, assignment)
     with zipfile.ZipFile(zip_path) as zf:
         texts = {}

@@ -1,6 +1,6 @@
 """Plots of training: loss curves, random search, a training history, values per setting.
 
-Like :mod:`coursework.plotting`, each function draws on the given matplotlib ``Axes``
+Like :mod:`coursework.plotting.features`, each function draws on the given matplotlib ``Axes``
 (or makes a figure) and returns the figure, so a notebook cell is one call. Arrays of
 any backend are copied to the host here.
 """
@@ -11,7 +11,7 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from .backend import to_host
+from ..backend import to_host
 
 __all__ = ["plot_curves", "plot_random_search", "plot_history", "plot_values"]
 

@@ -1,4 +1,5 @@
-"""Plots the notebooks show: image grids, colour histograms, HoG pictures, accuracy bars.
+"""Plots of 01 (features) and the image grid every topic uses: image grids, colour histograms,
+HoG pictures, accuracy bars.
 
 Each function draws on the given matplotlib ``Axes`` (or makes a figure) and returns
 the figure, so a notebook cell is one call. Arrays from any backend are copied to the
@@ -11,7 +12,7 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from .backend import to_host
+from ..backend import to_host
 
 __all__ = ["show_images", "plot_color_histogram", "plot_hog", "plot_accuracies", "plot_distances"]
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from .backend import to_host
+from ..backend import to_host
 
 __all__ = ["plot_polynomial_fits", "plot_errors", "plot_accuracy_curves", "plot_sweep"]
 

@@ -1,7 +1,7 @@
 """Plots of assignment 03 (activations): a function with its derivative, bars per
 activation and setting, and the decision regions of a classifier in the plane.
 
-Like :mod:`coursework.plotting`, each function draws on the given matplotlib ``Axes``
+Like :mod:`coursework.plotting.features`, each function draws on the given matplotlib ``Axes``
 (or makes a figure) and returns the figure; arrays from any backend are copied to
 the host first.
 """
@@ -12,7 +12,7 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from .backend import from_host, to_host
+from ..backend import from_host, to_host
 
 __all__ = ["plot_function_and_derivative", "plot_activation_panels", "plot_bars", "plot_grouped_bars", "plot_decision_regions"]
 

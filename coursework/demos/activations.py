@@ -1,0 +1,108 @@
+"""Demos of 03 (activations): f and f' with where each saturates; a net on the spirals
+trained live, with its dead ReLUs counted."""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+import numpy as np
+
+from .. import optim, train
+from ..data import spirals
+from ..experiments.activations import FUNCTIONS, hidden_unit_stats
+from ..nn import MLP
+from ..plotting import plot_decision_regions
+from ._base import Demo, TrainingDemo
+
+__all__ = ["ActivationCurvesDemo", "DeadReluDemo", "saturated"]
+
+
+def saturated(dy: np.ndarray, fraction: float = 0.05) -> np.ndarray:
+    """Where a derivative is below ``fraction`` of its largest value (a boolean mask, shape of ``dy``)."""
+    peak = float(np.max(np.abs(dy))) or 1.0
+    return np.abs(dy) < fraction * peak
+
+
+class ActivationCurvesDemo(Demo):
+    """Each chosen activation f (solid) and f' (dashed); grey where f' < 5% of its peak."""
+
+    title = "Activations and their derivatives: where does each saturate?"
+    figsize = (9.0, 2.8)
+
+    def make_controls(self):
+        return {"names": widgets.SelectMultiple(options=list(FUNCTIONS), value=("sigmoid", "tanh", "relu"),
+                                                description="activations", rows=5),
+                "far": widgets.FloatSlider(value=6.0, min=1.0, max=20.0, step=1.0, description="x range ±",
+                                           continuous_update=False)}
+
+    def draw(self, fig, names, far):
+        names = list(names) or ["sigmoid"]
+        x = np.linspace(-far, far, 401)
+        axes = np.atleast_1d(fig.subplots(1, len(names), sharey=True))
+        self.last_saturated = {}
+        for ax, name in zip(axes, names):
+            f, df = FUNCTIONS[name]
+            y, dy = f(x), df(x)
+            mask = saturated(dy)
+            self.last_saturated[name] = float(mask.mean())
+            ax.fill_between(x, -1.5, 3.0, where=mask, color="0.85", step="mid", label="f' < 5% of peak")
+            ax.plot(x, y, label="f")
+            ax.plot(x, dy, "--", label="f'")
+            ax.axhline(0, color="0.6", lw=0.5)
+            ax.set_ylim(-1.5, 3.0)
+            ax.set_title(f"{name}: saturated on {mask.mean():.0%}", fontsize=10)
+        axes[0].legend(fontsize=8, loc="upper left")
+        fig.subplots_adjust(left=0.05, right=0.99, bottom=0.1, top=0.86, wspace=0.08)
+
+
+class DeadReluDemo(TrainingDemo):
+    """A one-hidden-layer net trained on the spirals, live: decision regions, dead units, accuracy.
+
+    A unit is dead when f'(z) = 0 on every training point
+    (:func:`coursework.experiments.activations.hidden_unit_stats`): with a large learning
+    rate or a negative initial bias, ReLUs die and the regions stop improving.
+    """
+
+    title = "Dead ReLUs: learning rate and initial bias, trained live on the spirals"
+    figsize = (9.0, 3.4)
+    epochs = 100
+
+    def make_controls(self):
+        return {"activation": widgets.Dropdown(options=["relu", "leaky_relu", "elu", "tanh", "sigmoid"],
+                                               value="relu", description="activation"),
+                "lr": widgets.FloatLogSlider(value=0.5, base=10, min=-2, max=1, step=0.1, description="learning rate",
+                                             continuous_update=False),
+                "bias": widgets.FloatSlider(value=0.0, min=-3.0, max=1.0, step=0.25, description="initial bias",
+                                            continuous_update=False)}
+
+    def reset(self, activation, lr, bias):
+        self.data = spirals(60, 3, noise=0.2, rng=0)
+        self.model = MLP([2, 50, 3], activation, rng=0)
+        self.model.params["0.b"] = np.full(50, float(bias))
+        self.optimizer = optim.SGD(lr=lr)
+        self.order = np.random.default_rng(1)
+        self.activation = activation
+        self.dead, self.accuracy = [self._dead()], [train.accuracy(self.model, self.data.X, self.data.y)]
+
+    def _dead(self) -> float:
+        return hidden_unit_stats(self.model, self.data.X, self.activation)[1]
+
+    def train_epoch(self):
+        with np.errstate(over="ignore", invalid="ignore"):
+            train.fit(self.model, self.data.X, self.data.y, optimizer=self.optimizer, epochs=1, batch_size=30,
+                      rng=self.order, progress=False)
+        self.dead.append(self._dead())
+        self.accuracy.append(train.accuracy(self.model, self.data.X, self.data.y))
+
+    def draw(self, fig, activation, lr, bias):
+        ax0, ax1 = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.4]})
+        with np.errstate(over="ignore", invalid="ignore"):
+            plot_decision_regions(self.model, self.data.X, self.data.y, ax=ax0, resolution=60)
+        ax0.set_title(f"epoch {self.epoch}: accuracy {self.accuracy[-1]:.0%}", fontsize=10)
+        ax1.plot(self.dead, label="dead hidden units")
+        ax1.plot(self.accuracy, label="training accuracy")
+        ax1.set_xlim(0, self.epochs)
+        ax1.set_ylim(-0.02, 1.02)
+        ax1.set_xlabel("epoch")
+        ax1.legend(fontsize=8, loc="center right")
+        ax1.set_title(f"{activation}, lr {lr:.2g}, bias {bias:g}: {self.dead[-1]:.0%} dead", fontsize=10)
+        fig.subplots_adjust(left=0.04, right=0.98, bottom=0.14, top=0.9, wspace=0.2)
