@@ -27,7 +27,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nbgrader")]
 A = "03_activations"
 WRONG_RELU = "def relu_forward(x):\n    return x\n\n\ndef relu_backward(dout, x):\n    return dout * (x > 0)\n"
 DOCUMENTED = (f"notebooks/{A}/", "dist/", "submitted/", "autograded/", "feedback/", "gradebook.db", "grades.csv",
-              f"reports/{A}/")
+              f"reports/{A}/", ".coursework-secret")
 NBGRADER_COLUMNS = ["assignment", "duedate", "timestamp", "student_id", "last_name", "first_name", "email",
                     "raw_score", "late_submission_penalty", "score", "max_score"]
 EXERCISES = ["sigmoid", "tanh", "relu", "leaky_relu", "elu", "maxout"]
@@ -149,3 +149,6 @@ def test_nothing_outside_the_documented_folders_changed(week):
     stray = sorted(p for p in changed if not p.startswith(DOCUMENTED))
     assert stray == [], stray
     assert any(p.startswith(f"dist/nn-part1-{A}") for p in changed) and "gradebook.db" in changed
+    readme = (REPO / "README.md").read_text()
+    for documented in DOCUMENTED:  # the README names each place
+        assert f"`{documented.split('/')[0]}" in readme, documented
