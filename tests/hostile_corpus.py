@@ -220,7 +220,7 @@ _orig_exec = exec
 import builtins
 builtins.exec = lambda *a, **k: None      # the judge's bootstrap does nothing
 sys.modules["_coursework_agent"] = types.SimpleNamespace(serve=_serve)
-"""}, zero={"hist_shape": "cannot be checked"}),
+"""}, zero={"hist_shape": "did not answer the judge"}),
         "garbage-replies-01": Case("01_features", 0.0, right=False, add={"color_histogram": """
 from IPython.core.interactiveshell import InteractiveShell
 import IPython.display as _d
