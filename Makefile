@@ -81,12 +81,13 @@ test-fast: $(VENV)/.installed
 # lacks a kernel), tests/blas_kernels.py says what stands in and it runs once instead.
 BLAS_KERNELS ?= Sandybridge Haswell
 BLAS_ENV := OPENBLAS_NUM_THREADS=2 OMP_NUM_THREADS=2 MKL_NUM_THREADS=2
+BLAS_PYTEST ?= -q -m "not slow" -n 2 --dist loadfile
 test-blas: $(VENV)/.oracle
 	@other=0; for k in $(BLAS_KERNELS); do \
 	  if OPENBLAS_CORETYPE=$$k $(BLAS_ENV) $(BIN)/python tests/blas_kernels.py; then \
-	    OPENBLAS_CORETYPE=$$k $(BLAS_ENV) $(BIN)/python -m pytest -q -m "not slow" -n 2 --dist loadfile || exit 1; \
+	    OPENBLAS_CORETYPE=$$k $(BLAS_ENV) $(BIN)/python -m pytest $(BLAS_PYTEST) || exit 1; \
 	  else other=1; fi; done; \
-	if [ $$other = 1 ]; then $(BLAS_ENV) $(BIN)/python -m pytest -q -m "not slow" -n 2 --dist loadfile; fi
+	if [ $$other = 1 ]; then $(BLAS_ENV) $(BIN)/python -m pytest $(BLAS_PYTEST); fi
 
 bench: $(VENV)/.oracle
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shlex
 import socket
 import subprocess
@@ -27,12 +28,19 @@ PLUGIN = "@jupyterlab/apputils-extension:notification"
 WANT = {"fetchNews": "false", "checkForUpdates": False}
 
 
-def lab_command() -> list[str]:
-    """The jupyter lab command line that `make lab` runs (make -n: printed, not run)."""
+def lab_command() -> tuple[dict[str, str], list[str]]:
+    """(environment assignments, argv) of the jupyter lab command that `make lab` runs
+    (make -n: printed, not run)."""
     out = subprocess.run(["make", "-n", "lab"], cwd=REPO, capture_output=True, text=True, check=True).stdout
     lines = [line for line in out.splitlines() if " lab " in f"{line} " and "jupyter" in line]
     assert len(lines) == 1, out
-    return shlex.split(lines[0])
+    words = shlex.split(lines[0])
+    env = {}
+    while words and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*=.*", words[0]):   # VAR=value before the command
+        name, _, value = words.pop(0).partition("=")
+        env[name] = value
+    assert words[0].endswith("jupyter") and words[1] == "lab", words
+    return env, words
 
 
 def schemas_dir() -> str:
@@ -51,7 +59,7 @@ def test_the_overrides_turn_news_and_update_checks_off_and_fit_the_installed_sch
 def test_make_lab_points_jupyterlab_at_the_course_settings():
     from jupyterlab.labapp import LabApp
 
-    command = lab_command()
+    _, command = lab_command()
     flags = [a for a in command if a.startswith("--LabApp.app_settings_dir=")]
     assert flags == [f"--LabApp.app_settings_dir={SETTINGS}"], command
     app = LabApp()
@@ -74,13 +82,14 @@ def test_a_running_jupyterlab_serves_the_course_defaults(tmp_path):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    command = lab_command()
+    make_env, command = lab_command()
     server = [command[0], "lab", "--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
               "--IdentityProvider.token=course", *[a for a in command[2:] if a.startswith("--")]]
     if "--allow-root" not in server and hasattr(os, "getuid") and os.getuid() == 0:
         server.append("--allow-root")
-    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(tmp_path / "config"), JUPYTER_RUNTIME_DIR=str(tmp_path / "rt"),
-               JUPYTERLAB_SETTINGS_DIR=str(tmp_path / "user-settings"), JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "ws"))
+    env = dict(os.environ, **make_env, JUPYTER_CONFIG_DIR=str(tmp_path / "config"),
+               JUPYTER_RUNTIME_DIR=str(tmp_path / "rt"), JUPYTERLAB_SETTINGS_DIR=str(tmp_path / "user-settings"),
+               JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "ws"))
     proc = subprocess.Popen(server, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         url = f"http://127.0.0.1:{port}/lab/api/settings/{PLUGIN}?token=course"
