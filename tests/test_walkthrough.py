@@ -134,7 +134,8 @@ def test_feedback_pages_speak_to_the_student(week):
             "attribute 'missing' — your answer cell relu, line 3: return y.missing") in partial
     assert ("relu_hidden (0 / 1): AssertionError: relu_forward(random input #1 of shape") in partial
     assert "your function raised AttributeError (its message is not shown for a hidden check)" in partial
-    assert "leaky_visible (0 / 1): AssertionError: leaky_relu_forward(x of shape (4, 6)): not implemented yet" in partial
+    assert ("leaky_visible (0 / 1): AssertionError: leaky_relu_forward(x of shape (4, 6)): "
+            "not implemented yet") in partial
     assert "where: your answer cell `relu`, line 3: `return y.missing`" in pages["partial"]
     assert "Check: relu_visible" in pages["partial"]
 
