@@ -135,7 +135,8 @@ def cmd_feedback(args) -> int:
     problems: dict[str, str] = {}
     pages = generate_feedback(course, args.assignment, students=args.student or None, problems=problems)
     made = sorted({p.parts[-3] for p in pages})
-    print(f"{args.assignment}: feedback for {len(made)} student(s) in {course.feedback_dir}/<student>/{args.assignment}/")
+    where = f"{course.feedback_dir}/<student>/{args.assignment}/"
+    print(f"{args.assignment}: feedback for {len(made)} student(s) in {where}")
     for student, why in sorted(problems.items()):
         print(f"  NO PAGE for {student}: {why}", file=sys.stderr)
     return 1 if problems else 0
