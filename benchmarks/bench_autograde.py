@@ -11,10 +11,13 @@ Two identical copies are then graded from scratch:
 - ``nbgrader autograde 01_features``, run as an instructor runs it (one process, one
   notebook after another, the environment as it is);
 - ``coursework autograde 01_features --jobs J`` (one process, J kernels at once, one
-  BLAS thread per kernel).
+  BLAS thread per kernel), as it grades: every check decided by the judge outside the
+  kernel, every kernel in the sandbox;
+- the same with ``--no-sandbox`` (the judge still on), to show what the sandbox costs.
 
-Both wall times include starting the command. It prints both times, the time per
-submission, the speed-up (goal: >= 3x) and whether every test cell of every student
+Both wall times include starting the command. It prints the times, the time per
+submission, the speed-up (goal: >= 3.5x), the judge's round trips to the kernels (per
+check and their cost, from the grading records) and whether every test cell of every student
 got the same score in the two gradebooks; it exits 1 when a score differs.
 ``--baseline-threads 1`` also runs nbgrader with one BLAS thread per kernel, to show
 how much of the speed-up comes from that setting alone.
@@ -39,7 +42,7 @@ from class_fixtures import MUTATES, RAISES, WRONG_SHAPE  # noqa: E402
 from nbgrader_course import scores, solution_sources, submission, submit  # noqa: E402
 
 A = "01_features"
-GOAL = 3.0
+GOAL = 3.5
 BIN = Path(sys.executable).parent
 
 
@@ -88,6 +91,21 @@ def make_class(root: Path, n: int) -> Path:
     return course
 
 
+def judge_cost(course: Path) -> tuple[int, int, float]:
+    """(checks judged, requests to the kernels, their seconds) summed over the grading records."""
+    import json
+
+    checks = requests = 0
+    seconds = 0.0
+    for path in (course / "autograded" / ".coursework" / A).glob("*.json"):
+        for nb in json.loads(path.read_text())["notebooks"].values():
+            stats = nb.get("judge") or {}
+            checks += stats.get("checks", 0)
+            requests += stats.get("requests", 0)
+            seconds += stats.get("seconds", 0.0)
+    return checks, requests, seconds
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=30, help="submissions (default 30)")
@@ -104,7 +122,8 @@ def main(argv=None) -> int:
         print(f"building a class of {args.n} submissions of {A} in {root} ...", flush=True)
         base = make_class(root / "build", args.n)
         copies = {}
-        for label in ("nbgrader", "coursework") + (("nbgrader-1thread",) if args.baseline_threads else ()):
+        for label in ("nbgrader", "coursework", "coursework-no-sandbox") + (
+                ("nbgrader-1thread",) if args.baseline_threads else ()):
             copies[label] = root / label
             shutil.copytree(base, copies[label])
 
@@ -121,6 +140,11 @@ def main(argv=None) -> int:
         times["coursework"] = run([sys.executable, "-m", "coursework.cli", "autograde", A, "--course",
                                    str(copies["coursework"]), "--jobs", str(args.jobs), "--no-progress"],
                                   root, env_for(), root / "coursework.log")
+        print(f"coursework autograde --jobs {args.jobs} --no-sandbox ...", flush=True)
+        times["coursework-no-sandbox"] = run([sys.executable, "-m", "coursework.cli", "autograde", A, "--course",
+                                              str(copies["coursework-no-sandbox"]), "--jobs", str(args.jobs),
+                                              "--no-progress", "--no-sandbox"], root, env_for(),
+                                             root / "coursework-no-sandbox.log")
 
         ours = scores(copies["coursework"], A)
         theirs = scores(copies["nbgrader"], A)
@@ -135,9 +159,17 @@ def main(argv=None) -> int:
             print(f"{label:<34}{times['nbgrader-1thread']:>9.1f}{times['nbgrader-1thread'] / n:>16.2f}")
         label = f"coursework autograde --jobs {args.jobs}"
         print(f"{label:<34}{times['coursework']:>9.1f}{times['coursework'] / n:>16.2f}")
+        label = "  the same, --no-sandbox"
+        print(f"{label:<34}{times['coursework-no-sandbox']:>9.1f}{times['coursework-no-sandbox'] / n:>16.2f}")
         print()
         print(f"speed-up: {ratio:.2f}x (goal >= {GOAL:g}x: {'met' if ratio >= GOAL else 'NOT met'}) on "
               f"{os.cpu_count()} core(s)")
+        print(f"speed-up without the sandbox: {times['nbgrader'] / times['coursework-no-sandbox']:.2f}x "
+              f"(the sandbox costs {times['coursework'] / times['coursework-no-sandbox']:.2f}x)")
+        checks, requests, seconds = judge_cost(copies["coursework"])
+        if checks:
+            print(f"judge: {requests / checks:.1f} round trips per check, {1000 * seconds / requests:.1f} ms each, "
+                  f"{1000 * seconds / checks:.0f} ms per check ({seconds / n:.2f} s per submission)")
         if "nbgrader-1thread" in times:
             print(f"speed-up over nbgrader with {args.baseline_threads} BLAS thread(s): "
                   f"{times['nbgrader-1thread'] / times['coursework']:.2f}x")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .harness import as_result_array, assert_close, assert_shape, call, stored
+from .harness import as_result_array, assert_close, assert_shape, call, stored, type_name
 
 ASSIGNMENT = "03_activations"
 
@@ -117,7 +117,7 @@ def check_maxout_backward(maxout_backward) -> None:
             f"b of shape {b.shape})")
     result = call(maxout_backward, dout, x, W, b, what=what)
     if not isinstance(result, tuple) or len(result) != 3:
-        raise AssertionError(f"{what}: expected a tuple (dx, dW, db), got {type(result).__name__}")
+        raise AssertionError(f"{what}: expected a tuple (dx, dW, db), got {type_name(result)}")
     names = ("dx", "dW", "db")
     got = {}
     for name, value in zip(names, result):

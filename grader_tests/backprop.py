@@ -21,7 +21,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .harness import as_result_array, assert_close, assert_shape, call, stored
+from .harness import as_result_array, assert_close, assert_shape, call, in_kernel, stored, type_name
 
 ASSIGNMENT = "04_backprop"
 
@@ -78,20 +78,44 @@ GRAPHS: dict[str, list[tuple[str, tuple[str, ...], tuple[float, ...]]]] = {
 }
 
 
-def build_graph(spec) -> dict[str, Node]:
-    """name -> Node for a spec of :data:`GRAPHS`, in the spec's order."""
+def build_graph(spec, data=None) -> dict[str, Node]:
+    """name -> Node for a spec of :data:`GRAPHS` (entries ``(name, parent names, local
+    gradients)``), in the spec's order; node ``i`` holds ``data[i]`` (default ``i``).
+
+    The checks build graphs with ``in_kernel(build_graph, spec)``: when the judge grades,
+    the nodes live in the student's kernel, where the student's functions walk them.
+    """
     nodes: dict[str, Node] = {}
     for i, (name, parents, local) in enumerate(spec):
-        nodes[name] = Node(float(i), tuple(nodes[p] for p in parents), local, label=name)
+        value = float(i) if data is None else float(data[i])
+        nodes[name] = Node(value, tuple(nodes[p] for p in parents), local, label=name)
     return nodes
 
 
-def reachable(root) -> list:
-    """Every node ``root`` depends on, ``root`` included (order unspecified)."""
+def chain_spec(length: int) -> list:
+    """The spec of a chain x -> n1 -> ... -> n<length> whose local gradients alternate 1, -1."""
+    spec = [("x", (), ())]
+    for i in range(length):
+        spec.append((f"n{i + 1}", (spec[-1][0],), (-1.0 if i % 2 else 1.0,)))
+    return spec
+
+
+def parents_in(spec, nodes: dict) -> dict[int, tuple]:
+    """id(node) -> its parent nodes, from the spec that built ``nodes`` (no walk over the nodes)."""
+    return {id(nodes[name]): tuple(nodes[p] for p in parents) for name, parents, _ in spec}
+
+
+def reachable(root, parents: dict[int, tuple] | None = None) -> list:
+    """Every node ``root`` depends on, ``root`` included (order unspecified).
+
+    ``parents`` (from :func:`parents_in`) gives each node's parents; without it they are
+    read from the nodes' ``parents`` attributes.
+    """
     seen = {id(root): root}
     stack = [root]
     while stack:
-        for parent in stack.pop().parents:
+        node = stack.pop()
+        for parent in (parents[id(node)] if parents is not None else node.parents):
             if id(parent) not in seen:
                 seen[id(parent)] = parent
                 stack.append(parent)
@@ -118,15 +142,18 @@ def _attempt(thunk: Callable[[], Any], what: str) -> Any:
         raise AssertionError(f"{what}: your function raised {type(exc).__name__}: {exc}") from None
 
 
-def check_order(order: Any, root, what: str) -> list:
-    """Fail unless ``order`` holds every node of ``root``'s graph once, parents before children, root last."""
+def check_order(order: Any, root, what: str, parents: dict[int, tuple] | None = None) -> list:
+    """Fail unless ``order`` holds every node of ``root``'s graph once, parents before children, root last.
+
+    ``parents``: each node's parents (:func:`parents_in`), known from how the graph was built.
+    """
     if order is None:
         raise AssertionError(f"{what}: expected a list of nodes, got None (did you forget `return`?)")
     try:
         order = list(order)
     except TypeError:
-        raise AssertionError(f"{what}: expected a list of nodes, got {type(order).__name__}") from None
-    graph = reachable(root)
+        raise AssertionError(f"{what}: expected a list of nodes, got {type_name(order)}") from None
+    graph = reachable(root, parents)
     ids = [id(n) for n in order]
     if len(set(ids)) != len(ids):
         counts = Counter(ids)
@@ -140,7 +167,7 @@ def check_order(order: Any, root, what: str) -> list:
                              f"got {len(order)}: {missing} missing, {extra} not in the root's graph")
     position = {id(n): i for i, n in enumerate(order)}
     for node in order:
-        for parent in node.parents:
+        for parent in (parents[id(node)] if parents is not None else node.parents):
             if position[id(parent)] > position[id(node)]:
                 raise AssertionError(f"{what}: {parent!r} (at position {position[id(parent)]}) is an input of "
                                      f"{node!r} (at position {position[id(node)]}) but comes after it; every "
@@ -148,6 +175,29 @@ def check_order(order: Any, root, what: str) -> list:
     if order[-1] is not root:
         raise AssertionError(f"{what}: expected the root last, got {order[-1]!r} last")
     return order
+
+
+def set_attribute(objects: list, name: str, value: Any) -> None:
+    """Set attribute ``name`` of every object to ``value`` (run in the student's kernel)."""
+    for obj in objects:
+        setattr(obj, name, value)
+
+
+def attributes(objects: list, name: str) -> list:
+    """Attribute ``name`` of every object, in one go (in the kernel when the judge grades)."""
+    return in_kernel(_attributes, list(objects), name)
+
+
+def _attributes(objects: list, name: str) -> list:
+    return [getattr(obj, name) for obj in objects]
+
+
+def _floats(values: list, what: str) -> np.ndarray:
+    try:
+        return np.array([float(v) for v in values], dtype=np.float64)
+    except (TypeError, ValueError):
+        raise AssertionError(f"{what}: expected every grad to be a number, got "
+                             f"{[type_name(v) for v in values]}") from None
 
 
 # -- exercise 1: MyValue.__add__ and MyValue.__mul__ ---------------------------------
@@ -163,7 +213,7 @@ def check_node(out: Any, cls, parents: tuple, data: float, upstream: float, down
     parent must be a new constant node holding that number.
     """
     if not isinstance(out, cls):
-        raise AssertionError(f"{what}: expected a new {cls.__name__}, got {type(out).__name__}"
+        raise AssertionError(f"{what}: expected a new {cls.__name__}, got {type_name(out)}"
                              + (" (did you forget `return`?)" if out is None else ""))
     if not _is_number(out.data) or abs(float(out.data) - data) > 1e-12:
         raise AssertionError(f"{what}: expected data {data:g}, got {out.data!r}")
@@ -218,24 +268,22 @@ def check_ops(MyValue) -> None:
 
 def check_topological_order(topological_order) -> None:
     """Every node once, parents before children, root last, on small fixed graphs."""
-    leaf = Node(1.0, label="x")
-    what = "topological_order(a single leaf x)"
-    check_order(_attempt(lambda: topological_order(leaf), what), leaf, what)
-    for name, spec in GRAPHS.items():
-        nodes = build_graph(spec)
-        root = list(nodes.values())[-1]
-        what = f"topological_order(graph '{name}', root {root.label})"
-        check_order(_attempt(lambda: topological_order(root), what), root, what)
+    leaf_spec = [("x", (), ())]
+    for name, spec in [("a single leaf x", leaf_spec), *GRAPHS.items()]:
+        nodes = in_kernel(build_graph, spec)
+        root = nodes[spec[-1][0]]
+        what = (f"topological_order({name})" if spec is leaf_spec
+                else f"topological_order(graph '{name}', root {spec[-1][0]})")
+        check_order(_attempt(lambda: topological_order(root), what), root, what, parents_in(spec, nodes))
 
 
 def check_long_chain(topological_order, backward_pass) -> None:
     """A chain of ``CHAIN_LENGTH`` nodes: sorted and back-propagated without recursion."""
-    x = Node(0.5, label="x")
-    y = x
-    for i in range(CHAIN_LENGTH):
-        y = Node(0.5, (y,), (-1.0 if i % 2 else 1.0,), label=f"n{i + 1}")
+    spec = chain_spec(CHAIN_LENGTH)
+    nodes = in_kernel(build_graph, spec, [0.5] * len(spec))
+    x, y = nodes["x"], nodes[spec[-1][0]]
     what = f"topological_order(a chain x -> n1 -> ... -> n{CHAIN_LENGTH})"
-    order = check_order(_attempt(lambda: topological_order(y), what), y, what)
+    order = check_order(_attempt(lambda: topological_order(y), what), y, what, parents_in(spec, nodes))
     if order[0] is not x:
         raise AssertionError(f"{what}: expected x first, got {order[0]!r}")
     what = f"backward_pass(n{CHAIN_LENGTH}) on the same chain (local gradients alternate 1, -1)"
@@ -251,32 +299,56 @@ def check_long_chain(topological_order, backward_pass) -> None:
 # -- exercise 3: backward_pass ---------------------------------------------------------
 
 def check_backward(backward_pass) -> None:
-    """Gradients of every node on fixed graphs (stored), stale grads reset, a second call the same."""
+    """Gradients of every node on fixed graphs (stored), added to what ``grad`` held before;
+    a second call adds them again (gradients accumulate, as in PyTorch)."""
     data = expected()
     for k, (name, spec) in enumerate(GRAPHS.items()):
-        nodes = build_graph(spec)
-        root = list(nodes.values())[-1]
-        on_path = {id(n) for n in reachable(root)}
-        for node in nodes.values():
-            node.grad = 7.0  # left over from an earlier pass
-        what = f"backward_pass(root {root.label} of graph '{name}')"
-        for attempt in ("", " called a second time"):
+        nodes = in_kernel(build_graph, spec)
+        root = nodes[spec[-1][0]]
+        below = {id(n) for n in reachable(root, parents_in(spec, nodes))}
+        on_path = [n for n in nodes.values() if id(n) in below]
+        labels = {id(n): label for label, n in nodes.items()}
+        # left over from an earlier pass: backward_pass adds to it
+        in_kernel(set_attribute, list(nodes.values()), "grad", 7.0)
+        what = f"backward_pass(root {spec[-1][0]} of graph '{name}', every grad 7.0 before)"
+        want = data[f"graph{k}_grads"]
+        for calls, attempt in ((1, ""), (2, " called a second time")):
             _attempt(lambda: backward_pass(root), what + attempt)
-            got = np.array([n.grad for n in nodes.values() if id(n) in on_path], dtype=np.float64)
-            want = data[f"graph{k}_grads"]
-            names = [n.label for n in nodes.values() if id(n) in on_path]
-            off = np.flatnonzero(np.abs(got - want) > 1e-12)
+            got = _floats(attributes(on_path, "grad"), what + attempt)
+            total = 7.0 + calls * want
+            off = np.flatnonzero(np.abs(got - total) > 1e-12)
             if off.size:
                 i = int(off[0])
-                hint = ""
-                if root.grad != 1.0:
-                    hint = " (start with root.grad = 1)"
-                elif attempt and np.allclose(got, 2 * want):
-                    hint = " (reset every grad to 0 first, so that a second call gives the same result)"
-                elif np.any(np.abs(got - want - 7.0) < 1e-12):
-                    hint = " (reset every grad to 0 first: they held 7.0 from an earlier pass)"
-                raise AssertionError(f"{what}{attempt}: {off.size} of {len(names)} gradient(s) are wrong; "
-                                     f"{names[i]}.grad should be {want[i]:g}, got {got[i]:g}{hint}")
+                hint = _backward_hint(backward_pass, spec, got, want, calls, root)
+                raise AssertionError(f"{what}{attempt}: {off.size} of {len(on_path)} gradient(s) are wrong; "
+                                     f"{labels[id(on_path[i])]}.grad should be {total[i]:g} (7 + {calls} × "
+                                     f"{want[i]:g}), got {got[i]:g}{hint}")
+        side = [n for n in nodes.values() if id(n) not in below]
+        changed = [labels[id(n)] for n, g in zip(side, _floats(attributes(side, "grad"), what)) if g != 7.0]
+        if changed:
+            raise AssertionError(f"{what}: a node the root does not depend on ({changed[0]}) had its grad "
+                                 "changed; only the nodes of the root's graph take part")
+
+
+def _backward_hint(backward_pass, spec, got, want, calls, root) -> str:
+    """Why a backward pass is wrong, where a typical mistake can be told."""
+    if np.allclose(got, calls * want, atol=1e-12):
+        return (" (the 7.0 is gone: backward_pass must add to grad, not reset it; gradients accumulate over "
+                "passes, and resetting them is zero_grad's job)")
+    probe = in_kernel(build_graph, spec)
+    probe_root = probe[spec[-1][0]]
+    below = {id(m) for m in reachable(probe_root, parents_in(spec, probe))}
+    try:
+        backward_pass(probe_root)
+        fresh = np.array([float(g) for g in attributes([n for n in probe.values() if id(n) in below], "grad")])
+    except Exception:  # the student's code may raise anything; no hint then
+        fresh = None
+    if fresh is not None and np.allclose(fresh, want, atol=1e-12):
+        return (" (right when every grad starts at 0: pass on only this pass's gradients, not node.grad, which "
+                "also holds what earlier passes left there; keep them apart, e.g. in a dict)")
+    if abs(root.grad - (7.0 + calls)) > 1e-12:
+        return " (this pass starts with ∂root/∂root = 1 at the root, added to root.grad like every other gradient)"
+    return ""
 
 
 def _leaves(MyValue, names, values):
@@ -304,7 +376,7 @@ def check_expression(MyValue, names, values, fn, want_data: float, want_grads: n
     inputs = _attempt(lambda: _leaves(MyValue, names, values), f"{what}: creating the inputs")
     out = _attempt(lambda: fn(*inputs), f"{what}: computing f with MyValue")
     if not isinstance(out, MyValue):
-        raise AssertionError(f"{what}: expected f to be a MyValue, got {type(out).__name__}")
+        raise AssertionError(f"{what}: expected f to be a MyValue, got {type_name(out)}")
     assert_close(out.data, np.float64(want_data), f"{what}: the value f.data", atol=1e-9, rtol=1e-9)
     _attempt(out.backward, f"{what}: f.backward()")
     got = np.array([float(v.grad) for v in inputs])
@@ -340,7 +412,7 @@ def check_grads_dict(layer, params: dict, what: str) -> None:
     """``layer.grads`` has an array per parameter, shaped like it."""
     grads = getattr(layer, "grads", None)
     if not isinstance(grads, dict):
-        raise AssertionError(f"{what}: expected layer.grads to be a dict, got {type(grads).__name__}")
+        raise AssertionError(f"{what}: expected layer.grads to be a dict, got {type_name(grads)}")
     for key, value in params.items():
         if key not in grads:
             raise AssertionError(f"{what}: backward must fill grads[{key!r}] (like params[{key!r}]); "
@@ -348,16 +420,61 @@ def check_grads_dict(layer, params: dict, what: str) -> None:
         assert_shape(as_result_array(grads[key], f"{what}: grads[{key!r}]"), value.shape, f"{what}: grads[{key!r}]")
 
 
-def gradient_check(layer, x: np.ndarray, what: str) -> None:
-    """:func:`coursework.gradcheck.check_layer_gradients`, its failures as feedback."""
-    from coursework.gradcheck import check_layer_gradients
+def set_param(layer, name: str, value: np.ndarray) -> None:
+    """Overwrite ``layer.params[name]`` in place with ``value`` (run in the student's kernel)."""
+    np.copyto(layer.params[name], value)
 
-    try:
-        check_layer_gradients(layer, x, rtol=1e-7, rng=0)
-    except AssertionError as exc:
-        raise AssertionError(f"{what}: gradient check failed:\n{exc}") from None
-    except Exception as exc:  # the student's layer may raise anything
-        raise AssertionError(f"{what}: the gradient check raised {type(exc).__name__}: {exc}") from None
+
+def gradient_check(layer, x: np.ndarray, what: str, rtol: float = 1e-7, h: float = 1e-5) -> None:
+    """The layer's backward against centred differences of L = Σ forward(x) · dout.
+
+    Computed here from the layer's forward values alone: perturbed inputs are passed to
+    ``forward``, perturbed parameters written into ``layer.params`` in place (``set_param``),
+    so the student's kernel only ever runs the student's layer.
+    """
+    from coursework.gradcheck import numerical_gradient, rel_error
+
+    forward = lambda v: as_result_array(call(layer.forward, v, what=f"{what}: forward(x)"), f"{what}: forward(x)")
+    out = forward(x)
+    dout = np.random.default_rng(0).standard_normal(out.shape)
+    dx = as_result_array(call(layer.backward, dout, what=f"{what}: backward(dout)"), f"{what}: backward(dout)")
+    grads = getattr(layer, "grads", None)
+    params = getattr(layer, "params", None)
+    if not isinstance(params, dict) or not isinstance(grads, dict):
+        raise AssertionError(f"{what}: expected layer.params and layer.grads to be dicts")
+    problems = []
+    numerical = numerical_gradient(lambda v: float(np.sum(forward(v) * dout)), np.array(x, dtype=np.float64), h)
+    checks = [("x", dx, numerical)]
+    for name, value in params.items():
+        value = as_result_array(value, f"{what}: params[{name!r}]")
+
+        def loss_at(v, name=name):
+            in_kernel(set_param, layer, name, v)
+            return float(np.sum(forward(x) * dout))
+
+        numerical = numerical_gradient(loss_at, value.copy(), h)
+        in_kernel(set_param, layer, name, value)
+        if name not in grads:
+            problems.append(f"grads[{name!r}] is missing")
+            continue
+        checks.append((name, as_result_array(grads[name], f"{what}: grads[{name!r}]"), numerical))
+    for label, analytic, numeric in checks:
+        if analytic.shape != numeric.shape:
+            problems.append(f"gradient of {label}: shape {analytic.shape}, expected {numeric.shape}")
+            continue
+        err = float(rel_error(analytic, numeric))
+        if not err <= rtol:
+            diff = np.abs(analytic - numeric)
+            worst = np.unravel_index(int(np.argmax(diff)), diff.shape) if diff.ndim else ()
+            where = ", ".join(str(int(i)) for i in worst)
+            problems.append(f"gradient of {label}: rel_error {err:.3e} > rtol {rtol:.1e}; worst element "
+                            f"{label}[{where}]: analytic {float(analytic[worst]):.10g}, "
+                            f"numerical {float(numeric[worst]):.10g}")
+    # a last forward / backward leaves the layer's cache and grads as for x and dout
+    forward(x)
+    call(layer.backward, dout, what=f"{what}: backward(dout)")
+    if problems:
+        raise AssertionError(f"{what}: gradient check failed:\n  " + "\n  ".join(problems))
 
 
 def check_linear_forward(MyLinear) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .harness import as_result_array, assert_close, assert_shape, call, stored
+from .harness import as_result_array, assert_close, assert_shape, call, stored, type_name
 
 ASSIGNMENT = "01_features"
 
@@ -66,7 +66,7 @@ def check_gradients(image_gradients) -> None:
     what = f"image_gradients(image of shape {image.shape})"
     result = call(image_gradients, image, what=what)
     if not isinstance(result, tuple) or len(result) != 2:
-        raise AssertionError(f"{what}: expected a tuple (g_row, g_col), got {type(result).__name__}")
+        raise AssertionError(f"{what}: expected a tuple (g_row, g_col), got {type_name(result)}")
     assert_close(result[0], data["grad_rows"], what + " -> g_row", atol=1e-9)
     assert_close(result[1], data["grad_cols"], what + " -> g_col", atol=1e-9)
 
@@ -95,6 +95,11 @@ def check_hog_pipeline(my_hog) -> None:
 
 
 # -- concatenation --------------------------------------------------------------------
+
+def linear_features(images, W):
+    """Features of a batch: the flattened images times ``W`` (shape (H*W*C, F)) -> (N, F)."""
+    return images.reshape(images.shape[0], -1) @ W
+
 
 def _mean_rgb(images):
     return images.reshape(images.shape[0], -1, 3).mean(axis=1)

@@ -9,16 +9,80 @@ inputs: they describe them ("a random batch of 5 images").
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import functools
 import hashlib
+import hmac
 import os
+import threading
 from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
 
-__all__ = ["stored", "centred_gradient", "call", "as_result_array", "assert_close", "assert_shape", "student_id", "student_seed", "student_rng"]
+__all__ = ["stored", "centred_gradient", "call", "as_result_array", "assert_close", "assert_shape", "student_id",
+           "student_seed", "student_rng", "type_name", "public", "in_kernel", "judging", "SECRET_FILE"]
+
+#: The course secret mixed into the hidden checks' seeds, relative to the course root (never shipped).
+SECRET_FILE = ".coursework-secret"
+
+# Set by the judge (coursework.grading.judge) while it runs a check in this process, per thread:
+# the link to the student's kernel, the student's id and the course secret.
+_JUDGING = threading.local()
+
+
+@contextlib.contextmanager
+def judging(link: Any, student: str, secret: bytes | None):
+    """While a judge runs a check in this thread: ``in_kernel`` goes through ``link``, and
+    ``student_id`` / ``student_seed`` use ``student`` and ``secret``."""
+    saved = getattr(_JUDGING, "state", None)
+    _JUDGING.state = (link, student, secret)
+    try:
+        yield
+    finally:
+        _JUDGING.state = saved
+
+
+def _judge_state():
+    return getattr(_JUDGING, "state", None)
+
+
+def type_name(value: Any) -> str:
+    """The type name of ``value``; for a handle to an object in the student's kernel, that object's."""
+    if getattr(type(value), "_coursework_remote", False):
+        return value._type
+    return type(value).__name__
+
+
+def public(func: Callable, *args: Any, **kwargs: Any) -> Callable:
+    """``func`` with arguments bound (``functools.partial``), to hand to a student's function.
+
+    ``func`` must be a module-level function of a module students have (the visible checks,
+    the package): when the judge grades, it names it to the student's kernel, which builds
+    the same partial from its own copy; the arguments must be plain data.
+    """
+    return functools.partial(func, *args, **kwargs)
+
+
+def in_kernel(func: Callable, *args: Any, **kwargs: Any) -> Any:
+    """``func(*args, **kwargs)``, run where the student's code runs.
+
+    In one process (a student's check, plain nbgrader) that is here. When the judge grades,
+    ``func`` (a module-level function of the visible checks) runs in the student's kernel and
+    what it returns comes back as plain data and handles: use it to build objects there
+    (graphs of nodes) or to act on the student's objects (set a parameter).
+    """
+    state = _judge_state()
+    if state is None:
+        return func(*args, **kwargs)
+    link = state[0]
+    module, qualname = func.__module__, func.__qualname__
+    return link.request({"op": "make", "fn": f"{module}:{qualname}", "args": list(args), "kwargs": dict(kwargs)})
+
+
+#: Units in the last place that :func:`assert_close` allows on top of any tolerance.
+ULP_SLACK = 64
 
 
 def centred_gradient(f: Callable, x: np.ndarray, h: float = 1e-6) -> np.ndarray:
@@ -64,7 +128,7 @@ def call(func: Callable, *args: Any, what: str, **kwargs: Any) -> Any:
     reported as a failure.
     """
     if not callable(func):
-        raise AssertionError(f"{what}: expected a function, got {type(func).__name__}")
+        raise AssertionError(f"{what}: expected a function, got {type_name(func)}")
     call_args = copy.deepcopy(args)
     call_kwargs = copy.deepcopy(kwargs)
     try:
@@ -72,11 +136,21 @@ def call(func: Callable, *args: Any, what: str, **kwargs: Any) -> Any:
     except NotImplementedError:
         raise AssertionError(f"{what}: not implemented yet (the function raised NotImplementedError)") from None
     except Exception as exc:  # the student's code may raise anything
-        raise AssertionError(f"{what}: your function raised {type(exc).__name__}: {exc}") from None
+        raise failed(f"{what}: your function raised {type(exc).__name__}: {exc}", exc) from None
     for original, passed in zip(args, call_args):
         if isinstance(original, np.ndarray) and not np.array_equal(original, passed, equal_nan=True):
             raise AssertionError(f"{what}: your function modified its input array in place; compute a new array instead")
     return result
+
+
+def failed(message: str, cause: BaseException | None = None) -> AssertionError:
+    """A failed check with ``message``; keeps where in the student's cells ``cause`` came from
+    (the judge's feedback shows that line)."""
+    err = AssertionError(message)
+    where = getattr(cause, "coursework_where", None)
+    if where:
+        err.coursework_where = where
+    return err
 
 
 def as_result_array(result: Any, what: str) -> np.ndarray:
@@ -90,7 +164,7 @@ def as_result_array(result: Any, what: str) -> np.ndarray:
             result = result.get()  # a CuPy array
         arr = np.asarray(result, dtype=np.float64)
     except (TypeError, ValueError) as exc:
-        raise AssertionError(f"{what}: expected an array of numbers, got {type(result).__name__} ({exc})") from None
+        raise AssertionError(f"{what}: expected an array of numbers, got {type_name(result)} ({exc})") from None
     return arr
 
 
@@ -105,7 +179,11 @@ def assert_close(got: Any, expected: np.ndarray, what: str, *, atol: float = 1e-
 
     Fails on a wrong shape (expected vs got), NaN or infinity, or values further
     apart than ``atol + rtol * |expected|``; the message names the worst element,
-    its index, both values and how many elements are off.
+    its index, both values and how many elements are off. ``ULP_SLACK`` units in
+    the last place of ``|expected|`` are always allowed on top: another BLAS,
+    thread count or summation order changes the last bits of a right answer, and
+    that must never fail a check (with ``atol=0`` a copy still has to be exact up
+    to those few ulps, which no wrong answer comes near).
     """
     got = as_result_array(got, what)
     expected = np.asarray(expected, dtype=np.float64)
@@ -114,7 +192,7 @@ def assert_close(got: Any, expected: np.ndarray, what: str, *, atol: float = 1e-
         bad = np.argwhere(~np.isfinite(got))
         raise AssertionError(f"{what}: {len(bad)} element(s) are NaN or infinite, the first at index {_index(bad[0])}")
     diff = np.abs(got - expected)
-    limit = atol + rtol * np.abs(expected)
+    limit = atol + (rtol + ULP_SLACK * np.finfo(np.float64).eps) * np.abs(expected)
     off = diff > limit
     if np.any(off):
         worst = np.unravel_index(int(np.argmax(np.where(off, diff, -1.0))), diff.shape) if diff.ndim else ()
@@ -131,10 +209,13 @@ def _index(idx) -> str:
 def student_id() -> str:
     """Who is being graded.
 
-    ``COURSEWORK_STUDENT_ID`` if set; otherwise read from the working directory that
+    The judge's student while it runs a check; else ``COURSEWORK_STUDENT_ID`` if set; otherwise read from the working directory that
     ``nbgrader autograde`` runs a notebook in (``autograded/<student>/<assignment>``);
     otherwise ``"local"`` (a student checking their own work).
     """
+    state = _judge_state()
+    if state is not None:
+        return state[1]
     env = os.environ.get("COURSEWORK_STUDENT_ID")
     if env:
         return env
@@ -148,10 +229,34 @@ def student_seed(assignment: str, exercise: str) -> int:
     """A seed fixed for one (student, assignment, exercise) and different across students.
 
     Grading the same submission again draws the same hidden inputs; two students
-    draw different ones. SHA-256, not ``hash()``, so it survives new processes.
+    draw different ones. The course secret (:func:`course_secret`, never shipped) is the
+    key of an HMAC-SHA-256 of the key text, so nobody can compute their hidden inputs from
+    their id; without a secret (a student's own machine) it is plain SHA-256.
     """
     key = f"{student_id()}/{assignment}/{exercise}".encode()
-    return int.from_bytes(hashlib.sha256(key).digest()[:8], "little")
+    secret = course_secret()
+    digest = hmac.new(secret, key, hashlib.sha256).digest() if secret else hashlib.sha256(key).digest()
+    return int.from_bytes(digest[:8], "little")
+
+
+def course_secret() -> bytes | None:
+    """The course secret: the judge's; else the file named by ``COURSEWORK_SECRET_FILE``;
+    else ``<course>/.coursework-secret`` when running in ``autograded/<student>/<assignment>``
+    (plain ``nbgrader autograde``); else None."""
+    state = _judge_state()
+    if state is not None:
+        return state[2]
+    path = os.environ.get("COURSEWORK_SECRET_FILE")
+    if not path:
+        here = Path.cwd().resolve()
+        if here.parent.parent.name == "autograded":
+            path = str(here.parent.parent.parent / SECRET_FILE)
+    if path:
+        try:
+            return Path(path).read_bytes().strip() or None
+        except OSError:
+            return None
+    return None
 
 
 def student_rng(assignment: str, exercise: str) -> np.random.Generator:

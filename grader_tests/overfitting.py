@@ -12,7 +12,7 @@ import numbers
 
 import numpy as np
 
-from .harness import as_result_array, assert_close, assert_shape, call, stored
+from .harness import as_result_array, assert_close, assert_shape, call, stored, type_name
 
 ASSIGNMENT = "07_overfitting"
 
@@ -138,7 +138,7 @@ def _as_epoch(result, what) -> int:
     if isinstance(result, bool) or not isinstance(result, (numbers.Integral, np.integer)):
         if isinstance(result, (float, np.floating)) and float(result).is_integer():
             return int(result)
-        raise AssertionError(f"{what}: expected an integer epoch index, got {result!r} ({type(result).__name__})")
+        raise AssertionError(f"{what}: expected an integer epoch index, got {result!r} ({type_name(result)})")
     return int(result)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .harness import as_result_array, assert_close, assert_shape, call, centred_gradient, stored
+from .harness import as_result_array, assert_close, assert_shape, call, centred_gradient, stored, type_name
 
 ASSIGNMENT = "06_regularization"
 
@@ -28,7 +28,7 @@ def expected() -> dict:
 def value_and_grad(result, W: np.ndarray, what: str) -> tuple[float, np.ndarray]:
     """``(R, dW)`` as (float, array of W's shape), or a failed check saying why not."""
     if not isinstance(result, tuple) or len(result) != 2:
-        got = f"a tuple of {len(result)}" if isinstance(result, tuple) else type(result).__name__
+        got = f"a tuple of {len(result)}" if isinstance(result, tuple) else type_name(result)
         raise AssertionError(f"{what}: expected a tuple (value, gradient), got {got}")
     value = as_result_array(result[0], what + " -> value")
     if value.size != 1:
@@ -149,13 +149,13 @@ def check_dropout_backward_values(dropout_backward) -> None:
 def unpack_forward(result, x: np.ndarray, what: str):
     """``(out, (x_hat, gamma, inv_std))`` with the right shapes, or a failed check."""
     if not isinstance(result, tuple) or len(result) != 2:
-        got = f"a tuple of {len(result)}" if isinstance(result, tuple) else type(result).__name__
+        got = f"a tuple of {len(result)}" if isinstance(result, tuple) else type_name(result)
         raise AssertionError(f"{what}: expected a tuple (out, cache), got {got}")
     out = as_result_array(result[0], what + " -> out")
     assert_shape(out, x.shape, what + " -> out")
     cache = result[1]
     if not isinstance(cache, tuple) or len(cache) != 3:
-        got = f"a tuple of {len(cache)}" if isinstance(cache, tuple) else type(cache).__name__
+        got = f"a tuple of {len(cache)}" if isinstance(cache, tuple) else type_name(cache)
         raise AssertionError(f"{what}: expected cache to be the tuple (x_hat, gamma, inv_std), got {got}")
     x_hat = as_result_array(cache[0], what + " -> cache x_hat")
     gamma = as_result_array(cache[1], what + " -> cache gamma")
@@ -196,7 +196,7 @@ def check_batchnorm_forward_properties(batchnorm_forward) -> None:
 def unpack_backward(result, N: int, D: int, what: str):
     """``(dx, dgamma, dbeta)`` with shapes (N, D), (D,), (D,), or a failed check."""
     if not isinstance(result, tuple) or len(result) != 3:
-        got = f"a tuple of {len(result)}" if isinstance(result, tuple) else type(result).__name__
+        got = f"a tuple of {len(result)}" if isinstance(result, tuple) else type_name(result)
         raise AssertionError(f"{what}: expected a tuple (dx, dgamma, dbeta), got {got}")
     dx = as_result_array(result[0], what + " -> dx")
     dgamma = as_result_array(result[1], what + " -> dgamma")

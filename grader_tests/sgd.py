@@ -14,7 +14,7 @@ import numbers
 
 import numpy as np
 
-from .harness import as_result_array, assert_close, assert_shape, call, stored
+from .harness import as_result_array, assert_close, assert_shape, call, public, stored, type_name
 
 ASSIGNMENT = "05_sgd"
 
@@ -62,6 +62,16 @@ def check_numerical_gradient_values(numerical_gradient) -> None:
             raise AssertionError(f"{err}{hint}") from None
 
 
+def quadratic(z, A, b, shape):
+    """½ vec(z)ᵀ A vec(z) + bᵀ vec(z); fails (a check's message) unless z has ``shape``."""
+    z = np.asarray(z)
+    if z.shape != tuple(shape):
+        raise AssertionError(f"numerical_gradient called f with an array of shape {z.shape}; "
+                             f"f expects arrays of x's shape {tuple(shape)}")
+    v = z.ravel()
+    return float(0.5 * v @ A @ v + b @ v)
+
+
 def check_numerical_gradient_quadratic(numerical_gradient) -> None:
     """On f(x) = ½ vec(x)ᵀ A vec(x) + bᵀ vec(x) the centred difference is the exact gradient
     (A + Aᵀ)/2 · vec(x) + b, and f gets arrays of x's shape."""
@@ -70,26 +80,23 @@ def check_numerical_gradient_quadratic(numerical_gradient) -> None:
     A = rng.standard_normal((6, 6))
     b = rng.standard_normal(6)
     x = rng.standard_normal(shape)
-
-    def quadratic(z):
-        z = np.asarray(z)
-        if z.shape != shape:
-            raise AssertionError(f"numerical_gradient called f with an array of shape {z.shape}; "
-                                 f"f expects arrays of x's shape {shape}")
-        v = z.ravel()
-        return float(0.5 * v @ A @ v + b @ v)
-
     what = f"numerical_gradient(a quadratic, x of shape {shape}, h=1e-4)"
     want = ((A + A.T) / 2 @ x.ravel() + b).reshape(shape)
-    got = call(numerical_gradient, quadratic, x, h=1e-4, what=what)
+    got = call(numerical_gradient, public(quadratic, A=A, b=b, shape=shape), x, h=1e-4, what=what)
     assert_close(got, want, what + " vs the exact gradient", atol=1e-7)
+
+
+def smooth(z, A, c):
+    """Σ tanh(A vec(z)) + cᵀ cos(vec(z)): a smooth function that couples every element."""
+    v = np.asarray(z, dtype=np.float64).ravel()
+    return float(np.sum(np.tanh(A @ v)) + c @ np.cos(v))
 
 
 # -- epochs, batches, iterations ----------------------------------------------------------
 
 def _as_int(value, what: str) -> int:
     if isinstance(value, bool) or not isinstance(value, (numbers.Integral, np.integer)):
-        raise AssertionError(f"{what}: expected an int, got {type(value).__name__} {value!r} "
+        raise AssertionError(f"{what}: expected an int, got {type_name(value)} {value!r} "
                              f"(math.ceil returns an int; np.ceil returns a float)")
     return int(value)
 
@@ -120,7 +127,7 @@ def batches_of(minibatch_indices, n: int, batch_size: int, rng, what: str) -> li
     try:
         batches = [np.asarray(b) for b in result]
     except TypeError:
-        raise AssertionError(f"{what}: expected a list of index arrays, got {type(result).__name__}") from None
+        raise AssertionError(f"{what}: expected a list of index arrays, got {type_name(result)}") from None
     for i, b in enumerate(batches):
         if b.ndim != 1 or not (np.issubdtype(b.dtype, np.integer) or b.size == 0):
             raise AssertionError(f"{what}: expected batch {i} to be a 1-D array of integer indices, "
@@ -190,7 +197,7 @@ def assert_sgd_step(sgd_step, params: dict, grads: dict, lr: float, want: dict, 
         raise AssertionError(f"{what}: your function changed params (an array in place, e.g. with -=, or an "
                              "entry of the dict); put the new arrays params[name] - lr * grads[name] in a new dict")
     if not isinstance(result, dict):
-        raise AssertionError(f"{what}: expected a dict name -> new array, got {type(result).__name__}")
+        raise AssertionError(f"{what}: expected a dict name -> new array, got {type_name(result)}")
     if set(result) != set(want):
         raise AssertionError(f"{what}: expected the keys {sorted(want)}, got {sorted(result)}")
     for name in want:
@@ -213,7 +220,7 @@ def check_sgd_step(sgd_step) -> None:
 def unpack_step(result, x, w1, w2, what: str):
     """``(loss, grad_w1, grad_w2)`` as (float, array, array) with the right shapes."""
     if not isinstance(result, tuple) or len(result) != 3:
-        got = f"a tuple of {len(result)}" if isinstance(result, tuple) else type(result).__name__
+        got = f"a tuple of {len(result)}" if isinstance(result, tuple) else type_name(result)
         raise AssertionError(f"{what}: expected a tuple (loss, grad_w1, grad_w2), got {got}")
     loss = as_result_array(result[0], what + " -> loss")
     if loss.size != 1:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .harness import as_result_array, assert_close, assert_shape, call, stored
+from .harness import as_result_array, assert_close, assert_shape, call, stored, type_name
 
 ASSIGNMENT = "02_tensors"
 
@@ -101,10 +101,10 @@ def check_normalize_square(normalize_channels) -> None:
 def _forward(three_layer_forward, x, params, what):
     result = call(three_layer_forward, x, params, what=what)
     if not isinstance(result, tuple) or len(result) != 2:
-        raise AssertionError(f"{what}: expected a tuple (scores, shapes), got {type(result).__name__}")
+        raise AssertionError(f"{what}: expected a tuple (scores, shapes), got {type_name(result)}")
     scores, shapes = result
     if not isinstance(shapes, dict):
-        raise AssertionError(f"{what}: expected shapes to be a dict, got {type(shapes).__name__}")
+        raise AssertionError(f"{what}: expected shapes to be a dict, got {type_name(shapes)}")
     return scores, shapes
 
 

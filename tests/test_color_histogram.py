@@ -136,8 +136,9 @@ def test_property_equals_histogramdd(seed, bins, n, h, w, is_float):
 # ---- errors: expected vs got -------------------------------------------------------------
 
 @pytest.mark.parametrize("shape, match", [
-    ((8, 8), r"expected images of shape \(H, W, 3\) or \(N, H, W, 3\), got shape \(8, 8\)"),
-    ((2, 2, 4, 4, 3), r"expected images of shape .* got shape \(2, 2, 4, 4, 3\)"),
+    ((8, 8), r"expected colour images of shape \(H, W, 3\) or \(N, H, W, 3\) with channel_axis=-1, got shape "
+             r"\(8, 8\)$"),
+    ((2, 2, 4, 4, 3), r"expected colour images of shape .* got shape \(2, 2, 4, 4, 3\)$"),
     ((4, 4, 4), r"expected images with 3 channels .* got shape \(4, 4, 4\) \(4 channels\)"),
     ((2, 0, 4, 3), r"expected non-empty images .* got shape \(2, 0, 4, 3\)"),
 ])

@@ -100,6 +100,20 @@ def topological_order(root):
             order.append(node)
     return order
 '''
+RESETS = '''
+def backward_pass(root):
+    order = topological_order(root)
+    for node in order:
+        node.grad = 0.0
+    root.grad = 1.0
+    for node in reversed(order):
+        if node.rule is not None:
+            for parent, g in zip(node.parents, node.rule(node.grad)):
+                parent.grad += g
+'''
+MICROGRAD = RESETS.replace("""    for node in order:
+        node.grad = 0.0
+""", "")
 RAISES = '''
 def topological_order(root):
     raise RuntimeError("not today")
@@ -140,18 +154,24 @@ WRONG = [
      ("topological_order",), "comes after it"),
     (checks.check_topological_order, "topological_order", RAISES, ("topological_order",),
      "your function raised RuntimeError: not today"),
-    # no reset: stale gradients stay
-    (checks.check_backward, "backward_pass", [("        node.grad = 0.0\n", "        pass\n")], ("backward_pass",),
-     "they held 7.0 from an earlier pass"),
-    # = instead of += : copy does not add
-    (checks.check_backward, "backward_pass", [("parent.grad += g", "parent.grad = g")], ("backward_pass",),
+    # the old convention: reset every grad first, so nothing accumulates
+    (checks.check_backward, "backward_pass", RESETS, ("backward_pass",),
+     r"backward_pass must add to grad, not reset it"),
+    (checks.check_backward, "backward_pass", [("node.grad += g", "node.grad = g")], ("backward_pass",),
+     r"the 7.0 is gone"),
+    # micrograd's: node.grad is sent on, so what an earlier pass left is propagated again
+    (checks.check_backward, "backward_pass", MICROGRAD, ("backward_pass",),
+     r"gradient\(s\) are wrong.*right when every grad starts at 0: pass on only this pass's gradients"),
+    # = instead of + : copy does not add
+    (checks.check_backward, "backward_pass", [("upstream.get(parent, 0.0) + d", "d")], ("backward_pass",),
      r"gradient\(s\) are wrong"),
     # forward order instead of reversed
-    (checks.check_backward, "backward_pass", [("reversed(order)", "order")], ("backward_pass",),
-     r"gradient\(s\) are wrong"),
-    (checks.check_backward, "backward_pass", [("    root.grad = 1.0\n", "")], ("backward_pass",),
-     r"start with root.grad = 1"),
-    (checks.check_long_chain, "backward_pass", [("    root.grad = 1.0\n", "")], ("topological_order", "backward_pass"),
+    (checks.check_backward, "backward_pass", [("reversed(topological_order(root))", "topological_order(root)")],
+     ("backward_pass",), r"gradient\(s\) are wrong"),
+    (checks.check_backward, "backward_pass", [("upstream = {root: 1.0}", "upstream = {}")], ("backward_pass",),
+     r"this pass starts with ∂root/∂root = 1 at the root"),
+    (checks.check_long_chain, "backward_pass", [("upstream = {root: 1.0}", "upstream = {}")],
+     ("topological_order", "backward_pass"),
      r"expected the root's grad to be 1"),
     # the whole engine with a wrong mul rule
     (checks.check_expressions, "myvalue", NO_SWAP,

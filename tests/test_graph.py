@@ -13,7 +13,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from coursework.graph import (  # noqa: E402
-    Value, add_mul_example, draw_graph, maximum, sigmoid_neuron_example, topological_order,
+    Value, add_mul_example, draw_graph, maximum, sigmoid_neuron_example, topological_order, zero_grad,
 )
 
 PRIMITIVE_OPS = {"", "+", "*", "exp", "log", "tanh", "sigmoid", "relu", "max"}  # plus "**<n>"
@@ -91,6 +91,7 @@ def test_max_routes(form):
     assert m.data == 4.0 and m.op == "max"
     assert (a.grad, b.grad) == (3.0, 0.0)
     g = maximum(b, a) * 3.0  # order does not matter
+    zero_grad([a, b])
     g.backward()
     assert (a.grad, b.grad) == (3.0, 0.0)
 
@@ -112,17 +113,19 @@ def test_max_with_plain_numbers():
     assert m.data == 0.0 and x.grad == 0.0
     m = maximum(x, -5)
     m.backward()
-    assert m.data == -3.0 and x.grad == 1.0
+    assert m.data == -3.0 and x.grad == 1.0   # 0 + 1
 
 
 def test_copy_adds():
     x = Value(3.0, "x")
     (x * x).backward()
     assert x.grad == 6.0
+    x.zero_grad()
     (x + x).backward()
     assert x.grad == 2.0
     # used along two different paths
     y = x.tanh() + x * 2.0
+    x.zero_grad()
     y.backward()
     assert x.grad == pytest.approx(1.0 - math.tanh(3.0) ** 2 + 2.0, rel=1e-15)
 
@@ -255,22 +258,43 @@ def test_topological_order_puts_parents_first():
     assert all(any(n is x for n in order) for x in v.values())
 
 
-def test_backward_twice_gives_the_same_gradients():
+def test_backward_twice_adds_the_gradients_twice():
     f, v = add_mul_example()
     f.backward()
-    first = {k: x.grad for k, x in v.items()}
+    assert {k: x.grad for k, x in v.items()} == {"x": -4.0, "y": -4.0, "z": 3.0}
     f.backward()
-    assert {k: x.grad for k, x in v.items()} == first == {"x": -4.0, "y": -4.0, "z": 3.0}
+    assert {k: x.grad for k, x in v.items()} == {"x": -8.0, "y": -8.0, "z": 6.0}
+    assert f.grad == 2.0
+    a = Value(3.0, "a")
+    b = a * a
+    b.backward()
+    b.backward()
+    assert a.grad == 12.0  # 2 * (2a), not 6
 
 
-def test_backward_resets_only_its_own_graph():
-    x, y = Value(2.0, "x"), Value(5.0, "y")
-    f = x * 3.0
-    g = y * 4.0 + x
+def test_a_pass_propagates_only_its_own_gradients():
+    # micrograd's backward sends node.grad on, so what the first call left in the
+    # interior node q is sent again by the second: x would get -4 - 8 = -12, not -8.
+    f, v = add_mul_example()
     f.backward()
-    g.backward()  # resets x (shared) and y, not f's own nodes
-    assert (x.grad, y.grad) == (1.0, 4.0)
-    assert f.grad == 1.0  # f is not part of g's graph
+    q = f.parents[0]
+    assert q.grad == -4.0
+    f.backward()
+    assert (q.grad, v["x"].grad) == (-8.0, -8.0)
+
+
+def test_two_losses_sharing_a_leaf_add_up():
+    w, x = Value(2.0, "w"), Value(1.5, "x")
+    loss1 = w * 3.0
+    loss2 = w * w + x
+    loss1.backward()
+    loss2.backward()
+    assert (w.grad, x.grad) == (3.0 + 4.0, 1.0)
+    assert loss1.grad == 1.0 and loss2.grad == 1.0   # neither output is in the other's graph
+    total = Value(2.0, "w")
+    both = total * 3.0 + (total * total + x)
+    both.backward()
+    assert total.grad == w.grad                         # the gradient of the sum of the losses
 
 
 def test_zero_grad_clears_the_whole_graph():
@@ -278,6 +302,34 @@ def test_zero_grad_clears_the_whole_graph():
     f.backward()
     f.zero_grad()
     assert all(n.grad == 0.0 for n in topological_order(f))
+    f.backward()
+    again = {k: x.grad for k, x in v.items()}
+    zero_grad(f)
+    f.backward()
+    assert {k: x.grad for k, x in v.items()} == again   # a fresh start gives the first pass's gradients
+
+
+def test_zero_grad_on_a_list_resets_each_value_and_its_graph_only():
+    w, b, other = Value(2.0, "w"), Value(-1.0, "b"), Value(4.0, "other")
+    loss = w * 3.0 + b
+    side = other * 2.0
+    loss.backward()
+    side.backward()
+    zero_grad([w, b])                                    # the parameters, as an optimizer step would
+    assert (w.grad, b.grad, loss.grad, other.grad) == (0.0, 0.0, 1.0, 2.0)
+    zero_grad((loss, side))                              # several losses and their graphs
+    assert all(n.grad == 0.0 for root in (loss, side) for n in topological_order(root))
+    zero_grad([])                                        # nothing to do
+
+
+@pytest.mark.parametrize("bad, match", [
+    (3.0, r"zero_grad: expected a Value or an iterable of Values, got 3.0 \(float\)"),
+    ("w", r"expected a Value or an iterable of Values, got 'w' \(str\)"),
+    ([Value(1.0), 2.0], r"zero_grad: expected Values, got 2.0 \(float\) at position 1"),
+])
+def test_zero_grad_says_what_it_expected(bad, match):
+    with pytest.raises(TypeError, match=match):
+        zero_grad(bad)
 
 
 def test_long_chain_backward_is_iterative():

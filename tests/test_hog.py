@@ -100,7 +100,7 @@ def test_matches_skimage_sweep(backend, case, dtype, grey):
     shape = (per_kind, h, w) if grey else (per_kind, h, w, 3)
     images = np.concatenate([make_images(kind, rng, shape, dtype) for kind in KINDS])
     params = case_params(case)
-    out = hog(backend.put(images), **params)
+    out = hog(backend.put(images), **params, channel_axis=None if grey else -1)
     backend.check_on(out)
     assert out.dtype == backend.xp.float64
     assert_close(backend.host(out), reference(images, grey, **params), what=f"hog {params}")
@@ -112,11 +112,12 @@ def test_single_image_and_batch_equal_stacked_singles(backend, norm, grey):
     rng = np.random.default_rng(3)
     images = make_images("noise", rng, (3, 20, 18) if grey else (3, 20, 18, 3), np.uint8)
     params = dict(orientations=5, pixels_per_cell=(6, 5), cells_per_block=(2, 2), block_norm=norm)
-    batch = hog(backend.put(images), **params)
+    axis = None if grey else -1
+    batch = hog(backend.put(images), **params, channel_axis=axis)
     backend.check_on(batch)
     assert batch.ndim == 2 and batch.shape[0] == 3
     for i, img in enumerate(images):
-        single = hog(backend.put(img), **params)
+        single = hog(backend.put(img), **params, channel_axis=axis)
         backend.check_on(single)
         assert single.ndim == 1
         assert_close(backend.host(single), backend.host(batch)[i], atol=1e-12, what=f"image {i}")
@@ -142,7 +143,7 @@ def test_angle_of_exactly_180_degrees_is_dropped(backend):
     angle = np.rad2deg(np.arctan2(-2e-18, 2.0)) % 180
     assert angle == 180.0
     params = dict(orientations=9, pixels_per_cell=(8, 8), cells_per_block=(1, 1), block_norm="L1")
-    out = backend.host(hog(backend.put(img), **params))
+    out = backend.host(hog(backend.put(img), **params, channel_axis=None))
     ref = reference(img, True, batched=False, **params)
     assert_close(out, ref)
     # Only the border columns (g_row = 0, so exactly 0 degrees) vote: bin 0, not the last bin.
@@ -170,7 +171,8 @@ def test_real_photos(name):
         assert_close(ours, reference(photo, False, batched=False, **params), what=f"{name} {params}")
     grey = photo.mean(axis=2)
     params = dict(orientations=9, pixels_per_cell=(8, 8), cells_per_block=(2, 2), block_norm="L2")
-    assert_close(hog(grey, **params), reference(grey, True, batched=False, **params), what=f"{name} grey")
+    assert_close(hog(grey, **params, channel_axis=None), reference(grey, True, batched=False, **params),
+                 what=f"{name} grey")
 
 
 @pytest.mark.parametrize("case", CASES[:6], ids=lambda c: f"o{c[0]}-p{c[1][0]}x{c[1][1]}")
@@ -191,13 +193,12 @@ def test_numpy_uint8_fast_path_is_bit_identical_to_generic(case):
 def test_property_matches_skimage(seed, orientations, ppc, cpb, extra, norm, grey, uint8, levels):
     rng = np.random.default_rng(seed)
     h, w = ppc[0] * cpb[0] + extra[0], ppc[1] * cpb[1] + extra[1]
-    if grey and w == 3:
-        w = 4                                 # (2, h, 3) would be read as one RGB image
-    shape = (2, h, w) if grey else (2, h, w, 3)
+    shape = (2, h, w) if grey else (2, h, w, 3)   # grey width 3 included: channel_axis says it is grey
     images = rng.integers(0, levels, shape)
     images = images.astype(np.uint8) if uint8 else images / (levels - 1)
     params = dict(orientations=orientations, pixels_per_cell=ppc, cells_per_block=cpb, block_norm=norm)
-    assert_close(hog(images, **params), reference(images, grey, **params), what=str(params))
+    assert_close(hog(images, **params, channel_axis=None if grey else -1), reference(images, grey, **params),
+                 what=str(params))
 
 
 def test_default_parameters_and_input_not_modified():
@@ -223,7 +224,7 @@ def test_too_small_image(backend):
 def test_unknown_block_norm(norm):
     with pytest.raises(ValueError, match=r"hog: expected block_norm to be one of 'L1', 'L1-sqrt', 'L2', "
                                          rf"'L2-Hys', got {norm!r}"):
-        hog(np.zeros((16, 16)), block_norm=norm)
+        hog(np.zeros((16, 16)), block_norm=norm, channel_axis=None)
 
 
 @pytest.mark.parametrize("kwargs, error, match", [
@@ -235,24 +236,30 @@ def test_unknown_block_norm(norm):
 ])
 def test_bad_parameters(kwargs, error, match):
     with pytest.raises(error, match="hog: " + match):
-        hog(np.zeros((16, 16)), **kwargs)
+        hog(np.zeros((16, 16, 3)), **kwargs)
 
 
-@pytest.mark.parametrize("shape, match", [
-    ((16,), r"expected images of shape \(H, W, 3\) or \(N, H, W, 3\) for colour, .* got shape \(16,\)"),
-    ((2, 16, 16, 4), r"expected images with 3 channels .* got shape \(2, 16, 16, 4\) \(4 channels\)"),
-    ((1, 2, 16, 16, 3), r".*got shape \(1, 2, 16, 16, 3\)"),
+@pytest.mark.parametrize("shape, axis, match", [
+    ((16,), -1, r"expected colour images of shape \(H, W, C\) or \(N, H, W, C\) with channel_axis=-1, "
+                r"got shape \(16,\)$"),
+    ((16, 16), -1, r"expected colour .* with channel_axis=-1, got shape \(16, 16\) \(for grey images pass "
+                   r"channel_axis=None\)"),
+    ((1, 2, 16, 16, 3), -1, r"expected colour .* with channel_axis=-1, got shape \(1, 2, 16, 16, 3\)$"),
+    ((2, 16, 16, 3), None, r"expected grey images of shape \(H, W\) or \(N, H, W\) with channel_axis=None, got shape "
+                           r"\(2, 16, 16, 3\) \(for colour images pass channel_axis=-1\)"),
+    ((16,), None, r"expected grey images .* got shape \(16,\)$"),
+    ((16, 16, 0), -1, r"expected non-empty images of shape \(H, W, C\) or \(N, H, W, C\), got shape \(1, 16, 16, 0\)"),
 ])
-def test_bad_shapes(backend, shape, match):
+def test_bad_shapes(backend, shape, axis, match):
     with pytest.raises(ValueError, match="hog: " + match):
-        hog(backend.put(np.zeros(shape)))
+        hog(backend.put(np.zeros(shape)), channel_axis=axis)
 
 
 def test_nan(backend):
     img = np.zeros((16, 16))
     img[3, 4] = np.nan
     with pytest.raises(ValueError, match=r"hog: expected finite values in images, got 1 NaN"):
-        hog(backend.put(img))
+        hog(backend.put(img), channel_axis=None)
 
 
 # ---- hog_image ----------------------------------------------------------------------------
@@ -279,7 +286,7 @@ def test_hog_image_edge_draws_lines_along_the_edge(backend, direction):
     img[:, 12:] = 1.0
     if direction == "horizontal":
         img = img.T.copy()                        # (32, 16), gradient at 90 degrees
-    picture = hog_image(backend.put(img), orientations=9, pixels_per_cell=(8, 8))
+    picture = hog_image(backend.put(img), orientations=9, pixels_per_cell=(8, 8), channel_axis=None)
     assert picture.shape == img.shape
     cells = [(0, 1), (1, 1)] if direction == "vertical" else [(1, 0), (1, 1)]
     for cell in cells:                            # the cells holding the edge (columns 11, 12)
@@ -303,7 +310,8 @@ def test_hog_image_matches_skimage_visualize(name, ppc, orientations):
     photo = getattr(data, name)()
     _, ref = sk_hog(photo, orientations=orientations, pixels_per_cell=ppc, cells_per_block=(1, 1),
                     visualize=True, channel_axis=-1 if photo.ndim == 3 else None)
-    ours = hog_image(photo, orientations=orientations, pixels_per_cell=ppc)
+    ours = hog_image(photo, orientations=orientations, pixels_per_cell=ppc,
+                     channel_axis=-1 if photo.ndim == 3 else None)
     assert_close(ours, ref, atol=1e-6 * np.abs(ref).max(), what=name)
 
 
@@ -317,9 +325,13 @@ def test_line_pixels_equal_skimage_draw_line():
 
 
 @pytest.mark.parametrize("shape, kwargs, match", [
-    ((2, 16, 16, 3), {}, r"hog_image: expected one image of shape \(H, W\) or \(H, W, 3\), got shape \(2, 16, 16, 3\)"),
+    ((2, 16, 16, 3), {}, r"hog_image: expected colour images of shape \(H, W, C\) with channel_axis=-1, got shape "
+                         r"\(2, 16, 16, 3\)"),
+    ((3, 16, 16), dict(channel_axis=None), r"hog_image: expected grey images of shape \(H, W\) with "
+                                           r"channel_axis=None, got shape \(3, 16, 16\) \(for colour images pass"),
     ((16, 16), dict(pixels_per_cell=1), r"hog_image: expected pixels_per_cell of at least \(2, 2\)"),
-    ((5, 16), {}, r"hog_image: expected an image of at least 8 x 8 pixels \(one cell\), got shape \(5, 16\)"),
+    ((5, 16), dict(channel_axis=None), r"hog_image: expected an image of at least 8 x 8 pixels \(one cell\), "
+                                       r"got shape \(5, 16\)"),
 ])
 def test_hog_image_errors(shape, kwargs, match):
     with pytest.raises(ValueError, match=match):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from nbgrader_course import assert_no_hidden_text, exported_totals, feedback_text, grade_samples, scores
-from test_grader_backprop import RECURSIVE_SORT  # the same recursive answer the check tests use
+from test_grader_backprop import RECURSIVE_SORT, RESETS  # the same answers the check tests use
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nbgrader")]
 
@@ -55,6 +55,7 @@ def graded(tmp_path_factory):
             "raises": {**right, "topological_order": RAISES},
             "recursive": {**right, "topological_order": RECURSIVE_SORT},
             "mutates": {**right, "my_sigmoid": MUTATES},
+            "resets": {**right, "backward_pass": RESETS},   # the old convention: no accumulation
         }
 
     return grade_samples(tmp_path_factory.mktemp("e2e04"), A, samples)
@@ -66,7 +67,7 @@ def test_points_add_up():
 
 def test_exact_scores(graded):
     got = scores(graded, A)
-    assert set(got) == {"perfect", "blank", "partial", "raises", "recursive", "mutates"}
+    assert set(got) == {"perfect", "blank", "partial", "raises", "recursive", "mutates", "resets"}
     assert got["perfect"] == {**{k: float(v) for k, v in POINTS.items()}, "total": TOTAL}
     assert got["blank"]["total"] == 0.0
     # MyValue's + and * (3) and MyLinear (5); nothing that needs the sort or the sigmoid
@@ -82,15 +83,17 @@ def test_exact_scores(graded):
     # a sigmoid that changes dout in place loses both sigmoid checks
     assert got["mutates"]["sigmoid_visible"] == 0.0 and got["mutates"]["sigmoid_hidden"] == 0.0
     assert got["mutates"]["total"] == TOTAL - 3
+    # a backward pass that resets instead of accumulating loses only the check that calls it twice
+    assert got["resets"]["backward_visible"] == 0.0 and got["resets"]["total"] == TOTAL - 2
 
 
 def test_export_has_every_student(graded):
     rows = exported_totals(graded, A)
     assert rows == {"perfect": 22.0, "blank": 0.0, "partial": 8.0, "raises": 11.0, "recursive": 20.0,
-                    "mutates": 19.0}
+                    "mutates": 19.0, "resets": 20.0}
 
 
-@pytest.mark.parametrize("student", ["perfect", "blank", "partial", "raises", "recursive", "mutates"])
+@pytest.mark.parametrize("student", ["perfect", "blank", "partial", "raises", "recursive", "mutates", "resets"])
 def test_feedback_never_shows_hidden_checks(graded, student):
     text = feedback_text(graded, A, student)
     assert_no_hidden_text(text, student, extra=("check_expressions_random", "student_rng", "_random_expression",
@@ -101,4 +104,5 @@ def test_feedback_explains_failures(graded):
     assert "keep your own stack (a list) instead of recursing" in feedback_text(graded, A, "recursive")
     assert "your function raised RuntimeError: not today" in feedback_text(graded, A, "raises")
     assert "modified its input array in place" in feedback_text(graded, A, "mutates")
+    assert "backward_pass must add to grad, not reset it" in feedback_text(graded, A, "resets")
     assert "not implemented yet" in feedback_text(graded, A, "blank")

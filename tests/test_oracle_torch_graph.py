@@ -13,7 +13,7 @@ import math
 import numpy as np
 import pytest
 
-from coursework.graph import Value, add_mul_example, maximum, sigmoid_neuron_example
+from coursework.graph import Value, add_mul_example, maximum, sigmoid_neuron_example, zero_grad
 
 torch = pytest.importorskip("torch", reason="PyTorch oracle not installed: pip install -e .[oracle]")
 
@@ -171,3 +171,73 @@ def test_worked_examples_match_torch(primitives):
     assert abs(f.data - ref.item()) <= TOL
     for name in v:
         assert abs(v[name].grad - t[name].grad.item()) <= TOL, name
+
+
+# ------------------------------------------------ accumulation, as torch's .grad
+def _leaves(point):
+    values = [Value(x, f"x{i}") for i, x in enumerate(point)]
+    tensors = [torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in point]
+    return values, tensors
+
+
+def _assert_grads_match(values, tensors, what):
+    for i, (v, t) in enumerate(zip(values, tensors)):
+        want = 0.0 if t.grad is None else t.grad.item()
+        assert _close(v.grad, want) <= TOL, f"{what}: d/dx{i}: Value {v.grad!r}, torch {want!r}"
+
+
+def test_accumulation_matches_torch_two_calls_two_losses_then_a_reset():
+    rng = np.random.default_rng(7)
+    checked = 0
+    while checked < 40:
+        trees = [random_expression(rng, depth=int(rng.integers(2, 5))) for _ in range(2)]
+        point = [float(x) for x in rng.uniform(-2.0, 2.0, size=N_VARS)]
+        values, tensors = _leaves(point)
+        try:
+            outs = [evaluate(t, values, use_torch=False) for t in trees]
+        except OverflowError:
+            continue
+        refs = [evaluate(t, tensors, use_torch=True) for t in trees]
+        if not all(math.isfinite(r.item()) and abs(r.item()) < 1e6 for r in refs):
+            continue
+        # the same loss twice (torch needs retain_graph for the second pass)
+        outs[0].backward()
+        outs[0].backward()
+        refs[0].backward(retain_graph=True)
+        refs[0].backward(retain_graph=True)
+        if any(t.grad is not None and not math.isfinite(t.grad.item()) for t in tensors):
+            continue
+        _assert_grads_match(values, tensors, f"{trees[0]} backward twice")
+        # a second loss sharing the leaves adds its gradients
+        outs[1].backward()
+        refs[1].backward(retain_graph=True)
+        _assert_grads_match(values, tensors, f"then {trees[1]}")
+        # a reset, then one pass: the gradients of that loss alone
+        zero_grad(values)
+        for t in tensors:
+            t.grad = None
+        assert all(v.grad == 0.0 for v in values)
+        outs[1].backward()
+        refs[1].backward()
+        _assert_grads_match(values, tensors, f"after zero_grad, {trees[1]}")
+        checked += 1
+
+
+def test_the_issues_examples_match_torch():
+    a = Value(3.0, "a")
+    b = a * a
+    b.backward()
+    b.backward()
+    ta = torch.tensor(3.0, dtype=torch.float64, requires_grad=True)
+    tb = ta * ta
+    tb.backward(retain_graph=True)
+    tb.backward()
+    assert a.grad == ta.grad.item() == 12.0
+
+    w = Value(2.0, "w")
+    (w * 3.0).backward()
+    (w * w).backward()
+    tw = torch.tensor(2.0, dtype=torch.float64, requires_grad=True)
+    (tw * 3.0).backward()
+    (tw * tw).backward()
+    assert w.grad == tw.grad.item() == 7.0

@@ -45,7 +45,7 @@ def test_accuracy_bars_are_labelled():
 def test_hog_overlay_is_opaque_only_on_the_lines():
     image = np.zeros((32, 32))
     image[:, 16:] = 1.0
-    fig = plotting.plot_hog(image, hog_image(image))
+    fig = plotting.plot_hog(image, hog_image(image, channel_axis=None))
     overlay = fig.axes[0].images[-1].get_array()
     alpha = np.asarray(overlay)[..., 3]
     assert alpha.max() == pytest.approx(1.0)

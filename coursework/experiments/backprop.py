@@ -55,7 +55,7 @@ def _name(node: Any) -> str:
 def edge_gradients(root: Any, sort: Callable[[Any], list] | None = None) -> list[dict[str, Any]]:
     """Every edge parent -> node of the graph below ``root``, with its three gradients.
 
-    Runs ``root.backward()`` first. For the edge from ``parent`` into ``node``:
+    Resets the graph's gradients and runs ``root.backward()`` first. For the edge from ``parent`` into ``node``:
 
     * ``upstream`` = ∂root/∂node (``node.grad``), what arrives from the output side;
     * ``local`` = ∂node/∂parent, the node's own derivative, which knows nothing of the
@@ -86,6 +86,8 @@ def edge_gradients(root: Any, sort: Callable[[Any], list] | None = None) -> list
                         "(for other nodes pass sort=, e.g. your topological_order)")
     if not hasattr(root, "rule"):
         raise TypeError(f"edge_gradients: expected a node with a backward rule (.rule), got {type(root).__name__}")
+    for node in (sort or topological_order)(root):   # backward() accumulates: start this pass from 0
+        node.grad = 0.0
     root.backward()
     rows = []
     for node in reversed((sort or topological_order)(root)):

@@ -39,8 +39,8 @@ def _grey(images: np.ndarray) -> np.ndarray:
 REPRESENTATIONS = {
     "pixels": lambda X: X.reshape(X.shape[0], -1).astype(np.float64),
     "colour histogram": lambda X: color_histogram(X, bins=4),
-    "HoG": lambda X: hog(_grey(X)),
-    "histogram + HoG": lambda X: extract_features(X, [(color_histogram, {"bins": 4}), lambda Z: hog(_grey(Z))]),
+    "HoG": lambda X: hog(_grey(X), channel_axis=None),
+    "histogram + HoG": lambda X: extract_features(X, [(color_histogram, {"bins": 4}), lambda Z: hog(_grey(Z), channel_axis=None)]),
 }
 
 

@@ -10,7 +10,9 @@
   :func:`normalize_blocks`.
 
 All work on one image or a whole batch at once, on NumPy, CuPy or any array-API
-namespace, and return arrays on the input's device (``hog_image`` excepted).
+namespace, and return arrays on the input's device (``hog_image`` excepted). Colour or
+grey is said by ``channel_axis`` as in scikit-image (``-1``, the default: channels last;
+``None``: grey), never guessed from the shape (``_channels.py``).
 """
 
 from .color_histogram import color_histogram

@@ -1,4 +1,4 @@
-"""NumPy fast path of :func:`coursework.features.hog.cell_histograms` for uint8 RGB batches.
+"""NumPy fast path of :func:`coursework.features.hog.cell_histograms` for uint8 colour batches (1-4 channels).
 
 A uint8 image has integer gradients in [-255, 255], so a pixel's gradient is one of
 511 x 511 codes. Everything the generic path computes per pixel from the gradient
@@ -52,7 +52,8 @@ def _grid():
 
 
 def cell_histograms_uint8(images: np.ndarray, orientations: int, pixels_per_cell: tuple[int, int]) -> np.ndarray:
-    """Per-cell histograms of uint8 RGB images: (N, H, W, 3) -> (N, H // c_row, W // c_col, orientations)."""
+    """Per-cell histograms of uint8 colour images: (N, H, W, C), 1 <= C <= 4 (the channel tie-break has
+    ``_CHANNEL_BITS``) -> (N, H // c_row, W // c_col, orientations)."""
     # BEGIN REFERENCE 01_features
     n, rows, cols, channels = images.shape
     c_row, c_col = pixels_per_cell

@@ -19,7 +19,8 @@ from __future__ import annotations
 from typing import Any
 
 from .. import backend
-from ..validation import check_images, check_positive_int
+from ..validation import check_positive_int
+from ._channels import check_channel_images
 
 __all__ = ["color_histogram"]
 
@@ -28,7 +29,7 @@ _CHUNK_PIXELS = 1 << 16   # NumPy fast path: pixels per chunk (its temporaries s
 _CHUNK_BINS = 1 << 20     # ... and at most this many histogram bins per chunk
 
 
-def color_histogram(images: Any, bins: int = 8):
+def color_histogram(images: Any, bins: int = 8, *, channel_axis: int | None = -1):
     """Joint RGB histogram with ``bins`` bins per channel, summing to 1 per image.
 
     Parameters
@@ -38,6 +39,9 @@ def color_histogram(images: Any, bins: int = 8):
         values in [0, 1] (1.0 goes into the last bin, like ``np.histogramdd``).
     bins : int, default 8
         Number of equal-width bins per channel.
+    channel_axis : -1, default -1
+        The channels are the last axis (scikit-image's convention, as in
+        :func:`coursework.features.hog`); ``None`` (grey) does not apply and is refused.
 
     Returns
     -------
@@ -54,8 +58,8 @@ def color_histogram(images: Any, bins: int = 8):
     TypeError
         ``bins`` not an integer; images neither integer nor float (e.g. bool).
     ValueError
-        Wrong shape, not 3 channels, ``bins < 1``, NaN / infinity, float values outside
-        [0, 1] or integer values outside [0, 255].
+        Wrong shape, not 3 channels, ``channel_axis`` not the last axis, ``bins < 1``,
+        NaN / infinity, float values outside [0, 1] or integer values outside [0, 255].
 
     Examples
     --------
@@ -67,7 +71,7 @@ def color_histogram(images: Any, bins: int = 8):
     ((8,), 0.75, 0.25)
     """
     bins = check_positive_int(bins, "bins", _FUNC)
-    images, batched = check_images(images, _FUNC, channels=3)
+    images, batched = check_channel_images(images, _FUNC, channel_axis, channels=3)
     xp = backend.namespace(images)
     _check_values(xp, images)
     # BEGIN REFERENCE 01_features

@@ -8,8 +8,9 @@ Cython ``hog_histograms``, checked against the library in ``tests/test_hog.py``)
    gradients below are taken in this dtype; the result has it too.
 2. **gradients**: central differences per channel, ``g_row[r] = I[r+1] - I[r-1]``,
    ``g_col[c] = I[c+1] - I[c-1]``, and 0 on the first and last row (column).
-3. **dominant channel** (RGB only): per pixel, the channel with the largest
-   ``hypot(g_row, g_col)`` (in the image's float dtype, the first on ties).
+3. **dominant channel** (colour images, ``channel_axis=-1``, any number of channels):
+   per pixel, the channel with the largest ``hypot(g_row, g_col)`` (in the image's
+   float dtype, the first on ties).
 4. **orientation** in float64: ``atan2(g_row, g_col) * 180/pi % 180`` in [0, 180];
    magnitude ``hypot(g_col, g_row)``.
 5. **hard binning**: bin ``i`` holds ``edge[i] <= angle < edge[i+1]`` with
@@ -32,26 +33,27 @@ from __future__ import annotations
 from typing import Any
 
 from .. import backend
-from ..validation import check_images, check_int_pair, check_positive_int, shape_str
+from ..validation import check_int_pair, check_positive_int, shape_str
+from ._channels import check_channel_images
 from .hog_steps import BLOCK_NORMS, _gradient, gradient_orientation, normalize_blocks, orientation_histograms
 
 __all__ = ["hog", "cell_histograms", "BLOCK_NORMS"]
 
 
 def hog(images: Any, orientations: int = 9, pixels_per_cell=(8, 8), cells_per_block=(2, 2),
-        block_norm: str = "L2-Hys"):
+        block_norm: str = "L2-Hys", *, channel_axis: int | None = -1):
     """Histogram-of-oriented-gradients descriptor of one image or a batch.
 
     Equal (to about 1e-7) to ``skimage.feature.hog(image, orientations, pixels_per_cell,
-    cells_per_block, block_norm, channel_axis=-1 (RGB) or None (grey),
-    feature_vector=True)`` per image. Note the default ``cells_per_block=(2, 2)`` of
-    Dalal & Triggs; scikit-image defaults to (3, 3).
+    cells_per_block, block_norm, channel_axis=channel_axis, feature_vector=True)`` per
+    image. Note the default ``cells_per_block=(2, 2)`` of Dalal & Triggs (scikit-image:
+    (3, 3)) and the default ``channel_axis=-1``, colour (scikit-image: None, grey).
 
     Parameters
     ----------
-    images : array of shape (H, W), (H, W, 3), (N, H, W) or (N, H, W, 3)
-        Grey or RGB image(s), any real dtype. A 3-D array whose last axis has length 3
-        is one RGB image; other 3-D arrays are batches of grey images.
+    images : array of shape (H, W, C) or (N, H, W, C); with channel_axis=None (H, W) or (N, H, W)
+        Colour or grey image(s), any real dtype. Nothing is guessed from the shape:
+        ``channel_axis`` says which it is.
     orientations : int, default 9
         Number of orientation bins over [0, 180) degrees.
     pixels_per_cell : int or (int, int), default (8, 8)
@@ -60,6 +62,10 @@ def hog(images: Any, orientations: int = 9, pixels_per_cell=(8, 8), cells_per_bl
         Block size in cells (rows, columns).
     block_norm : {'L1', 'L1-sqrt', 'L2', 'L2-Hys'}, default 'L2-Hys'
         Block normalisation (see the module docstring).
+    channel_axis : -1 or None, default -1
+        As in scikit-image. ``-1`` (or the last axis's index): the channels are the
+        last axis, any number ``C >= 1`` (RGB, RGBA, one channel); per pixel the
+        channel with the strongest gradient counts. ``None``: grey images.
 
     Returns
     -------
@@ -72,8 +78,9 @@ def hog(images: Any, orientations: int = 9, pixels_per_cell=(8, 8), cells_per_bl
     Raises
     ------
     TypeError, ValueError
-        Bad shape or dtype, NaN, non-positive sizes, an unknown ``block_norm``, or an
-        image smaller than one block.
+        Bad shape or dtype (for ``channel_axis``), NaN, non-positive sizes, an unknown
+        ``block_norm``, ``channel_axis`` other than the last axis or None, or an image
+        smaller than one block.
 
     Examples
     --------
@@ -83,6 +90,8 @@ def hog(images: Any, orientations: int = 9, pixels_per_cell=(8, 8), cells_per_bl
     (5, 324)
     >>> hog(images[0], orientations=6, pixels_per_cell=16, cells_per_block=1).shape
     (24,)
+    >>> hog(images.mean(axis=-1), channel_axis=None).shape      # a batch of grey images
+    (5, 324)
     """
     func = "hog"
     orientations = check_positive_int(orientations, "orientations", func)
@@ -91,7 +100,7 @@ def hog(images: Any, orientations: int = 9, pixels_per_cell=(8, 8), cells_per_bl
     if not isinstance(block_norm, str) or block_norm not in BLOCK_NORMS:
         allowed = ", ".join(repr(b) for b in BLOCK_NORMS)
         raise ValueError(f"{func}: expected block_norm to be one of {allowed}, got {block_norm!r}")
-    images, batched = check_images(images, func, channels=3, allow_grey=True)
+    images, batched = check_channel_images(images, func, channel_axis)
     rows, cols = images.shape[1], images.shape[2]
     min_rows, min_cols = cell[0] * block[0], cell[1] * block[1]
     if rows < min_rows or cols < min_cols:
@@ -120,7 +129,8 @@ def cell_histograms(images: Any, orientations: int, pixels_per_cell: tuple[int, 
     hist : array of shape (N, H // cell_rows, W // cell_cols, orientations), float64
         Mean gradient magnitude per cell and orientation bin.
     """
-    if backend.is_numpy(images) and images.ndim == 4 and images.dtype == backend.namespace(images).uint8:
+    if (backend.is_numpy(images) and images.ndim == 4 and images.shape[-1] <= 4
+            and images.dtype == backend.namespace(images).uint8):
         from ._hog_numpy import cell_histograms_uint8  # NumPy-only fast path, same numbers
         return cell_histograms_uint8(images, orientations, pixels_per_cell)
     return _cell_histograms_generic(images, orientations, pixels_per_cell)

@@ -16,23 +16,28 @@ from typing import Any
 import numpy as np
 
 from .. import backend
-from ..validation import check_images, check_int_pair, check_positive_int, shape_str
+from ..validation import check_int_pair, check_positive_int, shape_str
+from ._channels import check_channel_images
 from .hog import cell_histograms
 
 __all__ = ["hog_image", "hog_picture"]
 
 
-def hog_image(image: Any, orientations: int = 9, pixels_per_cell=(8, 8)) -> np.ndarray:
+def hog_image(image: Any, orientations: int = 9, pixels_per_cell=(8, 8), *,
+              channel_axis: int | None = -1) -> np.ndarray:
     """Draw each cell's orientation histogram as a star of lines (host NumPy, for plotting).
 
     Parameters
     ----------
-    image : array of shape (H, W) or (H, W, 3)
-        One grey or RGB image, any real dtype (as for :func:`coursework.features.hog`).
+    image : array of shape (H, W, C), or (H, W) with channel_axis=None
+        One colour or grey image, any real dtype (as for :func:`coursework.features.hog`).
     orientations : int, default 9
         Number of orientation bins.
     pixels_per_cell : int or (int, int), default (8, 8)
         Cell size; each side at least 2 pixels (the lines need room).
+    channel_axis : -1 or None, default -1
+        As in :func:`coursework.features.hog` and scikit-image: ``-1`` channels last
+        (any number), ``None`` grey.
 
     Returns
     -------
@@ -51,7 +56,7 @@ def hog_image(image: Any, orientations: int = 9, pixels_per_cell=(8, 8)) -> np.n
     --------
     >>> import numpy as np
     >>> step = np.zeros((16, 16)); step[:, 8:] = 1.0      # a vertical edge
-    >>> picture = hog_image(step, pixels_per_cell=8)
+    >>> picture = hog_image(step, pixels_per_cell=8, channel_axis=None)
     >>> picture.shape
     (16, 16)
     >>> (picture[:8, :8] > 0).astype(int)       # cell (0, 0): a line along the edge
@@ -70,9 +75,7 @@ def hog_image(image: Any, orientations: int = 9, pixels_per_cell=(8, 8)) -> np.n
     if min(c_row, c_col) < 2:
         raise ValueError(f"{func}: expected pixels_per_cell of at least (2, 2) to draw lines, got {(c_row, c_col)}")
     image = backend.as_array(image)
-    if image.ndim not in (2, 3) or (image.ndim == 3 and image.shape[-1] != 3):
-        raise ValueError(f"{func}: expected one image of shape (H, W) or (H, W, 3), got shape {shape_str(image.shape)}")
-    images, _ = check_images(image, func, channels=3, allow_grey=True)
+    images, _ = check_channel_images(image, func, channel_axis, batch=False)
     rows, cols = images.shape[1], images.shape[2]
     if rows < c_row or cols < c_col:
         raise ValueError(f"{func}: expected an image of at least {c_row} x {c_col} pixels "

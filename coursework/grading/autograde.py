@@ -9,12 +9,16 @@ one asyncio loop. Each submission goes through nbgrader's own pieces, in process
 2. **sanitize**: deleted / edited test cells are restored (:mod:`.restore`), then
    nbgrader's ``ClearOutput``, ``DeduplicateIds``, ``OverwriteKernelspec``,
    ``OverwriteCells``, ``CheckCellMetadata``;
-3. **execute** in a fresh limited kernel (:mod:`.execute`), with
-   ``COURSEWORK_STUDENT_ID`` set, so hidden inputs are drawn per student;
+3. **execute** the student's cells in a fresh kernel in a room of its own outside the
+   course (:mod:`.room`: a copy of the student's bundle, a scrubbed environment, on
+   Linux the sandbox of :mod:`.sandbox`), while the **judge** (:mod:`.judge`) decides
+   every test cell in this process, from the source notebook's checks; hidden inputs
+   are drawn from a seed per student keyed with the course secret (:mod:`.secret`);
 4. **score**: nbgrader's ``IgnorePattern``, ``LimitOutput``, then the exercise rules
    (:mod:`.rules`), then ``SaveAutoGrades``, ``AssignLatePenalties``,
    ``CheckCellMetadata``;
-5. the graded notebook is written to a temporary folder that replaces
+5. the graded notebook (only it: nothing else comes back from the kernel's room) is
+   written to a temporary folder that replaces
    ``autograded/<student>/<assignment>`` in one rename, the record of every check
    (score, reason) to ``autograded/.coursework/<assignment>/<student>.json``, and the
    state file (:mod:`.state`) is updated: the run can be killed at any moment and
@@ -43,7 +47,9 @@ from .exercises import Exercise, exercises as find_exercises
 from .execute import (DEFAULT_MAX_OUTPUT_BYTES, DEFAULT_MEMORY_MB, KernelStartError, NotebookOutcome, kernel_env,
                       run_notebook)
 from .restore import restore_cells
+from .room import DEFAULT_DISK_MB, KernelRoom, sandbox_missing, stage_bundle
 from .rules import apply_rules
+from .secret import course_secret
 from .state import GradingState, fingerprint
 
 __all__ = ["Options", "Summary", "ClassRun", "autograde"]
@@ -64,6 +70,11 @@ class Options:
     threads: int = 1
     progress: bool = True
     students: list[str] | None = None
+    sandbox: bool = True                 # False: --no-sandbox (the run and every page say so)
+    disk_mb: int = DEFAULT_DISK_MB       # what a kernel may keep in its folder
+    max_notebook_mb: float = 20.0        # a larger submitted notebook is not graded
+    max_cells: int = 2000                # nor one with more cells
+    total_seconds: float = 1800.0        # all cells of one submission together
 
 
 @dataclass
@@ -74,15 +85,17 @@ class Summary:
     failed: dict[str, str] = field(default_factory=dict)
     scores: dict[str, tuple[float, float]] = field(default_factory=dict)
     seconds: float = 0.0
+    sandbox: bool = True
 
     def line(self) -> str:
-        return (f"{self.assignment}: graded {len(self.graded)}, skipped {len(self.skipped)} (unchanged), "
+        line = (f"{self.assignment}: graded {len(self.graded)}, skipped {len(self.skipped)} (unchanged), "
                 f"failed {len(self.failed)} in {self.seconds:.1f} s")
+        return line if self.sandbox else line + " -- WITHOUT the kernel sandbox (--no-sandbox)"
 
     def as_dict(self) -> dict:
         return {"assignment": self.assignment, "graded": self.graded, "skipped": self.skipped,
                 "failed": self.failed, "scores": {k: list(v) for k, v in self.scores.items()},
-                "seconds": round(self.seconds, 3)}
+                "seconds": round(self.seconds, 3), "sandbox": self.sandbox}
 
 
 @dataclass
@@ -92,6 +105,8 @@ class _Notebook:
     resources: dict | None = None
     restored: list = field(default_factory=list)
     problem: str = ""          # why it cannot run (missing, unreadable); scored 0
+    notes: list = field(default_factory=list)
+    judge: dict = field(default_factory=dict)  # the judge's requests to the kernel (Judge.stats)
 
 
 class ClassRun:
@@ -105,6 +120,12 @@ class ClassRun:
         self.course, self.assignment = course, assignment
         self.options = options or Options()
         self.timeout = float(self.options.timeout or course.timeout)
+        if self.options.sandbox:
+            why = sandbox_missing()
+            if why:
+                raise CourseError(f"the kernel sandbox cannot be set up here: {why}. Grade without it only if you "
+                                  "trust every submission: --no-sandbox (the run, the report and every feedback "
+                                  "page then say the grades were produced without it)")
         self.coursedir = course.coursedir(assignment)
         sources = course.source_notebooks(assignment)
         with course.gradebook() as gb:
@@ -128,13 +149,16 @@ class ClassRun:
         self.records_dir = course.state_dir / assignment
         self.logs_dir = course.state_dir / "logs" / assignment
         self.settings = {"timeout": self.timeout, "memory_mb": self.options.memory_mb,
-                         "max_output_bytes": self.options.max_output_bytes}
+                         "max_output_bytes": self.options.max_output_bytes, "sandbox": self.options.sandbox,
+                         "judge": 1}
+        self.secret = course_secret(course.root, create=True)
 
     # -- what to grade -----------------------------------------------------------------
     def submissions(self) -> list[tuple[str, Path]]:
         root = self.course.submitted_dir
         found = sorted((p.parent.name, p) for p in root.glob(f"*/{self.assignment}")
-                       if p.is_dir() and not p.parent.name.startswith("."))
+                       if p.is_dir() and not p.is_symlink() and not p.parent.is_symlink()
+                       and not p.parent.name.startswith("."))
         if self.options.students:
             wanted = set(self.options.students)
             found = [(s, p) for s, p in found if s in wanted]
@@ -164,7 +188,10 @@ class ClassRun:
 
     # -- the run -----------------------------------------------------------------------
     def run(self) -> Summary:
-        with self._lock():
+        import tempfile
+
+        with self._lock(), tempfile.TemporaryDirectory(prefix="coursework-stage-") as stage:
+            self.stage = stage_bundle(self.course, self.assignment, Path(stage) / "bundle")
             return asyncio.run(self._run())
 
     def _lock(self):
@@ -192,7 +219,7 @@ class ClassRun:
         from tqdm.auto import tqdm
 
         start = time.monotonic()
-        summary = Summary(self.assignment)
+        summary = Summary(self.assignment, sandbox=self.options.sandbox)
         self._clean_leftovers()
         todo = []
         for student, folder in self.submissions():
@@ -212,7 +239,6 @@ class ClassRun:
 
         async def one(student: str, folder: Path, digest: str) -> None:
             async with slots:
-                bar.set_postfix_str(student, refresh=False)
                 try:
                     score, points = await self._grade(student, folder, digest, context)
                     summary.graded.append(student)
@@ -221,6 +247,7 @@ class ClassRun:
                     summary.failed[student] = f"{type(exc).__name__}: {exc}"
                     self._log(student, traceback.format_exc())
                     shutil.rmtree(self._tmp_dir(student), ignore_errors=True)
+                bar.set_postfix_str(student, refresh=False)  # the one just finished: each named once
                 bar.update(1)
 
         try:
@@ -261,43 +288,49 @@ class ClassRun:
 
     # -- one submission ----------------------------------------------------------------
     async def _grade(self, student: str, folder: Path, digest: str, context: Any) -> tuple[float, float]:
+        from .judge import Judge
+
         tmp = self._tmp_dir(student)
         books = self._prepare(student, folder, tmp)
         outcomes: dict[str, NotebookOutcome] = {}
-        env = kernel_env(student=student, threads=self.options.threads, memory_mb=self.options.memory_mb,
-                         extra={"NBGRADER_EXECUTION": "autograde"})
         self.logs_dir.mkdir(parents=True, exist_ok=True)
+        deadline = time.monotonic() + self.options.total_seconds
         for book in books:
             if book.problem:
                 continue
             for attempt in (1, 2):  # a kernel that does not start is retried once, then the run reports it
+                room = KernelRoom(bundle_stage=self.stage, course_root=self.course.root,
+                                  inputs=[folder, self.course.source_dir / self.assignment],
+                                  sandbox=self.options.sandbox, memory_mb=self.options.memory_mb,
+                                  cpu_seconds=int(self.options.total_seconds) + 60, disk_mb=self.options.disk_mb,
+                                  threads=self.options.threads)
+                book.notes += room.notes
+                judge = Judge(self.source_nbs[book.name], student, self.secret,
+                              log=lambda text: self._log(student, text))
+                km = room.kernel_manager(context)
+                watch = asyncio.ensure_future(room.watch(km))
                 try:
                     outcomes[book.name] = await run_notebook(
-                        book.nb, cwd=tmp, env=env, timeout=self.timeout,
-                        max_output_bytes=self.options.max_output_bytes,
-                        kernel_log=self.logs_dir / f"{student}.kernel.log", context=context)
+                        book.nb, cwd=room.work, env=room.env(), timeout=self.timeout,
+                        max_output_bytes=self.options.max_output_bytes, kernel_manager=km, judge=judge,
+                        kernel_log=self.logs_dir / f"{student}.kernel.log", deadline=deadline)
+                    if room.stopped:
+                        _stopped_because(outcomes[book.name], book.nb, room.stopped)
+                    book.judge = judge.stats()
                     break
                 except KernelStartError:
                     if attempt == 2:
                         raise
+                finally:
+                    watch.cancel()
+                    room.close()
         return self._finish(student, folder, tmp, books, outcomes, digest)
 
     def _prepare(self, student: str, folder: Path, tmp: Path) -> list[_Notebook]:
         import nbformat
-        from nbgrader.utils import find_all_files
 
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
-        ignore = list(self.coursedir.ignore)
-        source_folder = self.course.source_dir / self.assignment
-        for base in (folder, source_folder):  # the assignment's files win over the student's
-            for path in find_all_files(str(base), ignore + ["*.ipynb"]):
-                rel = os.path.relpath(path, base)
-                dest = tmp / rel
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                if dest.exists():
-                    dest.unlink()
-                shutil.copy(path, dest)
         with self.course.gradebook() as gb:
             gb.update_or_create_student(student)
             stamp = self.coursedir.get_existing_timestamp(str(folder))
@@ -309,11 +342,19 @@ class ClassRun:
         for name in self.notebooks:
             book = _Notebook(name, resources=self._resources(student, name))
             path = folder / f"{name}.ipynb"
-            if not path.exists():
+            limit = int(self.options.max_notebook_mb * 1024 * 1024)
+            if not path.exists() and not path.is_symlink():
                 book.problem = f"the notebook {name}.ipynb is missing from the submission"
+            elif path.is_symlink() or not path.is_file():
+                book.problem = f"the notebook {name}.ipynb is not a regular file (a link or a folder); not graded"
+            elif path.stat().st_size > limit:
+                book.problem = (f"the notebook {name}.ipynb is {path.stat().st_size / 2**20:.1f} MB, over the limit of "
+                                f"{self.options.max_notebook_mb:g} MB; not graded (clear large outputs and submit again)")
             else:
                 try:
                     nb = nbformat.read(path, as_version=4)
+                    if len(nb.cells) > self.options.max_cells:
+                        raise ValueError(f"{len(nb.cells):,} cells, over the limit of {self.options.max_cells:,}")
                     book.restored = restore_cells(nb, self.source_nbs[name], self.release_nbs[name])
                     for pp in self._preprocessors(self.SANITIZE):
                         nb, book.resources = pp(nb, book.resources)
@@ -329,7 +370,7 @@ class ClassRun:
         from nbgrader.utils import determine_grade
 
         record = {"student": student, "assignment": self.assignment, "timeout": self.timeout,
-                  "notebooks": {}, "score": 0.0, "points": 0.0}
+                  "sandbox": self.options.sandbox, "judge": True, "notebooks": {}, "score": 0.0, "points": 0.0}
         for book in books:
             if book.problem:
                 nb_record = self._zero(student, book)
@@ -340,10 +381,15 @@ class ClassRun:
                 nb_record = apply_rules(nb, self.exercises[book.name], outcomes[book.name], self.timeout,
                                         grade=lambda cell: determine_grade(cell))
                 nb_record["restored"] = [r.__dict__ for r in book.restored]
-                nb_record["notes"] = [r.sentence() for r in book.restored] + nb_record["notes"]
+                nb_record["judge"] = book.judge
+                nb_record["notes"] = [r.sentence() for r in book.restored] + book.notes + nb_record["notes"]
+                if not self.options.sandbox:
+                    nb_record["notes"].append(NO_SANDBOX)
+                self._distrust_scores(student, book.name)
                 for pp in self._preprocessors(("SaveAutoGrades", "AssignLatePenalties", "CheckCellMetadata")):
                     nb, res = pp(nb, res)
-                nb.metadata["coursework"] = {"student": student, "notes": nb_record["notes"], "exercises": [
+                nb.metadata["coursework"] = {"student": student, "notes": nb_record["notes"],
+                                             "sandbox": self.options.sandbox, "judge": True, "exercises": [
                     {"name": name, **{k: v for k, v in ex.items() if k != "checks"}}
                     for name, ex in nb_record["exercises"].items()]}
                 nbformat.write(nb, tmp / f"{book.name}.ipynb")
@@ -371,6 +417,20 @@ class ClassRun:
                     c.grade_id: {"score": 0.0, "points": c.points, "reason": book.problem, "hidden": c.hidden,
                                  "restored": None} for c in e.checks}} for e in exs}}
 
+    def _distrust_scores(self, student: str, notebook: str) -> None:
+        """Clear what this run did not write: ``manual_score`` and ``extra_credit`` of the
+        submission's graded cells (a fresh autograde is the autograder's score; an
+        instructor adjusts after it) and manual comments' scores."""
+        with self.course.gradebook() as gb:
+            try:
+                sub = gb.find_submission_notebook(notebook, self.assignment, student)
+            except Exception:  # noqa: BLE001 - not in the gradebook yet: nothing to distrust
+                return
+            for grade in sub.grades:
+                grade.manual_score = None
+                grade.extra_credit = None
+            gb.db.commit()
+
     def _gradebook_score(self, student: str) -> float:
         with self.course.gradebook() as gb:
             return float(gb.find_submission(self.assignment, student).score)
@@ -383,6 +443,27 @@ class ClassRun:
             os.replace(final, old)
         os.replace(tmp, final)
         shutil.rmtree(old, ignore_errors=True)
+
+
+def _stopped_because(outcome: NotebookOutcome, nb: Any, why: str) -> None:
+    """The kernel was stopped by the grader (e.g. its folder grew past the limit): say so
+    instead of 'killed by SIGKILL' in the dead cell, the cells after it and the notes."""
+    for cell in outcome.cells.values():
+        if cell.status == "died":
+            old = cell.detail
+            cell.detail = why
+            for out in nb.cells[cell.index].get("outputs", []):
+                if out.get("output_type") == "error" and old in str(out.get("evalue", "")):
+                    out["evalue"] = out["evalue"].replace(old, why)
+                    out["traceback"] = [f"{out.get('ename', 'Error')}: {out['evalue']}"]
+    for cell in outcome.cells.values():
+        if cell.status == "not-run":
+            cell.detail = why
+    outcome.stopped = why
+
+
+NO_SANDBOX = ("Graded WITHOUT the kernel sandbox (--no-sandbox): the submission's code ran with the grader's "
+              "rights.")
 
 
 def _write_json(path: Path, data: Any) -> None:

@@ -141,6 +141,9 @@ def release(course: Course, assignments: list[str] | None = None, *, dist: str |
     assignments = list(assignments or course.assignments())
     if not assignments:
         raise CourseError(f"no assignments in {course.source_dir}")
+    from .secret import course_secret
+
+    course_secret(course.root, create=True)  # the hidden checks' seed key, made once, never shipped
     generate_assignments(course, assignments)
     result = ReleaseResult(assignments)
     if make_bundle:
@@ -332,7 +335,8 @@ def audit_bundle(zip_path: Path, course: Course, assignment: str) -> list[str]:
     """Problems of a bundle: forbidden paths, and secrets (:func:`secrets`) found in its files."""
     problems = []
     forbidden = ("solutions/", "grader_tests/hidden/", "grader_tests/builders/", "grader_tests/make_expected.py",
-                 "nbgrader_config.py", "gradebook.db", "submitted/", "autograded/", "feedback/", "tests/")
+                 "nbgrader_config.py", "gradebook.db", "submitted/", "autograded/", "feedback/", "tests/",
+                 ".coursework-secret")
     hidden_secrets = secrets(course, assignment)
     with zipfile.ZipFile(zip_path) as zf:
         texts = {}

@@ -43,7 +43,11 @@ _MAX_EVALUE = 2000
 # (as ipykernel_launcher does, without the cwd on sys.path while it loads).
 LAUNCHER = r"""
 import os, sys
-mb = int(os.environ.get("COURSEWORK_KERNEL_MEMORY_MB") or 0)
+box = os.environ.pop("COURSEWORK_SANDBOX_MODULE", None)
+if box:                                                                # confine first (coursework.grading.sandbox)
+    import runpy
+    runpy.run_path(box)["apply_from_env"]()
+mb = 0 if box else int(os.environ.get("COURSEWORK_KERNEL_MEMORY_MB") or 0)
 if mb > 0:
     try:
         import resource
@@ -63,6 +67,8 @@ if sys.platform.startswith("linux"):
         pass
 if sys.path and sys.path[0] in ("", os.getcwd()):
     del sys.path[0]
+if box:                                                                # the course's editable install: not here
+    sys.meta_path[:] = [f for f in sys.meta_path if "editable" not in getattr(f, "__module__", "").lower()]
 from ipykernel import kernelapp
 kernelapp.launch_new_instance()
 """
@@ -232,11 +238,15 @@ def _note(text: str, name: str = "stdout") -> Any:
 async def run_notebook(nb: Any, *, cwd: str | os.PathLike, env: dict[str, str], timeout: float,
                        max_output_bytes: int = DEFAULT_MAX_OUTPUT_BYTES, startup_timeout: float = 60,
                        kernel_log: str | os.PathLike | None = None, context: Any = None,
-                       on_cell: Callable[[int, CellOutcome], None] | None = None) -> NotebookOutcome:
+                       on_cell: Callable[[int, CellOutcome], None] | None = None, judge: Any = None,
+                       kernel_manager: Any = None, deadline: float | None = None) -> NotebookOutcome:
     """Execute ``nb``'s code cells in order (in place) and return each one's outcome.
 
     Errors never stop the run (every cell runs, as nbgrader does); a dead or
-    unresponsive kernel does: the later cells are ``not-run``.
+    unresponsive kernel does: the later cells are ``not-run``. With a ``judge``
+    (:class:`.judge.Judge`), test cells are not executed in the kernel: the judge
+    decides them, in order, and writes their outputs. Past ``deadline`` (``time.monotonic()``
+    seconds) no cell starts: the rest are ``not-run``, and a cell gets at most the time left.
     """
     import time
 
@@ -249,7 +259,7 @@ async def run_notebook(nb: Any, *, cwd: str | os.PathLike, env: dict[str, str], 
     for _, cell in code_cells:
         cell.outputs, cell.execution_count = [], None
 
-    km = _kernel_manager(context)
+    km = kernel_manager if kernel_manager is not None else _kernel_manager(context)
     client = _client_class()(nb, km=km, timeout=int(timeout), allow_errors=True, interrupt_on_timeout=True,
                              raise_on_iopub_timeout=True, iopub_timeout=5, record_timing=False,
                              startup_timeout=int(startup_timeout),
@@ -277,13 +287,33 @@ async def run_notebook(nb: Any, *, cwd: str | os.PathLike, env: dict[str, str], 
         except Exception as exc:  # ours, not the student's: no cell has run yet
             raise KernelStartError(f"the kernel did not start ({type(exc).__name__}: {exc})") from exc
 
+        from .exercises import is_check
+
         count = 0
         for pos, (index, cell) in enumerate(code_cells):
-            count += 1
             t0 = time.monotonic()
+            if deadline is not None and t0 >= deadline:
+                outcome.stopped = "the submission used up the total grading time; the remaining cells did not run"
+                for later, later_cell in code_cells[pos:]:
+                    outcome.cells[later] = CellOutcome(later, "not-run", detail=outcome.stopped)
+                    later_cell.outputs = [new_output("error", ename="NotRun", evalue=outcome.stopped,
+                                                     traceback=[f"NotRun: {outcome.stopped}"])]
+                break
+            if deadline is not None:
+                client.timeout = max(1, int(min(timeout, deadline - t0)))
+            judged = judge is not None and is_check(cell)
             try:
-                await client.async_execute_cell(cell, index, execution_count=count)
-                result = _classify(index, cell, replies.get(index))
+                if judged:
+                    status, ename, evalue = await judge.judge_cell(cell, client.kc, km, client.timeout)
+                    result = CellOutcome(index, status, ename, _short(evalue))
+                    if status == "died":
+                        result.detail = evalue
+                else:
+                    count += 1
+                    if judge is not None:
+                        judge.executed(count, cell.metadata.get("nbgrader", {}).get("grade_id") or f"cell {index}")
+                    await client.async_execute_cell(cell, index, execution_count=count)
+                    result = _classify(index, cell, replies.get(index))
             except DeadKernelError:
                 result = CellOutcome(index, "died", detail=_exit_detail(km))
             except CellTimeoutError:
@@ -300,7 +330,9 @@ async def run_notebook(nb: Any, *, cwd: str | os.PathLike, env: dict[str, str], 
                                           f"(the limit is {client.max_output_bytes:,} bytes per cell) ...\n"))
                 if index in client._dropped_stderr:
                     cell.outputs.append(_note("... (some of the dropped output went to stderr)\n", "stderr"))
-            if result.status == "timeout":
+            if judged:
+                pass  # the judge wrote the cell's outputs
+            elif result.status == "timeout":
                 cell.outputs.append(new_output("error", ename="CellTimeoutError",
                                                evalue=f"timed out after {timeout:g} s",
                                                traceback=[f"CellTimeoutError: timed out after {timeout:g} s"]))

@@ -1,7 +1,9 @@
 """Computational graphs and backpropagation on scalars (lecture topic 9).
 
 * :class:`Value` -- a scalar node; arithmetic on Values builds the graph and
-  :meth:`Value.backward` fills every node's ``grad`` (``value.py``).
+  :meth:`Value.backward` adds ∂output/∂node to every node's ``grad`` (gradients
+  accumulate, as in PyTorch); :func:`zero_grad` resets a graph or a list of values
+  (``value.py``).
 * :func:`maximum`, :func:`topological_order` -- the max gate and the node order that
   ``backward`` and the picture use (``value.py``).
 * :func:`draw_graph` -- the graph as a matplotlib picture, with values and gradients
@@ -14,7 +16,7 @@
 
 from .draw import draw_graph
 from .examples import add_mul_example, new_node, sigmoid_gate, sigmoid_neuron_example
-from .value import Value, maximum, topological_order
+from .value import Value, maximum, topological_order, zero_grad
 
-__all__ = ["Value", "maximum", "topological_order", "draw_graph", "add_mul_example", "sigmoid_neuron_example",
-           "new_node", "sigmoid_gate"]
+__all__ = ["Value", "maximum", "topological_order", "zero_grad", "draw_graph", "add_mul_example",
+           "sigmoid_neuron_example", "new_node", "sigmoid_gate"]

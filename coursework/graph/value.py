@@ -15,9 +15,12 @@ the primitives they are built from.
 
 Conventions (stated once, tested in ``tests/test_graph.py``):
 
-* ``backward()`` first resets the gradient of every node in the graph below the output
-  to 0, so calling it twice gives the same gradients, not twice them. Nodes that are
-  not reachable from the output (for instance those of another loss) are left alone.
+* ``backward()`` *adds* ∂output/∂node to every node's ``grad`` (as PyTorch and
+  micrograd do): a second call adds the same gradients again, and two losses that share
+  a weight leave it the sum of their gradients (what the gradient of their sum is). A
+  pass propagates only its own gradients, never what earlier passes left in ``grad``.
+  Reset with :meth:`Value.zero_grad` or :func:`zero_grad` (one graph or a list of
+  values) before a new pass that should start from 0, e.g. every training step.
 * ``relu`` has derivative 0 at 0 (as PyTorch).
 * ``maximum(a, b)`` routes the whole upstream gradient to the larger input; on a tie
   each input gets half of it (as ``torch.maximum``). This is symmetric,
@@ -42,7 +45,7 @@ import math
 import numbers
 from typing import Callable, Iterable
 
-__all__ = ["Value", "maximum", "topological_order"]
+__all__ = ["Value", "maximum", "topological_order", "zero_grad"]
 
 # A backward rule takes the upstream gradient and returns one gradient per parent.
 Rule = Callable[[float], tuple]
@@ -92,7 +95,8 @@ class Value:
     data : float
         The forward value.
     grad : float
-        ∂(output)/∂(this node) after the output's :meth:`backward`; 0 before.
+        The sum of ∂(output)/∂(this node) over the :meth:`backward` calls of outputs
+        that depend on this node since it was created or last reset (:meth:`zero_grad`).
     label : str
         The node's name ("" for intermediate results and constants).
     op : str
@@ -294,30 +298,55 @@ class Value:
 
     # ------------------------------------------------------------------ backprop
     def backward(self) -> None:
-        """Fill ``grad`` of every node in the graph below ``self`` with ∂self/∂node.
+        """Add ∂self/∂node to the ``grad`` of every node in the graph below ``self``.
 
-        All gradients in the graph are first reset to 0 (so a second call gives the
-        same result, not the double), then ``self.grad = 1`` and each node, from the
-        output back to the inputs, passes ``upstream × local`` to its parents, where
-        gradients arriving along several paths are summed. Iterative: no recursion
+        This pass's gradients start at ∂self/∂self = 1 and flow from the output back to
+        the inputs: each node passes ``upstream × local`` to its parents, where
+        gradients arriving along several paths are summed ("copy adds"). Each node's
+        total is then *added* to its ``grad``: gradients accumulate over calls, as in
+        PyTorch and micrograd (a second call adds them again; a weight shared by two
+        losses gets the sum). Only this pass's gradients propagate, never what earlier
+        passes left in ``grad``. Reset with :meth:`zero_grad`. Iterative: no recursion
         limit, whatever the depth of the graph.
         """
         # BEGIN REFERENCE 04_backprop
-        order = topological_order(self)
-        for node in order:
-            node.grad = 0.0
-        self.grad = 1.0
-        for node in reversed(order):
-            if node._rule is None:
-                continue
-            for parent, g in zip(node.parents, node._rule(node.grad)):
-                parent.grad += g  # copy adds
+        upstream = {self: 1.0}  # this pass's ∂self/∂node, kept apart from the accumulated grads
+        for node in reversed(topological_order(self)):
+            g = upstream.pop(node)
+            node.grad += g
+            if node._rule is not None:
+                for parent, d in zip(node.parents, node._rule(g)):
+                    upstream[parent] = upstream.get(parent, 0.0) + d  # copy adds
         # END REFERENCE
 
     def zero_grad(self) -> None:
         """Set ``grad = 0`` for ``self`` and every node it was computed from."""
         for node in topological_order(self):
             node.grad = 0.0
+
+
+def zero_grad(values) -> None:
+    """Set ``grad = 0`` on one graph or several: what to do before a pass that should
+    start from 0 (each training step), since :meth:`Value.backward` accumulates.
+
+    Parameters
+    ----------
+    values : Value or iterable of Value
+        A Value: it and every node it was computed from (as :meth:`Value.zero_grad`).
+        A list, tuple, ...: each of them and its graph -- the parameters of a model,
+        or several losses.
+    """
+    if isinstance(values, Value):
+        values = (values,)
+    elif isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
+        raise TypeError(f"zero_grad: expected a Value or an iterable of Values, got {values!r} "
+                        f"({type(values).__name__})")
+    values = list(values)
+    for i, value in enumerate(values):
+        if not isinstance(value, Value):
+            raise TypeError(f"zero_grad: expected Values, got {value!r} ({type(value).__name__}) at position {i}")
+    for value in values:
+        value.zero_grad()
 
 
 def maximum(a, b) -> Value:

@@ -12,7 +12,7 @@ import numpy as np
 from coursework import nn
 from coursework.nn import functional as F
 
-from ..harness import as_result_array, assert_close, assert_shape, call, student_rng
+from ..harness import as_result_array, assert_close, assert_shape, call, student_rng, type_name
 
 ASSIGNMENT = "03_activations"
 
@@ -85,6 +85,6 @@ def check_maxout_random(maxout_forward, maxout_backward) -> None:
         what = f"maxout_backward(random dout, {sizes}, #{trial + 1})"
         result = call(maxout_backward, dout, x, W, b, what=what)
         if not isinstance(result, tuple) or len(result) != 3:
-            raise AssertionError(f"{what}: expected a tuple (dx, dW, db), got {type(result).__name__}")
+            raise AssertionError(f"{what}: expected a tuple (dx, dW, db), got {type_name(result)}")
         for name, got, w in zip(("dx", "dW", "db"), result, want):
             assert_close(got, w, f"{what} -> {name}", atol=1e-9)

@@ -14,7 +14,7 @@ from coursework.graph import Value, topological_order
 from coursework.nn import Linear, Sigmoid
 
 from .. import backprop as visible
-from ..harness import assert_close, student_rng
+from ..harness import assert_close, in_kernel, student_rng
 
 ASSIGNMENT = "04_backprop"
 
@@ -48,27 +48,27 @@ def check_ops_random(MyValue) -> None:
 # -- exercise 2: topological_order -------------------------------------------------------
 
 def _random_dag(rng: np.random.Generator, n: int) -> list:
-    """``n`` nodes; each after the first few has 1-3 parents among the earlier nodes (repeats allowed)."""
-    nodes = [visible.Node(0.0, label=f"leaf{i}") for i in range(int(rng.integers(1, 5)))]
-    while len(nodes) < n:
+    """The spec (:func:`visible.build_graph`) of ``n`` nodes; each after the first few has 1-3
+    parents among the earlier nodes (repeats allowed)."""
+    spec = [(f"leaf{i}", (), ()) for i in range(int(rng.integers(1, 5)))]
+    while len(spec) < n:
         k = int(rng.integers(1, 4))
         # favour recent nodes, so the graph is deep as well as wide
-        idx = [int(len(nodes) - 1 - min(rng.geometric(0.3) - 1, len(nodes) - 1)) for _ in range(k)]
-        parents = tuple(nodes[i] for i in idx)
-        nodes.append(visible.Node(0.0, parents, tuple(rng.normal(size=k)), label=f"n{len(nodes)}"))
-    return nodes
+        idx = [int(len(spec) - 1 - min(rng.geometric(0.3) - 1, len(spec) - 1)) for _ in range(k)]
+        spec.append((f"n{len(spec)}", tuple(spec[i][0] for i in idx), tuple(float(v) for v in rng.normal(size=k))))
+    return spec
 
 
-def _search_work(nodes: list, root_index: int) -> int:
-    """Σ over the nodes below ``nodes[root_index]`` of the number of paths from the root to it:
+def _search_work(spec: list, root_index: int) -> int:
+    """Σ over the nodes below ``spec[root_index]`` of the number of paths from the root to it:
     the work of a depth-first search that does not remember the nodes it has seen.
 
-    Parents always come before their children in ``nodes`` (as :func:`_random_dag` makes them).
+    Parents always come before their children in ``spec`` (as :func:`_random_dag` makes them).
     """
-    paths = {id(nodes[root_index]): 1}
-    for node in reversed(nodes[: root_index + 1]):
-        for p in node.parents:
-            paths[id(p)] = paths.get(id(p), 0) + paths.get(id(node), 0)
+    paths = {spec[root_index][0]: 1}
+    for name, parents, _ in reversed(spec[: root_index + 1]):
+        for p in parents:
+            paths[p] = paths.get(p, 0) + paths.get(name, 0)
     return sum(paths.values())
 
 
@@ -76,13 +76,15 @@ def check_topological_order_random(topological_order) -> None:
     rng = student_rng(ASSIGNMENT, "topological_order")
     for trial in range(4):
         while True:  # a graph a sort without a `seen` set still finishes quickly on (and fails)
-            nodes = _random_dag(rng, int(rng.integers(10, 60)))
-            index = int(rng.integers(len(nodes) // 2, len(nodes)))  # some nodes are not below the root
-            root = nodes[index]
-            if _search_work(nodes, index) <= 20_000:
+            spec = _random_dag(rng, int(rng.integers(10, 60)))
+            index = int(rng.integers(len(spec) // 2, len(spec)))  # some nodes are not below the root
+            if _search_work(spec, index) <= 20_000:
                 break
-        what = f"topological_order(random graph #{trial + 1} with {len(visible.reachable(root))} nodes)"
-        visible.check_order(visible._attempt(lambda: topological_order(root), what), root, what)
+        nodes = in_kernel(visible.build_graph, spec)
+        parents = visible.parents_in(spec, nodes)
+        root = nodes[spec[index][0]]
+        what = f"topological_order(random graph #{trial + 1} with {len(visible.reachable(root, parents))} nodes)"
+        visible.check_order(visible._attempt(lambda: topological_order(root), what), root, what, parents)
 
 
 # -- exercise 3: expressions built with MyValue vs the reference Value --------------------

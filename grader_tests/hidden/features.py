@@ -11,7 +11,8 @@ import numpy as np
 
 from coursework import features
 
-from ..harness import assert_close, call, student_rng
+from ..features import linear_features
+from ..harness import assert_close, call, public, student_rng, type_name
 
 ASSIGNMENT = "01_features"
 
@@ -43,7 +44,7 @@ def check_gradients_random(image_gradients) -> None:
         what = f"image_gradients(random grey image #{trial + 1} of shape {image.shape})"
         result = call(image_gradients, image, what=what)
         if not isinstance(result, tuple) or len(result) != 2:
-            raise AssertionError(f"{what}: expected a tuple (g_row, g_col), got {type(result).__name__}")
+            raise AssertionError(f"{what}: expected a tuple (g_row, g_col), got {type_name(result)}")
         want_row, want_col = features.image_gradients(image)
         assert_close(result[0], want_row, what + " -> g_row", atol=1e-9)
         assert_close(result[1], want_col, what + " -> g_col", atol=1e-9)
@@ -72,7 +73,7 @@ def check_concat_features_random(extract_features) -> None:
     images = rng.random((n, 6, 5, 3))
     widths = [int(w) for w in rng.integers(1, 5, size=int(rng.integers(1, 4)))]
     weights = [rng.standard_normal((6 * 5 * 3, w)) for w in widths]
-    extractors = [lambda X, W=W: X.reshape(X.shape[0], -1) @ W for W in weights]
+    extractors = [public(linear_features, W=W) for W in weights]
     what = f"extract_features(random batch of shape {images.shape}, {len(extractors)} extractors of widths {widths})"
     want = np.concatenate([f(images) for f in extractors], axis=1)
     assert_close(call(extract_features, images, extractors, what=what), want, what, atol=1e-9)

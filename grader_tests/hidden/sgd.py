@@ -12,8 +12,8 @@ import numpy as np
 from coursework import gradcheck, nn, optim, train
 from coursework.experiments.sgd import squared_error
 
-from ..harness import assert_close, call, student_rng
-from ..sgd import _as_int, assert_one_epoch, assert_sgd_step, batches_of, unpack_step
+from ..harness import assert_close, call, public, student_rng
+from ..sgd import _as_int, assert_one_epoch, assert_sgd_step, batches_of, smooth, unpack_step
 
 ASSIGNMENT = "05_sgd"
 
@@ -37,10 +37,7 @@ def check_numerical_gradient_random(numerical_gradient) -> None:
         A = rng.standard_normal((size, size)) / np.sqrt(size)
         c = rng.standard_normal(size)
         h = float(rng.choice([1e-3, 1e-4, 1e-5]))
-
-        def f(z, A=A, c=c):
-            v = np.asarray(z, dtype=np.float64).ravel()
-            return float(np.sum(np.tanh(A @ v)) + c @ np.cos(v))
+        f = public(smooth, A=A, c=c)
 
         what = f"numerical_gradient(random smooth function #{trial + 1}, x of shape {shape}, h={h:g})"
         want = gradcheck.numerical_gradient(f, x, h)

@@ -1,0 +1,194 @@
+"""The room a grading kernel runs in: its own folder outside the course, a scrubbed
+environment and, on Linux, the sandbox (:mod:`.sandbox`).
+
+One room per submission, made by :class:`KernelRoom` under the system's temporary
+folder (short paths: the kernel's unix sockets live there)::
+
+    <tmp>/cw-XXXXXX/
+        bundle/   what the student's own bundle holds: the package with this assignment's
+                  and later answers stripped, and the visible checks (read-only)
+        work/     the kernel's working folder, HOME and TMPDIR: the submitted files
+                  (regular files only) and the assignment's own files (read-write)
+        run/      the kernel's connection file and ipc sockets (no TCP port is opened)
+
+Confined, the kernel reads Python, its site-packages and ``bundle/``, writes only
+``work/``, binds sockets only in ``run/``, and reaches nothing of the course: not the
+hidden checks, the solutions, the gradebook, the configuration, other students' files
+or other kernels' rooms. Its environment is an allow-list (:data:`ENV_KEEP` plus the
+room's own variables). Nothing comes back from the room but what the kernel sends
+over its channels: the grader writes the graded notebook itself, and the room is
+deleted afterwards. ``work/`` is watched: past ``disk_mb`` the kernel is stopped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import stat
+import tempfile
+from pathlib import Path
+from typing import Any
+
+__all__ = ["KernelRoom", "ENV_KEEP", "sandbox_missing", "stage_bundle", "DEFAULT_DISK_MB"]
+
+#: Variables of the grader's environment a kernel keeps (the rest is dropped).
+ENV_KEEP = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "COURSEWORK_LANG",
+            "SYSTEMROOT")
+DEFAULT_DISK_MB = 512
+SANDBOX_MODULE = Path(__file__).with_name("sandbox.py")
+
+
+def sandbox_missing() -> str | None:
+    """None where the kernel sandbox can be set up, else one line naming what is missing."""
+    from . import sandbox
+
+    return sandbox.missing()
+
+
+def stage_bundle(course: Any, assignment: str, dest: Path) -> Path:
+    """The packages of ``assignment``'s student bundle (stripped as the bundle is), in ``dest``."""
+    from .bundle import PACKAGES, _excluded, stripped_from
+    from .strip import copy_stripped
+
+    import importlib
+
+    strip = stripped_from(course, assignment)
+    for package in PACKAGES:
+        src = course.root / package
+        if not src.is_dir():  # a course folder without the sources: the installed package's
+            src = Path(importlib.import_module(package).__file__).parent
+        copy_stripped(src, dest / package, strip=strip, skip=lambda rel, p=package: _excluded(Path(p) / rel))
+    return dest
+
+
+def _copy_files(src: Path, dest: Path, *, skip_notebooks: bool, max_bytes: int) -> list[str]:
+    """Regular files of ``src`` into ``dest`` (no symlink followed, none copied); returns notes."""
+    notes = []
+    if not src.is_dir():
+        return notes
+    for root, dirs, files in os.walk(src, followlinks=False):
+        rel_root = Path(root).relative_to(src)
+        dirs[:] = [d for d in dirs if not d.startswith(".") and not os.path.islink(os.path.join(root, d))]
+        for name in files:
+            path = Path(root) / name
+            info = path.lstat()
+            if not stat.S_ISREG(info.st_mode):
+                continue
+            if skip_notebooks and name.endswith(".ipynb"):
+                continue
+            if info.st_size > max_bytes:
+                notes.append(f"the file {(rel_root / name).as_posix()} ({info.st_size:,} bytes) was not given to "
+                             f"the kernel (the limit is {max_bytes:,} bytes per file)")
+                continue
+            target = dest / rel_root / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target, follow_symlinks=False)
+    return notes
+
+
+class KernelRoom:
+    """One kernel's folder, environment, kernel manager and (optionally) sandbox policy."""
+
+    def __init__(self, *, bundle_stage: Path, inputs: list[Path], course_root: Path, sandbox: bool = True,
+                 memory_mb: int = 4096, cpu_seconds: int | None = None, file_mb: int = 64,
+                 disk_mb: int = DEFAULT_DISK_MB, threads: int = 1, max_input_bytes: int = 64 << 20):
+        self.path = Path(tempfile.mkdtemp(prefix="cw-"))
+        self.bundle, self.work, self.run = self.path / "bundle", self.path / "work", self.path / "run"
+        self.run.mkdir(mode=0o700)
+        (self.work / "tmp").mkdir(parents=True)
+        shutil.copytree(bundle_stage, self.bundle)
+        self.notes: list[str] = []
+        for folder in inputs:  # the submission first, then the assignment's own files over it
+            self.notes += _copy_files(folder, self.work, skip_notebooks=True, max_bytes=max_input_bytes)
+        self.course_root = Path(course_root)
+        self.sandbox, self.memory_mb, self.cpu_seconds = sandbox, memory_mb, cpu_seconds
+        self.file_mb, self.disk_mb, self.threads = file_mb, disk_mb, threads
+        self.stopped: str = ""
+        _seed_matplotlib_cache(self.work / ".mpl")
+
+    # -- the kernel's environment and policy ------------------------------------------------
+    def env(self, extra: dict[str, str] | None = None) -> dict[str, str]:
+        env = {k: os.environ[k] for k in ENV_KEEP if k in os.environ}
+        work = str(self.work)
+        env.update({
+            "HOME": work, "TMPDIR": str(self.work / "tmp"), "PYTHONPATH": str(self.bundle),
+            "PYTHONNOUSERSITE": "1", "PYTHONDONTWRITEBYTECODE": "1", "MPLCONFIGDIR": str(self.work / ".mpl"),
+            "MPLBACKEND": "module://matplotlib_inline.backend_inline", "IPYTHONDIR": str(self.work / ".ipython"),
+            "JUPYTER_CONFIG_DIR": str(self.work / ".jupyter"), "JUPYTER_DATA_DIR": str(self.work / ".jupyter-data"),
+            "JUPYTER_RUNTIME_DIR": str(self.work / ".jupyter-runtime"), "JUPYTER_PLATFORM_DIRS": "1",
+            "COURSEWORK_DEVICE": "cpu", "COURSEWORK_KERNEL_MEMORY_MB": str(int(self.memory_mb or 0)),
+            "NBGRADER_EXECUTION": "autograde", "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+        })
+        env.setdefault("LANG", "C.UTF-8")
+        for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS",
+                    "VECLIB_MAXIMUM_THREADS"):
+            env[var] = str(self.threads)
+        if self.sandbox:
+            env["COURSEWORK_SANDBOX_MODULE"] = str(SANDBOX_MODULE)
+            env["COURSEWORK_SANDBOX"] = self.policy().to_json()
+        if extra:
+            env.update(extra)
+        return env
+
+    def policy(self):
+        from .sandbox import kernel_policy
+
+        return kernel_policy(str(self.work), read_only=[str(self.bundle)], exclude=[str(self.course_root)],
+                             socket_dirs=[str(self.run)], memory_mb=self.memory_mb or None,
+                             cpu_seconds=self.cpu_seconds, file_mb=self.file_mb, open_files=1024, processes=None)
+
+    def kernel_manager(self, context: Any = None):
+        from .execute import _kernel_manager
+
+        km = _kernel_manager(context)
+        km.transport = "ipc"
+        km.ip = str(self.run / "k")
+        km.connection_file = str(self.run / "kernel.json")
+        return km
+
+    # -- while it runs ---------------------------------------------------------------------
+    async def watch(self, km: Any, every: float = 0.5) -> None:
+        """Stop the kernel when ``work/`` holds more than ``disk_mb`` (run as a task; cancel it)."""
+        limit = self.disk_mb * 1024 * 1024
+        while True:
+            await asyncio.sleep(every)
+            size = await asyncio.to_thread(_tree_size, self.work)
+            if size > limit:
+                self.stopped = (f"the kernel wrote more than {self.disk_mb} MB into its folder and was stopped")
+                try:
+                    await km.shutdown_kernel(now=True)
+                except Exception:  # noqa: BLE001
+                    pass
+                return
+
+    def close(self) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
+
+
+def _tree_size(root: Path) -> int:
+    total = 0
+    for dirpath, dirs, files in os.walk(root, followlinks=False):
+        for name in files:
+            try:
+                total += os.lstat(os.path.join(dirpath, name)).st_blocks * 512
+            except OSError:
+                pass
+    return total
+
+
+def _seed_matplotlib_cache(dest: Path) -> None:
+    """Copy the grader's matplotlib font cache, so that each kernel does not rebuild it."""
+    dest.mkdir(parents=True, exist_ok=True)
+    try:
+        import matplotlib
+
+        cache = Path(matplotlib.get_cachedir())
+    except Exception:  # noqa: BLE001
+        return
+    for path in cache.glob("fontlist-*.json"):
+        try:
+            shutil.copyfile(path, dest / path.name)
+        except OSError:
+            pass
+
