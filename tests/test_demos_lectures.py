@@ -47,6 +47,7 @@ def test_demo_and_present_commands_launch_lab_and_voila(monkeypatch):
     assert cli.main(["present", "03_activations", "--port", "8899"]) == 0
     lab, voila = calls
     assert lab[1:4] == ["-m", "jupyter", "lab"] and any(a.endswith("lectures/03_activations.ipynb") for a in lab)
+    assert f"--LabApp.app_settings_dir={REPO / 'jupyter' / 'lab' / 'settings'}" in lab
     assert voila[1:3] == ["-m", "voila"] and voila[3].endswith("lectures/03_activations.ipynb")
     assert voila[-2:] == ["--port", "8899"]
     assert cli.main(["present", "nope"]) == 2

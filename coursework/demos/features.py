@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import ipywidgets as widgets
 import numpy as np
 
@@ -79,8 +81,9 @@ class HogDemo(Demo):
                                           continuous_update=False)}
 
     @staticmethod
+    @functools.lru_cache(maxsize=8)
     def grey(name: str) -> np.ndarray:
-        """The photo halved in each direction (mean of 2x2 blocks), grey in [0, 1]: (H, W)."""
+        """The photo halved in each direction (mean of 2x2 blocks), grey in [0, 1]: (H, W) (cached: do not modify)."""
         image = photo(name).astype(np.float64).mean(axis=-1) / 255.0
         h, w = (image.shape[0] // 2) * 2, (image.shape[1] // 2) * 2
         return image[:h, :w].reshape(h // 2, 2, w // 2, 2).mean(axis=(1, 3))

@@ -88,7 +88,9 @@ def launch(topic: str, *, present: bool, extra: list[str] | None = None) -> int:
     if present:
         cmd = [sys.executable, "-m", "voila", str(path), *(extra or [])]
     else:
-        cmd = [sys.executable, "-m", "jupyter", "lab", f"--ServerApp.root_dir={path.parent}", str(path), *root,
+        settings = path.parent.parent / "jupyter" / "lab" / "settings"  # the course's: no news pop-up
+        own = [f"--LabApp.app_settings_dir={settings}"] if settings.is_dir() else []
+        cmd = [sys.executable, "-m", "jupyter", "lab", f"--ServerApp.root_dir={path.parent}", str(path), *own, *root,
                *(extra or [])]
     print("running:", " ".join(cmd), flush=True)
     return subprocess.call(cmd)
