@@ -187,11 +187,16 @@ class ClassRun:
         return True
 
     # -- the run -----------------------------------------------------------------------
-    def run(self) -> Summary:
+    def run(self, client: Any = None) -> Summary:
+        """Grade here, or on the workers of a Dask ``client`` (:mod:`.distributed`)."""
         import tempfile
 
         with self._lock(), tempfile.TemporaryDirectory(prefix="coursework-stage-") as stage:
             self.stage = stage_bundle(self.course, self.assignment, Path(stage) / "bundle")
+            if client is not None:
+                from .distributed import run_on_cluster
+
+                return run_on_cluster(self, client)
             return asyncio.run(self._run())
 
     def _lock(self):
@@ -479,6 +484,7 @@ def _write_json(path: Path, data: Any) -> None:
     os.replace(tmp, path)
 
 
-def autograde(course: Course, assignment: str, options: Options | None = None) -> Summary:
-    """Grade every submission of ``assignment`` (see the module docstring)."""
-    return ClassRun(course, assignment, options).run()
+def autograde(course: Course, assignment: str, options: Options | None = None, client: Any = None) -> Summary:
+    """Grade every submission of ``assignment`` (see the module docstring); with a Dask
+    ``client``, on its cluster's workers (:mod:`.distributed`)."""
+    return ClassRun(course, assignment, options).run(client)
