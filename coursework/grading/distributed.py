@@ -163,7 +163,7 @@ def run_on_cluster(run: Any, client: Any) -> Any:
     done = as_completed()
 
     def good_workers() -> list[str]:
-        return [w for w in client.scheduler_info(n_workers=-1)["workers"] if w not in bad]
+        return [w for w in client.nthreads() if w not in bad]
 
     def submit(item: tuple, job: Any = None) -> None:
         student, folder, digest = item[:3]
