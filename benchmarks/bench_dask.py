@@ -39,9 +39,9 @@ from nbgrader_course import scores  # noqa: E402
 def grade(course: Path, jobs: int, cluster: int = 0) -> dict:
     """Grade ``course``; returns seconds (the run), startup (the cluster's), coordinator (its own work)."""
     from coursework.grading import autograde as ag
-    from coursework.grading.course import Course
+    from coursework.grading.course import open_course
 
-    course_obj = Course(course)
+    course_obj = open_course(course)
     options = ag.Options(jobs=jobs, progress=False)
     spent = {"coordinator": 0.0}
     prepare, finish = ag.ClassRun._prepare, ag.ClassRun._finish
