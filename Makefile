@@ -18,11 +18,12 @@ DIR ?= notebooks
 # Jupyter refuses to run as root unless told (containers, CI machines).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab lab-instructor test test-fast test-blas bench gpu-check release autograde feedback export report check clean-grading help collect
+.PHONY: lab lab-instructor demo test test-fast test-blas bench gpu-check release autograde feedback export report check clean-grading help collect
 
 help:
 	@echo "make lab        open the course in JupyterLab (DIR=solutions for the worked notebooks); no nbgrader in it"
 	@echo "make lab-instructor   JupyterLab on the course root with Formgrader (browse submissions, grade by hand)"
+	@echo "make demo TOPIC=03_activations   a topic's live lecture demos in JupyterLab"
 	@echo "make test       run every test (unit, notebooks, nbgrader end to end)"
 	@echo "make test-fast  the tests without those marked slow"
 	@echo "make test-blas  the fast tests under OpenBLAS's Sandybridge and Haswell kernels, 2 threads"
@@ -54,11 +55,18 @@ $(VENV)/.oracle: $(VENV)/.installed
 
 # Students' lab: no nbgrader in it (jupyter/student/). Instructors: `make lab-instructor`,
 # Formgrader on the course root (jupyter/instructor/) for browsing and manual grading.
+# Both use the course's JupyterLab defaults (jupyter/lab/settings/overrides.json): no news
+# or update pop-up on the first start.
+LAB_SETTINGS := $(abspath jupyter/lab/settings)
 lab: $(VENV)/.installed
-	JUPYTER_CONFIG_PATH=$(abspath jupyter/student) $(BIN)/jupyter lab --ServerApp.root_dir=$(DIR) $(ROOT_FLAG)
+	JUPYTER_CONFIG_PATH=$(abspath jupyter/student) $(BIN)/jupyter lab --ServerApp.root_dir=$(DIR) --LabApp.app_settings_dir=$(LAB_SETTINGS) $(ROOT_FLAG)
 
 lab-instructor: $(VENV)/.installed
-	JUPYTER_CONFIG_PATH=$(abspath jupyter/instructor) $(BIN)/jupyter lab --ServerApp.root_dir=. $(ROOT_FLAG)
+	JUPYTER_CONFIG_PATH=$(abspath jupyter/instructor) $(BIN)/jupyter lab --ServerApp.root_dir=. --LabApp.app_settings_dir=$(LAB_SETTINGS) $(ROOT_FLAG)
+
+TOPIC ?= 01_features
+demo: $(VENV)/.installed
+	$(COURSEWORK) demo $(TOPIC)
 
 # Two test processes share the two cores: one BLAS thread each keeps timings stable.
 # --dist loadfile keeps each test file (and its module-scoped nbgrader class) on one worker.
@@ -73,12 +81,13 @@ test-fast: $(VENV)/.installed
 # lacks a kernel), tests/blas_kernels.py says what stands in and it runs once instead.
 BLAS_KERNELS ?= Sandybridge Haswell
 BLAS_ENV := OPENBLAS_NUM_THREADS=2 OMP_NUM_THREADS=2 MKL_NUM_THREADS=2
+BLAS_PYTEST ?= -q -m "not slow" -n 2 --dist loadfile
 test-blas: $(VENV)/.oracle
 	@other=0; for k in $(BLAS_KERNELS); do \
 	  if OPENBLAS_CORETYPE=$$k $(BLAS_ENV) $(BIN)/python tests/blas_kernels.py; then \
-	    OPENBLAS_CORETYPE=$$k $(BLAS_ENV) $(BIN)/python -m pytest -q -m "not slow" -n 2 --dist loadfile || exit 1; \
+	    OPENBLAS_CORETYPE=$$k $(BLAS_ENV) $(BIN)/python -m pytest $(BLAS_PYTEST) || exit 1; \
 	  else other=1; fi; done; \
-	if [ $$other = 1 ]; then $(BLAS_ENV) $(BIN)/python -m pytest -q -m "not slow" -n 2 --dist loadfile; fi
+	if [ $$other = 1 ]; then $(BLAS_ENV) $(BIN)/python -m pytest $(BLAS_PYTEST); fi
 
 bench: $(VENV)/.oracle
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

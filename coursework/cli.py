@@ -15,6 +15,11 @@ Students::
 
     coursework check NOTEBOOK                    run the visible checks, print each exercise's points
 
+Lecturers::
+
+    coursework demo TOPIC                        open lectures/TOPIC.ipynb (live demos) in JupyterLab
+    coursework present TOPIC                     serve it as a code-free page with Voilà
+
 Each command imports only what it needs: ``check`` never imports nbgrader.
 """
 
@@ -139,7 +144,8 @@ def cmd_feedback(args) -> int:
     problems: dict[str, str] = {}
     pages = generate_feedback(course, args.assignment, students=args.student or None, problems=problems)
     made = sorted({p.parts[-3] for p in pages})
-    print(f"{args.assignment}: feedback for {len(made)} student(s) in {course.feedback_dir}/<student>/{args.assignment}/")
+    where = f"{course.feedback_dir}/<student>/{args.assignment}/"
+    print(f"{args.assignment}: feedback for {len(made)} student(s) in {where}")
     for student, why in sorted(problems.items()):
         print(f"  NO PAGE for {student}: {why}", file=sys.stderr)
     return 1 if problems else 0
@@ -170,6 +176,16 @@ def cmd_check(args) -> int:
     from .grading.selfcheck import check_notebook
 
     return check_notebook(args.notebook, timeout=args.timeout, as_json=args.json)
+
+
+def cmd_demo(args) -> int:
+    from .demos.lectures import launch
+
+    try:
+        return launch(args.topic, present=args.command == "present", extra=args.extra)
+    except (ValueError, FileNotFoundError) as exc:
+        print(f"coursework {args.command}: error: {exc}", file=sys.stderr)
+        return 2
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -251,6 +267,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=float, default=120, help="seconds per cell (default 120)")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.set_defaults(func=cmd_check)
+
+    for name, help_ in (("demo", "open a topic's lecture demos (lectures/TOPIC.ipynb) in JupyterLab"),
+                        ("present", "serve a topic's lecture demos as a code-free page with Voilà")):
+        p = sub.add_parser(name, help=help_, description=help_)
+        p.add_argument("topic", metavar="TOPIC", help="e.g. 03_activations")
+        p.add_argument("extra", nargs=argparse.REMAINDER, help="passed on to jupyter lab / voila, e.g. --port 8890")
+        p.set_defaults(func=cmd_demo)
     return parser
 
 

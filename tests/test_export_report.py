@@ -108,3 +108,43 @@ def test_report_names_who_did_not_submit_and_ticks_whole_points(gradebook_course
     raw = page.read_text()
     assert "<h2>Did not submit (2)</h2><ul><li>dave</li><li>erin</li></ul>" in raw
     assert "3 submissions" in page_text(raw)
+
+
+def test_report_leaves_out_an_unreadable_submission_and_names_it(gradebook_course, monkeypatch):
+    import coursework.grading.report as report
+
+    real = report.exercise_scores
+
+    def scores(course, assignment, gb, problems=None):
+        out = real(course, assignment, gb, problems)
+        out["broken"] = {name: None for name in out["broken"]}
+        return out
+
+    monkeypatch.setattr(report, "exercise_scores", scores)
+    results = report.class_results(gradebook_course, A)
+    assert sorted(results["totals"]) == ["=1+1", "alice"] and list(results["unreadable"]) == ["broken"]
+    raw = report.write_report(gradebook_course, A).read_text()
+    assert "<h2>Could not be read (left out above) (1)</h2><ul><li>broken: its scores could not be read</li>" in raw
+
+
+def test_feedback_goes_on_when_one_students_page_fails(gradebook_course, monkeypatch):
+    import coursework.grading.feedback_html as fb
+
+    for student in ("alice", "bob", "carol"):
+        (gradebook_course.autograded_dir / student / A).mkdir(parents=True)
+
+    def one(course, config, assignment, student, secrets):
+        if student == "bob":
+            raise ValueError("nbconvert choked on bob's notebook")
+        page = course.feedback_dir / student / assignment / f"{assignment}.html"
+        page.parent.mkdir(parents=True, exist_ok=True)
+        page.write_text("ok")
+        return [page]
+
+    monkeypatch.setattr(fb, "_one_student", one)
+    problems: dict[str, str] = {}
+    pages = fb.generate_feedback(gradebook_course, A, problems=problems)
+    assert sorted(p.parts[-3] for p in pages) == ["alice", "carol"]
+    assert problems == {"bob": "ValueError: nbconvert choked on bob's notebook"}
+    with pytest.raises(Exception, match="feedback for bob failed"):
+        fb.generate_feedback(gradebook_course, A)

@@ -95,7 +95,8 @@ def _graded_nb(where=None):
     check.outputs = [nbformat.from_dict({
         "output_type": "error", "ename": "AttributeError",
         "evalue": f"'int' object has no attribute 'missing' (see {GRADING})",
-        "traceback": ["\x1b[31m-----\x1b[39m", "\x1b[36mCell\x1b[39m\x1b[36m \x1b[39m\x1b[32mIn[4]\x1b[39m\x1b[32m, line 1"
+        "traceback": ["\x1b[31m-----\x1b[39m",
+                      "\x1b[36mCell\x1b[39m\x1b[36m \x1b[39m\x1b[32mIn[4]\x1b[39m\x1b[32m, line 1"
                       "\x1b[39m\n----> 1 checks.check_relu(relu)\n",
                       f"File {GRADING}:73, in call(func)\n---> 73 result = func(x)\n",
                       "Cell In[3], line 3, in relu(x)\n----> 3 return y.missing\n",

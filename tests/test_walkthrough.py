@@ -3,7 +3,7 @@
 The commands are read from the README's ``<!-- walkthrough ... -->`` block and run as
 written, from the course root, for three students who hand in three ways: ``untouched``
 (the bundle's notebook path, nothing answered), ``partial`` (a folder of their own; sigmoid
-and tanh right, ReLU wrong, the rest not done) and ``complete`` (a file renamed by an LMS).
+and tanh right, a ReLU that raises, the rest not done) and ``complete`` (a file renamed by an LMS).
 The test asserts what a person reads -- the score table, the CSV's rows and columns, the
 feedback pages' text, the report -- and that nothing outside the folders the README
 documents changed.
@@ -25,9 +25,11 @@ from class_fixtures import REPO, cli, make_course, page_text, secret_texts, solu
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nbgrader")]
 
 A = "03_activations"
-WRONG_RELU = "def relu_forward(x):\n    return x\n\n\ndef relu_backward(dout, x):\n    return dout * (x > 0)\n"
+# line 3 of the answer cell raises whenever relu_forward runs
+WRONG_RELU = ("def relu_forward(x):\n    y = x * 1\n    return y.missing\n\n\n"
+              "def relu_backward(dout, x):\n    return dout * (x > 0)\n")
 DOCUMENTED = (f"notebooks/{A}/", "dist/", "submitted/", "autograded/", "feedback/", "gradebook.db", "grades.csv",
-              f"reports/{A}/")
+              f"reports/{A}/", ".coursework-secret")
 NBGRADER_COLUMNS = ["assignment", "duedate", "timestamp", "student_id", "last_name", "first_name", "email",
                     "raw_score", "late_submission_penalty", "score", "max_score"]
 EXERCISES = ["sigmoid", "tanh", "relu", "leaky_relu", "elu", "maxout"]
@@ -126,12 +128,15 @@ def test_feedback_pages_speak_to_the_student(week):
     assert "Full marks: every check passed." in full and "fail" not in full.lower()
     partial = _summary(pages["partial"])
     assert "relu 0 / 2" in partial and "sigmoid 3 / 3" in partial
+    # a failed check: its message and the student's own line
     assert ("What to fix (each check that lost points, in notebook order) relu_visible (0 / 1): AssertionError: "
-            "relu_forward(x of shape (4, 6)): 9 of 24 element(s) differ by more than 1e-09; the worst at index "
-            "(1, 0): expected 0, got -30") in partial
-    assert "leaky_visible (0 / 1): AssertionError: leaky_relu_forward(x of shape (4, 6)): not implemented yet" in partial
-    # a demo cell that calls the student's unfinished function points at the student's own line
-    assert "where: your answer cell `leaky_relu`, line 3: `raise NotImplementedError()`" in pages["partial"]
+            "relu_forward(x of shape (4, 6)): your function raised AttributeError: 'numpy.ndarray' object has no "
+            "attribute 'missing' — your answer cell relu, line 3: return y.missing") in partial
+    assert ("relu_hidden (0 / 1): AssertionError: relu_forward(random input #1 of shape") in partial
+    assert "your function raised AttributeError (its message is not shown for a hidden check)" in partial
+    assert ("leaky_visible (0 / 1): AssertionError: leaky_relu_forward(x of shape (4, 6)): "
+            "not implemented yet") in partial
+    assert "where: your answer cell `relu`, line 3: `return y.missing`" in pages["partial"]
     assert "Check: relu_visible" in pages["partial"]
 
 
@@ -149,3 +154,6 @@ def test_nothing_outside_the_documented_folders_changed(week):
     stray = sorted(p for p in changed if not p.startswith(DOCUMENTED))
     assert stray == [], stray
     assert any(p.startswith(f"dist/nn-part1-{A}") for p in changed) and "gradebook.db" in changed
+    readme = (REPO / "README.md").read_text()
+    for documented in DOCUMENTED:  # the README names each place
+        assert f"`{documented.split('/')[0]}" in readme, documented

@@ -87,7 +87,7 @@ class HogDemo(Demo):
 
     def draw(self, fig, name, orientations, cell):
         grey = self.grey(name)
-        picture = hog_image(grey, orientations=orientations, pixels_per_cell=(cell, cell))
+        picture = hog_image(grey, orientations=orientations, pixels_per_cell=(cell, cell), channel_axis=None)
         ax0, ax1, ax2 = fig.subplots(1, 3)
         ax0.imshow(grey, cmap="gray", vmin=0, vmax=1)
         ax0.set_title(f"{name}, {grey.shape[0]}x{grey.shape[1]}", fontsize=10)

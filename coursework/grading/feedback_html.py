@@ -209,7 +209,8 @@ class StudentErrors(Preprocessor):
             cell.metadata.get("coursework"), dict) else None
         if isinstance(given, dict) and given.get("cell"):
             text = " ".join(str(given.get("text", "")).split())
-            return f"your answer cell `{given['cell']}`, line {int(given.get('line') or 0)}" + (f": `{text}`" if text else "")
+            line = int(given.get("line") or 0)
+            return f"your answer cell `{given['cell']}`, line {line}" + (f": `{text}`" if text else "")
         for count, line in reversed(student_frames(out.get("traceback", []))):
             source_cell = by_count.get(count)
             if source_cell is None or (check and not is_answer(source_cell)):

@@ -59,7 +59,22 @@ def class_results(course: Any, assignment: str) -> dict:
         rows.append({"name": titles.get(ex.name, ex.name), "points": ex.points, "pass_rate": full / n if n else 0.0,
                      "mean": (sum(got) / n / ex.points) if n and ex.points else 0.0})
     return {"exercises": rows, "totals": totals, "max_score": max_score, "missing": missing,
-            "unreadable": unreadable}
+            "unreadable": unreadable, "unsandboxed": unsandboxed(course, assignment)}
+
+
+def unsandboxed(course: Any, assignment: str) -> list[str]:
+    """Students whose last grading ran without the kernel sandbox (``--no-sandbox``), from the records."""
+    import json
+
+    out = []
+    for path in sorted((course.state_dir / assignment).glob("*.json")):
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if record.get("sandbox") is False:
+            out.append(str(record.get("student", path.stem)))
+    return out
 
 
 def write_report(course: Any, assignment: str, out: str | Path | None = None) -> Path:
@@ -119,6 +134,9 @@ def write_report(course: Any, assignment: str, out: str | Path | None = None) ->
         "td:first-child,th:first-child{text-align:left}</style></head><body>"
         f"<h1>{html.escape(assignment)}: class report</h1>"
         f"<p>{len(totals)} submissions; total score: mean {mean:.2f}, median {median:g}, of {max_score:g}.</p>"
+        + (f"<p style='color:#a00'><strong>Graded WITHOUT the kernel sandbox (--no-sandbox):</strong> "
+           f"{html.escape(', '.join(results['unsandboxed']))}. Their code ran with the grader's rights.</p>"
+           if results["unsandboxed"] else "") +
         f"{lists}"
         "<table><tr><th>exercise</th><th>points</th><th>pass rate (all points)</th>"
         f"<th>mean share of points</th></tr>{table}</table>"
