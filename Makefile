@@ -45,12 +45,12 @@ $(BIN)/python:
 # Re-install when the package metadata changes.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,dask]'
 	@touch $@
 
 # The PyTorch oracle (tests only): a CPU build, kept out of the course's dependencies.
 $(VENV)/.oracle: $(VENV)/.installed
-	$(BIN)/python -m pip install --quiet -e '.[dev,oracle]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,dask,oracle]'
 	@touch $@
 
 # Students' lab: no nbgrader in it (jupyter/student/). Instructors: `make lab-instructor`,

@@ -6,6 +6,7 @@ nearest folder upwards holding ``nbgrader_config.py``, whose settings are always
     coursework release [ASSIGNMENT ...]          notebooks/ from solutions/, and one student bundle (zip) each
     coursework collect ASSIGNMENT FOLDER|ZIP ... file the hand-ins as submitted/<student>/ASSIGNMENT/
     coursework autograde ASSIGNMENT [--jobs N]   grade submitted/*/ASSIGNMENT into the gradebook
+        [--scheduler tcp://HOST:PORT | --cluster local:N]   ... on the workers of a Dask cluster
     coursework feedback ASSIGNMENT               HTML feedback per student, without hidden checks
     coursework export [--to grades.csv]          grades as CSV, one column per exercise
     coursework report ASSIGNMENT                 pass rates and score distribution (PNG + HTML)
@@ -111,7 +112,13 @@ def cmd_autograde(args) -> int:
                       progress=not args.no_progress, students=args.student or None, sandbox=not args.no_sandbox,
                       disk_mb=args.disk, max_notebook_mb=args.max_notebook, max_cells=args.max_cells,
                       total_seconds=args.total_time)
-    summary = autograde(course, args.assignment, options)
+    if args.scheduler or args.cluster:
+        from .grading.distributed import cluster_client
+
+        with cluster_client(args.scheduler, args.cluster) as client:
+            summary = autograde(course, args.assignment, options, client)
+    else:
+        summary = autograde(course, args.assignment, options)
     if args.json:
         print(json.dumps(summary.as_dict(), indent=1))
     else:
@@ -124,6 +131,8 @@ def cmd_autograde(args) -> int:
             print(line)
         for student, why in sorted(summary.failed.items()):
             print(f"  FAILED {student}: {why} (log: {course.state_dir / 'logs' / args.assignment / student}.log)")
+        for worker, why in sorted(getattr(summary, "workers_down", {}).items()):
+            print(f"  worker {worker} could not start kernels ({why}); its submissions went to the others")
     return 1 if summary.failed else 0
 
 
@@ -227,6 +236,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-cells", type=int, default=2000, help="notebooks with more cells are not graded")
     p.add_argument("--total-time", type=float, default=1800, metavar="S", help="seconds for all cells of one "
                    "submission together")
+    p.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="grade on the workers of this running Dask "
+                   "scheduler (README: Grading on a Dask cluster)")
+    p.add_argument("--cluster", metavar="local:N", help="grade on a Dask LocalCluster of N worker processes here")
     p.set_defaults(func=cmd_autograde)
 
     p = instructor("feedback", "HTML feedback per student (failed checks explained, hidden checks never shown)")
