@@ -52,3 +52,19 @@ c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.ClearHiddenTests",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
+
+# Due dates, once per assignment (a time zone name or UTC offset; no zone: UTC).
+# `coursework collect` shows them, marks late hand-ins and copies them into the gradebook,
+# where nbgrader's late penalty reads them: "none" (only reported) or "zero" (a late
+# submission scores 0).
+c.Coursework.due_dates = {}  # e.g. {"03_activations": "2026-12-07 23:59 Europe/Berlin"}
+c.LateSubmissionPlugin.penalty_method = "none"
+
+# No nbgrader exchange: assignments go out as zips (`coursework release`) and come back
+# through `coursework collect`. These classes keep Formgrader from looking for
+# /srv/nbgrader/exchange (a warning banner and a critical log line) and make every
+# exchange transfer fail with one sentence that says what to do instead.
+for _kind, _cls in (("exchange", "NoExchange"), ("list", "NoList"), ("release_assignment", "NoReleaseAssignment"),
+                    ("release_feedback", "NoReleaseFeedback"), ("fetch_assignment", "NoFetchAssignment"),
+                    ("fetch_feedback", "NoFetchFeedback"), ("submit", "NoSubmit"), ("collect", "NoCollect")):
+    setattr(c.ExchangeFactory, _kind, "coursework.grading.no_exchange." + _cls)

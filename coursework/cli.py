@@ -4,8 +4,10 @@ Instructors (from any directory; ``--course DIR`` names the course, default: the
 nearest folder upwards holding ``nbgrader_config.py``, whose settings are always used)::
 
     coursework release [ASSIGNMENT ...]          notebooks/ from solutions/, and one student bundle (zip) each
+    coursework collect ASSIGNMENT FOLDER|ZIP ... file the hand-ins as submitted/<student>/ASSIGNMENT/
                        [--lang ko|en]            ... in this language (default: c.Coursework.language)
     coursework autograde ASSIGNMENT [--jobs N]   grade submitted/*/ASSIGNMENT into the gradebook
+        [--scheduler tcp://HOST:PORT | --cluster local:N]   ... on the workers of a Dask cluster
     coursework feedback ASSIGNMENT               HTML feedback per student, without hidden checks
     coursework export [--to grades.csv]          grades as CSV, one column per exercise
     coursework report ASSIGNMENT                 pass rates and score distribution (PNG + HTML)
@@ -13,6 +15,11 @@ nearest folder upwards holding ``nbgrader_config.py``, whose settings are always
 Students::
 
     coursework check NOTEBOOK                    run the visible checks, print each exercise's points
+
+Lecturers::
+
+    coursework demo TOPIC                        open lectures/TOPIC.ipynb (live demos) in JupyterLab
+    coursework present TOPIC                     serve it as a code-free page with Voilà
 
 Each command imports only what it needs: ``check`` never imports nbgrader.
 """
@@ -57,22 +64,90 @@ def cmd_release(args) -> int:
     return 0
 
 
+def cmd_collect(args) -> int:
+    from .grading.collect import collect
+
+    course = _course(args)
+    result = collect(course, args.assignment, args.sources, pattern=args.pattern, timestamp=args.timestamp,
+                     replace=args.yes)
+    for line in result.lines():
+        print(line)
+    return 1 if result.refused else 0
+
+
+def _with_submissions(course) -> dict[str, int]:
+    """assignment -> number of students with a folder submitted/<student>/<assignment>."""
+    out: dict[str, int] = {}
+    for assignment in course.assignments():
+        n = sum(1 for p in course.submitted_dir.glob(f"*/{assignment}") if p.is_dir()
+                and not p.parent.name.startswith("."))
+        if n:
+            out[assignment] = n
+    return out
+
+
+def _need_assignment(course, args, command: str) -> str:
+    """The assignment named on the command line; without one, an error that lists the candidates."""
+    from .grading.course import CourseError
+
+    if args.assignment:
+        return args.assignment
+    have = _with_submissions(course)
+    listed = ", ".join(f"{a} ({n} submission{'s' * (n != 1)})" for a, n in have.items())
+    raise CourseError(f"name the assignment: coursework {command} ASSIGNMENT (make {command} A=ASSIGNMENT); "
+                      + (f"assignments with submissions: {listed}" if have else
+                         f"no assignment has submissions in {course.submitted_dir} yet (coursework collect)"))
+
+
+def score_table(summary) -> list[str]:
+    """One line per student: score of points, and what happened (graded, unchanged, failed)."""
+    rows = sorted(set(summary.scores) | set(summary.failed))
+    if not rows:
+        return []
+    width = max(len("student"), *(len(s) for s in rows))
+    cells = {s: f"{summary.scores[s][0]:g} / {summary.scores[s][1]:g}" for s in rows if s not in summary.failed}
+    wide = max([len("score"), *(len(c) for c in cells.values())])
+    out = [f"  {'student':<{width}}  {'score':>{wide}}"]
+    for student in rows:
+        if student in summary.failed:
+            out.append(f"  {student:<{width}}  {'-':>{wide}}  not graded (see below)")
+            continue
+        note = "  (unchanged)" if student in summary.skipped else ""
+        out.append(f"  {student:<{width}}  {cells[student]:>{wide}}{note}")
+    return out
+
+
 def cmd_autograde(args) -> int:
     from .grading.autograde import Options, autograde
 
     course = _course(args)
+    args.assignment = _need_assignment(course, args, "autograde")
     options = Options(jobs=args.jobs or os.cpu_count() or 1, timeout=args.timeout, force=args.force,
                       memory_mb=args.memory, max_output_bytes=int(args.max_output * 1024),
                       progress=not args.no_progress, students=args.student or None, sandbox=not args.no_sandbox,
                       disk_mb=args.disk, max_notebook_mb=args.max_notebook, max_cells=args.max_cells,
                       total_seconds=args.total_time)
-    summary = autograde(course, args.assignment, options)
+    if args.scheduler or args.cluster:
+        from .grading.distributed import cluster_client
+
+        with cluster_client(args.scheduler, args.cluster) as client:
+            summary = autograde(course, args.assignment, options, client)
+    else:
+        summary = autograde(course, args.assignment, options)
     if args.json:
         print(json.dumps(summary.as_dict(), indent=1))
     else:
         print(summary.line())
+        if not (summary.graded or summary.skipped or summary.failed):
+            print(f"  no submission found in {course.submitted_dir / '*' / args.assignment} "
+                  f"(coursework collect {args.assignment} FOLDER files them there)")
+            return 1
+        for line in score_table(summary):
+            print(line)
         for student, why in sorted(summary.failed.items()):
             print(f"  FAILED {student}: {why} (log: {course.state_dir / 'logs' / args.assignment / student}.log)")
+        for worker, why in sorted(getattr(summary, "workers_down", {}).items()):
+            print(f"  worker {worker} could not start kernels ({why}); its submissions went to the others")
     return 1 if summary.failed else 0
 
 
@@ -80,24 +155,33 @@ def cmd_feedback(args) -> int:
     from .grading.feedback_html import generate_feedback
 
     course = _course(args)
-    pages = generate_feedback(course, args.assignment, students=args.student or None)
-    print(f"{args.assignment}: feedback for {len(pages)} student(s) in {course.feedback_dir}")
-    return 0
+    args.assignment = _need_assignment(course, args, "feedback")
+    problems: dict[str, str] = {}
+    pages = generate_feedback(course, args.assignment, students=args.student or None, problems=problems)
+    made = sorted({p.parts[-3] for p in pages})
+    where = f"{course.feedback_dir}/<student>/{args.assignment}/"
+    print(f"{args.assignment}: feedback for {len(made)} student(s) in {where}")
+    for student, why in sorted(problems.items()):
+        print(f"  NO PAGE for {student}: {why}", file=sys.stderr)
+    return 1 if problems else 0
 
 
 def cmd_export(args) -> int:
     from .grading.export import export_csv
 
     course = _course(args)
-    dest = export_csv(course, args.to, assignments=args.assignment or None)
-    print(f"grades written to {dest}")
-    return 0
+    result = export_csv(course, args.to, assignments=args.assignment or None, every=args.all)
+    print(f"grades written to {result.path}: {result.rows} rows ({', '.join(result.assignments) or 'no assignment'})")
+    for problem in result.problems:
+        print(f"  PROBLEM {problem}", file=sys.stderr)
+    return 1 if result.problems else 0
 
 
 def cmd_report(args) -> int:
     from .grading.report import write_report
 
     course = _course(args)
+    args.assignment = _need_assignment(course, args, "report")
     page = write_report(course, args.assignment, args.out)
     print(f"report: {page}")
     return 0
@@ -107,6 +191,16 @@ def cmd_check(args) -> int:
     from .grading.selfcheck import check_notebook
 
     return check_notebook(args.notebook, timeout=args.timeout, as_json=args.json)
+
+
+def cmd_demo(args) -> int:
+    from .demos.lectures import launch
+
+    try:
+        return launch(args.topic, present=args.command == "present", extra=args.extra)
+    except (ValueError, FileNotFoundError) as exc:
+        print(f"coursework {args.command}: error: {exc}", file=sys.stderr)
+        return 2
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -130,8 +224,20 @@ def build_parser() -> argparse.ArgumentParser:
                    "(default: c.Coursework.language in nbgrader_config.py, else en)")
     p.set_defaults(func=cmd_release)
 
-    p = instructor("autograde", "grade every submission of an assignment into the gradebook")
+    p = instructor("collect", "file the students' hand-ins (a folder or zip) under submitted/<student>/<assignment>/")
     p.add_argument("assignment", metavar="ASSIGNMENT")
+    p.add_argument("sources", nargs="+", metavar="FOLDER_OR_ZIP", help="the hand-ins: one folder per student, "
+                   "files named <student>_..., or a zip of either")
+    p.add_argument("--pattern", metavar="REGEX", help="read the student id from the path below the folder with "
+                   "this regular expression's group (?P<student>...)")
+    p.add_argument("--timestamp", metavar="TIME", help="the hand-in time of all (default: each file's "
+                   "modification time), e.g. '2026-12-07 23:00 Europe/Berlin'")
+    p.add_argument("--yes", action="store_true", help="replace a collected notebook that differs (it is deleted)")
+    p.set_defaults(func=cmd_collect)
+
+    p = instructor("autograde", "grade every submission of an assignment into the gradebook")
+    p.add_argument("assignment", metavar="ASSIGNMENT", nargs="?",
+                   help="required; without it, the assignments with submissions are listed")
     p.add_argument("-j", "--jobs", type=int, default=0, help="kernels at once (default: the number of cores)")
     p.add_argument("--force", action="store_true", help="grade again what is already graded and unchanged")
     p.add_argument("--timeout", type=float, default=None, help="seconds per cell (default: the course's config)")
@@ -147,20 +253,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-cells", type=int, default=2000, help="notebooks with more cells are not graded")
     p.add_argument("--total-time", type=float, default=1800, metavar="S", help="seconds for all cells of one "
                    "submission together")
+    p.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="grade on the workers of this running Dask "
+                   "scheduler (README: Grading on a Dask cluster)")
+    p.add_argument("--cluster", metavar="local:N", help="grade on a Dask LocalCluster of N worker processes here")
     p.set_defaults(func=cmd_autograde)
 
     p = instructor("feedback", "HTML feedback per student (failed checks explained, hidden checks never shown)")
-    p.add_argument("assignment", metavar="ASSIGNMENT")
+    p.add_argument("assignment", metavar="ASSIGNMENT", nargs="?", help="required; without it, the assignments "
+                   "with submissions are listed")
     p.add_argument("--student", action="append", metavar="ID", help="only this student (repeatable)")
     p.set_defaults(func=cmd_feedback)
 
     p = instructor("export", "grades as CSV: nbgrader's columns plus one column per exercise")
     p.add_argument("--to", default=None, metavar="CSV", help="default: grades.csv in the course directory")
     p.add_argument("--assignment", action="append", metavar="ID", help="only this assignment (repeatable)")
+    p.add_argument("--all", action="store_true", help="every assignment in the gradebook (default: those with "
+                   "at least one submission)")
     p.set_defaults(func=cmd_export)
 
     p = instructor("report", "per-exercise pass rates and the score distribution (PNG and HTML)")
-    p.add_argument("assignment", metavar="ASSIGNMENT")
+    p.add_argument("assignment", metavar="ASSIGNMENT", nargs="?", help="required; without it, the assignments "
+                   "with submissions are listed")
     p.add_argument("--out", default=None, metavar="DIR", help="default: reports/<assignment> in the course")
     p.set_defaults(func=cmd_report)
 
@@ -171,6 +284,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=float, default=120, help="seconds per cell (default 120)")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.set_defaults(func=cmd_check)
+
+    for name, help_ in (("demo", "open a topic's lecture demos (lectures/TOPIC.ipynb) in JupyterLab"),
+                        ("present", "serve a topic's lecture demos as a code-free page with Voilà")):
+        p = sub.add_parser(name, help=help_, description=help_)
+        p.add_argument("topic", metavar="TOPIC", help="e.g. 03_activations")
+        p.add_argument("extra", nargs=argparse.REMAINDER, help="passed on to jupyter lab / voila, e.g. --port 8890")
+        p.set_defaults(func=cmd_demo)
     return parser
 
 

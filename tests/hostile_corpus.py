@@ -113,7 +113,7 @@ def cases(course: Path) -> dict[str, Case]:
         "read-reference-file-01": Case("01_features", 10.0, replace={"color_histogram": (
             f"exec(open({c + '/coursework/features/color_histogram.py'!r}).read())")},
             zero={"hist_shape": "PermissionError"}),
-        "import-reference-07": Case("07_overfitting", 13.0 - 3.0, add={
+        "import-reference-07": Case("07_overfitting", 6.0, add={
             "polynomial_features": "from coursework.experiments.polynomials import polynomial_features"},
             zero={"poly_shape": "not implemented yet"}),
         # -- reading what the kernel must not reach; the printed text must leak nowhere ------------
@@ -220,7 +220,7 @@ _orig_exec = exec
 import builtins
 builtins.exec = lambda *a, **k: None      # the judge's bootstrap does nothing
 sys.modules["_coursework_agent"] = types.SimpleNamespace(serve=_serve)
-"""}, zero={"hist_shape": "cannot be checked"}),
+"""}, zero={"hist_shape": "did not answer the judge"}),
         "garbage-replies-01": Case("01_features", 0.0, right=False, add={"color_histogram": """
 from IPython.core.interactiveshell import InteractiveShell
 import IPython.display as _d
@@ -243,17 +243,20 @@ class Sneaky(np.ndarray):
 def color_histogram(image, bins=8):
     return np.array([object()] * (bins ** 3), dtype=object)
 """}, zero={"hist_shape": "expected an array of numbers"}),
-        "endless-call-01": Case("01_features", 13.0, replace={"image_gradients": """
+        "endless-call-01": Case("01_features", 12.0, replace={"image_gradients": """
 def image_gradients(image):
     while True:
         pass
 """}, zero={"grad_visible": "timed out"}),
         # -- forged metadata ---------------------------------------------------------------------------
         "forged-points-01": Case("01_features", 16.0, edit=lambda nb: _set_meta(nb, "hist_shape", points=1000)),
-        "forged-new-check-01": Case("01_features", 16.0, edit=_add_bonus_check),
-        "forged-duplicate-ids-01": Case("01_features", 16.0, edit=_duplicate_check),
+        "forged-new-check-01": Case("01_features", 16.0, edit=_add_bonus_check,
+                                    notes=("claimed to be the graded cell 'bonus'",)),
+        "forged-duplicate-ids-01": Case("01_features", 16.0, edit=_duplicate_check,
+                                        notes=("claimed to be the graded cell 'hist_shape'",)),
         "forged-kernelspec-01": Case("01_features", 16.0, edit=_bash_kernel),
-        "forged-cell-type-01": Case("01_features", 16.0, edit=_check_to_markdown),
+        "forged-cell-type-01": Case("01_features", 16.0, edit=_check_to_markdown,
+                                    notes=("'hist_values' was edited",)),
         "forged-answer-locked-01": Case("01_features", 16.0, edit=lambda nb: _set_meta(
             nb, "hist_values", solution=True, grade=False)),
         # -- notebooks that cannot be graded ---------------------------------------------------------------

@@ -24,33 +24,38 @@ from nbgrader_course import scores
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nbgrader")]
 
 
-def hidden_input(student: str) -> int:
-    """The integer the hidden check draws for ``student`` (as the kernel does)."""
+def _secret_env(course: Path) -> dict:
+    """The environment in which the harness seeds as the course's grader does (its secret)."""
+    return dict(os.environ, COURSEWORK_SECRET_FILE=str(course / ".coursework-secret"))
+
+
+def hidden_input(course: Path, student: str) -> int:
+    """The integer the hidden check draws for ``student`` (as the judge does, with the course secret)."""
     code = (f"from grader_tests.harness import student_rng; "
             f"print(int(student_rng('{TINY}', 'double').integers(0, 10**6)))")
-    env = dict(os.environ, COURSEWORK_STUDENT_ID=student)
+    env = dict(_secret_env(course), COURSEWORK_STUDENT_ID=student)
     return int(subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
                               check=True).stdout)
 
 
-def pick_students(n_even: int, n_odd: int) -> dict[str, int]:
+def pick_students(course: Path, n_even: int, n_odd: int) -> dict[str, int]:
     """Student ids whose hidden inputs are n_even even and n_odd odd numbers."""
     code = ("import os, sys\nfrom grader_tests.harness import student_rng\n"
             "for i in range(64):\n"
             "    os.environ['COURSEWORK_STUDENT_ID'] = f's{i:02d}'\n"
             f"    print(f's{{i:02d}}', int(student_rng('{TINY}', 'double').integers(0, 10**6)))\n")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run([sys.executable, "-c", code], env=_secret_env(course), capture_output=True, text=True,
+                         check=True).stdout
     drawn = {s: int(x) for s, x in (line.split() for line in out.splitlines())}
     even = [s for s, x in drawn.items() if x % 2 == 0][:n_even]
     odd = [s for s, x in drawn.items() if x % 2 == 1][:n_odd]
     return {s: drawn[s] for s in even + odd}
 
 
-def _printed_input(course: Path, student: str) -> int:
+def _hidden_outputs(course: Path, student: str) -> str:
     nb = nbformat.read(course / "autograded" / student / TINY / f"{TINY}.ipynb", as_version=4)
     cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "double_hidden")
-    text = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
-    return int(text.split("hidden input")[1].split()[0])
+    return "".join(o.get("text", "") + str(o.get("evalue", "")) for o in cell.outputs)
 
 
 @pytest.fixture(scope="module")
@@ -66,8 +71,14 @@ def test_same_scores_five_times_and_different_hidden_inputs(tiny_course):
     from coursework.grading.course import open_course
     from coursework.grading.feedback_html import generate_feedback
 
-    students = pick_students(2, 2)
-    assert hidden_input(next(iter(students))) == students[next(iter(students))]
+    students = pick_students(tiny_course, 2, 2)
+    assert hidden_input(tiny_course, next(iter(students))) == students[next(iter(students))]
+    # without the course secret the same ids draw other inputs: nobody computes theirs from their id
+    plain = subprocess.run([sys.executable, "-c", "from grader_tests.harness import student_rng; "
+                            f"print(int(student_rng('{TINY}', 'double').integers(0, 10**6)))"],
+                           env=dict(os.environ, COURSEWORK_STUDENT_ID=next(iter(students))), capture_output=True,
+                           text=True, check=True).stdout
+    assert int(plain) != students[next(iter(students))]
     for student in students:
         submit_tiny(tiny_course, student)
     course = open_course(tiny_course)
@@ -77,7 +88,8 @@ def test_same_scores_five_times_and_different_hidden_inputs(tiny_course):
         assert sorted(summary.graded) == sorted(students) and not summary.failed
         got = scores(tiny_course, TINY)
         assert {s: got[s]["total"] for s in students} == expected, attempt
-        assert {s: _printed_input(tiny_course, s) for s in students} == students, attempt
+        # what the hidden check printed (its input) stays with the judge: not in the graded notebook
+        assert all("hidden input" not in _hidden_outputs(tiny_course, s) for s in students), attempt
     assert len(set(students.values())) == len(students)  # every student drew another input
 
     pages = generate_feedback(course, TINY)

@@ -150,6 +150,14 @@ def test_graph_steps_reveal_values_then_gradients():
     assert [s.grad for s in shown] == pytest.approx([node.grad for node in order])
     shown, _, _ = shown_at(order, 0)
     assert all(np.isnan(s.grad) for s in shown)
+    demo.controls["example"].value = "sigmoid neuron, primitives"
+    _, long = graph_steps("sigmoid neuron, primitives")
+    assert demo.controls["step"].max == long > steps
+    demo.controls["step"].value = long
+    redraws = demo.redraws
+    demo.controls["example"].value = "f = (x + y) z"  # the step is clamped to the shorter graph's end
+    assert demo.controls["step"].value == steps and demo.redraws == redraws + 1
+    assert demo.last_what.startswith("backward: grad of") and demo.error.value == ""
 
 
 def test_dead_relus_at_a_negative_initial_bias():

@@ -164,8 +164,8 @@ def test_only_the_graded_notebook_comes_back(graded):
     course = graded["course"]
     for name, case in graded["cases"].items():
         folder = course / "autograded" / _student(name, case) / case.assignment
-        if folder.exists():
-            assert sorted(p.name for p in folder.iterdir()) == [f"{case.assignment}.ipynb"], name
+        if folder.exists():  # a notebook that could not be read has no graded copy
+            assert {p.name for p in folder.iterdir()} <= {f"{case.assignment}.ipynb"}, name
 
 
 def test_no_process_outlives_the_run(graded):

@@ -79,8 +79,10 @@ def test_errors():
         nn.MLP([3, 0, 2], rng=0)
     with pytest.raises(ValueError, match=r"MLP: expected activation to be one of .*got 'softplus'"):
         nn.MLP([3, 2, 2], "softplus", rng=0)
+    with pytest.raises(TypeError, match=r"missing 1 required keyword-only argument: 'rng'"):
+        nn.MLP([3, 2])                                  # no default shown that is then refused
     with pytest.raises(TypeError, match=r"MLP: expected rng to be a numpy.random.Generator or an int seed"):
-        nn.MLP([3, 2])
+        nn.MLP([3, 2], rng=None)
     with pytest.raises(TypeError, match=r"MLP: expected activation to make a Layer, got float"):
         nn.MLP([3, 2, 2], lambda: 1.0, rng=0)
     net = nn.MLP([4, 3, 2], rng=0)

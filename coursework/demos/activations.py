@@ -36,7 +36,7 @@ class ActivationCurvesDemo(Demo):
 
     def draw(self, fig, names, far):
         names = list(names) or ["sigmoid"]
-        x = np.linspace(-far, far, 401)
+        x = np.linspace(-far, far, 241)
         axes = np.atleast_1d(fig.subplots(1, len(names), sharey=True))
         self.last_saturated = {}
         for ax, name in zip(axes, names):

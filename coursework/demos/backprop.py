@@ -76,14 +76,27 @@ class GraphStepsDemo(Demo):
     title = "Backpropagation, one node at a time"
     figsize = (9.5, 4.0)
 
+    _adjusting = False
+
     def make_controls(self):
-        return {"example": widgets.Dropdown(options=list(EXAMPLES), value="f = (x + y) z", description="graph",
+        first = "f = (x + y) z"
+        return {"example": widgets.Dropdown(options=list(EXAMPLES), value=first, description="graph",
                                             layout=widgets.Layout(width="320px")),
-                "step": widgets.IntSlider(value=0, min=0, max=40, description="step", continuous_update=False)}
+                "step": widgets.IntSlider(value=0, min=0, max=graph_steps(first)[1], description="step",
+                                          continuous_update=False)}
+
+    def _changed(self, change) -> None:
+        if self._adjusting:  # the step slider clamped by a new maximum: one redraw follows
+            return
+        self._adjusting = True
+        try:
+            self.controls["step"].max = graph_steps(self.controls["example"].value)[1]
+        finally:
+            self._adjusting = False
+        self.redraw()
 
     def draw(self, fig, example, step):
         order, steps = graph_steps(example)
-        self.controls["step"].max = steps  # (a change of max clamps value; the next redraw shows it)
         step = min(step, steps)
         nodes, current, what = shown_at(order, step)
         ax = fig.add_axes((0.0, 0.0, 1.0, 0.88))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import ipywidgets as widgets
 import numpy as np
 
@@ -79,15 +81,16 @@ class HogDemo(Demo):
                                           continuous_update=False)}
 
     @staticmethod
+    @functools.lru_cache(maxsize=8)
     def grey(name: str) -> np.ndarray:
-        """The photo halved in each direction (mean of 2x2 blocks), grey in [0, 1]: (H, W)."""
+        """The photo halved in each direction (mean of 2x2 blocks), grey in [0, 1]: (H, W) (cached: do not modify)."""
         image = photo(name).astype(np.float64).mean(axis=-1) / 255.0
         h, w = (image.shape[0] // 2) * 2, (image.shape[1] // 2) * 2
         return image[:h, :w].reshape(h // 2, 2, w // 2, 2).mean(axis=(1, 3))
 
     def draw(self, fig, name, orientations, cell):
         grey = self.grey(name)
-        picture = hog_image(grey, orientations=orientations, pixels_per_cell=(cell, cell))
+        picture = hog_image(grey, orientations=orientations, pixels_per_cell=(cell, cell), channel_axis=None)
         ax0, ax1, ax2 = fig.subplots(1, 3)
         ax0.imshow(grey, cmap="gray", vmin=0, vmax=1)
         ax0.set_title(f"{name}, {grey.shape[0]}x{grey.shape[1]}", fontsize=10)

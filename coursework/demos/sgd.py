@@ -59,8 +59,7 @@ class GdVsSgdDemo(TrainingDemo):
             what = ("1 iteration per epoch" if k == "GD" else
                     f"⌈{n} / {batch_size}⌉ = {self.per_epoch[k]} iterations per epoch")
             ax.set_title(f"{k}: {what}\n{losses.size} updates so far", fontsize=10)
-            if losses.size and np.all(losses > 0):
-                ax.set_yscale("log")
+            ax.set_ylim(bottom=0)
         axes[0].set_ylabel("training loss (per update)")
         fig.suptitle(f"learning rate {lr:.2g}, momentum {momentum:g}, epoch {self.epoch}", fontsize=10)
         fig.subplots_adjust(left=0.08, right=0.98, bottom=0.16, top=0.76, wspace=0.08)

@@ -21,22 +21,21 @@ nodes (``node=MyValue``, whose ``backward()`` is the student's) and sort
 graphs computed by the student's engine, after the exercises. Before them it only
 builds and draws graphs (forward) and runs the recursive sort.
 
-Import this module by its full path (``from coursework.experiments import backprop``).
+The edges and the gate patterns are here; the sigmoid neuron in :mod:`.sigmoid_neuron`, the
+recursion limit in :mod:`.graph_recursion`. Import everything from this module by its full
+path (``from coursework.experiments import backprop``).
 """
 
 from __future__ import annotations
 
 import functools
-import sys
 from typing import Any, Callable
-
-import numpy as np
 
 from ..graph import Value, draw_graph, maximum, new_node, topological_order
 from ..graph.value import max_rule
-from ..nn import Linear, Sigmoid
-from ..nn import functional as F
 from ..devices import on_cpu
+from .graph_recursion import long_chain, recursion_demo, recursive_topological_order
+from .sigmoid_neuron import neuron_as_layers, plot_sigmoid_derivative, sigmoid_derivative
 
 __all__ = ["edge_gradients", "format_edges", "gate_patterns", "draw_gate_patterns", "sigmoid_derivative",
            "plot_sigmoid_derivative", "long_chain", "recursive_topological_order", "recursion_demo",
@@ -191,152 +190,3 @@ def draw_gate_patterns(patterns: dict[str, dict[str, Any]] | None = None, sort: 
         ax.axis("off")
     fig.tight_layout()
     return fig
-
-
-@on_cpu
-def sigmoid_derivative(x=None, h: float = 1e-5) -> dict[str, np.ndarray | float]:
-    """σ'(x) = (1 − σ(x))σ(x) next to the centred difference (σ(x+h) − σ(x−h)) / 2h.
-
-    Parameters
-    ----------
-    x : array of shape (K,), float64, optional
-        Where to compare (default: 201 points from −8 to 8).
-    h : float
-        Finite-difference step.
-
-    Returns
-    -------
-    dict with ``"x"``, ``"sigma"``, ``"analytic"`` ((1 − σ)σ) and ``"numerical"``, arrays
-    of shape (K,), and ``"max_abs_error"`` (float).
-    """
-    x = np.linspace(-8.0, 8.0, 201) if x is None else np.asarray(x, dtype=np.float64)
-    if x.ndim != 1:
-        raise ValueError(f"sigmoid_derivative: expected x of shape (K,), got shape {x.shape}")
-    s = F.sigmoid(x)
-    analytic = (1.0 - s) * s
-    numerical = (F.sigmoid(x + h) - F.sigmoid(x - h)) / (2.0 * h)  # one centred difference per point
-    return {"x": x, "sigma": s, "analytic": analytic, "numerical": numerical,
-            "max_abs_error": float(np.max(np.abs(analytic - numerical)))}
-
-
-@on_cpu
-def plot_sigmoid_derivative(result: dict | None = None, ax=None):
-    """σ, (1 − σ)σ and the finite difference (dots) on one axes; returns the figure."""
-    import matplotlib.pyplot as plt
-
-    r = sigmoid_derivative() if result is None else result
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(7, 3.5))
-    else:
-        fig = ax.figure
-    ax.plot(r["x"], r["sigma"], label="σ(x)")
-    ax.plot(r["x"], r["analytic"], label="(1 − σ(x)) σ(x)")
-    ax.plot(r["x"][::8], r["numerical"][::8], "o", ms=4, label="finite difference")
-    ax.set_xlabel("x")
-    ax.set_title(f"σ'(x) = (1 − σ)σ; largest difference {r['max_abs_error']:.1e}")
-    ax.legend()
-    return fig
-
-
-@on_cpu
-def long_chain(n: int, x: float = 0.5, step: float = 1.0, node: type = Value) -> tuple[Any, Any]:
-    """``y = x · step · step ··· step`` (``n`` multiplications); returns ``(y, x)``.
-
-    Each step adds two nodes (the constant and the product), so the graph has
-    ``2n + 1`` nodes and a longest path of ``n + 1`` nodes; ∂y/∂x = step ** n.
-    ``node``: the class of the nodes (default :class:`~coursework.graph.Value`).
-    """
-    if not (isinstance(n, int) and n >= 0):
-        raise ValueError(f"long_chain: expected n >= 0, got {n!r}")
-    leaf = node(x, label="x")
-    y = leaf
-    for _ in range(n):
-        y = y * step
-    return y, leaf
-
-
-@on_cpu
-def recursive_topological_order(root: Any) -> list[Any]:
-    """The textbook recursive depth-first sort (as in micrograd): parents first, root last.
-
-    Correct, but each node on the current path costs one Python stack frame, so a graph
-    whose longest path exceeds the recursion limit (about 1,000) raises RecursionError.
-    """
-    order: list[Value] = []
-    seen: set = set()
-
-    def visit(node: Any) -> None:
-        if node in seen:
-            return
-        seen.add(node)
-        for parent in node.parents:
-            visit(parent)
-        order.append(node)
-
-    visit(root)
-    return order
-
-
-@on_cpu
-def recursion_demo(n: int = 5000, sort: Callable[[Any], list] | None = topological_order,
-                   node: type = Value) -> dict[str, Any]:
-    """Sort a chain of ``n`` multiplications recursively and with an explicit stack.
-
-    Parameters
-    ----------
-    n : int
-    sort : callable or None, default :func:`~coursework.graph.topological_order`
-        The iterative sort (your ``topological_order``); None runs the recursive one only.
-    node : class, default :class:`~coursework.graph.Value`
-        The nodes of the chain (your ``MyValue``: then ``backward()`` is yours).
-
-    Returns
-    -------
-    dict with ``"n"``, ``"recursion_limit"``, ``"recursive"`` (the number of nodes
-    sorted, or the name of the exception raised), and unless ``sort`` is None
-    ``"iterative"`` (number of nodes ``sort`` returns) and ``"grad"`` (∂y/∂x after
-    ``y.backward()``).
-    """
-    y, x = long_chain(n, node=node)
-    try:
-        recursive: int | str = len(recursive_topological_order(y))
-    except RecursionError as exc:
-        recursive = type(exc).__name__
-    out = {"n": n, "recursion_limit": sys.getrecursionlimit(), "recursive": recursive}
-    if sort is not None:
-        out["iterative"] = len(sort(y))
-        y.backward()
-        out["grad"] = x.grad
-    return out
-
-
-@on_cpu
-def neuron_as_layers(w0: float = 2.0, x0: float = -1.0, w1: float = -3.0, x1: float = -2.0,
-                     w2: float = -3.0, linear=None, sigmoid=None) -> dict[str, float]:
-    """The lecture's sigmoid neuron as two array layers: σ(x @ W + b).
-
-    x = [[x0, x1]] (shape (1, 2)), W = [[w0], [w1]] (shape (2, 1)), b = [w2]. The forward
-    pass runs Linear then Sigmoid; the backward pass starts from dout = 1.
-
-    Parameters
-    ----------
-    linear, sigmoid : layer objects, optional
-        Layers to use instead of the package's :class:`~coursework.nn.Linear` and
-        :class:`~coursework.nn.Sigmoid`; ``linear`` must have ``params["W"]`` and
-        ``params["b"]``, which are set here.
-
-    Returns
-    -------
-    dict with ``"f"`` and the gradients ``"w0"``, ``"x0"``, ``"w1"``, ``"x1"``, ``"w2"``
-    (floats), to compare with :func:`coursework.graph.sigmoid_neuron_example`.
-    """
-    linear = Linear(2, 1, rng=0) if linear is None else linear
-    sigmoid = Sigmoid() if sigmoid is None else sigmoid
-    linear.params["W"] = np.array([[w0], [w1]])
-    linear.params["b"] = np.array([w2])
-    x = np.array([[x0, x1]])
-    f = sigmoid.forward(linear.forward(x))
-    dx = linear.backward(sigmoid.backward(np.ones_like(f)))
-    dW, db = linear.grads["W"], linear.grads["b"]
-    return {"f": float(f[0, 0]), "w0": float(dW[0, 0]), "x0": float(dx[0, 0]), "w1": float(dW[1, 0]),
-            "x1": float(dx[0, 1]), "w2": float(db[0])}

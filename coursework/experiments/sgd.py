@@ -1,5 +1,7 @@
 """The lecture's optimisation experiments (topics 7 and 8), as functions the 05_sgd
-notebook calls and the tests assert.
+notebook calls and the tests assert. This module holds random search and GD vs SGD; the
+numerical gradient (:mod:`.numerical_gradients`) and the lecture's 2-layer net
+(:mod:`.two_layer_net`) have their own modules, and everything is importable from here.
 
 - :func:`random_search_vs_gradient` -- "strategy #1" (best of 1,000 random W) against
   "strategy #2" (follow the slope) on one linear classifier. The lecture quotes about
@@ -27,14 +29,15 @@ student's functions.
 
 from __future__ import annotations
 
-import time
 from typing import Any, Callable
 
 import numpy as np
 
-from .. import gradcheck, nn, optim, train
+from .. import nn, optim, train
 from ..data import Dataset, digits, train_test_split
 from ..devices import on_cpu
+from .numerical_gradients import finite_difference_errors, gradient_check_speed, linear_softmax_loss
+from .two_layer_net import lecture_net_with_package, lecture_two_layer_data, lecture_two_layer_net, squared_error
 
 __all__ = ["LECTURE_RANDOM_SEARCH_ACCURACY", "digits_split", "image_features", "random_search_vs_gradient",
            "linear_softmax_loss", "gradient_check_speed", "finite_difference_errors", "gd_vs_sgd",
@@ -137,136 +140,6 @@ def random_search_vs_gradient(train_set: Dataset, test_set: Dataset, *, tries: i
     }
 
 
-@on_cpu
-def linear_softmax_loss(W: np.ndarray, X: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
-    """Softmax cross-entropy of scores X @ W and its analytic gradient.
-
-    Parameters
-    ----------
-    W : array of shape (D, C); X : array of shape (N, D); y : int array of shape (N,)
-
-    Returns
-    -------
-    loss : float
-    dW : array of shape (D, C), Xᵀ (softmax(XW) − onehot(y)) / N.
-    """
-    loss, dscores = nn.softmax_cross_entropy(X @ W, y)
-    return float(loss), X.T @ dscores
-
-
-def _seconds(func: Callable[[], Any], repeats: int) -> float:
-    start = time.perf_counter()
-    for _ in range(repeats):
-        func()
-    return (time.perf_counter() - start) / repeats
-
-
-@on_cpu
-def gradient_check_speed(X: np.ndarray, y: np.ndarray, n_classes: int, *, rng: Any = 0, h: float = 1e-5,
-                         repeats: int = 20, numerical_gradient: Callable | None = None) -> dict:
-    """Numerical vs analytic gradient of a linear softmax classifier at random weights.
-
-    Parameters
-    ----------
-    X : array of shape (N, D); y : int array of shape (N,)
-    n_classes : int
-        C; W has shape (D, C).
-    rng : int or Generator
-        Source of W (standard deviation 0.01).
-    h : float
-        Step of the centred differences (:func:`coursework.gradcheck.numerical_gradient`).
-    repeats : int
-        Analytic gradients timed, to average over the timer's resolution.
-    numerical_gradient : callable ``(f, x, h) -> gradient``, optional
-        The centred differences to time; default
-        :func:`coursework.gradcheck.numerical_gradient` (the notebook passes its own).
-
-    Returns
-    -------
-    dict with
-        ``"parameters"`` : D * C;
-        ``"rel_error"`` : :func:`coursework.gradcheck.rel_error` of the two gradients;
-        ``"evaluations"`` : {"numerical": 2 * D * C loss evaluations, "analytic": 1 (one
-        forward and one backward pass)};
-        ``"seconds"`` : {"numerical": ..., "analytic": ...};
-        ``"speedup"`` : numerical seconds / analytic seconds.
-    """
-    numerical_gradient = _numerical_gradient(numerical_gradient, "gradient_check_speed")
-    X = np.asarray(X, dtype=np.float64)
-    W = 0.01 * np.random.default_rng(rng).standard_normal((X.shape[1], n_classes))
-    calls = 0
-
-    def loss_only(W_):
-        nonlocal calls
-        calls += 1
-        return linear_softmax_loss(W_, X, y)[0]
-
-    start = time.perf_counter()
-    numerical = np.asarray(numerical_gradient(loss_only, W, h), dtype=np.float64)
-    t_numerical = time.perf_counter() - start
-    analytic = linear_softmax_loss(W, X, y)[1]
-    t_analytic = _seconds(lambda: linear_softmax_loss(W, X, y), repeats)
-    return {
-        "parameters": int(W.size),
-        "rel_error": gradcheck.rel_error(analytic, numerical),
-        "evaluations": {"numerical": calls, "analytic": 1},
-        "seconds": {"numerical": t_numerical, "analytic": t_analytic},
-        "speedup": t_numerical / t_analytic,
-    }
-
-
-@on_cpu
-def finite_difference_errors(hs=(1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8), *, rng: Any = 0,
-                             numerical_gradient: Callable | None = None) -> dict:
-    """Errors of one-sided and centred differences against the analytic gradient.
-
-    The function is the softmax loss of a small linear classifier (20 samples, 5
-    features, 3 classes, all random), differentiated with respect to W (5, 3). The
-    centred differences are ``numerical_gradient(f, W, h)``: by default
-    :func:`coursework.gradcheck.numerical_gradient`; the notebook passes its own.
-
-    Returns
-    -------
-    dict with ``"h"`` (list), ``"forward"`` and ``"centred"`` (lists of
-    :func:`coursework.gradcheck.rel_error` against the analytic gradient, one per h):
-    ``(f(W + h e) − f(W)) / h`` -- the lecture's formula -- and
-    ``(f(W + h e) − f(W − h e)) / 2h``.
-    """
-    gen = np.random.default_rng(rng)
-    X = gen.standard_normal((20, 5))
-    y = gen.integers(0, 3, size=20)
-    W = gen.standard_normal((5, 3))
-
-    def f(W_):
-        s = X @ W_
-        s = s - s.max(axis=1, keepdims=True)
-        return float(np.mean(np.log(np.exp(s).sum(axis=1)) - s[np.arange(len(y)), y]))
-
-    numerical_gradient = _numerical_gradient(numerical_gradient, "finite_difference_errors")
-    analytic = linear_softmax_loss(W, X, y)[1]
-    out = {"h": [float(h) for h in hs], "forward": [], "centred": []}
-    f0 = f(W)
-    for h in hs:
-        fwd = np.zeros_like(W)
-        for i in np.ndindex(W.shape):            # the lecture's one-sided formula
-            step = np.zeros_like(W)
-            step[i] = h
-            fwd[i] = (f(W + step) - f0) / h
-        cen = np.asarray(numerical_gradient(f, W, float(h)), dtype=np.float64)
-        out["forward"].append(gradcheck.rel_error(fwd, analytic))
-        out["centred"].append(gradcheck.rel_error(cen, analytic))
-    return out
-
-
-def _numerical_gradient(func: Callable | None, caller: str) -> Callable:
-    if func is None:
-        return gradcheck.numerical_gradient
-    if not callable(func):
-        raise TypeError(f"{caller}: expected numerical_gradient to be a callable (f, x, h) -> gradient, "
-                        f"got {type(func).__name__}")
-    return func
-
-
 def _full_loss(model, X, y) -> float:
     model.eval()
     return float(nn.softmax_cross_entropy(model.forward(X), y)[0])
@@ -336,124 +209,6 @@ def gd_vs_sgd(X: np.ndarray, y: np.ndarray, n_classes: int, *, target_loss: floa
     out["ratio"] = gd_n / sgd_n if gd_n and sgd_n else None
     out["n"] = n
     return out
-
-
-@on_cpu
-def lecture_two_layer_data(N: int = 64, D_in: int = 1000, H: int = 100, D_out: int = 10, rng: Any = 0):
-    """The lecture's random regression problem and initial weights.
-
-    Returns ``(x, y, w1, w2)``: x (N, D_in) and y (N, D_out) standard normal, and
-    w1 (D_in, H), w2 (H, D_out) standard normal, drawn in this order from ``rng``
-    (the lecture's ``randn``; its ``rand`` was a typo).
-    """
-    gen = np.random.default_rng(rng)
-    x, y = gen.standard_normal((N, D_in)), gen.standard_normal((N, D_out))
-    w1, w2 = gen.standard_normal((D_in, H)), gen.standard_normal((H, D_out))
-    return x, y, w1, w2
-
-
-@on_cpu
-def lecture_two_layer_net(iterations: int = 500, lr: float = 1e-4, rng: Any = 0, *, activation: str = "sigmoid",
-                          he_init: bool = False, **sizes) -> list[float]:
-    """The lecture's training loop for a 2-layer net, corrected, in plain NumPy.
-
-    Hidden layer ``h = sigmoid(x w1)`` (the lecture's code) or ``h = max(0, x w1)``
-    (``activation="relu"``, the lecture's f = W2 max(0, W1 x)), output ``h w2``, loss
-    Σ (y_pred − y)² (a sum, not a mean), plain gradient descent on the whole batch of
-    N = 64 samples. ``sizes`` go to :func:`lecture_two_layer_data`.
-
-    Parameters
-    ----------
-    iterations : int
-        Updates (the lecture: 2,000).
-    lr : float
-        Step size (the lecture: 1e-4).
-    activation : "sigmoid" or "relu"
-    he_init : bool
-        Scale the standard normal weights by sqrt(2 / fan_in) (He). With plain ``randn``
-        weights a ReLU net's outputs are so large that this step size diverges.
-
-    Returns
-    -------
-    list of float, length ``iterations``: the loss before every update.
-    """
-    if activation not in ("sigmoid", "relu"):
-        raise ValueError(f"lecture_two_layer_net: expected activation 'sigmoid' or 'relu', got {activation!r}")
-    x, y, w1, w2 = lecture_two_layer_data(rng=rng, **sizes)
-    if he_init:
-        w1, w2 = w1 * np.sqrt(2.0 / w1.shape[0]), w2 * np.sqrt(2.0 / w2.shape[0])
-    step = _sigmoid_net_step if activation == "sigmoid" else _relu_net_step
-    losses = []
-    with np.errstate(over="ignore", invalid="ignore"):     # a diverging run gives inf / NaN losses
-        for _ in range(iterations):
-            loss, grad_w1, grad_w2 = step(x, y, w1, w2)
-            losses.append(float(loss))
-            w1 = w1 - lr * grad_w1
-            w2 = w2 - lr * grad_w2
-    return losses
-
-
-def _sigmoid_net_step(x, y, w1, w2):
-    """The lecture's forward and backward pass of ``sigmoid(x w1) w2``: (loss, grad_w1, grad_w2)."""
-    h = 1 / (1 + np.exp(-x.dot(w1)))
-    y_pred = h.dot(w2)
-    loss = np.square(y_pred - y).sum()
-    grad_y_pred = 2.0 * (y_pred - y)
-    grad_w2 = h.T.dot(grad_y_pred)
-    grad_h = grad_y_pred.dot(w2.T)
-    grad_w1 = x.T.dot(grad_h * h * (1 - h))
-    return loss, grad_w1, grad_w2
-
-
-def _relu_net_step(x, y, w1, w2):
-    """The same pass of ``max(0, x w1) w2`` (exercise ``relu_net_step`` of 05_sgd): (loss, grad_w1, grad_w2).
-
-    Shapes: x (N, D), y (N, K), w1 (D, H), w2 (H, K); loss Σ (y_pred − y)² a NumPy
-    scalar, grad_w1 (D, H), grad_w2 (H, K).
-    """
-    # BEGIN REFERENCE 05_sgd
-    pre = x.dot(w1)
-    h = np.maximum(pre, 0.0)
-    y_pred = h.dot(w2)
-    loss = np.square(y_pred - y).sum()
-    grad_y_pred = 2.0 * (y_pred - y)
-    grad_w2 = h.T.dot(grad_y_pred)
-    grad_h = grad_y_pred.dot(w2.T)
-    grad_w1 = x.T.dot(grad_h * (pre > 0))
-    return loss, grad_w1, grad_w2
-    # END REFERENCE
-
-
-@on_cpu
-def squared_error(pred, y):
-    """The lecture's regression loss Σ (pred − y)² and its gradient 2 (pred − y).
-
-    Parameters
-    ----------
-    pred, y : arrays of shape (N, K)
-
-    Returns
-    -------
-    (loss, dpred) : 0-d array, array of shape (N, K)
-    """
-    diff = pred - y
-    return np.asarray(np.sum(diff * diff)), 2.0 * diff
-
-
-@on_cpu
-def lecture_net_with_package(iterations: int = 500, lr: float = 1e-4, rng: Any = 0, **sizes) -> list[float]:
-    """The same network, data, initial weights and loss, trained with the package.
-
-    ``Sequential(Linear(D_in, H), Sigmoid(), Linear(H, D_out))`` with the weights of
-    :func:`lecture_two_layer_data` and :func:`coursework.train.gradient_descent` (the
-    lecture's loop is full-batch: every step uses all N samples). The package's
-    ``Linear`` layers also have biases (zero at the start, trained), so the losses are
-    close to :func:`lecture_two_layer_net`'s, not equal.
-    """
-    x, y, w1, w2 = lecture_two_layer_data(rng=rng, **sizes)
-    net = nn.Sequential(nn.Linear(w1.shape[0], w1.shape[1], 0), nn.Sigmoid(), nn.Linear(w2.shape[0], w2.shape[1], 0))
-    net.params["0.W"], net.params["2.W"] = w1, w2
-    return train.gradient_descent(net, x, y, loss=squared_error, lr=lr, iterations=iterations)
 
 
 @on_cpu

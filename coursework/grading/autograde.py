@@ -188,11 +188,16 @@ class ClassRun:
         return True
 
     # -- the run -----------------------------------------------------------------------
-    def run(self) -> Summary:
+    def run(self, client: Any = None) -> Summary:
+        """Grade here, or on the workers of a Dask ``client`` (:mod:`.distributed`)."""
         import tempfile
 
         with self._lock(), tempfile.TemporaryDirectory(prefix="coursework-stage-") as stage:
             self.stage = stage_bundle(self.course, self.assignment, Path(stage) / "bundle")
+            if client is not None:
+                from .distributed import run_on_cluster
+
+                return run_on_cluster(self, client)
             return asyncio.run(self._run())
 
     def _lock(self):
@@ -240,7 +245,6 @@ class ClassRun:
 
         async def one(student: str, folder: Path, digest: str) -> None:
             async with slots:
-                bar.set_postfix_str(student, refresh=False)
                 try:
                     score, points = await self._grade(student, folder, digest, context)
                     summary.graded.append(student)
@@ -249,6 +253,7 @@ class ClassRun:
                     summary.failed[student] = f"{type(exc).__name__}: {exc}"
                     self._log(student, traceback.format_exc())
                     shutil.rmtree(self._tmp_dir(student), ignore_errors=True)
+                bar.set_postfix_str(student, refresh=False)  # the one just finished: each named once
                 bar.update(1)
 
         try:
@@ -289,43 +294,50 @@ class ClassRun:
 
     # -- one submission ----------------------------------------------------------------
     async def _grade(self, student: str, folder: Path, digest: str, context: Any) -> tuple[float, float]:
-        from .judge import Judge
+        from .worker import grade_submission_async
 
         tmp = self._tmp_dir(student)
         books = self._prepare(student, folder, tmp)
-        outcomes: dict[str, NotebookOutcome] = {}
         self.logs_dir.mkdir(parents=True, exist_ok=True)
-        deadline = time.monotonic() + self.options.total_seconds
+        result = await grade_submission_async(self._job(student, folder, books), context,
+                                              log=lambda text: self._log(student, text),
+                                              kernel_log=self.logs_dir / f"{student}.kernel.log")
+        return self._finish(student, folder, tmp, books, self._outcomes(books, result), digest)
+
+    def _job(self, student: str, folder: Path, books: list[_Notebook], *, packed: bool = False):
+        """What the middle of grading (:func:`.worker.grade_submission`) needs for ``books``:
+        with ``packed``, files and the bundle as bytes (for another process or machine)."""
+        from .worker import Job, nb_to_json
+
+        settings = {"timeout": self.timeout, "memory_mb": self.options.memory_mb,
+                    "max_output_bytes": self.options.max_output_bytes, "sandbox": self.options.sandbox,
+                    "disk_mb": self.options.disk_mb, "threads": self.options.threads,
+                    "total_seconds": self.options.total_seconds, "lang": language()}
+        runnable = [b for b in books if not b.problem]
+        job = Job(student=student, assignment=self.assignment, notebooks={b.name: nb_to_json(b.nb) for b in runnable},
+                  sources={b.name: nb_to_json(self.source_nbs[b.name]) for b in runnable}, settings=settings,
+                  course_root=str(self.course.root), secret=self.secret)
+        inputs = [folder, self.course.source_dir / self.assignment]
+        if packed:
+            from .worker import pack_folders
+
+            job.files, job.input_notes = pack_folders(inputs)
+        else:
+            job.inputs, job.stage = [str(p) for p in inputs], str(self.stage)
+        return job
+
+    def _outcomes(self, books: list[_Notebook], result: Any) -> dict[str, NotebookOutcome]:
+        """Put ``result``'s executed notebooks, notes and judge statistics into ``books``."""
+        from .worker import nb_from_json, outcome_from_dict
+
+        outcomes = {}
         for book in books:
-            if book.problem:
-                continue
-            for attempt in (1, 2):  # a kernel that does not start is retried once, then the run reports it
-                room = KernelRoom(bundle_stage=self.stage, course_root=self.course.root,
-                                  inputs=[folder, self.course.source_dir / self.assignment],
-                                  sandbox=self.options.sandbox, memory_mb=self.options.memory_mb,
-                                  cpu_seconds=int(self.options.total_seconds) + 60, disk_mb=self.options.disk_mb,
-                                  threads=self.options.threads)
-                book.notes += room.notes
-                judge = Judge(self.source_nbs[book.name], student, self.secret,
-                              log=lambda text: self._log(student, text))
-                km = room.kernel_manager(context)
-                watch = asyncio.ensure_future(room.watch(km))
-                try:
-                    outcomes[book.name] = await run_notebook(
-                        book.nb, cwd=room.work, env=room.env({"COURSEWORK_LANG": language()}), timeout=self.timeout,
-                        max_output_bytes=self.options.max_output_bytes, kernel_manager=km, judge=judge,
-                        kernel_log=self.logs_dir / f"{student}.kernel.log", deadline=deadline)
-                    if room.stopped:
-                        _stopped_because(outcomes[book.name], book.nb, room.stopped)
-                    book.judge = judge.stats()
-                    break
-                except KernelStartError:
-                    if attempt == 2:
-                        raise
-                finally:
-                    watch.cancel()
-                    room.close()
-        return self._finish(student, folder, tmp, books, outcomes, digest)
+            if book.name in result.notebooks:
+                book.nb = nb_from_json(result.notebooks[book.name])
+                book.notes += result.notes[book.name]
+                book.judge = result.judge.get(book.name, {})
+                outcomes[book.name] = outcome_from_dict(result.outcomes[book.name])
+        return outcomes
 
     def _prepare(self, student: str, folder: Path, tmp: Path) -> list[_Notebook]:
         import nbformat
@@ -473,6 +485,7 @@ def _write_json(path: Path, data: Any) -> None:
     os.replace(tmp, path)
 
 
-def autograde(course: Course, assignment: str, options: Options | None = None) -> Summary:
-    """Grade every submission of ``assignment`` (see the module docstring)."""
-    return ClassRun(course, assignment, options).run()
+def autograde(course: Course, assignment: str, options: Options | None = None, client: Any = None) -> Summary:
+    """Grade every submission of ``assignment`` (see the module docstring); with a Dask
+    ``client``, on its cluster's workers (:mod:`.distributed`)."""
+    return ClassRun(course, assignment, options).run(client)

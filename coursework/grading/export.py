@@ -1,13 +1,22 @@
 """``coursework export``: the gradebook as CSV, nbgrader's columns plus one per exercise.
 
-nbgrader's ``CsvExportPlugin`` writes its columns (assignment, duedate, timestamp,
-student_id, last_name, first_name, email, raw_score, late_submission_penalty,
-score, max_score), unchanged. After them comes one column per exercise: an
-exercise is the ``grade_id`` of an answer cell, its score the sum of its test
-cells' scores in the gradebook (manual overrides included). A student without a
-submission gets 0, as in nbgrader's ``score``. When two assignments have an
-exercise of the same name, both columns are named ``<assignment>/<exercise>``;
-rows of another assignment leave a column empty.
+nbgrader's CSV columns come first (assignment, duedate, timestamp, student_id,
+last_name, first_name, email, raw_score, late_submission_penalty, score, max_score),
+with nbgrader's values, but written by :mod:`csv` (nbgrader's own plugin does not quote,
+so a comma in a name shifts the columns). After them comes one column per exercise:
+an exercise is an answer cell, named as the notebook names it (the function or class
+the cell defines when its ``grade_id`` spells that name, e.g. ``MyValue``; else the
+``grade_id``), its score the sum of its test cells' scores in the gradebook (manual
+overrides included). A student without a submission gets 0, as in nbgrader's
+``score``. When two assignments have an exercise of the same name, both columns are
+named ``<assignment>/<exercise>``; rows of another assignment leave a column empty.
+
+Rows: by default only the assignments with at least one submission in the gradebook
+(``--all``: every assignment in it), one row per student of the gradebook. A text
+that a spreadsheet would read as a formula (it starts with ``=``, ``+``, ``-``, ``@``,
+a tab or a carriage return and is not a number) is written with a leading ``'``. A
+row that cannot be computed is written with empty scores and reported; the others
+are written.
 """
 
 from __future__ import annotations
@@ -15,12 +24,13 @@ from __future__ import annotations
 import csv
 import os
 import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .exercises import Exercise, exercises as find_exercises
 
-__all__ = ["assignment_exercises", "exercise_scores", "export_csv"]
+__all__ = ["Export", "assignment_exercises", "exercise_scores", "exercise_titles", "export_csv", "neutralise"]
 
 
 def assignment_exercises(course: Any, assignment: str) -> list[Exercise]:
@@ -33,48 +43,141 @@ def assignment_exercises(course: Any, assignment: str) -> list[Exercise]:
     return out
 
 
-def exercise_scores(course: Any, assignment: str, gb: Any) -> dict[str, dict[str, float]]:
-    """student -> {exercise: score} for every submission of ``assignment`` in the gradebook."""
+def exercise_scores(course: Any, assignment: str, gb: Any,
+                    problems: list[str] | None = None) -> dict[str, dict[str, float | None]]:
+    """student -> {exercise: score} for every submission of ``assignment`` in the gradebook.
+
+    A submission whose grades cannot be read gets ``None`` per exercise, and a line in
+    ``problems`` (when given); the others are read.
+    """
     exs = assignment_exercises(course, assignment)
     of = {c.grade_id: ex.name for ex in exs for c in ex.checks}
-    out: dict[str, dict[str, float]] = {}
+    out: dict[str, dict[str, float | None]] = {}
     for sub in gb.assignment_submissions(assignment):
-        row = {ex.name: 0.0 for ex in exs}
-        for nb in sub.notebooks:
-            for grade in nb.grades:
-                if grade.name in of:
-                    row[of[grade.name]] += float(grade.score or 0.0)
+        row: dict[str, float | None] = {ex.name: 0.0 for ex in exs}
+        try:
+            for nb in sub.notebooks:
+                for grade in nb.grades:
+                    if grade.name in of:
+                        row[of[grade.name]] += float(grade.score or 0.0)
+        except Exception as exc:  # this student's only
+            row = {ex.name: None for ex in exs}
+            if problems is not None:
+                problems.append(f"{assignment} {sub.student_id}: {type(exc).__name__}: {exc}")
         out[sub.student_id] = row
     return out
 
 
-def export_csv(course: Any, to: str | os.PathLike | None = None, assignments: list[str] | None = None) -> Path:
-    """Write the CSV (default ``<course>/grades.csv``) and return its path."""
-    from nbgrader.plugins.export import CsvExportPlugin
+def exercise_titles(course: Any, assignment: str) -> dict[str, str]:
+    """grade_id of each answer cell -> the exercise's name as the notebook writes it.
+
+    The name of a function or class the cell defines whose spelling, without case and
+    underscores, is the grade_id's (``myvalue`` -> ``MyValue``); else the grade_id.
+    """
+    import ast
+
+    import nbformat
+
+    from .exercises import is_answer, meta
+
+    out: dict[str, str] = {}
+    for path in course.source_notebooks(assignment).values():
+        for cell in nbformat.read(path, as_version=4).cells:
+            if not is_answer(cell):
+                continue
+            gid = str(meta(cell).get("grade_id"))
+            code = "\n".join(ln for ln in cell.source.splitlines() if "### BEGIN" not in ln and "### END" not in ln)
+            try:
+                names = [n.name for n in ast.parse(code).body
+                         if isinstance(n, (ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef))]
+            except SyntaxError:
+                names = []
+            key = gid.replace("_", "").lower()
+            out[gid] = next((n for n in names if n.replace("_", "").lower() == key), gid)
+    return out
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: Any) -> str:
+    """``value`` as CSV text that no spreadsheet runs as a formula (a leading ``'`` where needed)."""
+    text = "" if value is None else str(value)
+    if text.startswith(_FORMULA_START):
+        try:
+            float(text)
+            return text  # a negative number stays a number
+        except ValueError:
+            return "'" + text
+    return text
+
+
+@dataclass
+class Export:
+    """What ``export_csv`` wrote: the file, its rows, and the rows it could not compute (why)."""
+
+    path: Path
+    rows: int = 0
+    assignments: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def export_csv(course: Any, to: str | os.PathLike | None = None, assignments: list[str] | None = None,
+               *, every: bool = False) -> Export:
+    """Write the CSV (default ``<course>/grades.csv``); see the module docstring."""
+    from nbgrader.api import MissingEntry
+
+    from .course import CourseError
 
     dest = Path(to) if to else course.root / "grades.csv"
+    result = Export(dest)
+    rows: list[dict[str, str]] = []
     with course.gradebook() as gb:
-        names = [a.name for a in gb.assignments if not assignments or a.name in assignments]
-        fd, tmp = tempfile.mkstemp(suffix=".csv", dir=dest.parent if dest.parent.exists() else None)
-        os.close(fd)
-        try:
-            plugin = CsvExportPlugin(config=course.config)
-            plugin.to = tmp
-            plugin.assignment = list(assignments or [])
-            plugin.export(gb)
-            with open(tmp, newline="") as fh:
-                rows = list(csv.DictReader(fh))
-                base_columns = list(rows[0].keys()) if rows else _nbgrader_columns()
-        finally:
-            os.unlink(tmp)
+        known = [a.name for a in gb.assignments]
+        unknown = [a for a in assignments or [] if a not in known]
+        if unknown:
+            raise CourseError(f"not in the gradebook: {', '.join(unknown)} (assignments there: "
+                              f"{', '.join(known) or 'none'})")
+        if assignments:
+            names = [a for a in known if a in assignments]
+        elif every:
+            names = known
+        else:
+            names = [a for a in known if gb.assignment_submissions(a)]
+        result.assignments = names
         per_assignment: dict[str, list[str]] = {}
         scores: dict[str, dict[str, dict[str, float]]] = {}
         for name in names:
             try:
-                per_assignment[name] = [ex.name for ex in assignment_exercises(course, name)]
-            except Exception:  # no source any more: nbgrader's columns only
-                per_assignment[name] = []
-            scores[name] = exercise_scores(course, name, gb) if per_assignment[name] else {}
+                titles = exercise_titles(course, name)
+                exs = assignment_exercises(course, name)
+                per_assignment[name] = [titles.get(ex.name, ex.name) for ex in exs]
+                scores[name] = {}
+                raw = exercise_scores(course, name, gb, problems=result.problems)
+                for student, row in raw.items():
+                    scores[name][student] = {titles.get(k, k): v for k, v in row.items()}
+            except CourseError:  # no source any more: nbgrader's columns only
+                per_assignment[name], scores[name] = [], {}
+        students = list(gb.students)
+        for name in names:
+            assignment = gb.find_assignment(name)
+            for student in students:
+                row = {"assignment": name, "duedate": assignment.duedate, "student_id": student.id,
+                       "last_name": student.last_name, "first_name": student.first_name, "email": student.email,
+                       "max_score": assignment.max_score}
+                try:
+                    try:
+                        sub = gb.find_submission(name, student.id)
+                    except MissingEntry:
+                        row.update(timestamp="", raw_score=0.0, late_submission_penalty=0.0, score=0.0)
+                    else:
+                        penalty = float(sub.late_submission_penalty or 0.0)
+                        row.update(timestamp=sub.timestamp, raw_score=float(sub.score), late_submission_penalty=penalty,
+                                   score=max(0.0, float(sub.score) - penalty))
+                except Exception as exc:  # this student's row only
+                    result.problems.append(f"{name} {student.id}: {type(exc).__name__}: {exc}; scores left empty")
+                    row.update(timestamp="", raw_score="", late_submission_penalty="", score="")
+                rows.append({k: ("" if v is None else str(v)) for k, v in row.items()})
     counts: dict[str, int] = {}
     for exs in per_assignment.values():
         for ex in exs:
@@ -84,13 +187,18 @@ def export_csv(course: Any, to: str | os.PathLike | None = None, assignments: li
     for row in rows:
         a, student = row["assignment"], row["student_id"]
         for ex in per_assignment.get(a, []):
-            row[column[(a, ex)]] = f"{scores[a].get(student, {}).get(ex, 0.0):g}"
+            got = scores[a].get(student, {}).get(ex, 0.0)
+            row[column[(a, ex)]] = "" if got is None or row["score"] == "" else f"{got:g}"
     dest.parent.mkdir(parents=True, exist_ok=True)
-    with open(dest, "w", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=base_columns + extra, restval="", lineterminator="\n")
+    fd, tmp = tempfile.mkstemp(suffix=".csv", dir=dest.parent)
+    with os.fdopen(fd, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=_nbgrader_columns() + extra, restval="", lineterminator="\n")
         writer.writeheader()
-        writer.writerows(rows)
-    return dest
+        for row in rows:
+            writer.writerow({k: neutralise(v) for k, v in row.items()})
+    os.replace(tmp, dest)
+    result.rows = len(rows)
+    return result
 
 
 def _nbgrader_columns() -> list[str]:

@@ -12,9 +12,20 @@ with the course's configured preprocessors, plus two of ours:
   every cell with hidden tests to ``Name: message`` of its error: no traceback lines
   (they quote hidden code), no printed output (a student's function could print the
   hidden inputs it was called with), no warnings, and not the text of an exception
-  the student's function raised (only its type).
+  the student's function raised (only its type);
+- :class:`StudentErrors` (after it) rewrites every error a student sees to its message
+  and the student's own line where it came from: the innermost ``Cell In[N], line L``
+  frame of the traceback that lies in one of the student's answer cells (any cell, for a
+  cell that is not a check), or ``cell.metadata['coursework']['where']`` when grading put
+  it there. Frames in the package, the checks or the grading code, and this machine's
+  paths, are not shown. It also lists, under the summary, every check that lost points
+  with its message, and says "full marks" rather than talk of failed checks on a
+  perfect page. nbgrader's "Comments: No response." is dropped; after rendering, the
+  header's list of anonymous "Test cell" links is removed (the summary names each
+  exercise and failed check) and "Grade cell:" reads "Check:".
 
-Each page is then audited: if any line of any hidden-test region of the source
+One student's page that cannot be made is reported for that student (``problems``),
+and the others are made. Each page is then audited: if any line of any hidden-test region of the source
 notebook appears in its text, the page is deleted and the command fails.
 """
 
@@ -22,17 +33,19 @@ from __future__ import annotations
 
 import html
 import re
+import sys
 from pathlib import Path
 from typing import Any
 
 from nbconvert.preprocessors import Preprocessor
-from traitlets import Bool, Integer
+from traitlets import Bool, Integer, List, Unicode
 
 from ..i18n import msg
 from ..i18n.messages import student_exception_pattern
-from .exercises import hidden_regions, is_check, is_hidden
+from .exercises import hidden_regions, is_answer, is_check, is_hidden
 
-__all__ = ["ExplainGrading", "RedactHiddenChecks", "generate_feedback", "page_text", "hidden_lines"]
+__all__ = ["ExplainGrading", "RedactHiddenChecks", "StudentErrors", "generate_feedback", "page_text", "hidden_lines",
+           "tidy_page", "student_frames"]
 
 _NOTE = {"coursework": "note"}
 
@@ -68,6 +81,9 @@ class ExplainGrading(Preprocessor):
                 how = extra["restored"]
                 how = msg("fb_how_" + how) if how in ("deleted", "edited") else how
                 cell.outputs.insert(0, _note(msg("fb_restored", how=how)))
+            grading = cell.metadata.get("nbgrader") or {}
+            if str(grading.get("comment") or "").strip() == "No response.":  # nbgrader's automatic comment
+                grading["comment"] = ""
         if exercises or notes:
             nb.cells.insert(0, self._summary(exercises, notes))
         return nb, resources
@@ -84,8 +100,12 @@ class ExplainGrading(Preprocessor):
         text = f"## {msg('fb_title')}\n\n" + "\n".join(rows)
         if notes:
             text += f"\n\n**{msg('fb_notes')}**\n\n" + "\n".join(f"- {_md(n)}" for n in notes)
-        text += "\n\n" + msg("fb_explain")
-        return new_markdown_cell(text)
+        perfect = all(ex.get("score") == ex.get("points") for ex in exercises)
+        if perfect:
+            text += "\n\n" + msg("fb_full_marks")
+        else:
+            text += "\n\n" + msg("fb_explain")
+        return new_markdown_cell(text, metadata={"coursework": "summary"})
 
 
 def _md(text: str) -> str:
@@ -122,18 +142,104 @@ class RedactHiddenChecks(Preprocessor):
         return cell, resources
 
 
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+_FRAME = re.compile(r"^\s*Cell In\[(\d+)\], line (\d+)")
+_SITE = re.compile(r"(?:/[^\s'\"():]+)+/(?:site-packages|dist-packages)/")
+
+
+def student_frames(traceback: list[str]) -> list[tuple[int, int]]:
+    """(execution count, line) of each ``Cell In[N], line L`` frame of an IPython traceback, outermost first."""
+    out = []
+    for entry in traceback or []:
+        found = _FRAME.match(_ANSI.sub("", str(entry)))
+        if found:
+            out.append((int(found.group(1)), int(found.group(2))))
+    return out
+
+
+class StudentErrors(Preprocessor):
+    """Errors as the student can act on them: the message and the student's own line."""
+
+    enabled = Bool(True).tag(config=True)
+    hide_paths = List(Unicode(), help="folders shown as '...' (the course, Python's prefixes)").tag(config=True)
+
+    def scrub(self, text: str) -> str:
+        text = _SITE.sub(".../", str(text))
+        for folder in sorted(set(self.hide_paths) | {sys.prefix, sys.base_prefix}, key=len, reverse=True):
+            if folder and len(folder) > 1:
+                text = text.replace(folder.rstrip("/") + "/", "").replace(folder.rstrip("/"), "...")
+        return text
+
+    def preprocess(self, nb, resources):
+        by_count = {c.get("execution_count"): c for c in nb.cells if c.cell_type == "code" and c.get("execution_count")}
+        failed = []
+        for cell in nb.cells:
+            if cell.cell_type != "code":
+                continue
+            check = is_check(cell)
+            message, where = "", None
+            for out in cell.get("outputs", []):
+                if out.get("output_type") == "stream":
+                    out["text"] = self.scrub(out.get("text", ""))
+                if out.get("output_type") != "error":
+                    continue
+                value = self.scrub(_ANSI.sub("", str(out.get("evalue", ""))))
+                name = str(out.get("ename", "Error"))
+                where = self._where(cell, out, by_count, check)
+                out["evalue"] = value
+                out["traceback"] = [f"{name}: {value}"] + ([f"    where: {where}"] if where else [])
+                message = f"{name}: {value}"
+            grading = cell.metadata.get("nbgrader") or {}
+            if check and float(grading.get("score", 0) or 0) < float(grading.get("points", 0) or 0):
+                failed.append((str(grading.get("grade_id")), grading.get("score", 0), grading.get("points", 0),
+                               message, where))
+        summary = next((c for c in nb.cells if c.cell_type == "markdown"
+                        and c.metadata.get("coursework") == "summary"), None)
+        if summary is not None and failed:
+            lines = ["", "", "**What to fix** (each check that lost points, in notebook order)", ""]
+            for gid, score, points, message, where in failed:
+                item = f"- [`{gid}`](#{gid}) ({float(score):g} / {float(points):g}): {_md(message) or 'no message'}"
+                if where:
+                    item += f" — {_md(where)}"
+                lines.append(item)
+            summary.source += "\n".join(lines)
+        return nb, resources
+
+    def _where(self, cell, out, by_count, check: bool) -> str | None:
+        given = (cell.metadata.get("coursework") or {}).get("where") if isinstance(
+            cell.metadata.get("coursework"), dict) else None
+        if isinstance(given, dict) and given.get("cell"):
+            text = " ".join(str(given.get("text", "")).split())
+            line = int(given.get("line") or 0)
+            return f"your answer cell `{given['cell']}`, line {line}" + (f": `{text}`" if text else "")
+        for count, line in reversed(student_frames(out.get("traceback", []))):
+            source_cell = by_count.get(count)
+            if source_cell is None or (check and not is_answer(source_cell)):
+                continue
+            if is_hidden(source_cell):
+                continue
+            lines = source_cell.source.splitlines()
+            text = " ".join(lines[line - 1].split()) if 0 < line <= len(lines) else ""
+            gid = (source_cell.metadata.get("nbgrader") or {}).get("grade_id")
+            label = f"your answer cell `{gid}`" if is_answer(source_cell) and gid else f"cell In[{count}]"
+            return f"{label}, line {line}" + (f": `{text}`" if text else "")
+        return None
+
+
 def _preprocessor_list(config: Any) -> list:
     """The course's feedback preprocessors with ours in place."""
     names = list(config.GenerateFeedback.get("preprocessors", []) or
                  ["nbgrader.preprocessors.GetGrades", "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor"])
     names = [n if isinstance(n, str) else f"{n.__module__}.{n.__name__}" for n in names]
     explain, redact = f"{__name__}.ExplainGrading", f"{__name__}.RedactHiddenChecks"
-    names = [n for n in names if n not in (explain, redact)]
+    errors = f"{__name__}.StudentErrors"
+    names = [n for n in names if n not in (explain, redact, errors)]
     clear = "nbgrader.preprocessors.ClearHiddenTests"
     if clear not in names:
         css = [i for i, n in enumerate(names) if n.endswith("CSSHTMLHeaderPreprocessor")]
         names.insert(css[0] if css else len(names), clear)
     names.insert(names.index(clear), redact)
+    names.insert(names.index(clear), errors)
     grades = [i for i, n in enumerate(names) if n.endswith("GetGrades")]
     names.insert(grades[0] + 1 if grades else 0, explain)
     return names
@@ -184,11 +290,28 @@ def _page_without_notebook(course: Any, student: str, assignment: str) -> Path:
     return page
 
 
-def generate_feedback(course: Any, assignment: str, students: list[str] | None = None) -> list[Path]:
-    """Write ``feedback/<student>/<assignment>/*.html`` for every autograded student; return the pages."""
-    import copy
+_TOC = re.compile(r'<div id="toc">.*?</div>', re.S)
 
-    from nbgrader.converters import GenerateFeedback
+
+_WRAP = "<style>.output_error pre, .output_stderr pre { white-space: pre-wrap; }</style>"
+
+
+def tidy_page(raw_html: str) -> str:
+    """nbgrader's page without its list of anonymous "Test cell" links; "Grade cell:" reads "Check:";
+    error messages wrap instead of running off the page."""
+    page = _TOC.sub("", raw_html).replace("Grade cell: <code>", "Check: <code>")
+    return page.replace("</head>", _WRAP + "</head>", 1) if _WRAP not in page else page
+
+
+def generate_feedback(course: Any, assignment: str, students: list[str] | None = None,
+                      problems: dict[str, str] | None = None) -> list[Path]:
+    """Write ``feedback/<student>/<assignment>/*.html`` for every autograded student; return the pages.
+
+    A student whose page cannot be made (or fails the audit) gets no page and an entry in
+    ``problems`` (student -> why); without ``problems`` the first such student stops the run
+    with :class:`CourseError`, after the others are done.
+    """
+    import copy
 
     from .course import CourseError
 
@@ -201,29 +324,51 @@ def generate_feedback(course: Any, assignment: str, students: list[str] | None =
                           f"run `coursework autograde {assignment}` first")
     config = copy.deepcopy(course.config)
     config.GenerateFeedback.preprocessors = _preprocessor_list(course.config)
+    config.StudentErrors.hide_paths = [str(course.root), str(Path(course.root).resolve())]
     secrets = hidden_lines(course, assignment)
     pages: list[Path] = []
     import os
 
     cwd = os.getcwd()
+    failed: dict[str, str] = {}
     try:
         for student in autograded:
-            if not any((course.autograded_dir / student / assignment).glob("*.ipynb")):
-                pages.append(_page_without_notebook(course, student, assignment))
-                continue
-            converter = GenerateFeedback(coursedir=course.coursedir(assignment, student_id=student), config=config)
-            converter.force = True
             try:
-                converter.start()
-            except Exception as exc:
-                raise CourseError(f"feedback for {student} failed: {exc}") from exc
-            for page in sorted((course.feedback_dir / student / assignment).glob("*.html")):
-                leaks = [s for s in secrets if s in page_text(page.read_text(encoding="utf-8"))]
-                if leaks:
+                pages += _one_student(course, config, assignment, student, secrets)
+            except Exception as exc:  # this student's only: no page, reported, the class goes on
+                failed[student] = str(exc) if isinstance(exc, CourseError) else f"{type(exc).__name__}: {exc}"
+                for page in (course.feedback_dir / student / assignment).glob("*.html"):
                     page.unlink()
-                    raise CourseError(f"feedback for {student} would show hidden-check text ({leaks[0]!r}); "
-                                      f"page removed")
-                pages.append(page)
+            finally:
+                os.chdir(cwd)
     finally:
         os.chdir(cwd)
+    if problems is not None:
+        problems.update(failed)
+    elif failed:
+        student, why = next(iter(failed.items()))
+        raise CourseError(f"feedback for {student} failed: {why}" + (f" (and {len(failed) - 1} more)"
+                                                                     if len(failed) > 1 else ""))
+    return pages
+
+
+def _one_student(course: Any, config: Any, assignment: str, student: str, secrets: list[str]) -> list[Path]:
+    from nbgrader.converters import GenerateFeedback
+
+    from .course import CourseError
+
+    if not any((course.autograded_dir / student / assignment).glob("*.ipynb")):
+        return [_page_without_notebook(course, student, assignment)]
+    converter = GenerateFeedback(coursedir=course.coursedir(assignment, student_id=student), config=config)
+    converter.force = True
+    converter.start()
+    pages = []
+    for page in sorted((course.feedback_dir / student / assignment).glob("*.html")):
+        raw = tidy_page(page.read_text(encoding="utf-8"))
+        leaks = [s for s in secrets if s in page_text(raw)]
+        if leaks:
+            page.unlink()
+            raise CourseError(f"the page would show hidden-check text ({leaks[0]!r}); page removed")
+        page.write_text(raw, encoding="utf-8")
+        pages.append(page)
     return pages

@@ -4,7 +4,10 @@ For every exercise: its points, the *pass rate* (the share of submissions with a
 of its points) and the mean share of its points; for the assignment: the number of
 submissions and the distribution of total scores. Written to ``reports/<assignment>/``
 (or ``--out``): ``report.png`` (pass rates, and a histogram of the totals) and
-``report.html``, a small page with the table and the picture.
+``report.html``, a small page with the table and the picture, and the students who did
+not submit: those known to the course (in the gradebook, or with a folder in
+``submitted/`` for any assignment) without a submission of this one. A submission
+whose scores cannot be read is left out of the figures and named on the page.
 """
 
 from __future__ import annotations
@@ -14,14 +17,14 @@ import statistics
 from pathlib import Path
 from typing import Any
 
-from .export import assignment_exercises, exercise_scores
+from .export import assignment_exercises, exercise_scores, exercise_titles
 
 __all__ = ["class_results", "write_report"]
 
 
 def class_results(course: Any, assignment: str) -> dict:
     """``{"exercises": [{"name", "points", "pass_rate", "mean"}], "totals": {student: score},
-    "max_score": float}`` from the gradebook."""
+    "max_score": float, "missing": [student], "unreadable": {student: why}}`` from the gradebook."""
     from .course import CourseError
 
     exs = assignment_exercises(course, assignment)
@@ -30,16 +33,48 @@ def class_results(course: Any, assignment: str) -> dict:
             max_score = float(gb.find_assignment(assignment).max_score)
         except Exception:
             raise CourseError(f"assignment {assignment!r} is not in the gradebook") from None
-        per_student = exercise_scores(course, assignment, gb)
-        totals = {sub.student_id: float(sub.score) for sub in gb.assignment_submissions(assignment)}
+        problems: list[str] = []
+        per_student = exercise_scores(course, assignment, gb, problems=problems)
+        unreadable = {s: "its scores could not be read" for s, row in per_student.items()
+                      if any(v is None for v in row.values())}
+        totals = {}
+        for sub in gb.assignment_submissions(assignment):
+            try:
+                totals[sub.student_id] = float(sub.score)
+            except Exception as exc:  # this student's only
+                unreadable[sub.student_id] = f"{type(exc).__name__}: {exc}"
+        known = {s.id for s in gb.students}
+    submitted = {p.parent.name for p in course.submitted_dir.glob("*/*") if p.is_dir()
+                 and not p.parent.name.startswith(".")} if course.submitted_dir.is_dir() else set()
+    missing = sorted((known | submitted) - set(totals) - set(unreadable))
+    for student in unreadable:
+        per_student.pop(student, None)
+        totals.pop(student, None)
+    titles = exercise_titles(course, assignment)
     n = len(per_student)
     rows = []
     for ex in exs:
         got = [per_student[s][ex.name] for s in per_student]
         full = sum(1 for g in got if ex.points and g >= ex.points - 1e-9)
-        rows.append({"name": ex.name, "points": ex.points, "pass_rate": full / n if n else 0.0,
+        rows.append({"name": titles.get(ex.name, ex.name), "points": ex.points, "pass_rate": full / n if n else 0.0,
                      "mean": (sum(got) / n / ex.points) if n and ex.points else 0.0})
-    return {"exercises": rows, "totals": totals, "max_score": max_score}
+    return {"exercises": rows, "totals": totals, "max_score": max_score, "missing": missing,
+            "unreadable": unreadable, "unsandboxed": unsandboxed(course, assignment)}
+
+
+def unsandboxed(course: Any, assignment: str) -> list[str]:
+    """Students whose last grading ran without the kernel sandbox (``--no-sandbox``), from the records."""
+    import json
+
+    out = []
+    for path in sorted((course.state_dir / assignment).glob("*.json")):
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if record.get("sandbox") is False:
+            out.append(str(record.get("student", path.stem)))
+    return out
 
 
 def write_report(course: Any, assignment: str, out: str | Path | None = None) -> Path:
@@ -74,6 +109,8 @@ def write_report(course: Any, assignment: str, out: str | Path | None = None) ->
         edges = [top * k / 20 for k in range(21)]
     ax1.hist(totals, bins=edges, color="tab:blue", edgecolor="white")
     ax1.yaxis.get_major_locator().set_params(integer=True)
+    if float(max_score).is_integer() and all(float(t).is_integer() for t in totals):
+        ax1.xaxis.get_major_locator().set_params(integer=True)  # whole points: no 7.5 ticks
     ax1.set_xlabel(f"total score (of {max_score:g})")
     ax1.set_ylabel("submissions")
     ax1.set_title(f"score distribution (n = {len(totals)})")
@@ -87,6 +124,8 @@ def write_report(course: Any, assignment: str, out: str | Path | None = None) ->
         f"<td>{100 * r['pass_rate']:.0f}%</td><td>{100 * r['mean']:.0f}%</td></tr>" for r in rows)
     mean, median = statistics.fmean(totals), statistics.median(totals)
     page = folder / "report.html"
+    lists = _students_list("Did not submit", results["missing"]) + _students_list(
+        "Could not be read (left out above)", [f"{s}: {w}" for s, w in results["unreadable"].items()])
     page.write_text(
         "<!DOCTYPE html><html><head><meta charset='utf-8'>"
         f"<title>{html.escape(assignment)}: class report</title>"
@@ -95,8 +134,19 @@ def write_report(course: Any, assignment: str, out: str | Path | None = None) ->
         "td:first-child,th:first-child{text-align:left}</style></head><body>"
         f"<h1>{html.escape(assignment)}: class report</h1>"
         f"<p>{len(totals)} submissions; total score: mean {mean:.2f}, median {median:g}, of {max_score:g}.</p>"
+        + (f"<p style='color:#a00'><strong>Graded WITHOUT the kernel sandbox (--no-sandbox):</strong> "
+           f"{html.escape(', '.join(results['unsandboxed']))}. Their code ran with the grader's rights.</p>"
+           if results["unsandboxed"] else "") +
+        f"{lists}"
         "<table><tr><th>exercise</th><th>points</th><th>pass rate (all points)</th>"
         f"<th>mean share of points</th></tr>{table}</table>"
         f"<p><img src='{png.name}' alt='pass rates and score distribution' style='max-width:100%'></p>"
         "</body></html>", encoding="utf-8")
     return page
+
+
+def _students_list(title: str, students: list[str]) -> str:
+    if not students:
+        return ""
+    items = "".join(f"<li>{html.escape(s)}</li>" for s in students)
+    return f"<h2>{html.escape(title)} ({len(students)})</h2><ul>{items}</ul>"

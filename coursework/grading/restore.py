@@ -14,6 +14,13 @@ So we restore first, from the source notebook, and record what we did:
 Each restored cell gets ``metadata.coursework.restored = "deleted" | "edited"``, which
 the feedback turns into a sentence. Answer cells are never restored: they are the
 student's work.
+
+Before that, forged grading metadata is undone (:func:`normalize_metadata`): a cell
+that claims a ``grade_id`` the assignment does not have, or one another cell already
+has, loses its nbgrader metadata (it becomes an ordinary cell); a cell with a known
+``grade_id`` gets the source's metadata back (points, flags, checksum), and a test or
+locked cell whose type was changed is put back whole. So a forged notebook is graded
+like the honest one it came from, never with more points.
 """
 
 from __future__ import annotations
@@ -34,9 +41,42 @@ class Restored:
     is_check: bool
 
     def sentence(self) -> str:
+        if self.how == "forged":
+            return (f"A cell of your notebook claimed to be the graded cell {self.grade_id!r}, which the "
+                    f"assignment has once or not at all; it was graded as an ordinary cell.")
         what = "test cell" if self.is_check else "locked cell"
         return (f"The {what} {self.grade_id!r} was {self.how} in your notebook; "
                 f"it was restored from the assignment before grading.")
+
+
+def normalize_metadata(nb: Any, source: Any) -> list[Restored]:
+    """Undo forged nbgrader metadata in ``nb`` (in place); see the module docstring."""
+    known = {meta(c).get("grade_id"): c for c in source.cells if meta(c).get("grade_id")}
+    seen: set = set()
+    done: list[Restored] = []
+    for i, cell in enumerate(nb.cells):
+        if "nbgrader" not in cell.get("metadata", {}):
+            continue
+        gid = meta(cell).get("grade_id")
+        if not isinstance(gid, str) or gid not in known or gid in seen:
+            claimed = bool(meta(cell).get("grade") or meta(cell).get("solution") or meta(cell).get("locked"))
+            del cell.metadata["nbgrader"]
+            if claimed or gid:
+                done.append(Restored(str(gid), "forged", False))
+            continue
+        seen.add(gid)
+        ref = known[gid]
+        if cell.get("cell_type") != ref.cell_type and (is_check(ref) or meta(ref).get("locked")):
+            new = copy.deepcopy(ref)
+            if new.cell_type == "code":
+                new.outputs, new.execution_count = [], None
+            new.source = cell.source
+            new.metadata.setdefault("coursework", {})["restored"] = "edited"
+            nb.cells[i] = new
+            done.append(Restored(gid, "edited", is_check(ref)))
+        elif meta(cell) != meta(ref):
+            cell.metadata["nbgrader"] = copy.deepcopy(ref.metadata["nbgrader"])
+    return done
 
 
 def _locked_or_check(cell: Any) -> bool:
@@ -46,7 +86,8 @@ def _locked_or_check(cell: Any) -> bool:
 
 def restore_cells(nb: Any, source: Any, release: Any | None = None) -> list[Restored]:
     """Restore, in ``nb`` (in place), the locked and test cells of ``source`` that are
-    missing; flag those that were edited. Returns what was restored, in source order."""
+    missing; flag those that were edited. Returns what was restored (forged metadata first)."""
+    forged = normalize_metadata(nb, source)
     present = {meta(c).get("grade_id"): i for i, c in enumerate(nb.cells) if meta(c).get("grade_id")}
     released = {meta(c).get("grade_id"): c for c in (release.cells if release is not None else [])
                 if meta(c).get("grade_id")}
@@ -76,4 +117,4 @@ def restore_cells(nb: Any, source: Any, release: Any | None = None) -> list[Rest
         present = {meta(c).get("grade_id"): i for i, c in enumerate(nb.cells) if meta(c).get("grade_id")}
         previous_present = gid
         done.append(Restored(gid, "deleted", is_check(cell)))
-    return done
+    return forged + [r for r in done if r.grade_id not in {f.grade_id for f in forged if f.how == "edited"}]

@@ -48,16 +48,20 @@ def sandbox_missing() -> str | None:
 
 def stage_bundle(course: Any, assignment: str, dest: Path) -> Path:
     """The packages of ``assignment``'s student bundle (stripped as the bundle is), in ``dest``."""
+    import importlib
+
     from .bundle import PACKAGES, _excluded, stripped_from
     from .strip import copy_stripped
 
-    import importlib
-
+    # the grader's own packages, by files it imports (a folder named like a package in the
+    # current directory can shadow the package itself as a namespace)
+    installed = {"coursework": Path(__file__).resolve().parents[1],
+                 "grader_tests": Path(importlib.import_module("grader_tests.harness").__file__).resolve().parent}
     strip = stripped_from(course, assignment)
     for package in PACKAGES:
         src = course.root / package
         if not src.is_dir():  # a course folder without the sources: the installed package's
-            src = Path(importlib.import_module(package).__file__).parent
+            src = installed[package]
         copy_stripped(src, dest / package, strip=strip, skip=lambda rel, p=package: _excluded(Path(p) / rel))
     return dest
 

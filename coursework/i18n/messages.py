@@ -123,15 +123,19 @@ CATALOG: dict[str, dict[str, str]] = {
     "fb_col_exercise": {"en": "exercise", "ko": "문제"},
     "fb_col_points": {"en": "points", "ko": "점수"},
     "fb_see_below": {
-        "en": "see the failed checks below",
-        "ko": "아래의 실패한 check를 보라",
+        "en": "see What to fix below",
+        "ko": "아래의 What to fix를 보라",
     },
     "fb_notes": {"en": "Notes from the grader", "ko": "채점 메모"},
     "fb_explain": {
-        "en": "Each failed check below says what was wrong. Checks marked as checked when graded ran on "
-              "inputs you do not see; only their message is shown.",
-        "ko": "아래의 실패한 check마다 무엇이 틀렸는지 적혀 있다. 채점 때 실행되는 check는 보이지 않는 입력으로 "
-              "실행되며, 그 메시지만 보여 준다.",
+        "en": "Each check that lost points is listed below with what was wrong; checks marked as checked when "
+              "graded ran on inputs you do not see, so only their message is shown.",
+        "ko": "점수를 잃은 check마다 무엇이 틀렸는지 아래에 적혀 있다. 채점 때 실행되는 check는 보이지 않는 입력으로 "
+              "실행되므로 그 메시지만 보여 준다.",
+    },
+    "fb_full_marks": {
+        "en": "Full marks: every check passed.",
+        "ko": "만점: 모든 check를 통과했다.",
     },
     "fb_grading_note": {"en": "Grading note:", "ko": "채점 메모:"},
     "fb_restored": {

@@ -7,10 +7,11 @@ row vectors, x of shape (N, D), the same map is ``x @ W + b`` with W of shape
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from .. import backend
-from ..validation import check_positive_int
+from ..validation import check_positive_int, shape_str
 from .init import as_generator, init_weights, resolve_dtype, zeros
 from .layer import Layer
 
@@ -30,7 +31,7 @@ class Linear(Layer):
         Source of the initial weights (drawn on the host).
     init : {"he", "xavier"} or float, default "he"
         Weight scale, see :mod:`coursework.nn.init`. Biases start at zero.
-    dtype : {"float64", "float32"} or a dtype of ``like``'s namespace, default float64
+    dtype : {"float64", "float32"}, a dtype of ``like``'s namespace, or None (float64), default None
         dtype of the parameters.
     like : array, optional
         Create the parameters in this array's namespace and on its device
@@ -62,11 +63,19 @@ class Linear(Layer):
         Parameters
         ----------
         x : array of shape (N, D), floating
+            One row per sample; a batch of images (N, H, W, C) goes through
+            :class:`~coursework.nn.Flatten` first (the error says so).
 
         Returns
         -------
         out : array of shape (N, M), dtype of ``x``
         """
+        if getattr(x, "ndim", 2) > 2:
+            per_sample = math.prod(int(s) for s in x.shape[1:])
+            fits = "=" if per_sample == self.in_features else "but"
+            raise ValueError(f"{self.name}: expected input of shape (N, {self.in_features}), got shape "
+                             f"{shape_str(x.shape)} ({per_sample} values per sample {fits} in_features "
+                             f"{self.in_features}); flatten each sample first: put nn.Flatten() before this layer")
         xp = self._check_input(x, self.in_features)
         # BEGIN REFERENCE 04_backprop needed-by 03_activations
         W = xp.astype(self.params["W"], x.dtype, copy=False)

@@ -38,10 +38,12 @@ class MLP(Sequential):
         or a callable with no arguments returning a fresh activation layer (a layer
         class such as ``Tanh``, or ``lambda: LeakyReLU(0.1)``). Used after every
         Linear layer but the last.
-    rng : numpy.random.Generator or int
+    rng : numpy.random.Generator or int, keyword-only, required
         Source of the initial weights; the Linear layers draw from it in order.
-    init, dtype, like
-        Passed to every :class:`Linear`.
+        Required (randomness is passed in) and named, ``MLP(sizes, rng=0)``.
+    init, dtype, like : optional
+        Passed to every :class:`Linear` (defaults "he", None: float64, None: the
+        active device).
 
     Attributes
     ----------
@@ -56,7 +58,7 @@ class MLP(Sequential):
     to (N, D); ``predict`` returns (N,) integer labels.
     """
 
-    def __init__(self, sizes, activation: str | Callable[[], Layer] = "relu", rng: Any = None, *,
+    def __init__(self, sizes, activation: str | Callable[[], Layer] = "relu", *, rng: Any,
                  init: Any = "he", dtype: Any = None, like: Any = None) -> None:
         try:
             sizes = [check_positive_int(s, "sizes", "MLP") for s in sizes]

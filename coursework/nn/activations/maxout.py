@@ -32,8 +32,8 @@ class Maxout(Layer):
         K, the number of affine maps (the lecture's maxout has two).
     init : {"he", "xavier"} or float, default "he"
         Weight scale of every piece, see :mod:`coursework.nn.init`.
-    dtype, like
-        As for :class:`~coursework.nn.Linear`.
+    dtype, like : optional
+        As for :class:`~coursework.nn.Linear` (None: float64, the active device).
 
     Attributes
     ----------

@@ -1,0 +1,91 @@
+"""The lecture demos in a real browser: JupyterLab and Voilà from the venv, headless Chromium.
+
+For every topic, in each server: open the lecture notebook, move one control of every
+demo, and assert that the figure's picture changed (its pixels, not only its URL) and
+that no error output appeared; a screenshot of each demo goes to
+``tmp/demo-screenshots/`` (or ``$COURSEWORK_ARTEFACTS/demo-screenshots``). A training
+demo is also stopped with its Stop button and must stay stopped.
+
+Needs Debian's ``chromium`` (``.ci/run`` installs it) and Playwright for Python (a dev
+dependency); without them every test here skips with the reason.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from coursework.demos import TOPICS, TrainingDemo, demo_classes
+from coursework.demos import browser as B
+
+REPO = Path(__file__).resolve().parents[1]
+MISSING = B.browser_missing()
+pytestmark = [pytest.mark.slow, pytest.mark.browser,
+              pytest.mark.skipif(MISSING is not None, reason=f"browser tests: {MISSING}")]
+
+
+@pytest.fixture(scope="module")
+def page():
+    with B.chromium() as page:
+        yield page
+
+
+@pytest.fixture(scope="module", params=["voila", "lab"])
+def served(request, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("server")
+    lectures = folder / "lectures"  # a copy: JupyterLab saves what it runs
+    shutil.copytree(REPO / "lectures", lectures)
+    with B.server(request.param, lectures, log=folder / f"{request.param}.log") as base:
+        yield request.param, base
+
+
+def _errors(page) -> list[str]:
+    return B.page_errors(page)
+
+
+@pytest.mark.parametrize("topic", list(TOPICS))
+def test_every_demo_redraws_when_a_control_moves(served, page, topic):
+    kind, base = served
+    classes = demo_classes(topic)
+    (B.open_voila if kind == "voila" else B.open_lab)(page, base, topic, len(classes))
+    assert _errors(page) == []
+    demos = page.locator(".coursework-demo")
+    assert demos.count() == len(classes)
+    out = B.artefact_dir()
+    for i, cls in enumerate(classes):
+        demo = demos.nth(i)
+        figure = demo.locator("img.coursework-demo-figure")
+        before_src, before_png = B.figure_state(demo), figure.screenshot()
+        moved = B.move_control(page, demo)
+        B.wait_for_new_figure(page, i, before_src)
+        if issubclass(cls, TrainingDemo):  # a new setting restarts training: let it draw a few epochs
+            page.wait_for_function("e => /epoch ([3-9]|[1-9][0-9]+) \\//.test(e.innerText)",
+                                   arg=demo.locator(".coursework-demo-info").element_handle(), timeout=120_000)
+            demo.locator(".coursework-demo-stop").click()
+            page.wait_for_function("e => !e.innerText.includes('training')",
+                                   arg=demo.locator(".coursework-demo-info").element_handle(), timeout=30_000)
+        after_png = figure.screenshot()
+        demo.screenshot(path=str(out / f"{kind}-{topic}-{i}-{cls.__name__}.png"))
+        assert after_png != before_png, f"{kind} {topic} {cls.__name__}: {moved} left the picture unchanged"
+        assert _errors(page) == [], f"{kind} {topic} {cls.__name__}: error output after {moved}"
+
+
+def test_a_training_demo_trains_on_and_its_stop_button_stops_it(served, page):
+    kind, base = served
+    (B.open_voila if kind == "voila" else B.open_lab)(page, base, "03_activations", 2)
+    demo = page.locator(".coursework-demo").nth(1)
+    info = demo.locator(".coursework-demo-info")
+    demo.locator(".coursework-demo-train").click()
+    page.wait_for_function("e => /epoch ([1-9][0-9]*) \\//.test(e.innerText)", arg=info.element_handle(),
+                           timeout=60_000)  # it trains while the page stays live
+    demo.locator(".coursework-demo-stop").click()
+    page.wait_for_function("e => e.innerText.includes('stopped')", arg=info.element_handle(), timeout=30_000)
+    stopped = info.inner_text()
+    time.sleep(2.0)  # had Stop not worked, a few more chunks would land meanwhile
+    assert info.inner_text() == stopped
+    epoch = int(stopped.split()[1])
+    assert 0 < epoch < 100
+    assert _errors(page) == []
