@@ -156,7 +156,8 @@ def test_feedback_summary_in_korean(monkeypatch):
     cell = ExplainGrading._summary([{"name": "color_histogram", "score": 2, "points": 6, "reason": None}],
                                    ["The answer cell is missing"])
     assert cell.source.startswith("## 문제별 점수\n\n| 문제 | 점수 | |")
-    assert "| `color_histogram` | 2 / 6 | 아래의 실패한 check를 보라 |" in cell.source
+    assert "| `color_histogram` | 2 / 6 | 아래의 What to fix를 보라 |" in cell.source
+    assert cell.source.endswith(msg("fb_explain", "ko"))
     assert "**채점 메모**" in cell.source
 
 
