@@ -99,7 +99,7 @@ def test_same_answers_same_scores_in_either_language(graded, tool, kind):
 
 def test_feedback_is_in_the_course_language_for_both_submissions(graded):
     first = next(c for c in graded["korean"].cells if c.cell_type == "markdown")
-    heading = " ".join(first.source.splitlines()[0].split())
+    heading = " ".join(first.source.splitlines()[0].lstrip("# ").split())
     for lang in ("ko", "en"):
         page = graded["pages"][f"blank_{lang}"]
         assert "문제별 점수" in page and "아직 구현하지 않았다" in page, page[:400]
