@@ -156,9 +156,29 @@ def test_feedback_summary_in_korean(monkeypatch):
     cell = ExplainGrading._summary([{"name": "color_histogram", "score": 2, "points": 6, "reason": None}],
                                    ["The answer cell is missing"])
     assert cell.source.startswith("## 문제별 점수\n\n| 문제 | 점수 | |")
-    assert "| `color_histogram` | 2 / 6 | 아래의 What to fix를 보라 |" in cell.source
+    assert "| `color_histogram` | 2 / 6 | 아래의 '고칠 것'을 보라 |" in cell.source
     assert cell.source.endswith(msg("fb_explain", "ko"))
     assert "**채점 메모**" in cell.source
+
+
+def test_what_to_fix_and_the_students_line_in_korean(monkeypatch):
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+    from coursework.grading.feedback_html import StudentErrors
+
+    monkeypatch.setenv(settings.ENV, "ko")
+    summary = new_markdown_cell("## 문제별 점수", metadata={"coursework": "summary"})
+    check = new_code_cell("checks.check_relu(relu_forward, relu_backward)", metadata={
+        "nbgrader": {"grade": True, "solution": False, "grade_id": "relu_visible", "points": 1, "score": 0},
+        "coursework": {"where": {"cell": "relu", "line": 3, "text": "return y.missing"}}})
+    check.outputs = [new_output("error", ename="AssertionError", evalue="relu_forward(x): 예외", traceback=[])]
+    nb = nbformat.from_dict(new_notebook(cells=[summary, check]))
+    StudentErrors().preprocess(nb, {})
+    summary, check = nb.cells
+    assert "**고칠 것** (점수를 잃은 check, notebook 순서대로)" in summary.source
+    assert "답안 cell `relu`, 3번째 줄: `return y.missing`" in summary.source
+    assert check.outputs[0].traceback[-1] == "    위치: 답안 cell `relu`, 3번째 줄: `return y.missing`"
 
 
 # -- drift --------------------------------------------------------------------------------------

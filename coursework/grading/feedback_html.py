@@ -187,7 +187,7 @@ class StudentErrors(Preprocessor):
                 name = str(out.get("ename", "Error"))
                 where = self._where(cell, out, by_count, check)
                 out["evalue"] = value
-                out["traceback"] = [f"{name}: {value}"] + ([f"    where: {where}"] if where else [])
+                out["traceback"] = [f"{name}: {value}"] + (["    " + msg("fb_where", where=where)] if where else [])
                 message = f"{name}: {value}"
             grading = cell.metadata.get("nbgrader") or {}
             if check and float(grading.get("score", 0) or 0) < float(grading.get("points", 0) or 0):
@@ -196,9 +196,10 @@ class StudentErrors(Preprocessor):
         summary = next((c for c in nb.cells if c.cell_type == "markdown"
                         and c.metadata.get("coursework") == "summary"), None)
         if summary is not None and failed:
-            lines = ["", "", "**What to fix** (each check that lost points, in notebook order)", ""]
+            lines = ["", "", msg("fb_what_to_fix"), ""]
             for gid, score, points, message, where in failed:
-                item = f"- [`{gid}`](#{gid}) ({float(score):g} / {float(points):g}): {_md(message) or 'no message'}"
+                said = _md(message) or msg("fb_no_message")
+                item = f"- [`{gid}`](#{gid}) ({float(score):g} / {float(points):g}): {said}"
                 if where:
                     item += f" — {_md(where)}"
                 lines.append(item)
@@ -211,7 +212,7 @@ class StudentErrors(Preprocessor):
         if isinstance(given, dict) and given.get("cell"):
             text = " ".join(str(given.get("text", "")).split())
             line = int(given.get("line") or 0)
-            return f"your answer cell `{given['cell']}`, line {line}" + (f": `{text}`" if text else "")
+            return msg("fb_answer_line", cell=given["cell"], line=line) + (f": `{text}`" if text else "")
         for count, line in reversed(student_frames(out.get("traceback", []))):
             source_cell = by_count.get(count)
             if source_cell is None or (check and not is_answer(source_cell)):
@@ -221,8 +222,9 @@ class StudentErrors(Preprocessor):
             lines = source_cell.source.splitlines()
             text = " ".join(lines[line - 1].split()) if 0 < line <= len(lines) else ""
             gid = (source_cell.metadata.get("nbgrader") or {}).get("grade_id")
-            label = f"your answer cell `{gid}`" if is_answer(source_cell) and gid else f"cell In[{count}]"
-            return f"{label}, line {line}" + (f": `{text}`" if text else "")
+            label = (msg("fb_answer_line", cell=gid, line=line) if is_answer(source_cell) and gid
+                     else msg("fb_cell_line", count=count, line=line))
+            return label + (f": `{text}`" if text else "")
         return None
 
 

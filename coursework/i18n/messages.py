@@ -124,7 +124,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "fb_col_points": {"en": "points", "ko": "점수"},
     "fb_see_below": {
         "en": "see What to fix below",
-        "ko": "아래의 What to fix를 보라",
+        "ko": "아래의 '고칠 것'을 보라",
     },
     "fb_notes": {"en": "Notes from the grader", "ko": "채점 메모"},
     "fb_explain": {
@@ -138,6 +138,12 @@ CATALOG: dict[str, dict[str, str]] = {
         "ko": "만점: 모든 check를 통과했다.",
     },
     "fb_grading_note": {"en": "Grading note:", "ko": "채점 메모:"},
+    "fb_what_to_fix": {"en": "**What to fix** (each check that lost points, in notebook order)",
+                       "ko": "**고칠 것** (점수를 잃은 check, notebook 순서대로)"},
+    "fb_no_message": {"en": "no message", "ko": "메시지 없음"},
+    "fb_where": {"en": "where: {where}", "ko": "위치: {where}"},
+    "fb_answer_line": {"en": "your answer cell `{cell}`, line {line}", "ko": "답안 cell `{cell}`, {line}번째 줄"},
+    "fb_cell_line": {"en": "cell In[{count}], line {line}", "ko": "cell In[{count}], {line}번째 줄"},
     "fb_restored": {
         "en": "This check was {how} in your notebook; it was restored from the assignment before grading.",
         "ko": "이 check는 제출한 notebook에서 {how}. 채점 전에 과제의 원래 cell로 되돌렸다.",
