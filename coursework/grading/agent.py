@@ -16,7 +16,6 @@ the kernel and travel as handles (``{"$h": [id, type, callable]}``).
 """
 
 import builtins
-import copy
 import functools
 import importlib
 import json
@@ -27,7 +26,7 @@ import sys
 import numpy as np
 
 try:  # as a package module; in the kernel, wire's source is prepended instead
-    from .wire import Unencodable, decode, dumps, encode
+    from .wire import decode, dumps, encode
 except ImportError:  # pragma: no cover - the kernel's copy
     pass
 

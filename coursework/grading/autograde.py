@@ -45,10 +45,9 @@ from typing import Any
 from ..i18n import language
 from .course import Course, CourseError
 from .exercises import Exercise, exercises as find_exercises
-from .execute import (DEFAULT_MAX_OUTPUT_BYTES, DEFAULT_MEMORY_MB, KernelStartError, NotebookOutcome, kernel_env,
-                      run_notebook)
+from .execute import DEFAULT_MAX_OUTPUT_BYTES, DEFAULT_MEMORY_MB, NotebookOutcome
 from .restore import restore_cells
-from .room import DEFAULT_DISK_MB, KernelRoom, sandbox_missing, stage_bundle
+from .room import DEFAULT_DISK_MB, sandbox_missing, stage_bundle
 from .rules import apply_rules
 from .secret import course_secret
 from .state import GradingState, fingerprint
