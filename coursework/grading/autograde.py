@@ -220,10 +220,11 @@ class ClassRun:
 
         return held()
 
-    async def _run(self) -> Summary:
+    def _start(self) -> tuple[Summary, list[tuple[str, Path, str]], Any]:
+        """A new summary, the submissions to grade (unchanged ones are counted as skipped) and
+        the progress bar over them; local and cluster runs both begin here."""
         from tqdm.auto import tqdm
 
-        start = time.monotonic()
         summary = Summary(self.assignment, sandbox=self.options.sandbox)
         self._clean_leftovers()
         todo = []
@@ -237,6 +238,11 @@ class ClassRun:
                 todo.append((student, folder, digest))
         bar = tqdm(total=len(todo), desc=f"autograde {self.assignment}", unit="submission",
                    disable=not self.options.progress, file=sys.stderr, dynamic_ncols=True)
+        return summary, todo, bar
+
+    async def _run(self) -> Summary:
+        start = time.monotonic()
+        summary, todo, bar = self._start()
         slots = asyncio.Semaphore(max(1, int(self.options.jobs)))
         import zmq.asyncio
 

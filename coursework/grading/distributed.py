@@ -125,25 +125,11 @@ def run_on_cluster(run: Any, client: Any) -> Any:
     """Grade ``run``'s (a :class:`.autograde.ClassRun`, its bundle staged) submissions on
     ``client``'s workers; returns the run's :class:`.autograde.Summary`."""
     from distributed import as_completed, wait
-    from tqdm.auto import tqdm
 
-    from .autograde import Summary
     from .worker import Result, WorkerCannotStartKernels, pack_stage
 
     start = time.monotonic()
-    summary = Summary(run.assignment, sandbox=run.options.sandbox)
-    run._clean_leftovers()
-    todo = []
-    for student, folder in run.submissions():
-        digest = run.digest(folder)
-        if not run.options.force and run.is_current(student, digest):
-            summary.skipped.append(student)
-            entry = run.state.get(run.assignment, student)
-            summary.scores[student] = (entry.get("score", 0.0), entry.get("points", 0.0))
-        else:
-            todo.append((student, folder, digest))
-    bar = tqdm(total=len(todo), desc=f"autograde {run.assignment}", unit="submission",
-               disable=not run.options.progress, file=sys.stderr, dynamic_ncols=True)
+    summary, todo, bar = run._start()
     try:
         client.wait_for_workers(1, timeout=120)
     except Exception:  # noqa: BLE001
