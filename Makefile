@@ -11,8 +11,10 @@ export MPLBACKEND ?= Agg
 # The assignment of release / collect / autograde / feedback / export / report: no default
 # (a command without one says which assignments there are).
 A ?=
-# `make collect A=... FROM=folder-or-zip`: where the students' hand-ins are.
+# `make collect A=... FROM=folder-or-zip [RECEIVED=times.csv]`: where the students' hand-ins are,
+# and (optional) when each was received (an LMS's export; see `coursework collect --help`).
 FROM ?=
+RECEIVED ?=
 # `make lab` opens the student release; lecturers: `make lab DIR=solutions` for the worked notebooks.
 DIR ?= notebooks
 # Jupyter refuses to run as root unless told (containers, CI machines).
@@ -30,7 +32,7 @@ help:
 	@echo "make bench      the benchmarks"
 	@echo "make gpu-check  on a machine with an NVIDIA GPU: the CuPy tests and the NumPy-vs-CuPy benchmark"
 	@echo "make release [A=03_activations]   regenerate notebooks/ from solutions/ and build the student bundles (dist/); A: only that one"
-	@echo "make collect A=03_activations FROM=handins/   file the hand-ins (folder or zip) as submitted/<student>/03_activations/"
+	@echo "make collect A=03_activations FROM=handins/ [RECEIVED=times.csv]   file the hand-ins (folder or zip) as submitted/<student>/03_activations/"
 	@echo "make autograde A=03_activations   grade submitted/*/03_activations (parallel, resumable); prints each student's score"
 	@echo "make feedback  A=03_activations   HTML feedback into feedback/<student>/03_activations/"
 	@echo "make export [A=03_activations]    grades.csv from the gradebook (one column per exercise too)"
@@ -105,7 +107,7 @@ release: $(VENV)/.installed
 	$(COURSEWORK) release $(A)
 
 collect: $(VENV)/.installed
-	$(COURSEWORK) collect $(A) $(FROM)
+	$(COURSEWORK) collect $(A) $(FROM) $(if $(RECEIVED),--received $(RECEIVED),)
 
 autograde: $(VENV)/.installed
 	$(COURSEWORK) autograde $(A)

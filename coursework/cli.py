@@ -69,7 +69,7 @@ def cmd_collect(args) -> int:
 
     course = _course(args)
     result = collect(course, args.assignment, args.sources, pattern=args.pattern, timestamp=args.timestamp,
-                     replace=args.yes)
+                     received=args.received, received_columns=args.received_columns, replace=args.yes)
     for line in result.lines():
         print(line)
     return 1 if result.refused else 0
@@ -100,19 +100,36 @@ def _need_assignment(course, args, command: str) -> str:
 
 
 def score_table(summary) -> list[str]:
-    """One line per student: score of points, and what happened (graded, unchanged, failed)."""
+    """One line per student: the score of points (after a late penalty), and what happened
+    (graded, unchanged, late: the raw score and the penalty, failed)."""
+    from .grading.collect import duration
+
     rows = sorted(set(summary.scores) | set(summary.failed))
     if not rows:
         return []
     width = max(len("student"), *(len(s) for s in rows))
-    cells = {s: f"{summary.scores[s][0]:g} / {summary.scores[s][1]:g}" for s in rows if s not in summary.failed}
+    late = getattr(summary, "late", {})
+    cells = {}
+    for s in rows:
+        if s in summary.failed:
+            continue
+        raw, points = summary.scores[s]
+        penalty = late.get(s, (0.0, 0.0))[0]
+        cells[s] = f"{max(0.0, raw - penalty):g} / {points:g}"
     wide = max([len("score"), *(len(c) for c in cells.values())])
     out = [f"  {'student':<{width}}  {'score':>{wide}}"]
     for student in rows:
         if student in summary.failed:
             out.append(f"  {student:<{width}}  {'-':>{wide}}  not graded (see below)")
             continue
-        note = "  (unchanged)" if student in summary.skipped else ""
+        notes = []
+        if student in late:
+            penalty, seconds = late[student]
+            notes.append(f"LATE by {duration(seconds)}: {summary.scores[student][0]:g} before the penalty of "
+                         f"{penalty:g}" if penalty else f"LATE by {duration(seconds)} (no penalty)")
+        if student in summary.skipped:
+            notes.append("unchanged")
+        note = f"  ({'; '.join(notes)})" if notes else ""
         out.append(f"  {student:<{width}}  {cells[student]:>{wide}}{note}")
     return out
 
@@ -230,8 +247,13 @@ def build_parser() -> argparse.ArgumentParser:
                    "files named <student>_..., or a zip of either")
     p.add_argument("--pattern", metavar="REGEX", help="read the student id from the path below the folder with "
                    "this regular expression's group (?P<student>...)")
-    p.add_argument("--timestamp", metavar="TIME", help="the hand-in time of all (default: each file's "
-                   "modification time), e.g. '2026-12-07 23:00 Europe/Berlin'")
+    p.add_argument("--timestamp", metavar="TIME", help="when every hand-in of this run was received, e.g. "
+                   "'2026-12-07 23:00 Europe/Berlin' (default: each file's time on this disk; for a zip's "
+                   "contents the zip file's: dates inside zips are never used)")
+    p.add_argument("--received", metavar="FILE.csv", help="when each student's hand-in was received: a CSV with a "
+                   "header, e.g. your LMS's export of submission times (columns found by name: student/id/username "
+                   "and received/timestamp/submitted; a time without a zone is UTC)")
+    p.add_argument("--received-columns", metavar="STUDENT,TIME", help="the header names of --received's two columns")
     p.add_argument("--yes", action="store_true", help="replace a collected notebook that differs (it is deleted)")
     p.set_defaults(func=cmd_collect)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import zipfile
 
 import nbformat
@@ -62,10 +63,9 @@ def test_every_shape_of_hand_in_is_filed_with_its_timestamp(course, tmp_path):
         data, stamp = filed(course, student)
         assert data == release_bytes(student)
     assert filed(course, "bob")[1] == "2026-12-06 11:30:00.000000 UTC"
-    from nbgrader.utils import parse_utc
-
-    want = dt.datetime(2026, 12, 6, 9, 0).astimezone(dt.timezone.utc).replace(tzinfo=None)  # zip: local time
-    assert parse_utc(filed(course, "dave")[1]) == want
+    # dave's entry says 09:00; what counts is when the zip was written on this disk
+    zipped = dt.datetime.fromtimestamp((hand / "dave.zip").stat().st_mtime, dt.timezone.utc)
+    assert filed(course, "dave")[1] == zipped.strftime("%Y-%m-%d %H:%M:%S.%f UTC")
     assert sorted(p.name for p in course.submitted_dir.iterdir()) == ["alice", "bob", "carol", "dave"]
 
 
@@ -167,3 +167,156 @@ def test_cli_collect_and_autograde_without_an_assignment(course, tmp_path):
     run = cli("autograde", "--course", str(course.root), check=False)
     assert run.returncode == 2
     assert "name the assignment" in run.stderr and f"{A} (1 submission)" in run.stderr
+
+
+# -- received times come from the instructor's side ------------------------------------------------
+
+DUE = "c.Coursework.due_dates = {'03_activations': '2026-12-07 23:59 UTC'}\nc.LateSubmissionPlugin.penalty_method = 'zero'\n"
+
+
+def with_due_date(course):
+    with open(course.root / "nbgrader_config.py", "a") as fh:
+        fh.write("\n" + DUE)
+    return open_course(course.root)
+
+
+def zip_with_dates(path, entries: dict[str, tuple[bytes, tuple]], written: dt.datetime):
+    """A zip whose entries carry the dates its maker chose, written on this disk at ``written``."""
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, (data, date) in entries.items():
+            zf.writestr(zipfile.ZipInfo(name, date), data)
+    stamp = written.replace(tzinfo=dt.timezone.utc).timestamp()
+    os.utime(path, (stamp, stamp))
+    return path
+
+
+def test_a_zip_dated_before_the_deadline_is_still_late(course, tmp_path):
+    """The student's zip says 1 December; it reached this disk on 9 December: late, with a warning."""
+    course = with_due_date(course)
+    hand = tmp_path / "handins"
+    hand.mkdir()
+    zip_with_dates(hand / "mallory.zip", {f"mallory_{A}.ipynb": (release_bytes("m"), (2026, 12, 1, 12, 0, 0))},
+                   dt.datetime(2026, 12, 9, 8, 0))
+    put(hand / "honest" / f"{A}.ipynb", release_bytes("h"), dt.datetime(2026, 12, 7, 20, 0))
+    result = collect(course, A, [hand])
+    late = {o.student: o.late_by for o in result.outcomes}
+    assert late == {"honest": None, "mallory": dt.timedelta(days=1, hours=8, minutes=1)}
+    text = "\n".join(result.lines())
+    assert "dates stored inside zips are never used" in text
+    assert "WARNING the 1 hand-in(s) in mallory.zip count as received when the zip was written" in text
+    assert filed(course, "mallory")[1].startswith("2026-12-09 08:00")
+
+
+def test_an_lms_download_after_the_deadline_is_late_until_the_instructor_says_when(course, tmp_path):
+    course = with_due_date(course)
+    download = zip_with_dates(tmp_path / "download.zip", {
+        f"ann_{A}.ipynb": (release_bytes("a"), (2026, 12, 7, 10, 0, 0)),
+        f"ben_{A}.ipynb": (release_bytes("b"), (2026, 12, 7, 11, 0, 0))}, dt.datetime(2026, 12, 10, 9, 0))
+    first = collect(course, A, [download])
+    assert all(o.late_by for o in first.outcomes) and any("download.zip" in w for w in first.warnings)
+    times = tmp_path / "lms.csv"
+    times.write_text("Username,Full name,Submitted at\nann,Ann A,2026-12-07 23:10 UTC\n"
+                     "ben,\"Ben, B\",2026-12-08 00:30 Europe/Berlin\n")
+    second = collect(course, A, [download], received=times, received_columns="username,submitted at")
+    status = {o.student: (o.status, o.late_by) for o in second.outcomes}
+    assert status == {"ann": ("retimed", None), "ben": ("retimed", None)}  # 00:30 Berlin is 23:30 UTC
+    assert filed(course, "ben")[1] == "2026-12-07 23:30:00.000000 UTC"
+    assert not second.warnings and "received times: --received" in "\n".join(second.lines())
+    # the same download again, without times: the recorded times stay (a re-download is not a hand-in)
+    third = collect(course, A, [download])
+    assert {o.status for o in third.outcomes} == {"unchanged"} and not any(o.late_by for o in third.outcomes)
+
+
+def test_received_csv_columns_are_found_by_name_and_a_missing_student_is_refused(course, tmp_path):
+    hand = tmp_path / "handins"
+    put(hand / "ann" / f"{A}.ipynb", release_bytes("a"))
+    put(hand / "cid" / f"{A}.ipynb", release_bytes("c"))
+    times = tmp_path / "times.csv"
+    times.write_text("\ufeffStudent ID,Received\nann,2026-12-07T22:00:00+00:00\n\n")
+    result = collect(course, A, [hand], received=times)
+    status = {o.student: (o.status, o.reason) for o in result.outcomes}
+    assert status["ann"] == ("collected", "")
+    assert status["cid"][0] == "refused" and "no row in --received" in status["cid"][1]
+    assert filed(course, "ann")[1] == "2026-12-07 22:00:00.000000 UTC"
+
+
+@pytest.mark.parametrize("text, columns, error", [
+    ("", None, "empty"),
+    ("name,when\nann,2026-12-07\n", None, "expected a column of student ids"),
+    ("student,received\nann,yesterday-ish\n", None, "line 2: 'yesterday-ish' is not a time"),
+    ("student,received\nann,2026-12-07\nann,2026-12-08\n", None, "a second, different time for 'ann'"),
+    ("student,received\nann\n", None, "line 2: 1 fields, expected 2"),
+    ("student,received\nann,2026-12-07\n", "student", "expected two header names"),
+    ("student,received\nann,2026-12-07\n", "student,handed", "no column handed"),
+])
+def test_received_csv_errors_say_what_was_expected(course, tmp_path, text, columns, error):
+    from coursework.grading.course import CourseError
+
+    hand = tmp_path / "handins"
+    put(hand / "ann" / f"{A}.ipynb", release_bytes("a"))
+    times = tmp_path / "times.csv"
+    times.write_text(text)
+    with pytest.raises(CourseError, match=re.escape(error)):
+        collect(course, A, [hand], received=times, received_columns=columns)
+    assert not (course.submitted_dir / "ann").exists()
+
+
+def test_timestamp_and_received_together_are_refused(course, tmp_path):
+    from coursework.grading.course import CourseError
+
+    times = tmp_path / "t.csv"
+    times.write_text("student,received\n")
+    with pytest.raises(CourseError, match="either --timestamp"):
+        collect(course, A, [tmp_path], timestamp="2026-12-07 10:00 UTC", received=times)
+    with pytest.raises(CourseError, match="--timestamp 'soon' is not a time"):
+        collect(course, A, [tmp_path], timestamp="soon")
+
+
+def test_the_score_table_shows_late_penalties():
+    from coursework.cli import score_table
+    from coursework.grading.autograde import Summary
+
+    summary = Summary(A)
+    summary.record("early", {"score": 13.0, "points": 13.0})
+    summary.record("late", {"score": 13.0, "points": 13.0, "penalty": 13.0, "seconds_late": 3 * 3600 + 60})
+    summary.record("lenient", {"score": 9.0, "points": 13.0, "penalty": 0.0, "seconds_late": 600})
+    lines = "\n".join(score_table(summary))
+    assert re.search(r"^  early\s+13 / 13$", lines, re.M), lines
+    assert re.search(r"^  late\s+0 / 13  \(LATE by 3 h 1 min: 13 before the penalty of 13\)$", lines, re.M), lines
+    assert re.search(r"^  lenient\s+9 / 13  \(LATE by 10 min \(no penalty\)\)$", lines, re.M), lines
+    assert summary.as_dict()["late"] == {"late": {"penalty": 13.0, "seconds_late": 10860.0},
+                                         "lenient": {"penalty": 0.0, "seconds_late": 600.0}}
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("nbgrader")
+def test_a_forged_zip_date_does_not_escape_the_penalty_end_to_end(tmp_path):
+    """collect + autograde on the CLI: the same right notebook, once on time in a folder and once
+    late in a zip whose entry claims an early date; the late one scores 0 after its penalty, and
+    the score table says so."""
+    from class_fixtures import TINY, submission, tiny_assignment
+
+    root = make_course(tmp_path, assignments=())
+    tiny_assignment(root)
+    with open(root / "nbgrader_config.py", "a") as fh:
+        fh.write(f"\nc.Coursework.due_dates = {{{TINY!r}: '2026-12-07 23:59 UTC'}}\n"
+                 "c.LateSubmissionPlugin.penalty_method = 'zero'\n")
+    cli("release", TINY, "--no-bundle", "--course", str(root))
+    right = nbformat.writes(submission(root / "notebooks" / TINY / f"{TINY}.ipynb",
+                                       {"double": "def double(x):\n    return 2 * x\n"})).encode()
+    hand = tmp_path / "handins"
+    put(hand / "ontime" / f"{TINY}.ipynb", right, dt.datetime(2026, 12, 7, 21, 0))
+    zip_with_dates(hand / "forger.zip", {f"forger_{TINY}.ipynb": (right, (2026, 12, 1, 9, 0, 0))},
+                   dt.datetime(2026, 12, 8, 2, 0))
+    run = cli("collect", TINY, str(hand), "--course", str(root))
+    assert re.search(r"^  forger\s+collected\s+2026-12-08 02:00 UTC  LATE by 2 h 1 min$", run.stdout, re.M), run.stdout
+    run = cli("autograde", TINY, "--course", str(root), "--jobs", "2", "--no-progress")
+    assert re.search(r"^  ontime\s+3 / 3$", run.stdout, re.M), run.stdout
+    assert re.search(r"^  forger\s+0 / 3  \(LATE by 2 h 1 min: 3 before the penalty of 3\)$", run.stdout, re.M), \
+        run.stdout
+    export = cli("export", "--assignment", TINY, "--course", str(root))
+    import csv
+
+    rows = {r["student_id"]: r for r in csv.DictReader((root / "grades.csv").open())}
+    assert (float(rows["forger"]["score"]), float(rows["forger"]["late_submission_penalty"])) == (0.0, 3.0), export
+    assert float(rows["ontime"]["score"]) == 3.0

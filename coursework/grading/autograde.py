@@ -83,9 +83,16 @@ class Summary:
     graded: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
-    scores: dict[str, tuple[float, float]] = field(default_factory=dict)
+    scores: dict[str, tuple[float, float]] = field(default_factory=dict)  # raw score (before a late penalty), points
+    late: dict[str, tuple[float, float]] = field(default_factory=dict)    # late students: penalty, seconds late
     seconds: float = 0.0
     sandbox: bool = True
+
+    def record(self, student: str, entry: dict) -> None:
+        """The score of ``student`` from their state entry (:meth:`.state.GradingState.done`)."""
+        self.scores[student] = (entry.get("score", 0.0), entry.get("points", 0.0))
+        if entry.get("seconds_late", 0.0) > 0:
+            self.late[student] = (entry.get("penalty", 0.0), entry["seconds_late"])
 
     def line(self) -> str:
         line = (f"{self.assignment}: graded {len(self.graded)}, skipped {len(self.skipped)} (unchanged), "
@@ -95,6 +102,7 @@ class Summary:
     def as_dict(self) -> dict:
         return {"assignment": self.assignment, "graded": self.graded, "skipped": self.skipped,
                 "failed": self.failed, "scores": {k: list(v) for k, v in self.scores.items()},
+                "late": {k: {"penalty": p, "seconds_late": t} for k, (p, t) in self.late.items()},
                 "seconds": round(self.seconds, 3), "sandbox": self.sandbox}
 
 
@@ -232,8 +240,7 @@ class ClassRun:
             digest = self.digest(folder)
             if not self.options.force and self.is_current(student, digest):
                 summary.skipped.append(student)
-                entry = self.state.get(self.assignment, student)
-                summary.scores[student] = (entry.get("score", 0.0), entry.get("points", 0.0))
+                summary.record(student, self.state.get(self.assignment, student))
             else:
                 todo.append((student, folder, digest))
         bar = tqdm(total=len(todo), desc=f"autograde {self.assignment}", unit="submission",
@@ -251,9 +258,9 @@ class ClassRun:
         async def one(student: str, folder: Path, digest: str) -> None:
             async with slots:
                 try:
-                    score, points = await self._grade(student, folder, digest, context)
+                    await self._grade(student, folder, digest, context)
                     summary.graded.append(student)
-                    summary.scores[student] = (score, points)
+                    summary.record(student, self.state.get(self.assignment, student))
                 except Exception as exc:  # ours, not the student's: report, go on
                     summary.failed[student] = f"{type(exc).__name__}: {exc}"
                     self._log(student, traceback.format_exc())
@@ -414,12 +421,13 @@ class ClassRun:
             record["notebooks"][book.name] = nb_record
             record["score"] += nb_record["score"]
             record["points"] += nb_record["points"]
-        record["score_in_gradebook"] = self._gradebook_score(student)
+        score, penalty, late = self._gradebook_score(student)
+        record.update(score_in_gradebook=score, late_penalty=penalty, seconds_late=late)
         self.records_dir.mkdir(parents=True, exist_ok=True)
         _write_json(self.records_dir / f"{student}.json", record)
         self._swap_in(student, tmp)
-        self.state.done(self.assignment, student, digest, record["score_in_gradebook"], record["points"])
-        return record["score_in_gradebook"], record["points"]
+        self.state.done(self.assignment, student, digest, score, record["points"], penalty, late)
+        return score, record["points"]
 
     def _zero(self, student: str, book: _Notebook) -> dict:
         """A notebook that cannot run: every grade 0, with the reason."""
@@ -449,9 +457,11 @@ class ClassRun:
                 grade.extra_credit = None
             gb.db.commit()
 
-    def _gradebook_score(self, student: str) -> float:
+    def _gradebook_score(self, student: str) -> tuple[float, float, float]:
+        """The raw score, the late penalty and the seconds late, as the gradebook has them."""
         with self.course.gradebook() as gb:
-            return float(gb.find_submission(self.assignment, student).score)
+            sub = gb.find_submission(self.assignment, student)
+            return float(sub.score), float(sub.late_submission_penalty or 0.0), float(sub.total_seconds_late)
 
     def _swap_in(self, student: str, tmp: Path) -> None:
         final = self.final_dir(student)

@@ -14,10 +14,20 @@ the only ``.ipynb`` file, or the one whose name ends in ``<assignment>.ipynb``; 
 a notebook of this assignment (it holds at least one of the assignment's graded cells).
 
 Each is written to ``submitted/<student>/<assignment>/<assignment>.ipynb`` with nbgrader's
-``timestamp.txt``: the file's modification time (a zip entry's stored time, read in this
-machine's time zone) or ``--timestamp``. nbgrader compares it with the assignment's due
-date, configured once in ``nbgrader_config.py`` (``c.Coursework.due_dates``, copied into the
-gradebook here), and applies ``c.LateSubmissionPlugin.penalty_method`` when grading.
+``timestamp.txt``, the time the hand-in was *received*, which nbgrader compares with the
+assignment's due date (configured once in ``nbgrader_config.py``, ``c.Coursework.due_dates``,
+copied into the gradebook here) to apply ``c.LateSubmissionPlugin.penalty_method``. The
+received time comes from the instructor's side only, never from the hand-in (a student sets
+the dates inside a zip and the file times inside any archive they make), in this order:
+
+1. ``--timestamp TIME``: one time for every hand-in of this run;
+2. ``--received FILE.csv``: a time per student, e.g. an LMS's export of its submission times
+   (a column of student ids and one of times; a student missing from it is refused);
+3. otherwise the time the file was written on this disk: a notebook's own modification
+   time, and for everything inside a zip the zip file's (its download). Tools that carry a
+   sender's times (``unzip``, ``cp -p``, ``rsync -t``) make that the sender's time: extract
+   students' own archives with ``--received`` or ``--timestamp``, or collect the zips as they
+   are.
 
 Hand-ins are untrusted: a student id that could leave ``submitted/`` (``..``, ``/``, an
 absolute path, control characters, a leading dot) or an unreadable, oversized or foreign
@@ -39,7 +49,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Callable
 
 __all__ = ["Handin", "Outcome", "CollectResult", "collect", "find_handins", "check_student_id", "due_date",
-           "penalty_method", "MAX_NOTEBOOK_BYTES"]
+           "penalty_method", "read_received", "duration", "MAX_NOTEBOOK_BYTES"]
 
 MAX_NOTEBOOK_BYTES = 50 * 2**20
 TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S.%f %Z"  # nbgrader's
@@ -58,14 +68,15 @@ class Handin:
     rel: str
     read: Callable[[], bytes]
     size: int
-    mtime: dt.datetime  # UTC, naive
+    mtime: dt.datetime  # UTC, naive: when its file (for a zip entry, the zip) was written on this disk
+    archive: str = ""   # the zip it came from (its own dates are never used)
 
 
 @dataclass
 class Outcome:
     student: str
     where: str
-    status: str  # collected, replaced, unchanged, refused
+    status: str  # collected, replaced, unchanged, retimed, refused
     reason: str = ""
     timestamp: dt.datetime | None = None
     late_by: dt.timedelta | None = None
@@ -77,20 +88,27 @@ class CollectResult:
     due: dt.datetime | None
     penalty: str
     outcomes: list[Outcome] = field(default_factory=list)
+    times: str = ""  # where the received times come from
+    warnings: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         due = f"due {_show(self.due)}" if self.due else "no due date (set c.Coursework.due_dates)"
         out = [f"{self.assignment}: {due}; late penalty: {self.penalty} (c.LateSubmissionPlugin.penalty_method)"]
+        if self.times:
+            out.append(f"  received times: {self.times}")
+        out += [f"  WARNING {w}" for w in self.warnings]
         width = max([len(o.student) for o in self.outcomes] + [8])
         for o in sorted(self.outcomes, key=lambda o: (o.status == "refused", o.student, o.where)):
             if o.status == "refused":
                 out.append(f"  REFUSED {o.where}: {o.reason}")
                 continue
-            late = f"  LATE by {_duration(o.late_by)}" if o.late_by else ""
+            late = f"  LATE by {duration(o.late_by)}" if o.late_by else ""
             note = f"  ({o.reason})" if o.reason else ""
             out.append(f"  {o.student:<{width}}  {o.status:<9}  {_show(o.timestamp)}{late}{note}")
         counts = {s: sum(1 for o in self.outcomes if o.status == s) for s in
-                  ("collected", "replaced", "unchanged", "refused")}
+                  ("collected", "replaced", "unchanged", "retimed", "refused")}
+        if not counts["retimed"]:
+            del counts["retimed"]
         out.append(", ".join(f"{k} {v}" for k, v in counts.items())
                    + f" -> submitted/<student>/{self.assignment}/")
         return out
@@ -104,8 +122,10 @@ def _show(when: dt.datetime | None) -> str:
     return when.strftime("%Y-%m-%d %H:%M UTC") if when else "-"
 
 
-def _duration(delta: dt.timedelta) -> str:
-    minutes = int(delta.total_seconds() // 60)
+def duration(delta: dt.timedelta | float) -> str:
+    """``2 d 3 h 5 min`` for a timedelta or a number of seconds (whole minutes, rounded down)."""
+    seconds = delta.total_seconds() if isinstance(delta, dt.timedelta) else float(delta)
+    minutes = int(seconds // 60)
     days, rest = divmod(minutes, 24 * 60)
     hours, mins = divmod(rest, 60)
     parts = [f"{days} d"] * bool(days) + [f"{hours} h"] * bool(hours) + [f"{mins} min"]
@@ -154,16 +174,18 @@ def _utc(timestamp: float) -> dt.datetime:
     return dt.datetime.fromtimestamp(timestamp, dt.timezone.utc).replace(tzinfo=None)
 
 
-def _zip_handins(data: Any, where: str, prefix: str = "") -> list[Handin]:
+def _zip_handins(data: Path, where: str, prefix: str = "") -> list[Handin]:
+    """The notebooks in the zip ``data``, each received when the zip was written on this disk
+    (an entry's own date is whatever the zip's maker set: never used)."""
     out = []
+    received = _utc(data.stat().st_mtime)
     with zipfile.ZipFile(data) as zf:
         for info in zf.infolist():
             name = info.filename.replace("\\", "/")
             if info.is_dir() or not name.endswith(".ipynb") or any(p in name for p in _SKIP_PARTS):
                 continue
             rel = prefix + (name[2:] if name.startswith("./") else name)  # "/x" and "../x" stay as they are
-            stamp = _utc(dt.datetime(*info.date_time).timestamp())
-            out.append(Handin(f"{where}:{name}", rel, _zip_reader(data, info), info.file_size, stamp))
+            out.append(Handin(f"{where}:{name}", rel, _zip_reader(data, info), info.file_size, received, where))
     return out
 
 
@@ -217,6 +239,77 @@ def _file_reader(path: Path) -> Callable[[], bytes]:
             raise Refused(f"the notebook is {size / 2**20:.0f} MB (at most {MAX_NOTEBOOK_BYTES // 2**20} MB)")
         return path.read_bytes()
     return read
+
+
+# -- received times ---------------------------------------------------------------------------
+
+#: Header names ``read_received`` looks for (case and spaces ignored), in this order.
+STUDENT_COLUMNS = ("student", "student_id", "studentid", "id", "username", "login", "user")
+TIME_COLUMNS = ("received", "timestamp", "submitted", "submitted_at", "submission_time", "time", "date")
+_MAX_RECEIVED_BYTES = 20 * 2**20
+
+
+def _header_key(name: str) -> str:
+    return "_".join(name.strip().lower().replace("-", " ").split())
+
+
+def read_received(path: str | os.PathLike, columns: str | None = None) -> dict[str, dt.datetime]:
+    """Student id -> received time (naive UTC) from a CSV file with a header row.
+
+    ``columns`` is ``"STUDENT,TIME"`` (the two header names); without it the first header
+    found among :data:`STUDENT_COLUMNS` and among :data:`TIME_COLUMNS`. A time without a zone
+    is UTC; write e.g. ``2026-12-07 23:10 Europe/Berlin`` or ``2026-12-07T22:10:00+00:00``.
+    Raises ``CourseError`` naming the file, the row and what was wrong.
+    """
+    import csv
+
+    from nbgrader.utils import parse_utc
+
+    from .course import CourseError
+
+    path = Path(path)
+    try:
+        if path.stat().st_size > _MAX_RECEIVED_BYTES:
+            raise CourseError(f"--received {path}: larger than {_MAX_RECEIVED_BYTES // 2**20} MB")
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CourseError(f"--received {path}: cannot be read ({exc})") from None
+    rows = csv.reader(text.splitlines())
+    header = next(rows, None)
+    if not header:
+        raise CourseError(f"--received {path}: empty (expected a header row, e.g. 'student,received')")
+    keys = [_header_key(h) for h in header]
+    if columns:
+        wanted = [_header_key(c) for c in columns.split(",")]
+        if len(wanted) != 2:
+            raise CourseError(f"--received-columns {columns!r}: expected two header names, STUDENT,TIME")
+        missing = [c for c in wanted if c not in keys]
+        if missing:
+            raise CourseError(f"--received {path}: no column {', '.join(missing)} (its columns: {', '.join(header)})")
+        who, when = keys.index(wanted[0]), keys.index(wanted[1])
+    else:
+        found = [next((keys.index(k) for k in names if k in keys), None) for names in (STUDENT_COLUMNS, TIME_COLUMNS)]
+        if None in found:
+            raise CourseError(f"--received {path}: expected a column of student ids ({', '.join(STUDENT_COLUMNS)}) "
+                              f"and one of times ({', '.join(TIME_COLUMNS)}); its columns: {', '.join(header)}. "
+                              "Name yours with --received-columns STUDENT,TIME")
+        who, when = found
+    out: dict[str, dt.datetime] = {}
+    for line, row in enumerate(rows, start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) <= max(who, when):
+            raise CourseError(f"--received {path}, line {line}: {len(row)} fields, expected {len(header)}")
+        student, stamp = row[who].strip(), row[when].strip()
+        try:
+            received = parse_utc(stamp)
+        except Exception:
+            raise CourseError(f"--received {path}, line {line}: {stamp[:60]!r} is not a time "
+                              "(e.g. '2026-12-07 23:10 Europe/Berlin')") from None
+        if student in out and out[student] != received:
+            raise CourseError(f"--received {path}, line {line}: a second, different time for {student!r}")
+        out[student] = received
+    return out
 
 
 # -- due dates ----------------------------------------------------------------------------------
@@ -274,8 +367,13 @@ def _pick(handins: list[Handin], assignment: str) -> Handin:
 
 
 def collect(course: Any, assignment: str, sources: list[str | os.PathLike], *, pattern: str | None = None,
-            timestamp: str | None = None, replace: bool = False) -> CollectResult:
-    """File the hand-ins in ``sources`` (folders or zips) under ``submitted/``; see the module docstring."""
+            timestamp: str | None = None, received: str | os.PathLike | None = None,
+            received_columns: str | None = None, replace: bool = False) -> CollectResult:
+    """File the hand-ins in ``sources`` (folders or zips) under ``submitted/``; see the module docstring.
+
+    ``timestamp`` (one time for all) or ``received`` (a CSV of times per student, see
+    :func:`read_received`) set the received times; otherwise each file's time on this disk.
+    """
     import nbformat
     from nbgrader.utils import parse_utc
 
@@ -293,9 +391,18 @@ def collect(course: Any, assignment: str, sources: list[str | os.PathLike], *, p
         raise CourseError(f"--pattern {pattern!r} is not a regular expression: {exc}") from None
     if regex is not None and "student" not in regex.groupindex:
         raise CourseError(f"--pattern {pattern!r} has no group (?P<student>...)")
-    fixed = parse_utc(timestamp) if timestamp else None
+    if timestamp and received:
+        raise CourseError("give either --timestamp (one time for all) or --received (a time per student), not both")
+    try:
+        fixed = parse_utc(timestamp) if timestamp else None
+    except Exception:
+        raise CourseError(f"--timestamp {timestamp!r} is not a time (e.g. '2026-12-07 23:10 Europe/Berlin')") from None
+    per_student = read_received(received, received_columns) if received else None
     due = due_date(course, assignment)
     result = CollectResult(assignment, due, penalty_method(course))
+    result.times = (f"--timestamp {_show(fixed)}" if fixed else f"--received {received}" if received else
+                    "each file's time on this disk (for a zip's contents, the zip file's); dates stored inside "
+                    "zips are never used")
 
     by_student: dict[str, list[Handin]] = {}
     for source in sources:
@@ -324,19 +431,43 @@ def collect(course: Any, assignment: str, sources: list[str | os.PathLike], *, p
                 raise Refused(f"not a readable notebook ({type(exc).__name__})") from None
             if not _grade_ids(nb) & wanted:
                 raise Refused(f"not a notebook of {assignment} (none of its graded cells)")
-            when = fixed or h.mtime
-            outcome = _file(course, assignment, student, data, when, replace)
+            if per_student is not None and student not in per_student:
+                raise Refused(f"{student} has no row in --received {received}: when it came in is unknown")
+            when = fixed or (per_student[student] if per_student is not None else h.mtime)
+            outcome = _file(course, assignment, student, data, when, replace, explicit=bool(fixed or per_student))
             outcome.where = h.where
             if due and outcome.timestamp and outcome.timestamp > due:
                 outcome.late_by = outcome.timestamp - due
             result.outcomes.append(outcome)
         except Refused as exc:
             result.outcomes.append(Outcome(student, ", ".join(x.where for x in handins), "refused", str(exc)))
+    if due and not (fixed or per_student is not None):
+        result.warnings += _late_archives(result.outcomes, by_student, due)
     _record_due_date(course, assignment, due)
     return result
 
 
-def _file(course: Any, assignment: str, student: str, data: bytes, when: dt.datetime, replace: bool) -> Outcome:
+def _late_archives(outcomes: list[Outcome], by_student: dict[str, list[Handin]], due: dt.datetime) -> list[str]:
+    """A warning per zip whose hand-ins are all late only because the zip was written here after
+    the due date (an LMS download made after the deadline): the instructor must say when they came."""
+    late: dict[str, list[str]] = {}
+    for o in outcomes:
+        if o.late_by and o.status != "refused":
+            for h in by_student.get(o.student, []):
+                if h.archive and h.where == o.where:
+                    late.setdefault(h.archive, []).append(o.student)
+    out = []
+    for archive, students in sorted(late.items()):
+        out.append(f"the {len(students)} hand-in(s) in {archive} count as received when the zip was written on this "
+                   f"disk, after the due date; a zip's own dates are set by whoever made it and are not used. If they "
+                   f"came in time, say when: --received FILE.csv (your LMS's submission times) or --timestamp TIME")
+    return out
+
+
+def _file(course: Any, assignment: str, student: str, data: bytes, when: dt.datetime, replace: bool,
+          explicit: bool = False) -> Outcome:
+    """File one notebook received at ``when``. The same notebook again keeps its first received
+    time, unless the time is ``explicit`` (``--timestamp`` / ``--received``): then it is retimed."""
     folder = course.submitted_dir / student / assignment
     # The id was checked; this makes sure, whatever the file system does with it.
     if folder.resolve().parent.parent != course.submitted_dir.resolve():
@@ -351,7 +482,10 @@ def _file(course: Any, assignment: str, student: str, data: bytes, when: dt.date
 
             stamp_file = folder / "timestamp.txt"
             kept = parse_utc(stamp_file.read_text().strip()) if stamp_file.is_file() else None
-            return Outcome(student, "", "unchanged", "", kept)
+            if not explicit or kept == when:
+                return Outcome(student, "", "unchanged", "", kept)  # first received: a later download changes nothing
+            stamp_file.write_text(stamp + "\n")                     # the instructor said when it came
+            return Outcome(student, "", "retimed", f"was {_show(kept)}", when)
         if not replace:
             raise Refused(f"{student} already has a different notebook in submitted/{student}/{assignment}/; "
                           f"rerun with --yes to replace it (the collected notebook is deleted)")

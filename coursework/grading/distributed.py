@@ -179,9 +179,9 @@ def run_on_cluster(run: Any, client: Any) -> Any:
             run.logs_dir.mkdir(parents=True, exist_ok=True)
             with open(run.logs_dir / f"{student}.kernel.log", "ab") as fh:
                 fh.write(result.kernel_log)
-        score, points = run._finish(student, folder, tmp, books, run._outcomes(books, result), digest)
+        run._finish(student, folder, tmp, books, run._outcomes(books, result), digest)
         summary.graded.append(student)
-        summary.scores[student] = (score, points)
+        summary.record(student, run.state.get(run.assignment, student))
         bar.set_postfix_str(student, refresh=False)
         bar.update(1)
 

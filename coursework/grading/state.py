@@ -52,8 +52,11 @@ class GradingState:
     def get(self, assignment: str, student: str) -> dict | None:
         return self.entries.get(self.key(assignment, student))
 
-    def done(self, assignment: str, student: str, digest: str, score: float, points: float) -> None:
+    def done(self, assignment: str, student: str, digest: str, score: float, points: float,
+             penalty: float = 0.0, seconds_late: float = 0.0) -> None:
+        """``score`` before the late ``penalty`` (nbgrader's raw score), as in the gradebook."""
         self.entries[self.key(assignment, student)] = {"hash": digest, "score": score, "points": points,
+                                                       "penalty": penalty, "seconds_late": seconds_late,
                                                        "graded_at": time.strftime("%Y-%m-%dT%H:%M:%S")}
         self.save()
 
