@@ -14,13 +14,15 @@ comparison get the same, so an honest difference survives and a cosmetic one doe
   ``for ...: out.append(e)`` (nested loops and one ``if`` too) becomes
   ``out = [e for ...]``; the same for ``set()`` / ``.add`` and ``{}`` / ``d[k] = v``;
   ``list(e for ...)`` becomes ``[e for ...]``;
-- ``x += y`` becomes ``x = x + y``;
-- **reordered functions**: every run of consecutive ``def`` / ``class`` statements (in the
-  cell and inside a class) is sorted by its shape with the names left out.
+- ``x += y`` becomes ``x = x + y``; ``x = e`` then ``return x`` becomes ``return e``;
+- **reordered functions and statements**: every run of consecutive ``def`` / ``class``
+  statements (in the cell and inside a class) is sorted by its shape with the names left
+  out, and every run of simple statements (assignments, calls) is put in one order that
+  keeps what depends on what (a topological order, ties broken by shape).
 
 Renamed identifiers are left to the tokenizer that follows (:mod:`.fingerprint`: every
-name becomes one symbol), reordered statements to the fingerprints (a set: order only
-matters at the edges of a moved piece).
+name becomes one symbol); statements moved across a loop or a block are left to the
+fingerprints (a set: order only matters at the edges of a moved piece).
 
 Every canonical line remembers the lines of the original cell it came from
 (:attr:`Canonical.origin`), so a match found in canonical code is shown on the student's
@@ -32,6 +34,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import heapq
 import re
 from dataclasses import dataclass
 
@@ -135,6 +138,14 @@ class _Rewrite(ast.NodeTransformer):
             if isinstance(stmt, _END_BLOCK):
                 break                                      # the rest is unreachable
         out = _loops_to_comprehensions(out)
+        if (len(out) >= 2 and isinstance(out[-1], ast.Return) and isinstance(out[-1].value, ast.Name)
+                and isinstance(out[-2], ast.Assign) and len(out[-2].targets) == 1
+                and isinstance(out[-2].targets[0], ast.Name) and out[-2].targets[0].id == out[-1].value.id):
+            ret = ast.Return(out[-2].value)                # `x = e; return x` is `return e`
+            ast.copy_location(ret, out[-2])
+            ret.end_lineno = out[-1].end_lineno
+            out[-2:] = [ret]
+        out = _sort_statements(out)
         if not out and keep_pass:
             out = [ast.Pass()]
         return out
@@ -291,6 +302,59 @@ def _shape(node: ast.AST) -> str:
         return _NAME.sub("v", ast.unparse(node))
     except (RecursionError, ValueError):
         return ""
+
+
+_SIMPLE = (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Expr)
+
+
+def _touches(stmt: ast.AST) -> tuple[set[str], set[str]]:
+    """(names read, names written); a bare call (``x.sort()``) counts as writing every name in it."""
+    read, written = set(), set()
+    for n in ast.walk(stmt):
+        if isinstance(n, ast.Name):
+            (written if isinstance(n.ctx, (ast.Store, ast.Del)) else read).add(n.id)
+    if isinstance(stmt, ast.Expr):
+        written |= read
+    return read, written
+
+
+#: Longer runs of simple statements keep their order (sorting is quadratic in the run).
+MAX_RUN = 64
+
+
+def _sort_statements(stmts: list) -> list:
+    """Each run of simple statements in one order, whatever order they were written in:
+    a topological order of what depends on what, ties broken by shape (names left out)."""
+    out, run = [], []
+    for stmt in stmts + [None]:
+        if isinstance(stmt, _SIMPLE):
+            run.append(stmt)
+            continue
+        if 1 < len(run) <= MAX_RUN:
+            touch = [_touches(s) for s in run]
+            waits = [sum(1 for i in range(j) if _depends(touch[i], touch[j])) for j in range(len(run))]
+            keys = [_shape(s) for s in run]
+            ready = [(keys[j], j) for j in range(len(run)) if not waits[j]]
+            heapq.heapify(ready)
+            order = []
+            while ready:
+                _, i = heapq.heappop(ready)
+                order.append(run[i])
+                for j in range(i + 1, len(run)):
+                    if _depends(touch[i], touch[j]):
+                        waits[j] -= 1
+                        if not waits[j]:
+                            heapq.heappush(ready, (keys[j], j))
+            run = order
+        out.extend(run)
+        run = []
+        if stmt is not None:
+            out.append(stmt)
+    return out
+
+
+def _depends(first: tuple[set, set], later: tuple[set, set]) -> bool:
+    return bool(first[1] & (later[0] | later[1]) or later[1] & first[0])
 
 
 def _sort_definitions(stmts: list) -> list:
