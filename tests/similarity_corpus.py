@@ -296,10 +296,10 @@ HONEST["01_features"]["ahn"] = {
                 hist[i, j, b] = m[sel].sum() / (c * c)
     return hist
 ''',
-    "extract_features": HELPER_01 + '''def extract_features(images, extractors):
+    "extract_features": '''def extract_features(images, extractors):
     parts = []
     for extractor in extractors:
-        feats = as_float(extractor(images))
+        feats = np.asarray(extractor(images))
         parts.append(feats.reshape(len(images), -1))
     return np.hstack(parts)
 ''',
@@ -375,11 +375,11 @@ HONEST["01_features"]["choi"] = {
         result.append(row)
     return np.array(result)
 ''',
-    "extract_features": HELPER_01 + '''def extract_features(images, extractors):
+    "extract_features": '''def extract_features(images, extractors):
     n = images.shape[0]
     columns = None
     for fn in extractors:
-        block = as_float(fn(images)).reshape(n, -1)
+        block = np.array(fn(images)).reshape(n, -1)
         columns = block if columns is None else np.concatenate((columns, block), axis=1)
     return columns
 ''',
@@ -411,9 +411,9 @@ HONEST["01_features"]["dong"] = {
     blocks = onehot.reshape(H // ppc, ppc, W // ppc, ppc, orientations)
     return blocks.mean(axis=(1, 3))
 ''',
-    "extract_features": '''def extract_features(images, extractors):
+    "extract_features": HELPER_01 + '''def extract_features(images, extractors):
     N = len(images)
-    return np.column_stack([np.asarray(e(images)).reshape(N, -1) for e in extractors])
+    return np.column_stack([as_float(e(images)).reshape(N, -1) for e in extractors])
 ''',
 }
 
@@ -448,9 +448,9 @@ HONEST["01_features"]["eun"] = {
                 histograms[r // pixels_per_cell, c // pixels_per_cell, k] += magnitude[r, c]
     return histograms / pixels_per_cell ** 2
 ''',
-    "extract_features": '''def extract_features(images, extractors):
+    "extract_features": HELPER_01 + '''def extract_features(images, extractors):
     results = [extract(images) for extract in extractors]
-    flat = [np.asarray(r, dtype=np.float64).reshape(images.shape[0], -1) for r in results]
+    flat = [as_float(r).reshape(images.shape[0], -1) for r in results]
     return np.concatenate(flat, axis=-1)
 ''',
 }
@@ -721,7 +721,7 @@ return local * dout'''],
 }
 
 #: The pairs of honest students that share one short helper function (not copies).
-HELPER_PAIRS = {"05_sgd": ("baek", "dong"), "01_features": ("ahn", "choi")}
+HELPER_PAIRS = {"05_sgd": ("baek", "dong"), "01_features": ("dong", "eun")}
 
 
 # -- disguises, generated from the original's text ----------------------------------------
