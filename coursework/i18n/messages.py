@@ -200,7 +200,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "sim_col_lines": {"en": "matched lines (A / B)", "ko": "일치한 줄 (A / B)"},
     "sim_col_times": {"en": "flagged in", "ko": "표시된 과제 수"},
     "sim_marked": {"en": "Marked lines: code found in both answers.", "ko": "색칠한 줄은 두 답안에 모두 있는 코드이다."},
-    "sim_pair_heading": {"en": "{rank}. {a} and {b}: {score}", "ko": "{rank}. {a}, {b}: {score}"},
+    "sim_pair_heading": {"en": "{rank}. {a} and {b}: {score}", "ko": "{rank}. {a}, {b}: 점수 {score}"},
     "sim_exercise_heading": {"en": "{exercise}: {similarity} similar", "ko": "{exercise}: 유사도 {similarity}"},
     "sim_more_lines": {"en": "... {lines} more lines", "ko": "... 이하 {lines}줄 생략"},
     "sim_cut": {"en": "(the cell is longer; only its beginning was compared)",
