@@ -8,9 +8,9 @@ so the counts below are exact.
 
 from __future__ import annotations
 
+import base64
 import csv
 import hashlib
-import base64
 import json
 import random
 import re
@@ -22,7 +22,7 @@ import pytest
 import similarity_corpus as corpus
 from coursework.cli import main
 from coursework.grading.course import open_course
-from coursework.integrity.answers import REFERENCE, NoSubmissions, read_submissions
+from coursework.integrity.answers import MAX_NOTEBOOK_BYTES, REFERENCE, NoSubmissions, read_submissions
 from coursework.integrity.pairs import Options
 from coursework.integrity.run import similarity
 
@@ -167,6 +167,9 @@ def hostile(tmp_path_factory):
     (root / "submitted" / "tan" / "05_sgd" / "05_sgd.ipynb").write_text(json.dumps(release))
     (root / "submitted" / "garbage" / "05_sgd").mkdir(parents=True)
     (root / "submitted" / "garbage" / "05_sgd" / "05_sgd.ipynb").write_text("{not json <script>")
+    (root / "submitted" / "huge" / "05_sgd").mkdir(parents=True)
+    with (root / "submitted" / "huge" / "05_sgd" / "05_sgd.ipynb").open("wb") as f:
+        f.truncate(MAX_NOTEBOOK_BYTES + 1)                  # sparse: no disk, and never read whole
     return root, evil, formula
 
 
@@ -186,7 +189,8 @@ def test_student_text_is_escaped_and_formulas_neutralised(hostile, tmp_path):
     assert "<script" not in page and "<img" not in page and "</pre><script>" not in page
     assert "&lt;img src=x onerror=alert(1)&gt;" in page
     assert "&lt;/pre&gt;&lt;script&gt;alert(&#x27;pwned&#x27;)&lt;/script&gt;" in page
-    assert comp.submissions.unreadable == {"garbage": "not a notebook (not JSON: JSONDecodeError)"}
+    assert comp.submissions.unreadable == {"garbage": "not a notebook (not JSON: JSONDecodeError)",
+                                           "huge": "the notebook is over the 20 MB limit"}
     assert all(p.score == 0 and not p.matches for p in comp.pairs if "blank" in (p.a, p.b))
     assert "garbage" in page
     rows = list(csv.reader(result.tables["05_sgd"].open(encoding="utf-8")))
@@ -239,7 +243,7 @@ def test_the_command_and_its_errors(hostile, capsys):
 
     assert main(["similarity", *course]) == 2
     assert "name the assignment: coursework similarity ASSIGNMENT (make similarity A=ASSIGNMENT); " \
-           "assignments with submissions: 05_sgd (9 submissions)" in capsys.readouterr().err
+           "assignments with submissions: 05_sgd (10 submissions)" in capsys.readouterr().err
     assert main(["similarity", *course, "09_nothing"]) == 2
     assert "no assignment '09_nothing'" in capsys.readouterr().err
     assert main(["similarity", *course, "05_sgd", "--threshold", "7"]) == 2

@@ -69,11 +69,14 @@ def _source(cell: Any) -> str | None:
 
 def _cells(path: Path) -> list[dict]:
     """The cells of a notebook file, or ``ValueError`` saying why not."""
-    size = path.stat().st_size
-    if size > MAX_NOTEBOOK_BYTES:
-        raise ValueError(f"the notebook is {size / 2**20:.1f} MB, over the {MAX_NOTEBOOK_BYTES / 2**20:g} MB limit")
+    if not path.is_file():
+        raise ValueError("the notebook is not a regular file")
+    with path.open("rb") as f:             # bounded: whatever stat says (a device, a growing file)
+        data = f.read(MAX_NOTEBOOK_BYTES + 1)
+    if len(data) > MAX_NOTEBOOK_BYTES:
+        raise ValueError(f"the notebook is over the {MAX_NOTEBOOK_BYTES / 2**20:g} MB limit")
     try:
-        nb = json.loads(path.read_bytes().decode("utf-8"))
+        nb = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise ValueError(f"not a notebook (not JSON: {type(exc).__name__})") from None
     cells = nb.get("cells") if isinstance(nb, dict) else None
