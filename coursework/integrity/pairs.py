@@ -139,6 +139,12 @@ def _covered(fp: Fingerprint, shared: set, k: int) -> int:
     return total
 
 
+def _canonical_once(source: str, seen: dict):
+    if source not in seen:
+        seen[source] = canonical(source)
+    return seen[source]
+
+
 def _tokenize_once(canon, seen: dict) -> tuple:
     if canon.text not in seen:
         seen[canon.text] = tokenize(canon)
@@ -161,12 +167,13 @@ def compare(subs: Submissions, options: Options = Options()) -> Comparison:
 
     prints: dict[str, dict[str, Fingerprint]] = {s: {} for s in students}
     seen: dict[str, tuple] = {}             # canonical text -> its tokens (blank and identical answers)
+    seen_source: dict[str, object] = {}     # source -> its canonical form
     common_count: dict[str, int] = {}
     per_exercise: dict[str, list[str]] = {}
     reading = _progress(len(subs.exercises) * len(students), f"{subs.assignment}: fingerprints", "answer",
                         options.progress)
     for ex in subs.exercises:
-        canons = {s: canonical(subs.answers[s][ex]) for s in students if subs.answers[s].get(ex)}
+        canons = {s: _canonical_once(subs.answers[s][ex], seen_source) for s in students if subs.answers[s].get(ex)}
         tokens = {s: _tokenize_once(c, seen) for s, c in canons.items()}
         counts: Counter = Counter()
         for s, (filtered, _) in tokens.items():
