@@ -94,8 +94,9 @@ def _pair_section(comp: Comparison, pair: Pair, rank: int) -> str:
         fa = comp.fingerprints[pair.a][m.exercise]
         fb = comp.fingerprints[pair.b][m.exercise]
         slices_a, slices_b = comp.regions(pair, m.exercise)
-        out.append(f"<h4>{_e(msg('sim_exercise_heading', exercise=titles.get(m.exercise, m.exercise), similarity=_pct(m.similarity)))}</h4>"
-                   "<div class='side'>"
+        title = titles.get(m.exercise, m.exercise)
+        heading = msg("sim_exercise_heading", exercise=title, similarity=_pct(m.similarity))
+        out.append(f"<h4>{_e(heading)}</h4><div class='side'>"
                    + _cell(pair.a, fa.canonical.source, matched_lines(fa, slices_a), fa.canonical.cut)
                    + _cell(pair.b, fb.canonical.source, matched_lines(fb, slices_b), fb.canonical.cut)
                    + "</div>")
@@ -119,9 +120,11 @@ def write_report(comp: Comparison, folder: Path, max_shown: int = 50, csv_name: 
     flagged = comp.flagged
     title = msg("sim_title", assignment=assignment)
     n = len(subs.answers)
+    summary = msg("sim_summary", n=n, pairs=len(comp.pairs), flagged=len(flagged), threshold=_pct(opts.threshold),
+                  min_matched=opts.min_matched)
     parts = [_head(title), f"<h1>{_e(title)}</h1>",
              f"<p class='note'>{_e(msg('sim_evidence'))}</p>",
-             f"<p>{_e(msg('sim_summary', n=n, pairs=len(comp.pairs), flagged=len(flagged), threshold=_pct(opts.threshold), min_matched=opts.min_matched))}</p>",
+             f"<p>{_e(summary)}</p>",
              f"<p>{_e(msg('sim_method', common=_pct(opts.common)))}</p>"]
     if REFERENCE in subs.answers:
         parts.append(f"<p>{_e(msg('sim_reference_included', name=_who(REFERENCE)))}</p>")
@@ -139,8 +142,9 @@ def write_report(comp: Comparison, folder: Path, max_shown: int = 50, csv_name: 
         for rank, pair in enumerate(flagged, start=1):
             la, lb = _lines_matched(comp, pair) if rank <= max_shown else ("", "")
             link = f"<a href='#pair-{rank}'>{rank}</a>" if rank <= max_shown else str(rank)
-            rows.append(f"<tr><td>{link}</td><td class='who'>{_e(_who(pair.a))}</td><td class='who'>{_e(_who(pair.b))}</td>"
-                        f"<td>{_pct(pair.score)}</td><td>{pair.exercises_matched(opts.threshold)} / {len(subs.exercises)}</td>"
+            rows.append(f"<tr><td>{link}</td><td class='who'>{_e(_who(pair.a))}</td>"
+                        f"<td class='who'>{_e(_who(pair.b))}</td><td>{_pct(pair.score)}</td>"
+                        f"<td>{pair.exercises_matched(opts.threshold)} / {len(subs.exercises)}</td>"
                         f"<td>{la} / {lb}</td></tr>")
         parts.append(f"<table><tr>{head}</tr>{''.join(rows)}</table>")
         parts.append(f"<p class='muted'>{_e(msg('sim_marked'))}</p>")
@@ -185,7 +189,8 @@ def write_repeats(found: list[Repeat], assignments: list[str], folder: Path) -> 
     body = (f"<table><tr>{head}</tr>{''.join(rows)}</table>" if rows else f"<p>{_e(msg('sim_no_repeats'))}</p>")
     page = folder / "similarity-repeats.html"
     page.write_text(_head(title) + f"<h1>{_e(title)}</h1><p class='note'>{_e(msg('sim_evidence'))}</p>"
-                    f"<p>{_e(msg('sim_repeats_explain', n=len(assignments)))}</p>{body}</body></html>", encoding="utf-8")
+                    f"<p>{_e(msg('sim_repeats_explain', n=len(assignments)))}</p>{body}</body></html>",
+                    encoding="utf-8")
     table = folder / "similarity-repeats.csv"
     with table.open("w", newline="", encoding="utf-8") as f:
         out = csv.writer(f)
