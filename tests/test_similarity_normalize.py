@@ -109,7 +109,10 @@ def test_a_cell_that_is_not_python_is_kept_line_for_line():
     "a = 1\n" * 400_000,
     "def f():\n" + "    x = 1\n" * 200_000,
     "'" * 2_000_000,
-], ids=["parens", "brackets", "spaces", "lines", "long-function", "quotes"])
+    "def f():\n    a0 = 0\n" + "".join(f"    a{i} = a{i - 1}\n" for i in range(1, 1500)) + "    return 1\n",
+    "".join(f"a{i} = []\n" for i in range(3000)),
+    "class A:\n" + "".join(f"    def m{i}(self):\n        return {i}\n" for i in range(800)),
+], ids=["parens", "brackets", "spaces", "lines", "long-function", "quotes", "dead-chain", "empty-lists", "methods"])
 def test_hostile_cells_are_cut_and_come_back_fast(hostile):
     start = time.perf_counter()
     canon = canonical(hostile)

@@ -227,9 +227,13 @@ def _mentions(node: ast.AST, name: str) -> bool:
     return any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(node))
 
 
+#: How far after ``x = []`` the loop that fills ``x`` is looked for (statements).
+LOOKAHEAD = 4
+
+
 def _loops_to_comprehensions(stmts: list) -> list:
-    """``x = []`` then the next statement that mentions ``x`` a loop that only appends to it:
-    one ``x = [... for ...]`` at the loop's place."""
+    """``x = []`` and, within :data:`LOOKAHEAD` statements, the next statement that mentions
+    ``x`` a loop that only appends to it: one ``x = [... for ...]`` at the loop's place."""
     out = list(stmts)
     i = 0
     while i < len(out):
@@ -237,7 +241,7 @@ def _loops_to_comprehensions(stmts: list) -> list:
         if (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
                 and _empty_container(stmt.value)):
             name, kind = stmt.targets[0].id, _empty_container(stmt.value)
-            j = next((j for j in range(i + 1, len(out)) if _mentions(out[j], name)), None)
+            j = next((j for j in range(i + 1, min(len(out), i + 1 + LOOKAHEAD)) if _mentions(out[j], name)), None)
             found = _filled_by(out[j], name, kind) if j is not None else None
             if found:
                 generators, elt = found
@@ -257,11 +261,17 @@ def _loops_to_comprehensions(stmts: list) -> list:
     return out
 
 
+#: Each pass drops the assignments nobody reads, then what only they read: a chain of
+#: dead assignments longer than this keeps its start (a crafted chain of thousands would
+#: otherwise cost a pass per link).
+MAX_DEAD_PASSES = 8
+
+
 def _drop_unread(func: ast.AST) -> list:
     """The function's body without assignments to local names it never reads."""
     declared = {n for node in ast.walk(func) if isinstance(node, (ast.Global, ast.Nonlocal)) for n in node.names}
     body = func.body
-    while True:
+    for _ in range(MAX_DEAD_PASSES):
         read = {n.id for n in ast.walk(ast.Module(body, [])) if isinstance(n, ast.Name)
                 and not isinstance(n.ctx, ast.Store)}
         changed = [False]
@@ -293,7 +303,8 @@ def _drop_unread(func: ast.AST) -> list:
 
         body = prune(body) or [ast.Pass()]
         if not changed[0]:
-            return body
+            break
+    return body
 
 
 def _shape(node: ast.AST) -> str:
