@@ -9,8 +9,8 @@ For each exercise (answer cell):
    :data:`COMMON_MIN` share it: the calls of the package's API that every answer needs,
    the idiom everyone writes (MOSS's ``-m``, JPlag's base code, done per exercise);
 3. the rest is winnowed, and each pair that shares a fingerprint (an inverted index
-   finds them; other pairs score 0) is compared (the matched length as copydetect measures it; its
-   ``compare_files`` for the regions the report marks).
+   finds them; the other pairs score 0) is compared: the matched length as copydetect
+   measures it, and its ``compare_files`` for the regions the report marks.
 
 For a pair (a, b), with ``matched_x(e)`` the characters of x's tokenized answer to
 exercise e inside matched regions and ``size_x(e)`` those covered by its fingerprints:
