@@ -20,7 +20,7 @@ DIR ?= notebooks
 # Jupyter refuses to run as root unless told (containers, CI machines).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab lab-instructor demo test test-fast test-blas bench gpu-check release autograde feedback export report check clean-grading help collect
+.PHONY: lab lab-instructor demo test test-fast test-blas bench gpu-check release autograde feedback export report similarity check clean-grading help collect
 
 help:
 	@echo "make lab        open the course in JupyterLab (DIR=solutions for the worked notebooks); no nbgrader in it"
@@ -37,6 +37,7 @@ help:
 	@echo "make feedback  A=03_activations   HTML feedback into feedback/<student>/03_activations/"
 	@echo "make export [A=03_activations]    grades.csv from the gradebook (one column per exercise too)"
 	@echo "make report A=03_activations      pass rates, score distribution, who did not submit (reports/)"
+	@echo "make similarity A=03_activations  pairs of submissions with alike answer cells (reports/03_activations/similarity.html, .csv)"
 	@echo "make check NB=notebooks/01_features/01_features.ipynb   a student's self-check"
 	@echo "make clean-grading [YES=1]        DELETES the collected work and all grading results (lists them, asks first)"
 	@echo "make help       this list"
@@ -120,6 +121,9 @@ export: $(VENV)/.installed
 
 report: $(VENV)/.installed
 	$(COURSEWORK) report $(A)
+
+similarity: $(VENV)/.installed
+	$(COURSEWORK) similarity $(A)
 
 check: $(VENV)/.installed
 	$(COURSEWORK) check $(NB)

@@ -11,6 +11,7 @@ nearest folder upwards holding ``nbgrader_config.py``, whose settings are always
     coursework feedback ASSIGNMENT               HTML feedback per student, without hidden checks
     coursework export [--to grades.csv]          grades as CSV, one column per exercise
     coursework report ASSIGNMENT                 pass rates and score distribution (PNG + HTML)
+    coursework similarity ASSIGNMENT ...         pairs of submissions with similar answer cells (HTML + CSV)
 
 Students::
 
@@ -204,6 +205,31 @@ def cmd_report(args) -> int:
     return 0
 
 
+def cmd_similarity(args) -> int:
+    from .grading.course import CourseError
+    from .integrity.pairs import Options
+    from .integrity.run import similarity
+
+    course = _course(args)
+    if args.all:
+        args.assignments = sorted(_with_submissions(course))
+        if not args.assignments:
+            raise CourseError(f"no assignment has submissions in {course.submitted_dir} yet (coursework collect)")
+    if not args.assignments:
+        args.assignment = None
+        _need_assignment(course, args, "similarity")
+    try:
+        options = Options(threshold=args.threshold, min_matched=args.min_matched, common=args.common,
+                          progress=not args.no_progress)
+        result = similarity(course, args.assignments, options, out=args.out, include_reference=args.include_reference,
+                            max_shown=args.show)
+    except (LookupError, ValueError) as exc:  # no such assignment, no release, too few submissions, bad option
+        raise CourseError(str(exc)) from None
+    for line in result.lines():
+        print(line)
+    return 0
+
+
 def cmd_check(args) -> int:
     from .grading.selfcheck import check_notebook
 
@@ -298,6 +324,26 @@ def build_parser() -> argparse.ArgumentParser:
                    "with submissions are listed")
     p.add_argument("--out", default=None, metavar="DIR", help="default: reports/<assignment> in the course")
     p.set_defaults(func=cmd_report)
+
+    p = instructor("similarity", "pairs of submissions whose answer cells are alike (an HTML report and a CSV); "
+                   "evidence for a person to judge, no score changes")
+    p.add_argument("assignments", nargs="*", metavar="ASSIGNMENT", help="one or more; with several (or --all), also "
+                   "the pairs flagged in two or more of them")
+    p.add_argument("--all", action="store_true", help="every assignment with submissions")
+    p.add_argument("--threshold", type=float, default=0.5, help="flag a pair from this score on (0-1, default 0.5: "
+                   "half of one student's code found in the other's)")
+    p.add_argument("--min-matched", type=int, default=120, metavar="CHARS", help="and with at least this much "
+                   "matched code, in characters of tokenized code (default 120: about five lines)")
+    p.add_argument("--common", type=float, default=0.5, help="code found in more than this share of the answers to "
+                   "an exercise is everyone's and not counted (default 0.5)")
+    p.add_argument("--include-reference", action="store_true", help="compare the reference solution "
+                   "(solutions/ASSIGNMENT) too, as one more submission: answers copied from it")
+    p.add_argument("--show", type=int, default=50, metavar="N", help="flagged pairs shown side by side (default 50; "
+                   "the CSV has every pair)")
+    p.add_argument("--out", default=None, metavar="DIR", help="default: reports/ in the course "
+                   "(reports/ASSIGNMENT/similarity.html and .csv)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_similarity)
 
     p = sub.add_parser("check", help="run a notebook's visible checks and print each exercise's points",
                        description="Run NOTEBOOK top to bottom in a fresh kernel, with the visible checks, and "

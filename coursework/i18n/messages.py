@@ -158,6 +158,63 @@ CATALOG: dict[str, dict[str, str]] = {
     "fb_score": {"en": "Score: {score} / {points}", "ko": "점수: {score} / {points}"},
     "fb_not_graded": {"en": "Your submission could not be graded:", "ko": "제출물을 채점할 수 없었다:"},
     "fb_no_notebook": {"en": "no notebook was found", "ko": "notebook을 찾지 못했다"},
+    # -- coursework.integrity: the similarity report (coursework similarity) --------------
+    "sim_title": {"en": "{assignment}: similarity of the answers", "ko": "{assignment}: 답안 유사도"},
+    "sim_evidence": {
+        "en": "This report is evidence for a person to judge, not a verdict. Similar code can have innocent causes: "
+              "the lecture's examples, the usual way to write a short answer, work together that was allowed. "
+              "No score was changed.",
+        "ko": "이 보고서는 사람이 판단할 근거이며 판정이 아니다. 비슷한 코드에는 정당한 이유가 있을 수 있다. "
+              "강의의 예제, 짧은 답을 쓰는 흔한 방법, 허용된 공동 작업이 그렇다. 점수는 바뀌지 않았다.",
+    },
+    "sim_summary": {
+        "en": "{n} submissions, {pairs} pairs compared; {flagged} pairs flagged (score at least {threshold} and at "
+              "least {min_matched} matched characters of code).",
+        "ko": "제출물 {n}개, 비교한 쌍 {pairs}개. 표시한 쌍은 {flagged}개이다 (점수 {threshold} 이상, 일치한 코드 "
+              "{min_matched}자 이상).",
+    },
+    "sim_method": {
+        "en": "Compared: the answer cells only, exercise by exercise, with renamed names, comments, whitespace, "
+              "string literals, dead code, loops written as comprehensions and the order of functions undone. "
+              "Not counted: the release's own code (starter code, the notebook's cells) and code found in more than "
+              "{common} of the answers to an exercise. Score: the share of one student's code that is found in the "
+              "other's.",
+        "ko": "답안 cell만 문제별로 비교했다. 이름 바꾸기, 주석, 공백, 문자열, 실행되지 않는 코드, comprehension으로 "
+              "바꾼 반복문, 함수 순서는 되돌린 뒤에 비교했다. 배포한 notebook의 코드(시작 코드, notebook 자체의 "
+              "cell)와 한 문제의 답안 중 {common}보다 많은 답안에 있는 코드는 세지 않았다. 점수는 한 학생의 코드 중 "
+              "다른 학생의 코드에서도 발견된 비율이다.",
+    },
+    "sim_reference_included": {
+        "en": "The reference solution is compared as one more submission, named {name}.",
+        "ko": "모범 답안도 제출물 하나로 비교했다. 이름은 {name}이다.",
+    },
+    "sim_reference_name": {"en": "(reference solution)", "ko": "(모범 답안)"},
+    "sim_unreadable": {"en": "Not compared: could not be read", "ko": "읽을 수 없어 비교하지 않은 제출물"},
+    "sim_flagged_heading": {"en": "Flagged pairs, most similar first", "ko": "표시한 쌍 (유사도가 높은 순)"},
+    "sim_none_flagged": {"en": "No pair reaches the threshold.", "ko": "기준에 이른 쌍이 없다."},
+    "sim_col_rank": {"en": "#", "ko": "순위"},
+    "sim_col_a": {"en": "student A", "ko": "학생 A"},
+    "sim_col_b": {"en": "student B", "ko": "학생 B"},
+    "sim_col_score": {"en": "score", "ko": "점수"},
+    "sim_col_exercises": {"en": "exercises that match", "ko": "일치한 문제"},
+    "sim_col_lines": {"en": "matched lines (A / B)", "ko": "일치한 줄 (A / B)"},
+    "sim_col_times": {"en": "flagged in", "ko": "표시된 과제 수"},
+    "sim_marked": {"en": "Marked lines: code found in both answers.", "ko": "색칠한 줄은 두 답안에 모두 있는 코드이다."},
+    "sim_pair_heading": {"en": "{rank}. {a} and {b}: {score}", "ko": "{rank}. {a}, {b}: 점수 {score}"},
+    "sim_exercise_heading": {"en": "{exercise}: {similarity} similar", "ko": "{exercise}: 유사도 {similarity}"},
+    "sim_more_lines": {"en": "... {lines} more lines", "ko": "... 이하 {lines}줄 생략"},
+    "sim_cut": {"en": "(the cell is longer; only its beginning was compared)",
+                "ko": "(cell이 더 길다. 앞부분만 비교했다)"},
+    "sim_more_pairs": {"en": "{more} more flagged pairs are listed in the table above and in the CSV.",
+                       "ko": "표시한 쌍 {more}개가 더 있다. 위의 표와 CSV에 있다."},
+    "sim_csv": {"en": "Every pair, with its similarity per exercise: {csv}", "ko": "모든 쌍과 문제별 유사도: {csv}"},
+    "sim_repeats_title": {"en": "Pairs flagged in several assignments", "ko": "여러 과제에서 표시된 쌍"},
+    "sim_repeats_explain": {
+        "en": "Pairs flagged in at least two of the {n} assignments compared, with their score in each (bold: flagged).",
+        "ko": "비교한 과제 {n}개 중 두 개 이상에서 표시된 쌍과 과제별 점수이다 (굵은 글씨: 표시됨).",
+    },
+    "sim_no_repeats": {"en": "No pair is flagged in more than one assignment.",
+                       "ko": "두 개 이상의 과제에서 표시된 쌍은 없다."},
 }
 
 # "your function raised <Name>" in every language, for redacting a hidden check's message.
