@@ -105,7 +105,7 @@ def test_feedback_is_in_the_course_language_for_both_submissions(graded):
         assert "문제별 점수" in page and "아직 구현하지 않았다" in page, page[:400]
         assert heading in page           # an English submission's markdown is put back in Korean
         assert "Your grade, exercise by exercise" not in page
-    assert "작성한 함수가 RuntimeError 예외를 일으켰다: not today" in graded["pages"]["raises_en"]
+    assert "작성한 함수가 RuntimeError 예외를 일으켰다. 메시지: not today" in graded["pages"]["raises_en"]
     assert "shape (8,)이어야 하는데 shape (2, 2, 2)이다" in graded["pages"]["wrongshape_ko"]
 
 
