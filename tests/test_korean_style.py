@@ -172,3 +172,24 @@ def test_the_counting_tool_reports_every_notebook_and_the_catalog(capsys):
     header = next(line for line in out.splitlines() if line.startswith("| notebook |"))
     cells = dict(zip([c.strip() for c in header.split("|")[2:-1]], [c.strip() for c in total.split("|")[2:-1]]))
     assert cells["—"] == "0" and cells["여러분"] == "0" and cells["particle"] == "0" and int(cells["— (EN)"]) > 50
+
+
+def test_the_korean_readmes_follow_the_guide_and_name_real_commands():
+    import re
+
+    from coursework.cli import build_parser
+    from coursework.i18n.glossary import glossary_problems
+    from coursework.i18n.release import BUNDLE_README_KO
+
+    guide = (REPO / "README.ko.md").read_text(encoding="utf-8")
+    for text in (guide, BUNDLE_README_KO):
+        assert korean_problems(text) == [] and glossary_problems([text]) == []
+    assert "README.ko.md" in (REPO / "README.md").read_text(encoding="utf-8")
+    targets = set(re.findall(r"^([\w-]+):", (REPO / "Makefile").read_text(encoding="utf-8"), re.M))
+    assert {"lab", "check"} <= set(re.findall(r"make (\w[\w-]*)", guide)) <= targets
+    commands = set(build_parser()._subparsers._group_actions[0].choices)
+    assert set(re.findall(r"coursework (\w+) ", guide)) <= commands and "check" in commands
+    for name in IDS:                                   # every assignment, with its points as the notebook has them
+        nb = nbformat.read(REPO / "solutions" / name / f"{name}.ipynb", as_version=4)
+        points = sum(c.metadata.get("nbgrader", {}).get("points", 0) for c in nb.cells)
+        assert re.search(rf"\| `{name}` \|.*\({points:g}\) \|", guide), name
