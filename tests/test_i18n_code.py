@@ -140,3 +140,25 @@ def test_english_left_in_a_code_cell_is_found():
     assert english_only(["largest difference to np.histogramdd:", "rank 1, shape (3,)", "가장 큰 차이:",
                          "f = 3 (sigmoid gate)", "the forward pass: values only", "x: (N, D) -> out: (N, M)"]) == \
         ["largest difference to np.histogramdd:", "the forward pass: values only"]
+
+
+def test_a_record_never_holds_an_answer_or_a_hidden_check():
+    """The release keeps a cell's metadata: a translation record must not carry what nbgrader
+    removes from the source (answer and hidden-test regions). The Korean read back has them."""
+    answer = "def f(x):\n    # the input: an array\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION\n"
+    cell = new_code_cell(answer, metadata={"nbgrader": {"solution": True, "grade": False, "grade_id": "f",
+                                                        "locked": False, "schema_version": 3}})
+    record_translation(cell, "ko", answer.replace("# the input: an array", "# 입력: array"))
+    stored = cell.metadata["coursework"]["i18n"]["ko"]["source"]
+    assert "return 2 * x" not in stored and "### BEGIN SOLUTION" in stored
+    assert text_in(cell, "ko") == answer.replace("# the input: an array", "# 입력: array")
+    for path in SOURCES:
+        nb = nbformat.read(path, as_version=4)
+        for i, c in enumerate(nb.cells):
+            record = c.metadata.get("coursework", {}).get("i18n", {}).get("ko", {}).get("source", "")
+            if c.cell_type != "code" or not record:
+                continue
+            from coursework.i18n.code import REGION
+            bodies = [m.group(3) for m in REGION.finditer(c.source)]
+            assert bodies == [] or all(m.group(3) == "" for m in REGION.finditer(record)), \
+                f"{path.parent.name}, cell {i}: an answer or hidden check in its Korean record"

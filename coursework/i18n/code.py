@@ -6,7 +6,11 @@ labels a student reads holds its Korean version in its metadata::
     cell.metadata["coursework"]["i18n"]["ko"] = {"source": "<the cell in Korean>",
                                                 "translates": fingerprint(<the English source>)}
 
-and :func:`~.notebooks.localize` puts it in the cell when it releases the course in Korean.
+with one difference: the record keeps nbgrader's ``### BEGIN SOLUTION`` / ``### BEGIN HIDDEN
+TESTS`` markers but not what lies between them (:func:`blank_regions`), so no answer or hidden
+check is copied into metadata, which a release keeps; the bodies come from the cell itself
+when the Korean is read (:func:`fill_regions`, :func:`~.notebooks.text_in`).
+:func:`~.notebooks.localize` puts the Korean in the cell when it releases the course in Korean.
 A code cell without a record is the same in both languages.
 
 **The rule** (:func:`code_differences`): the Korean cell is the same program.
@@ -40,9 +44,33 @@ import functools
 import re
 from typing import Any
 
-__all__ = ["code_differences", "every_language", "is_graded", "student_text", "english_only", "MARKER"]
+__all__ = ["code_differences", "every_language", "is_graded", "student_text", "english_only", "blank_regions",
+           "fill_regions", "MARKER", "REGION"]
 
 MARKER = re.compile(r"^\s*###\s*(BEGIN|END)\s+(SOLUTION|HIDDEN TESTS)\b.*$", re.M)
+REGION = re.compile(r"(^[ \t]*###[ \t]*BEGIN (SOLUTION|HIDDEN TESTS)[^\n]*\n)(.*?)(^[ \t]*###[ \t]*END \2)", re.M | re.S)
+
+
+def blank_regions(source: str) -> str:
+    """``source`` with the bodies of its answer and hidden-test regions removed (markers kept):
+    what a translation record stores, so that no solution or hidden check ever sits in a
+    cell's metadata, where nbgrader's release would not remove it."""
+    return REGION.sub(lambda m: m.group(1) + m.group(4), source)
+
+
+def fill_regions(korean: str, english: str) -> str:
+    """The Korean record ``korean`` with each region's body taken from the cell's own
+    ``english`` source, in order (``ValueError`` when the two have different regions)."""
+    bodies = [m.group(3) for m in REGION.finditer(english)]
+    found = list(REGION.finditer(korean))
+    if [m.group(2) for m in found] != [m.group(2) for m in REGION.finditer(english)]:
+        raise ValueError(f"the translation has the regions {[m.group(2) for m in found]}, "
+                         f"the cell {[m.group(2) for m in REGION.finditer(english)]}")
+    out, last = [], 0
+    for m, body in zip(found, bodies):
+        out += [korean[last:m.start(3)], body]
+        last = m.end(3)
+    return "".join(out) + korean[last:]
 
 
 def is_graded(cell: Any) -> bool:
@@ -123,13 +151,19 @@ def code_differences(english: str, korean: str, graded: bool) -> list[str]:
 
 
 def every_language(cell: Any) -> list[str]:
-    """The cell's source in every language it has (the cell's own first)."""
-    texts = [cell.get("source", "")]
+    """The cell's source in every language it has (the cell's own first; a code cell's
+    translation with its regions filled in)."""
+    source = cell.get("source", "")
+    texts = [source]
     i18n = (cell.get("metadata") or {}).get("coursework", {}).get("i18n", {})
     if isinstance(i18n, dict):
         for entry in i18n.values():
             if isinstance(entry, dict) and isinstance(entry.get("source"), str):
-                texts.append(entry["source"])
+                try:
+                    texts.append(fill_regions(entry["source"], source) if cell.get("cell_type") == "code"
+                                 else entry["source"])
+                except ValueError:
+                    continue
     return texts
 
 

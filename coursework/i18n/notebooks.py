@@ -31,7 +31,7 @@ import copy
 from dataclasses import dataclass
 from typing import Any
 
-from .code import code_differences, is_graded
+from .code import blank_regions, code_differences, fill_regions, is_graded
 from .settings import DEFAULT, check_language
 from .text import fingerprint
 
@@ -54,13 +54,19 @@ def cell_label(nb: Any, index: int) -> str:
 
 
 def text_in(cell: Any, lang: str) -> str | None:
-    """The markdown of ``cell`` in ``lang`` (None where that language has no text)."""
+    """The text of ``cell`` in ``lang`` (None where that language has no text); for a code cell,
+    with its answer and hidden-test regions filled in from the cell (:func:`.code.fill_regions`)."""
     lang = check_language(lang)
     if lang == "en":
         return cell.source
     entry = i18n_of(cell).get(lang)
     if not isinstance(entry, dict) or not isinstance(entry.get("source"), str) or not entry["source"].strip():
         return None
+    if cell.get("cell_type") == "code":
+        try:
+            return fill_regions(entry["source"], cell.source)
+        except ValueError:
+            return entry["source"]          # localize() then names the cell: its code differs
     return entry["source"]
 
 
@@ -169,9 +175,12 @@ def drift(nb: Any, name: str = "notebook", lang: str = "ko") -> list[Drift]:
 
 
 def record_translation(cell: Any, lang: str, text: str) -> None:
-    """Store ``text`` as the cell's ``lang`` translation of its current English source."""
+    """Store ``text`` as the cell's ``lang`` translation of its current English source (a code
+    cell's without the bodies of its answer and hidden-test regions: :func:`.code.blank_regions`)."""
     lang = check_language(lang)
     if lang == "en":
         raise ValueError("record_translation: English is the cell's source; set cell.source instead")
+    if cell.get("cell_type") == "code":
+        text = blank_regions(text)
     extra = cell.metadata.setdefault("coursework", {})
     extra.setdefault("i18n", {})[lang] = {"source": text, "translates": fingerprint(cell.source)}
