@@ -6,10 +6,11 @@ labels a student reads holds its Korean version in its metadata::
     cell.metadata["coursework"]["i18n"]["ko"] = {"source": "<the cell in Korean>",
                                                 "translates": fingerprint(<the English source>)}
 
-with one difference: the record keeps nbgrader's ``### BEGIN SOLUTION`` / ``### BEGIN HIDDEN
-TESTS`` markers but not what lies between them (:func:`blank_regions`), so no answer or hidden
-check is copied into metadata, which a release keeps; the bodies come from the cell itself
-when the Korean is read (:func:`fill_regions`, :func:`~.notebooks.text_in`).
+with one difference: in the record each ``### BEGIN SOLUTION`` / ``### BEGIN HIDDEN TESTS``
+region, markers and all, is one line ``#@nbgrader-region`` (:func:`blank_regions`), so no
+answer, hidden check or marker is copied into metadata, which a release keeps; the regions
+come from the cell itself when the Korean is read (:func:`fill_regions`,
+:func:`~.notebooks.text_in`).
 :func:`~.notebooks.localize` puts the Korean in the cell when it releases the course in Korean.
 A code cell without a record is the same in both languages.
 
@@ -45,31 +46,33 @@ import re
 from typing import Any
 
 __all__ = ["code_differences", "every_language", "is_graded", "student_text", "english_only", "blank_regions",
-           "fill_regions", "MARKER", "REGION"]
+           "fill_regions", "MARKER", "REGION", "PLACEHOLDER"]
 
 MARKER = re.compile(r"^\s*###\s*(BEGIN|END)\s+(SOLUTION|HIDDEN TESTS)\b.*$", re.M)
-REGION = re.compile(r"(^[ \t]*###[ \t]*BEGIN (SOLUTION|HIDDEN TESTS)[^\n]*\n)(.*?)(^[ \t]*###[ \t]*END \2)", re.M | re.S)
+REGION = re.compile(r"^([ \t]*)###[ \t]*BEGIN (SOLUTION|HIDDEN TESTS)[^\n]*\n.*?^[ \t]*###[ \t]*END \2[^\n]*", re.M | re.S)
+PLACEHOLDER = "#@nbgrader-region"
+_PLACEHOLDER = re.compile(rf"^[ \t]*{re.escape(PLACEHOLDER)}[ \t]*$", re.M)
 
 
 def blank_regions(source: str) -> str:
-    """``source`` with the bodies of its answer and hidden-test regions removed (markers kept):
-    what a translation record stores, so that no solution or hidden check ever sits in a
-    cell's metadata, where nbgrader's release would not remove it."""
-    return REGION.sub(lambda m: m.group(1) + m.group(4), source)
+    """``source`` with each answer and hidden-test region (markers and body) replaced by one
+    line ``#@nbgrader-region`` at its indentation: what a translation record stores, so that
+    no answer, hidden check or marker ever sits in a cell's metadata, which a release keeps."""
+    return REGION.sub(lambda m: m.group(1) + PLACEHOLDER, source)
 
 
 def fill_regions(korean: str, english: str) -> str:
-    """The Korean record ``korean`` with each region's body taken from the cell's own
-    ``english`` source, in order (``ValueError`` when the two have different regions)."""
-    bodies = [m.group(3) for m in REGION.finditer(english)]
-    found = list(REGION.finditer(korean))
-    if [m.group(2) for m in found] != [m.group(2) for m in REGION.finditer(english)]:
-        raise ValueError(f"the translation has the regions {[m.group(2) for m in found]}, "
-                         f"the cell {[m.group(2) for m in REGION.finditer(english)]}")
+    """The Korean record ``korean`` with each ``#@nbgrader-region`` line replaced by the
+    cell's own region from ``english``, in order (``ValueError`` when the counts differ)."""
+    korean = blank_regions(korean)
+    regions = [m.group(0) for m in REGION.finditer(english)]
+    spots = list(_PLACEHOLDER.finditer(korean))
+    if len(spots) != len(regions):
+        raise ValueError(f"the translation has {len(spots)} answer or hidden-test region(s), the cell {len(regions)}")
     out, last = [], 0
-    for m, body in zip(found, bodies):
-        out += [korean[last:m.start(3)], body]
-        last = m.end(3)
+    for m, region in zip(spots, regions):
+        out += [korean[last:m.start()], region]
+        last = m.end()
     return "".join(out) + korean[last:]
 
 

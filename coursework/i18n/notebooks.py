@@ -176,7 +176,7 @@ def drift(nb: Any, name: str = "notebook", lang: str = "ko") -> list[Drift]:
 
 def record_translation(cell: Any, lang: str, text: str) -> None:
     """Store ``text`` as the cell's ``lang`` translation of its current English source (a code
-    cell's without the bodies of its answer and hidden-test regions: :func:`.code.blank_regions`)."""
+    cell's with its answer and hidden-test regions left out: :func:`.code.blank_regions`)."""
     lang = check_language(lang)
     if lang == "en":
         raise ValueError("record_translation: English is the cell's source; set cell.source instead")
