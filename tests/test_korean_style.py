@@ -193,3 +193,13 @@ def test_the_korean_readmes_follow_the_guide_and_name_real_commands():
         nb = nbformat.read(REPO / "solutions" / name / f"{name}.ipynb", as_version=4)
         points = sum(c.metadata.get("nbgrader", {}).get("points", 0) for c in nb.cells)
         assert re.search(rf"\| `{name}` \|.*\({points:g}\) \|", guide), name
+
+
+def test_the_checker_is_fast_on_crafted_text():
+    """Linear time: the checker may one day read texts with a student's words in them."""
+    import time
+
+    for text in ("(" * 20000 + ")가" * 20000, "`a\n" * 20000, "$a\n" * 20000, "shape은 " * 20000):
+        start = time.perf_counter()
+        korean_problems(text)
+        assert time.perf_counter() - start < 10, text[:20]

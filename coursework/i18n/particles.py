@@ -269,6 +269,7 @@ _CODE = re.compile(r"`((?:[^`\n]|\n(?!\s*\n))+)`")
 _MATH = re.compile(r"(?<![\\$])\$((?:[^$\n]|\n(?!\s*\n))+?)\$")
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:['’][a-z]+)?|\d[\d,]*(?:\.\d+)?%?|[α-ωΑ-Ω∇ϵϕ²³]")
 _SKIP_AFTER = set("*_\"'”’")
+_GLOSS_MAX = 200          # the longest parenthesis the particle rule looks across, in characters
 _HANGUL_RUN = re.compile(r"[가-힣]+")
 
 
@@ -325,13 +326,13 @@ def particle_problems(text: str) -> list[Finding]:
     for end, (finals, what) in anchors.items():
         check(end, finals, what)
     for m in re.finditer(r"\)(?=[*_\"'”’]*[가-힣])", hidden):      # after ")": see the module docstring
-        depth, i = 0, m.start()
-        while i >= 0:
+        depth, i, stop = 0, m.start(), max(-1, m.start() - _GLOSS_MAX)
+        while i > stop:                                  # a gloss is short: the scan is bounded
             depth += {")": 1, "(": -1}.get(hidden[i], 0)
             if depth == 0:
                 break
             i -= 1
-        if i <= 0:
+        if i <= stop or i <= 0:
             continue
         inside = text[i + 1:m.start()]
         if (i in anchors and len(anchors[i][1]) == 1 and not re.search("[가-힣]", inside)
