@@ -3,8 +3,9 @@
     python tools/korean_counts.py                  # the working tree
     python tools/korean_counts.py --before main    # "before → after" against a git revision
 
-One row per source notebook (its Korean markdown cells and, where they have one, the Korean of
-its code cells) and one for the message catalog (coursework/i18n/messages.py, Korean texts).
+One row per source notebook (its Korean markdown cells and, where they have one, what a student
+reads in the Korean of its code cells: comments and printed text) and one for the message
+catalog (coursework/i18n/messages.py, Korean texts).
 The columns count, in prose (code spans, code blocks, LaTeX and link targets are not read):
 
 - ``—``: em-dashes and en-dashes (EN: the same in the English, for comparison);
@@ -31,6 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from coursework.i18n.code import fill_regions, student_text  # noqa: E402
 from coursework.i18n.glossary import prose  # noqa: E402
 from coursework.i18n.particles import particle_problems  # noqa: E402
 from coursework.i18n.style import code_and_math  # noqa: E402
@@ -73,7 +75,13 @@ def notebook_pairs(raw: str) -> list[tuple[str, str, str]]:
     for cell in json.loads(raw)["cells"]:
         ko = cell.get("metadata", {}).get("coursework", {}).get("i18n", {}).get("ko", {}).get("source")
         if ko:
-            out.append((cell["cell_type"], _text(cell["source"]), _text(ko)))
+            en, ko = _text(cell["source"]), _text(ko)
+            if cell["cell_type"] == "code":
+                try:
+                    ko = fill_regions(ko, en)
+                except ValueError:
+                    pass
+            out.append((cell["cell_type"], en, ko))
     return out
 
 
@@ -89,9 +97,8 @@ def catalog_pairs(raw: str) -> list[tuple[str, str, str]]:
 
 
 def _comments(code: str) -> str:
-    """The comments and string literals of a code cell, one per line: what a student reads."""
-    found = re.findall(r"#[^\n]*|\"[^\"\n]*\"|'[^'\n]*'", code)
-    return "\n".join(f for f in found if not f.startswith(("### BEGIN", "### END")))
+    """What a student reads in a code cell (its comments and printed text), one per line."""
+    return "\n".join(student_text(code))
 
 
 def counts(pairs: list[tuple[str, str, str]]) -> dict[str, int]:
