@@ -120,7 +120,8 @@ def test_checks_speak_the_course_language_with_the_same_numbers(monkeypatch):
         said[lang + "-todo"] = str(err.value)
     assert said["en"] == ("f(x): 1 of 4 element(s) differ by more than 1e-06; the worst at index (1, 1): "
                           "expected 3, got 3.5")
-    assert said["ko"] == "f(x): 원소 4개 중 1개가 1e-06보다 크게 다르다. 가장 큰 차이는 index (1, 1): 기대값 3, 실제값 3.5"
+    assert said["ko"] == ("f(x): 원소 4개 가운데 1개가 1e-06보다 크게 다르다. 가장 크게 다른 곳은 index (1, 1)이고, "
+                         "기댓값 3, 실제 값 3.5이다")
     assert said["ko-shape"] == "f(x): shape (2, 2)이어야 하는데 shape (2,)이다"
     assert said["en-shape"] == "f(x): expected shape (2, 2), got shape (2,)"
     assert said["ko-todo"].startswith("g(): 아직 구현하지 않았다")
@@ -156,7 +157,7 @@ def test_feedback_summary_in_korean(monkeypatch):
     cell = ExplainGrading._summary([{"name": "color_histogram", "score": 2, "points": 6, "reason": None}],
                                    ["The answer cell is missing"])
     assert cell.source.startswith("## 문제별 점수\n\n| 문제 | 점수 | |")
-    assert "| `color_histogram` | 2 / 6 | 아래의 '고칠 것'을 보라 |" in cell.source
+    assert "| `color_histogram` | 2 / 6 | 아래 '고칠 것' 참고 |" in cell.source
     assert cell.source.endswith(msg("fb_explain", "ko"))
     assert "**채점 메모**" in cell.source
 

@@ -1,8 +1,8 @@
 """Grading does not depend on the language (slow: nbgrader end to end).
 
 A course whose language is Korean releases 01_features in English (``--lang en``) and in
-Korean (its default). The two releases have the same code cells, grade ids, points and
-code-cell checksums. Pairs of submissions with the same answers -- one made from each
+Korean (its default). The two releases have the same code, grade ids and points; markdown,
+comments and printed text differ, and with them those cells' checksums. Pairs of submissions with the same answers -- one made from each
 release -- get the same score on every check through ``coursework autograde`` and through
 plain ``nbgrader autograde``; the feedback page is in Korean.
 
@@ -21,6 +21,7 @@ import nbformat
 import pytest
 
 from class_fixtures import REPO, A, class_kinds, cli, make_course, page_text, solution_sources, submission, submit
+from coursework.i18n.code import code_differences
 from coursework.i18n.notebooks import record_translation, text_in
 from nbgrader_course import nbgrader, scores
 
@@ -76,17 +77,26 @@ def _nbg(cell):
     return cell.metadata.get("nbgrader", {})
 
 
-def test_releases_differ_in_markdown_text_only(graded):
+def test_releases_differ_in_text_only(graded):
+    """Markdown, comments and printed text differ; the code, grade ids and points do not. A
+    cell's checksum follows its text (nbgrader hashes the source), so it is the same exactly
+    where the text is."""
     en, ko = graded["english"], graded["korean"]
     assert len(en.cells) == len(ko.cells)
     assert ko.metadata["coursework"]["language"] == "ko"
+    comments = 0
     for e, k in zip(en.cells, ko.cells):
         assert e.cell_type == k.cell_type
         assert _nbg(e).get("grade_id") == _nbg(k).get("grade_id") and _nbg(e).get("points") == _nbg(k).get("points")
         if e.cell_type == "code":
-            assert e.source == k.source and _nbg(e) == _nbg(k)        # same code, same checksum
+            assert code_differences(e.source, k.source, graded=bool(_nbg(e).get("grade") or _nbg(e).get("solution"))) == []
+            drop = {"checksum"} if e.source != k.source else set()
+            assert {x: v for x, v in _nbg(e).items() if x not in drop} == {x: v for x, v in _nbg(k).items() if x not in drop}
+            comments += e.source != k.source
         else:
             assert HANGUL.search(k.source) and k.source != e.source
+    assert comments >= 10
+    assert any(c.source.startswith("# 2점: 무작위 이미지, 채점할 때 확인한다") for c in ko.cells)
 
 
 @pytest.mark.parametrize("tool", ["ours", "plain"])
@@ -105,7 +115,9 @@ def test_feedback_is_in_the_course_language_for_both_submissions(graded):
         assert "문제별 점수" in page and "아직 구현하지 않았다" in page, page[:400]
         assert heading in page           # an English submission's markdown is put back in Korean
         assert "Your grade, exercise by exercise" not in page
-    assert "작성한 함수가 RuntimeError 예외를 일으켰다: not today" in graded["pages"]["raises_en"]
+        assert "채점할 때 확인한다" in page and "checked when your work is graded" not in page   # and its comments
+        assert "수정되었다" not in page and "edited" not in page      # the other language is not an edit
+    assert "작성한 함수가 RuntimeError 예외를 일으켰다. 메시지: not today" in graded["pages"]["raises_en"]
     assert "shape (8,)이어야 하는데 shape (2, 2, 2)이다" in graded["pages"]["wrongshape_ko"]
 
 

@@ -9,7 +9,9 @@ So we restore first, from the source notebook, and record what we did:
 - a test cell or other locked cell missing from the submission is inserted after the
   nearest cell that precedes it in the source and is still in the submission;
 - a locked cell whose source differs from the student's copy (the release: hidden
-  regions removed) is *edited*; ``OverwriteCells`` then puts the source back.
+  regions removed) is *edited*; ``OverwriteCells`` then puts the source back. The cell's
+  text in the course's other language (its comments translated, ``coursework.i18n.code``)
+  is not an edit: a submission made from the other release is put back without a note.
 
 Each restored cell gets ``metadata.coursework.restored = "deleted" | "edited"``, which
 the feedback turns into a sentence. Answer cells are never restored: they are the
@@ -29,6 +31,7 @@ import copy
 from dataclasses import dataclass
 from typing import Any
 
+from ..i18n.code import every_language
 from .exercises import is_answer, is_check, meta, same_source, strip_hidden
 
 __all__ = ["Restored", "restore_cells"]
@@ -101,7 +104,8 @@ def restore_cells(nb: Any, source: Any, release: Any | None = None) -> list[Rest
             if _locked_or_check(cell):
                 theirs = nb.cells[present[gid]]
                 expected = released[gid].source if gid in released else strip_hidden(cell.source)
-                if not same_source(theirs.source, expected) and not same_source(theirs.source, cell.source):
+                known = [expected, *every_language(cell), *map(strip_hidden, every_language(cell))]
+                if not any(same_source(theirs.source, text) for text in known):
                     theirs.metadata.setdefault("coursework", {})["restored"] = "edited"
                     done.append(Restored(gid, "edited", is_check(cell)))
             previous_present = gid

@@ -11,6 +11,9 @@
   and the drift check (:func:`drift`);
 - :mod:`.glossary` -- the lecture's terms (``glossary.csv``) and the check that a Korean
   text uses them (:func:`glossary_problems`);
+- :mod:`.style` -- the checkable rules of the Korean style guide (``docs/korean-style.md``)
+  for any Korean text (:func:`korean_problems`), with :mod:`.particles`, the particle after an
+  English word, a code span, a number or a Greek letter (readings: ``readings.csv``);
 - :mod:`.fonts` -- a font with Hangul for matplotlib (:func:`use_hangul_font`).
 """
 

@@ -9,7 +9,9 @@
 - ``also_in_lecture`` -- other forms the note itself uses (accepted); ``;``-separated;
 - ``other_forms`` -- forms the note does not use (flagged); ``;``-separated;
 - ``where`` -- where in the note (line numbers of ``lecture3-neural-networks-part1.ko.txt``
-  and section titles), or "course term".
+  and section titles), or "course term";
+- ``reading`` -- how an English lecture form is read aloud in Korean, word by word
+  (``셰이프``, ``에폭``): the particle after it follows this sound (:mod:`.particles`).
 
 :func:`glossary_problems` flags each use of an ``other_forms`` form in a Korean text, except
 at the concept's first mention in the notebook, where the other form may follow the
@@ -103,8 +105,8 @@ def _forms(path: str | None = None):
     return out
 
 
-_SKIP = [re.compile(p, re.S) for p in (r"```.*?```", r"~~~.*?~~~", r"\$\$.*?\$\$", r"(?<!\\)\$[^$\n]+?\$",
-                                        r"`[^`\n]*`", r"\]\([^)]*\)", r"https?://\S+", r"<[^>\n]+>")]
+_SKIP = [re.compile(p, re.S) for p in (r"```.*?```", r"~~~.*?~~~", r"\$\$.*?\$\$", r"(?<!\\)\$(?:[^$\n]|\n(?!\s*\n))+?\$",
+                                        r"`(?:[^`\n]|\n(?!\s*\n))*`", r"\]\([^)]*\)", r"https?://\S+", r"<[^>\n]+>")]
 
 
 def prose(text: str) -> str:

@@ -5,8 +5,11 @@ are filled in the same way in both, so a message says the same thing with the sa
 in either language. A key missing from the catalog, or a field a text needs and did not get,
 raises ``KeyError`` naming it: a typo must not reach a student as a half-filled sentence.
 
-Korean follows the lecture note's style: plain ``…다`` sentences, technical terms as the
-note writes them (see ``glossary.csv``), code names in English.
+Korean follows the course's style guide, ``docs/korean-style.md``: the lecture note's plain
+``…다`` sentences, technical terms as the note writes them (``glossary.csv``), code names in
+English, no particle right after a field whose value's sound is unknown (``{got} 객체가``,
+not ``{got}이(가)``), and no "…다:" (``… 일으켰다. 메시지: {evalue}``);
+``tests/test_korean_style.py`` checks every Korean text here.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ CATALOG: dict[str, dict[str, str]] = {
     # -- grader_tests.harness: what a failed check says ---------------------------------
     "expected_function": {
         "en": "{what}: expected a function, got {got}",
-        "ko": "{what}: 함수가 와야 하는데 {got}이(가) 왔다",
+        "ko": "{what}: 함수가 와야 하는데 {got} 객체가 왔다",
     },
     "not_implemented": {
         "en": "{what}: not implemented yet (the function raised NotImplementedError)",
@@ -29,11 +32,11 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "raised": {
         "en": "{what}: your function raised {ename}: {evalue}",
-        "ko": "{what}: 작성한 함수가 {ename} 예외를 일으켰다: {evalue}",
+        "ko": "{what}: 작성한 함수가 {ename} 예외를 일으켰다. 메시지: {evalue}",
     },
     "modified_input": {
         "en": "{what}: your function modified its input array in place; compute a new array instead",
-        "ko": "{what}: 작성한 함수가 입력 array를 그 자리에서 바꾸었다(in place); 새 array를 만들어 계산해야 한다",
+        "ko": "{what}: 작성한 함수가 입력 array를 그 자리에서(in place) 바꾸었다. 새 array를 만들어 계산해야 한다",
     },
     "got_none": {
         "en": "{what}: expected an array, got None (did you forget `return`?)",
@@ -45,7 +48,7 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "not_numbers": {
         "en": "{what}: expected an array of numbers, got {got} ({detail})",
-        "ko": "{what}: 숫자 array가 와야 하는데 {got}이(가) 왔다 ({detail})",
+        "ko": "{what}: 수로 된 array가 와야 하는데 {got} 객체가 왔다 ({detail})",
     },
     "shape_mismatch": {
         "en": "{what}: expected shape {expected}, got shape {got}",
@@ -58,8 +61,8 @@ CATALOG: dict[str, dict[str, str]] = {
     "worst_element": {
         "en": "{what}: {off} of {size} element(s) differ by more than {atol}; the worst at index {index}: "
               "expected {expected}, got {got}",
-        "ko": "{what}: 원소 {size}개 중 {off}개가 {atol}보다 크게 다르다. 가장 큰 차이는 index {index}: "
-              "기대값 {expected}, 실제값 {got}",
+        "ko": "{what}: 원소 {size}개 가운데 {off}개가 {atol}보다 크게 다르다. 가장 크게 다른 곳은 index {index}이고, "
+              "기댓값 {expected}, 실제 값 {got}이다",
     },
     # -- coursework.grading.execute: how a cell ended -----------------------------------
     "timed_out": {
@@ -76,11 +79,11 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "not_run": {
         "en": "not run: {detail}",
-        "ko": "실행되지 않았다: {detail}",
+        "ko": "실행하지 않았다. 이유: {detail}",
     },
     "cell_raised": {
         "en": "cell {cell} raised {error}",
-        "ko": "cell {cell}에서 예외가 발생했다: {error}",
+        "ko": "cell {cell}에서 예외가 발생했다. 예외: {error}",
     },
     "check_timed_out": {
         "en": "timed out after {timeout} s",
@@ -93,7 +96,7 @@ CATALOG: dict[str, dict[str, str]] = {
     # -- coursework.grading.rules: why an exercise lost its points ----------------------
     "exercise_zero": {
         "en": "Exercise {name} scores 0: {why}",
-        "ko": "문제 {name}은(는) 0점이다: {why}",
+        "ko": "연습 문제 {name}의 점수는 0점이다. 이유: {why}",
     },
     "must_run_to_end": {
         "en": " (the answer cell must run to its end without error)",
@@ -101,15 +104,15 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "answer_missing": {
         "en": "The answer cell {cell} is missing from the notebook.",
-        "ko": "답안 cell {cell}이(가) notebook에 없다.",
+        "ko": "notebook에 답안 cell {cell} 자체가 없다.",
     },
     "output_cut": {
         "en": "The output of cell {cell} was cut: {bytes} bytes over the limit were dropped.",
-        "ko": "cell {cell}의 출력이 잘렸다: 한도를 넘은 {bytes} bytes를 버렸다.",
+        "ko": "cell {cell}의 출력이 잘렸다. 한도를 넘은 {bytes} byte를 버렸다.",
     },
     "wrote_stderr": {
         "en": "wrote to stderr (a check must not warn): {first}",
-        "ko": "stderr에 출력했다 (check는 경고를 내면 안 된다): {first}",
+        "ko": "stderr에 출력했다(check는 경고를 내면 안 된다). 출력: {first}",
     },
     "no_points": {
         "en": "no points (no error output)",
@@ -124,18 +127,18 @@ CATALOG: dict[str, dict[str, str]] = {
     "fb_col_points": {"en": "points", "ko": "점수"},
     "fb_see_below": {
         "en": "see What to fix below",
-        "ko": "아래의 '고칠 것'을 보라",
+        "ko": "아래 '고칠 것' 참고",
     },
     "fb_notes": {"en": "Notes from the grader", "ko": "채점 메모"},
     "fb_explain": {
         "en": "Each check that lost points is listed below with what was wrong; checks marked as checked when "
               "graded ran on inputs you do not see, so only their message is shown.",
-        "ko": "점수를 잃은 check마다 무엇이 틀렸는지 아래에 적혀 있다. 채점 때 실행되는 check는 보이지 않는 입력으로 "
-              "실행되므로 그 메시지만 보여 준다.",
+        "ko": "점수를 잃은 check마다 무엇이 틀렸는지 아래에 적었다. '채점할 때 확인한다'고 적힌 check(공개되지 않은 "
+              "check)는 공개되지 않은 입력으로 실행했으므로 메시지만 보여 준다.",
     },
     "fb_full_marks": {
         "en": "Full marks: every check passed.",
-        "ko": "만점: 모든 check를 통과했다.",
+        "ko": "만점이다. 모든 check를 통과했다.",
     },
     "fb_grading_note": {"en": "Grading note:", "ko": "채점 메모:"},
     "fb_what_to_fix": {"en": "**What to fix** (each check that lost points, in notebook order)",
@@ -152,11 +155,11 @@ CATALOG: dict[str, dict[str, str]] = {
     "fb_how_edited": {"en": "edited", "ko": "수정되었다"},
     "fb_hidden_message": {
         "en": "(its message is not shown for a hidden check)",
-        "ko": "(숨겨진 check에서는 그 메시지를 보여 주지 않는다)",
+        "ko": "(공개되지 않은 check는 메시지를 보여 주지 않는다)",
     },
     "fb_page_heading": {"en": "{assignment}: feedback for {student}", "ko": "{assignment}: {student}의 피드백"},
     "fb_score": {"en": "Score: {score} / {points}", "ko": "점수: {score} / {points}"},
-    "fb_not_graded": {"en": "Your submission could not be graded:", "ko": "제출물을 채점할 수 없었다:"},
+    "fb_not_graded": {"en": "Your submission could not be graded:", "ko": "제출물을 채점하지 못한 이유:"},
     "fb_no_notebook": {"en": "no notebook was found", "ko": "notebook을 찾지 못했다"},
     # -- coursework.integrity: the similarity report (coursework similarity) --------------
     "sim_title": {"en": "{assignment}: similarity of the answers", "ko": "{assignment}: 답안 유사도"},
@@ -217,8 +220,9 @@ CATALOG: dict[str, dict[str, str]] = {
                        "ko": "두 개 이상의 과제에서 표시된 쌍은 없다."},
 }
 
-# "your function raised <Name>" in every language, for redacting a hidden check's message.
-_RAISED_HEAD = {"en": "your function raised {ename}", "ko": "작성한 함수가 {ename} 예외를 일으켰다"}
+# "your function raised <Name>" and what comes before the student's text, in every language, for
+# redacting a hidden check's message (the "raised" entry above).
+_RAISED_HEAD = {"en": ("your function raised {ename}", ": "), "ko": ("작성한 함수가 {ename} 예외를 일으켰다", ". 메시지: ")}
 
 
 def msg(key: str, lang: str | None = None, **fields: object) -> str:
@@ -237,6 +241,7 @@ def msg(key: str, lang: str | None = None, **fields: object) -> str:
 
 def student_exception_pattern() -> re.Pattern:
     """Matches ``<your function raised Name>: <the student's text>`` in any language; group 1
-    is the part before the student's text."""
-    heads = "|".join(re.escape(h).replace(re.escape("{ename}"), r"[A-Za-z_][\w.]*") for h in _RAISED_HEAD.values())
-    return re.compile(rf"((?:{heads})): .*", re.S)
+    is "your function raised Name" (without the separator before the student's text)."""
+    heads = "|".join(re.escape(h).replace(re.escape("{ename}"), r"[A-Za-z_][\w.]*") for h, _ in _RAISED_HEAD.values())
+    seps = "|".join(re.escape(sep) for _, sep in _RAISED_HEAD.values())
+    return re.compile(rf"((?:{heads}))(?:{seps}).*", re.S)

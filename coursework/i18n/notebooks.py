@@ -20,8 +20,9 @@ the translation, and ::
 (its ``ko`` entry then needs only ``source``). Changing that Korean without revisiting the
 English fails :func:`drift` the same way.
 
-Code cells are never translated: code, identifiers, grade ids and points are the same in
-every language.
+A **code cell** keeps its code in every language; its comments and the text it prints may
+have a Korean version, in the same record (``i18n.ko = {"source", "translates"}``), under the
+rule of :mod:`.code` (a graded cell: comments only). Grade ids and points exist once.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ import copy
 from dataclasses import dataclass
 from typing import Any
 
+from .code import blank_regions, code_differences, fill_regions, is_graded
 from .settings import DEFAULT, check_language
 from .text import fingerprint
 
@@ -52,13 +54,19 @@ def cell_label(nb: Any, index: int) -> str:
 
 
 def text_in(cell: Any, lang: str) -> str | None:
-    """The markdown of ``cell`` in ``lang`` (None where that language has no text)."""
+    """The text of ``cell`` in ``lang`` (None where that language has no text); for a code cell,
+    with its answer and hidden-test regions filled in from the cell (:func:`.code.fill_regions`)."""
     lang = check_language(lang)
     if lang == "en":
         return cell.source
     entry = i18n_of(cell).get(lang)
     if not isinstance(entry, dict) or not isinstance(entry.get("source"), str) or not entry["source"].strip():
         return None
+    if cell.get("cell_type") == "code":
+        try:
+            return fill_regions(entry["source"], cell.source)
+        except ValueError:
+            return entry["source"]          # localize() then names the cell: its code differs
     return entry["source"]
 
 
@@ -72,16 +80,19 @@ def strip_i18n(cell: Any) -> None:
 
 
 def localize(nb: Any, lang: str, *, strict: bool = True) -> Any:
-    """A copy of the source notebook ``nb`` whose markdown is in ``lang``, without the
-    translations' metadata; code cells, ids and nbgrader metadata untouched.
+    """A copy of the source notebook ``nb`` whose markdown, and the comments and printed text of
+    whose code cells, are in ``lang``, without the translations' metadata; ids and nbgrader
+    metadata untouched.
 
     ``strict``: a markdown cell without a text in ``lang`` is a ``ValueError`` naming it
-    (else it keeps its English). The notebook's metadata records the language
+    (else it keeps its English); a code cell without one keeps its English. A code cell whose
+    translation is more than comments and printed text (:func:`.code.code_differences`) is
+    always a ``ValueError`` naming it. The notebook's metadata records the language
     (``metadata.coursework.language``) for languages other than English.
     """
     lang = check_language(lang)
     out = copy.deepcopy(nb)
-    missing = []
+    missing, broken = [], []
     for i, cell in enumerate(out.cells):
         if cell.cell_type == "markdown":
             text = text_in(cell, lang)
@@ -89,7 +100,17 @@ def localize(nb: Any, lang: str, *, strict: bool = True) -> Any:
                 missing.append(cell_label(nb, i))
             else:
                 cell.source = text
+        elif cell.cell_type == "code" and lang != DEFAULT and text_in(cell, lang) is not None:
+            text = text_in(cell, lang)
+            why = code_differences(cell.source, text, is_graded(cell))
+            if why:
+                broken.append(f"{cell_label(nb, i)}: {'; '.join(why)}")
+            else:
+                cell.source = text
         strip_i18n(cell)
+    if broken:
+        raise ValueError(f"the {lang} text of {len(broken)} code cell(s) changes the code: " + "; ".join(broken[:5])
+                         + (" ..." if len(broken) > 5 else ""))
     if missing and strict:
         raise ValueError(f"no {lang} text for {len(missing)} markdown cell(s): " + "; ".join(missing[:5])
                          + (" ..." if len(missing) > 5 else ""))
@@ -112,7 +133,8 @@ class Drift:
 
 
 def drift(nb: Any, name: str = "notebook", lang: str = "ko") -> list[Drift]:
-    """Every markdown cell of ``nb`` whose ``lang`` text is missing, unrecorded or stale.
+    """Every markdown cell of ``nb`` whose ``lang`` text is missing, unrecorded or stale, and
+    every code cell whose ``lang`` text is stale (a code cell needs none).
 
     English first (the default): ``i18n[lang]["translates"]`` must equal the fingerprint of
     the cell's English source. Written in ``lang`` first (``i18n["en"]["translates"]``
@@ -121,6 +143,12 @@ def drift(nb: Any, name: str = "notebook", lang: str = "ko") -> list[Drift]:
     lang = check_language(lang)
     found = []
     for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "code" and isinstance(i18n_of(cell).get(lang), dict):
+            recorded, now = i18n_of(cell)[lang].get("translates"), fingerprint(cell.source)
+            if recorded != now:
+                found.append(Drift(name, i, cell_label(nb, i), f"the code changed since its {lang} comments were "
+                                   f"written (translates {recorded}, the code is now {now}): revisit them"))
+            continue
         if cell.cell_type != "markdown":
             continue
         label = cell_label(nb, i)
@@ -147,9 +175,12 @@ def drift(nb: Any, name: str = "notebook", lang: str = "ko") -> list[Drift]:
 
 
 def record_translation(cell: Any, lang: str, text: str) -> None:
-    """Store ``text`` as the cell's ``lang`` translation of its current English source."""
+    """Store ``text`` as the cell's ``lang`` translation of its current English source (a code
+    cell's with its answer and hidden-test regions left out: :func:`.code.blank_regions`)."""
     lang = check_language(lang)
     if lang == "en":
         raise ValueError("record_translation: English is the cell's source; set cell.source instead")
+    if cell.get("cell_type") == "code":
+        text = blank_regions(text)
     extra = cell.metadata.setdefault("coursework", {})
     extra.setdefault("i18n", {})[lang] = {"source": text, "translates": fingerprint(cell.source)}
