@@ -61,6 +61,28 @@ def test_leaks_are_found(tmp_path):
     assert any("contains the hidden test line of" in p for p in audit_bundle(lone, course, A))
 
 
+def test_a_solution_hidden_in_metadata_is_found(tmp_path):
+    """A translation record, a tool's metadata or an attachment is notebook text too: a copy of a
+    solution or a hidden check there (a Korean code record carried 04's answers once) is a leak."""
+    import json
+
+    import nbformat
+
+    course = open_course(make_course(tmp_path))
+    source = nbformat.read(SOURCE, as_version=4)
+    answer = next(c.source for c in source.cells if "### BEGIN SOLUTION" in c.source)
+    hidden = next(c.source for c in source.cells if "### BEGIN HIDDEN TESTS" in c.source)
+    for where in ("cell", "notebook"):
+        nb = json.loads(RELEASE.read_text())
+        record = {"coursework": {"i18n": {"ko": {"source": answer.splitlines(keepends=True)}}, "note": [1, hidden]}}
+        target = nb["cells"][3]["metadata"] if where == "cell" else nb["metadata"]
+        target.update(record)
+        zf = _zip(tmp_path / f"{where}.zip", {f"notebooks/{A}/{A}.ipynb": json.dumps(nb)})
+        text = "\n".join(audit_bundle(zf, course, A))
+        assert f"{A}.ipynb: contains the solution of" in text, where
+        assert f"{A}.ipynb: contains the hidden test" in text, where
+
+
 def _tagged_course(tmp_path, markers):
     course = open_course(make_course(tmp_path, assignments=(A, "02_tensors", "03_activations")))
     (course.root / "coursework").mkdir()

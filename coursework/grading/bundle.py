@@ -388,17 +388,26 @@ def audit_bundle(zip_path: Path, course: Course, assignment: str) -> list[str]:
 
 
 def _notebook_text(raw: str) -> str:
-    """A notebook's cell sources and outputs as plain text (JSON escapes undone)."""
+    """Every string a notebook holds, as plain text (JSON escapes undone): cell sources and
+    outputs, and also every cell's and the notebook's metadata (translations, tool records),
+    where a copy of a solution would otherwise pass unseen."""
     import json
 
     try:
         nb = json.loads(raw)
     except ValueError:
         return raw
-    parts = []
-    for cell in nb.get("cells", []):
-        src = cell.get("source", "")
-        parts.append("".join(src) if isinstance(src, list) else src)
-        for out in cell.get("outputs", []):
-            parts.append(json.dumps(out))
+    parts: list[str] = []
+    todo: list = [nb]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, str):
+            parts.append(item)
+        elif isinstance(item, list):
+            if item and all(isinstance(x, str) for x in item):
+                parts.append("".join(item))  # a multi-line source or text, joined as Jupyter does
+            else:
+                todo.extend(reversed(item))
+        elif isinstance(item, dict):
+            todo.extend(reversed(list(item.values())))
     return "\n".join(parts)
