@@ -324,8 +324,8 @@ def test_figure_text_in_korean_keeps_numbers_and_passes_the_glossary(monkeypatch
     from coursework.i18n.figures import FIGURE_PATTERNS, FIGURE_TEXT, tr
 
     assert tr("iteration (28 per epoch)", "ko") == "iteration (epoch당 28)"
-    assert tr("ReLU: training accuracy 97%", "ko") == "ReLU: training data 정확도 97%"
-    assert tr("no dropout: validation", "ko") == "dropout 없음: validation set"   # the label translated too
+    assert tr("ReLU: training accuracy 97%", "ko") == "ReLU: training 정확도 97%"
+    assert tr("no dropout: validation", "ko") == "dropout 없음: validation 정확도"   # the label translated too
     assert tr("how far from zero-centred", "ko") == "출력의 중심이 원점에서 얼마나 먼가"
     assert tr("a video of shape (4, 8, 8, 3): T x H x W x C", "ko") == "shape (4, 8, 8, 3)의 video: T x H x W x C"
     assert tr("cat", "ko") == "고양이" and tr("my own label", "ko") == "my own label"

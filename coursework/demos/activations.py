@@ -105,7 +105,7 @@ class DeadReluDemo(TrainingDemo):
         ax0, ax1 = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.4]})
         with np.errstate(over="ignore", invalid="ignore"):
             plot_decision_regions(self.model, self.data.X, self.data.y, ax=ax0, resolution=60)
-        ax0.set_title(say("dead_regions_title", epoch=self.epoch, accuracy=f"{self.accuracy[-1]:.0%}"))
+        ax0.set_title(say("dead_regions_title", epoch=self.epoch, acc=f"{self.accuracy[-1]:.0%}"))
         ax1.plot(self.dead, label=say("dead_units"))
         ax1.plot(self.accuracy, label=tr("training accuracy"))
         ax1.set_xlim(0, self.epochs)

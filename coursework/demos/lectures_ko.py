@@ -81,8 +81,8 @@ DEMOS_KO: dict[str, tuple[str, str]] = {
         "d666573b69e24ecc"),
     "EarlyStoppingDemo": (
         "## 시간에 따른 overfitting: early stopping\n\n"
-        "label 일부를 틀리게 바꾼 digits 100개로 MLP를 학습시킨다. training data의 정확도는 100%까지 "
-        "오르지만(틀린 label까지 외운다), validation set의 정확도는 정점을 찍은 뒤 떨어진다. 별표는 early "
+        "label 일부를 틀리게 바꾼 digits 100개로 MLP를 학습시킨다. training 정확도는 100%까지 "
+        "오르지만(틀린 label까지 외운다), validation 정확도는 정점을 찍은 뒤 떨어진다. 별표는 early "
         "stopping이 남기는 epoch이다.",
         "97cc549116d6bbc9"),
 }

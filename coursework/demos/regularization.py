@@ -85,7 +85,7 @@ class RegularizationDemo(TrainingDemo):
         setting = say("reg_unused", lam=f"{lam:.2g}") if kind == "none" else f"{_penalty_name(kind)} λ={lam:.2g}"
         ax1.set_title(say("reg_regions_title", setting=setting, p=f"{dropout:g}",
                           batchnorm=", " + say("reg_batchnorm") if batchnorm else "",
-                          accuracy=f"{self.accuracy[-1]:.0%}"))
+                          acc=f"{self.accuracy[-1]:.0%}"))
         fig.subplots_adjust(left=0.05, right=0.98, bottom=0.12, top=0.9, wspace=0.15)
 
 

@@ -57,7 +57,7 @@ DEMO_TEXT: dict[str, dict[str, str]] = {
     },
     "bc_steps": {
         "en": "shapes {a} and {b}  ->  pad with 1s on the left: {pa} and {pb}  ->  stretch the 1s: {result}",
-        "ko": "shape {a}, {b}  →  왼쪽을 1로 채운다: {pa}, {pb}  →  길이 1인 축을 늘린다: {result}",
+        "ko": "shape {a}, {b}  →  왼쪽에 1 채우기: {pa}, {pb}  →  길이 1인 축 늘리기: {result}",
     },
     # -- 03: activations, dead ReLUs -------------------------------------------------------
     "act_functions": {"en": "activations", "ko": "activation function"},
@@ -66,7 +66,7 @@ DEMO_TEXT: dict[str, dict[str, str]] = {
     "act_title": {"en": "{name}: saturated on {share}", "ko": "{name}: saturation 구간 {share}"},
     "dead_activation": {"en": "activation", "ko": "activation function"},
     "dead_bias": {"en": "initial bias", "ko": "초기 bias"},
-    "dead_regions_title": {"en": "epoch {epoch}: accuracy {accuracy}", "ko": "epoch {epoch}: 정확도 {accuracy}"},
+    "dead_regions_title": {"en": "epoch {epoch}: accuracy {acc}", "ko": "epoch {epoch}: 정확도 {acc}"},
     "dead_units": {"en": "dead hidden units", "ko": "dead hidden unit 비율"},
     "dead_curves_title": {"en": "{activation}, learning rate {lr}, bias {bias}: {dead} dead",
                           "ko": "{activation}, learning rate {lr}, bias {bias}: dead unit 비율 {dead}"},
@@ -105,8 +105,8 @@ DEMO_TEXT: dict[str, dict[str, str]] = {
     "reg_hist_title": {"en": "{count} weights: |w| < 0.01 for {share}, Σw² = {squares}",
                        "ko": "weight {count}개: |w| < 0.01인 비율 {share}, Σw² = {squares}"},
     "reg_unused": {"en": "no penalty (λ {lam} unused)", "ko": "penalty 없음 (λ {lam} 무시)"},
-    "reg_regions_title": {"en": "{setting}, dropout {p}{batchnorm}: accuracy {accuracy}",
-                          "ko": "{setting}, dropout {p}{batchnorm}: 정확도 {accuracy}"},
+    "reg_regions_title": {"en": "{setting}, dropout {p}{batchnorm}: accuracy {acc}",
+                          "ko": "{setting}, dropout {p}{batchnorm}: 정확도 {acc}"},
     # -- 07: polynomial degree, early stopping -----------------------------------------------
     "poly_points": {"en": "points", "ko": "점 개수"},
     "poly_degree": {"en": "degree {degree}", "ko": "{degree}차"},
@@ -121,7 +121,7 @@ DEMO_TEXT: dict[str, dict[str, str]] = {
     "es_title": {"en": "label noise {noise}, patience {patience}{stopped}",
                  "ko": "틀린 label {noise}, patience {patience}{stopped}"},
     "es_stopped": {"en": "; early stopping would have stopped at epoch {epoch}",
-                   "ko": "; early stopping을 썼다면 epoch {epoch}에서 멈췄을 것이다"},
+                   "ko": ", early stopping을 썼다면 epoch {epoch}에서 멈췄을 것이다"},
 }
 
 

@@ -75,7 +75,7 @@ FIGURE_TEXT: dict[str, str] = {
     "never active on the training set (z ≤ 0)": "training data에서 한 번도 활성화되지 않음 (z ≤ 0)",
     "dead: zero gradient on every sample": "dead: 모든 sample에서 gradient가 0",
     "dead ReLUs": "dead ReLU",
-    "training accuracy": "training data 정확도",
+    "training accuracy": "training 정확도",
     "learning rate": "learning rate",
     "good setting": "좋은 설정",
     "large learning rate": "큰 learning rate",
@@ -126,8 +126,8 @@ FIGURE_TEXT: dict[str, str] = {
     "loss": "loss",
     "epoch": "epoch",
     "accuracy": "정확도",
-    "training": "training data",
-    "validation": "validation set",
+    "training": "training 정확도",      # a curve of accuracy on the training data (every use)
+    "validation": "validation 정확도",
     # 06_regularization
     "scale c of the weights": "weight의 배율 c",
     "every c ≥ 1 has zero data loss": "c ≥ 1이면 모두 data loss가 0이다",
@@ -164,16 +164,16 @@ FIGURE_PATTERNS: list[tuple[re.Pattern, str]] = [(re.compile(p), ko) for p, ko i
     (r"frame t = (?P<t>\d+)", "프레임 t = {t}"),
     (r"a video of shape (?P<shape>\(.*\)): T x H x W x C", "shape {shape}의 video: T x H x W x C"),
     (r"reshape, 'plane' (?P<k>\d+)", "reshape, '평면' {k}"),
-    (r"(?P<name>.+): training accuracy (?P<acc>\S+)", "{name}: training data 정확도 {acc}"),
+    (r"(?P<name>.+): training accuracy (?P<acc>\S+)", "{name}: training 정확도 {acc}"),
     (r"iteration \((?P<k>\d+) per epoch\)", "iteration (epoch당 {k})"),
     (r"chance (?P<p>\S+)", "우연 수준 {p}"),
-    (r"(?P<label>.+): training", "{label}: training data"),
-    (r"(?P<label>.+): validation", "{label}: validation set"),
+    (r"(?P<label>.+): training", "{label}: training 정확도"),      # accuracy curves (plot_accuracy_curves)
+    (r"(?P<label>.+): validation", "{label}: validation 정확도"),
     (r"(?P<label>.+): kept epoch (?P<e>\d+)", "{label}: 남긴 epoch {e}"),
     (r"f(?P<k>\d+): degree (?P<d>\d+)", "f{k}: {d}차"),
     (r"degree (?P<d>\d+), λ = (?P<lam>.+)", "{d}차, λ = {lam}"),
     (r"degree (?P<d>\d+)", "{d}차"),
-    (r"σ'\(x\) = \(1 − σ\)σ; largest difference (?P<e>\S+)", "σ'(x) = (1 − σ)σ; 가장 큰 차이 {e}"),
+    (r"σ'\(x\) = \(1 − σ\)σ; largest difference (?P<e>\S+)", "σ'(x) = (1 − σ)σ, 가장 큰 차이 {e}"),
 ]]
 
 def tr(text, lang: str | None = None):
