@@ -72,7 +72,7 @@ class HogDemo(Demo):
     """HoG over a photo: orientations and cell size, the cells' orientation picture beside it."""
 
     title = "Histogram of oriented gradients over a photo"
-    height = 4.2
+    height = 3.3
 
     def make_controls(self):
         photos = ["chelsea", "astronaut", "coffee", "motorcycle"]
@@ -102,4 +102,4 @@ class HogDemo(Demo):
         ax2.imshow(picture, cmap="gray")
         ax2.set_title(say("hog_cells_title"))
         ax2.axis("off")
-        fig.subplots_adjust(left=0.01, right=0.99, bottom=0.02, top=0.9, wspace=0.05)
+        fig.subplots_adjust(left=0.01, right=0.99, bottom=0.02, top=0.89, wspace=0.05)
