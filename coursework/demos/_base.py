@@ -75,6 +75,7 @@ CONTROLS_CSS = f"""<style>
 .coursework-demo .widget-label, .coursework-demo .widget-readout, .coursework-demo select,
 .coursework-demo button, .coursework-demo .widget-checkbox, .coursework-demo-info {{ font-size: {TEXT_PX + 1}px; }}
 .coursework-demo select[multiple] {{ height: auto; }}
+.coursework-demo .widget-readout {{ min-width: 5.5em; }}
 body[data-voila] .jp-RenderedMarkdown p {{ font-size: {TEXT_PX + 3}px; line-height: 1.5; }}
 body[data-voila] .jp-RenderedMarkdown p code {{ font-size: {TEXT_PX + 1}px; }}
 </style>"""
