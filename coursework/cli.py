@@ -19,8 +19,8 @@ Students::
 
 Lecturers::
 
-    coursework demo TOPIC                        open lectures/TOPIC.ipynb (live demos) in JupyterLab
-    coursework present TOPIC                     serve it as a code-free page with Voilà
+    coursework demo TOPIC [--lang ko|en]         open lectures/TOPIC.ipynb (live demos) in JupyterLab
+    coursework present TOPIC [--lang ko|en]      serve it as a code-free page with Voilà
 
 Each command imports only what it needs: ``check`` never imports nbgrader.
 """
@@ -236,11 +236,26 @@ def cmd_check(args) -> int:
     return check_notebook(args.notebook, timeout=args.timeout, as_json=args.json)
 
 
+def _pop_lang(extra: list[str]) -> tuple[str | None, list[str]]:
+    """``--lang X`` / ``--lang=X`` taken out of the arguments after the topic (argparse's
+    REMAINDER keeps them there); the rest goes to jupyter lab / voila."""
+    lang, rest, it = None, [], iter(extra)
+    for arg in it:
+        if arg == "--lang":
+            lang = next(it, "")
+        elif arg.startswith("--lang="):
+            lang = arg.split("=", 1)[1]
+        else:
+            rest.append(arg)
+    return lang, rest
+
+
 def cmd_demo(args) -> int:
     from .demos.lectures import launch
 
+    lang, extra = _pop_lang(args.extra)
     try:
-        return launch(args.topic, present=args.command == "present", extra=args.extra)
+        return launch(args.topic, present=args.command == "present", extra=extra, lang=lang or args.lang)
     except (ValueError, FileNotFoundError) as exc:
         print(f"coursework {args.command}: error: {exc}", file=sys.stderr)
         return 2
@@ -357,6 +372,9 @@ def build_parser() -> argparse.ArgumentParser:
                         ("present", "serve a topic's lecture demos as a code-free page with Voilà")):
         p = sub.add_parser(name, help=help_, description=help_)
         p.add_argument("topic", metavar="TOPIC", help="e.g. 03_activations")
+        p.add_argument("--lang", choices=("en", "ko"), default=None, help="the language of the page, its controls "
+                       "and figures, before or after TOPIC (default: COURSEWORK_LANG, else c.Coursework.language "
+                       "in nbgrader_config.py)")
         p.add_argument("extra", nargs=argparse.REMAINDER, help="passed on to jupyter lab / voila, e.g. --port 8890")
         p.set_defaults(func=cmd_demo)
     return parser

@@ -42,7 +42,7 @@ def test_find_lecture_from_a_subfolder_and_refuses_unknown_topics(tmp_path):
 
 def test_demo_and_present_commands_launch_lab_and_voila(monkeypatch):
     calls = []
-    monkeypatch.setattr("subprocess.call", lambda cmd: calls.append(cmd) or 0)
+    monkeypatch.setattr("subprocess.call", lambda cmd, env=None: calls.append(cmd) or 0)
     assert cli.main(["demo", "03_activations"]) == 0
     assert cli.main(["present", "03_activations", "--port", "8899"]) == 0
     lab, voila = calls
@@ -51,3 +51,64 @@ def test_demo_and_present_commands_launch_lab_and_voila(monkeypatch):
     assert voila[1:3] == ["-m", "voila"] and voila[3].endswith("lectures/03_activations.ipynb")
     assert voila[-2:] == ["--port", "8899"]
     assert cli.main(["present", "nope"]) == 2
+
+
+# -- in Korean ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("topic", list(TOPICS))
+def test_every_markdown_cell_has_a_current_korean_text_in_the_lectures_terms(topic):
+    from korean_text import latin_only
+
+    from coursework.i18n.glossary import glossary_problems
+    from coursework.i18n.notebooks import drift, text_in
+
+    nb = nbformat.read(REPO / "lectures" / f"{topic}.ipynb", as_version=4)
+    assert drift(nb, topic) == []
+    korean = [text_in(c, "ko") for c in nb.cells if c.cell_type == "markdown"]
+    assert all(korean) and len(korean) == 1 + len(demo_classes(topic))
+    assert [s for t in korean for s in latin_only(t)] == []
+    assert glossary_problems(korean) == []
+    for text in korean:  # the course's Korean: no dashes, no "여러분"
+        assert "—" not in text and "–" not in text and "여러분" not in text
+
+
+def test_a_changed_demo_title_makes_its_korean_stale(monkeypatch):
+    from coursework.demos.features import HogDemo
+    from coursework.i18n.notebooks import drift
+
+    monkeypatch.setattr(HogDemo, "title", "HoG over a photo, revised")
+    found = drift(lecture_notebook("01_features"), "01_features")
+    assert [d.index for d in found] == [4]
+    assert "the English changed since the ko text was written" in found[0].why
+
+
+def test_a_lecture_page_shows_no_docstring_markup():
+    from coursework.demos.lectures import markdown_paragraph
+
+    text = "\n".join(c.source for topic in TOPICS for c in lecture_notebook(topic).cells if c.cell_type == "markdown")
+    assert ":func:" not in text and "``" not in text
+    assert markdown_paragraph("``a + b`` for two shapes.\n\nMore.") == "`a + b` for two shapes."
+    with pytest.raises(ValueError, match="a Sphinx role in the first paragraph"):
+        markdown_paragraph("The kept epoch (:func:`coursework.experiments.x`).")
+
+
+def test_present_in_korean_serves_a_korean_copy_with_a_korean_kernel(monkeypatch):
+    from coursework.i18n.notebooks import text_in
+
+    seen = {}
+
+    def call(cmd, env=None):  # the copy exists while the server runs
+        path = next(arg for arg in cmd if arg.endswith(".ipynb"))
+        nb = nbformat.read(path, as_version=4)
+        seen.update(cmd=cmd, env=env, path=path, markdown=[c.source for c in nb.cells if c.cell_type == "markdown"])
+        return 0
+
+    monkeypatch.setattr("subprocess.call", call)
+    assert cli.main(["present", "03_activations", "--lang", "ko", "--port", "8899"]) == 0
+    committed = nbformat.read(REPO / "lectures" / "03_activations.ipynb", as_version=4)
+    assert seen["markdown"] == [text_in(c, "ko") for c in committed.cells if c.cell_type == "markdown"]
+    assert seen["env"]["COURSEWORK_LANG"] == "ko" and seen["cmd"][-2:] == ["--port", "8899"]
+    assert "--lang" not in seen["cmd"] and not Path(seen["path"]).exists()   # removed afterwards
+    assert cli.main(["demo", "--lang", "en", "03_activations"]) == 0
+    assert seen["env"]["COURSEWORK_LANG"] == "en" and seen["path"] == str(REPO / "lectures" / "03_activations.ipynb")
+    assert cli.main(["present", "03_activations", "--lang", "xx"]) == 2

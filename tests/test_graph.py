@@ -556,3 +556,26 @@ def test_draw_graph_draws_other_nodes_in_the_given_order():
     with pytest.raises(TypeError, match="has no grad"):
         draw_graph(object.__new__(type("Bare", (), {"data": 1.0, "label": "", "op": "", "parents": ()})),
                    sort=_plain_sort)
+
+
+def test_draw_graph_wraps_a_long_graph_into_bands_with_its_own_box_text():
+    f, _ = sigmoid_neuron_example(primitives=True)
+    f.backward()
+    order = topological_order(f)
+    short = lambda node, show_grad: f"{node.data:.2f}\ngrad {node.grad:.2f}"  # noqa: E731
+    fig, ax = draw_graph(f, sort=topological_order)
+    wide = ax.get_xlim()[1] - ax.get_xlim()[0]
+    plt.close(fig)
+    fig, ax = draw_graph(f, sort=topological_order, text=short, fontsize=12, wrap=5)
+    try:
+        assert ax.get_xlim()[1] - ax.get_xlim()[0] < 0.7 * wide       # 9 columns in two bands of at most 5
+        by_gid = {t.get_gid(): t for t in ax.texts}
+        assert by_gid[f"node {len(order) - 1}"].get_text() == "0.73\ngrad 1.00"
+        assert by_gid[f"op {len(order) - 1}"].get_text() == "*" and by_gid["node 0"].get_fontsize() == 12
+        inputs = [by_gid[f"node {i}"].get_position()[1] for i, n in enumerate(order) if n.label in ("w0", "x0", "w2")]
+        assert by_gid[f"node {len(order) - 1}"].get_position()[1] < min(inputs)   # the output: in the lower band
+        fig.canvas.draw()
+    finally:
+        plt.close(fig)
+    with pytest.raises(ValueError, match="expected wrap to be a number of columns >= 1, got 0"):
+        draw_graph(f, wrap=0)

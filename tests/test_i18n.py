@@ -326,8 +326,11 @@ def test_figure_text_in_korean_keeps_numbers_and_passes_the_glossary(monkeypatch
 
     assert tr("iteration (28 per epoch)", "ko") == "iteration (epoch당 28)"
     assert tr("ReLU: training accuracy 97%", "ko") == "ReLU: training 정확도 97%"
+    assert tr("no dropout: validation", "ko") == "dropout 없음: validation 정확도"   # the label translated too
+    assert tr("how far from zero-centred", "ko") == "출력의 중심이 원점에서 얼마나 먼가"
     assert tr("a video of shape (4, 8, 8, 3): T x H x W x C", "ko") == "shape (4, 8, 8, 3)의 video: T x H x W x C"
-    assert tr("cat", "ko") == "cat" and tr("photo", "en") == "photo" and tr(None, "ko") is None
+    assert tr("cat", "ko") == "고양이" and tr("my own label", "ko") == "my own label"
+    assert tr("photo", "en") == "photo" and tr(None, "ko") is None
     monkeypatch.setenv(settings.ENV, "ko")
     assert tr("photo") == "사진"
     texts = list(FIGURE_TEXT.values()) + [ko for _, ko in FIGURE_PATTERNS] + [v["ko"] for v in CATALOG.values()]
@@ -347,10 +350,10 @@ def test_the_notebooks_figures_come_in_korean_with_every_glyph(monkeypatch):
     fig = plot_random_search(np.linspace(3.0, 1.0, 50), title="1,000 random linear classifiers (digits)")
     ax = fig.axes[0]
     assert (ax.get_title(), ax.get_xlabel(), ax.get_ylabel()) == \
-        ("random linear classifier 1,000개 (digits)", "시도", "training loss")
+        ("random linear classifier 1,000개 (digits)", "시도", "training data의 loss")
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["시도별 loss", "지금까지 최저"]
-    fig2 = plot_values({"ReLU": 0.5, "tanh": 0.25}, ylabel="fraction of hidden units", title="cat")
-    assert fig2.axes[0].get_ylabel() == "hidden unit 비율" and fig2.axes[0].get_title() == "cat"
+    fig2 = plot_values({"ReLU": 0.5, "tanh": 0.25}, ylabel="fraction of hidden units", title="my own title")
+    assert fig2.axes[0].get_ylabel() == "hidden unit 비율" and fig2.axes[0].get_title() == "my own title"
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error")

@@ -65,13 +65,17 @@ def test_an_off_glossary_korean_cell_in_a_real_notebook_fails():
 @pytest.mark.parametrize("source", SOURCES, ids=IDS)
 def test_korean_notebook_runs_top_to_bottom(source, tmp_path, monkeypatch):
     """The Korean solution notebook, with the course in Korean (messages, figure labels):
-    every cell runs, and no figure misses a glyph."""
+    every cell runs, no figure misses a glyph, and no figure text is an English sentence."""
+    import json
+
     from jupyter_client import KernelManager
+    from korean_text import FIGURE_CAPTURE, FIGURE_DUMP, latin_only
     from nbclient import NotebookClient
 
     work = tmp_path / source.parent.name
     shutil.copytree(source.parent, work)
     nb = localize(nbformat.read(work / source.name, as_version=4), "ko")
+    nb.cells = [nbformat.v4.new_code_cell(FIGURE_CAPTURE), *nb.cells, nbformat.v4.new_code_cell(FIGURE_DUMP)]
     monkeypatch.setenv("COURSEWORK_LANG", "ko")
     monkeypatch.setenv("MPLBACKEND", os.environ.get("MPLBACKEND", "Agg"))
     km = KernelManager(kernel_name="python3", transport="ipc", ip=str(tmp_path / "kernel-ipc"))
@@ -80,3 +84,6 @@ def test_korean_notebook_runs_top_to_bottom(source, tmp_path, monkeypatch):
         for out in cell.get("outputs", []):
             text = str(out.get("text", "")) + str(out.get("data", {}).get("text/plain", ""))
             assert "missing from font" not in text, f"cell {i}: {text[:300]}"
+    shown = json.loads((work / "figure_texts.json").read_text(encoding="utf-8"))
+    assert shown, "no figure was shown"
+    assert sorted({s for t in shown for s in latin_only(t)}) == []

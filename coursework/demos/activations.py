@@ -5,15 +5,21 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib import ticker
 
 from .. import optim, train
 from ..data import spirals
 from ..experiments.activations import FUNCTIONS, hidden_unit_stats
+from ..i18n.demos import say
+from ..i18n.figures import tr
 from ..nn import MLP
 from ..plotting import plot_decision_regions
 from ._base import Demo, TrainingDemo
 
-__all__ = ["ActivationCurvesDemo", "DeadReluDemo", "saturated"]
+__all__ = ["ActivationCurvesDemo", "DeadReluDemo", "saturated", "NAMES"]
+
+#: the activations' names (keys of FUNCTIONS) as the lecture writes them, in every language
+NAMES = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "Leaky ReLU", "elu": "ELU"}
 
 
 def saturated(dy: np.ndarray, fraction: float = 0.05) -> np.ndarray:
@@ -26,12 +32,13 @@ class ActivationCurvesDemo(Demo):
     """Each chosen activation f (solid) and f' (dashed); grey where f' < 5% of its peak."""
 
     title = "Activations and their derivatives: where does each saturate?"
-    figsize = (9.0, 2.8)
+    height = 4.2
 
     def make_controls(self):
-        return {"names": widgets.SelectMultiple(options=list(FUNCTIONS), value=("sigmoid", "tanh", "relu"),
-                                                description="activations", rows=5),
-                "far": widgets.FloatSlider(value=6.0, min=1.0, max=20.0, step=1.0, description="x range ±",
+        return {"names": widgets.SelectMultiple(options=[(NAMES[n], n) for n in FUNCTIONS],
+                                                value=("sigmoid", "tanh", "relu"), description=say("act_functions"),
+                                                rows=5),
+                "far": widgets.FloatSlider(value=6.0, min=1.0, max=20.0, step=1.0, description=say("act_range"),
                                            continuous_update=False)}
 
     def draw(self, fig, names, far):
@@ -44,14 +51,14 @@ class ActivationCurvesDemo(Demo):
             y, dy = f(x), df(x)
             mask = saturated(dy)
             self.last_saturated[name] = float(mask.mean())
-            ax.fill_between(x, -1.5, 3.0, where=mask, color="0.85", step="mid", label="f' < 5% of peak")
+            ax.fill_between(x, -1.5, 3.0, where=mask, color="0.85", step="mid", label=say("act_flat"))
             ax.plot(x, y, label="f")
             ax.plot(x, dy, "--", label="f'")
             ax.axhline(0, color="0.6", lw=0.5)
             ax.set_ylim(-1.5, 3.0)
-            ax.set_title(f"{name}: saturated on {mask.mean():.0%}", fontsize=10)
-        axes[0].legend(fontsize=8, loc="upper left")
-        fig.subplots_adjust(left=0.05, right=0.99, bottom=0.1, top=0.86, wspace=0.08)
+            ax.set_title(say("act_title", name=NAMES[name], share=f"{mask.mean():.0%}"))
+        axes[0].legend(loc="upper left")
+        fig.subplots_adjust(left=0.05, right=0.99, bottom=0.1, top=0.88, wspace=0.08)
 
 
 class DeadReluDemo(TrainingDemo):
@@ -63,15 +70,16 @@ class DeadReluDemo(TrainingDemo):
     """
 
     title = "Dead ReLUs: learning rate and initial bias, trained live on the spirals"
-    figsize = (9.0, 3.4)
+    height = 4.8
     epochs = 100
 
     def make_controls(self):
-        return {"activation": widgets.Dropdown(options=["relu", "leaky_relu", "elu", "tanh", "sigmoid"],
-                                               value="relu", description="activation"),
-                "lr": widgets.FloatLogSlider(value=0.5, base=10, min=-2, max=1, step=0.1, description="learning rate",
-                                             continuous_update=False),
-                "bias": widgets.FloatSlider(value=0.0, min=-3.0, max=1.0, step=0.25, description="initial bias",
+        names = ["relu", "leaky_relu", "elu", "tanh", "sigmoid"]
+        return {"activation": widgets.Dropdown(options=[(NAMES[n], n) for n in names], value="relu",
+                                               description=say("dead_activation")),
+                "lr": widgets.FloatLogSlider(value=0.5, base=10, min=-2, max=1, step=0.1,
+                                             description=say("learning_rate"), continuous_update=False),
+                "bias": widgets.FloatSlider(value=0.0, min=-3.0, max=1.0, step=0.25, description=say("dead_bias"),
                                             continuous_update=False)}
 
     def reset(self, activation, lr, bias):
@@ -97,12 +105,14 @@ class DeadReluDemo(TrainingDemo):
         ax0, ax1 = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.4]})
         with np.errstate(over="ignore", invalid="ignore"):
             plot_decision_regions(self.model, self.data.X, self.data.y, ax=ax0, resolution=60)
-        ax0.set_title(f"epoch {self.epoch}: accuracy {self.accuracy[-1]:.0%}", fontsize=10)
-        ax1.plot(self.dead, label="dead hidden units")
-        ax1.plot(self.accuracy, label="training accuracy")
+        ax0.set_title(say("dead_regions_title", epoch=self.epoch, acc=f"{self.accuracy[-1]:.0%}"))
+        ax1.plot(self.dead, label=say("dead_units"))
+        ax1.plot(self.accuracy, label=tr("training accuracy"))
         ax1.set_xlim(0, self.epochs)
+        ax1.xaxis.set_major_locator(ticker.MaxNLocator(6, integer=True))
         ax1.set_ylim(-0.02, 1.02)
-        ax1.set_xlabel("epoch")
-        ax1.legend(fontsize=8, loc="center right")
-        ax1.set_title(f"{activation}, lr {lr:.2g}, bias {bias:g}: {self.dead[-1]:.0%} dead", fontsize=10)
-        fig.subplots_adjust(left=0.04, right=0.98, bottom=0.14, top=0.9, wspace=0.2)
+        ax1.set_xlabel(tr("epoch"))
+        ax1.legend(loc="center right")
+        ax1.set_title(say("dead_curves_title", activation=NAMES[activation], lr=f"{lr:.2g}", bias=f"{bias:g}",
+                          dead=f"{self.dead[-1]:.0%}"))
+        fig.subplots_adjust(left=0.02, right=0.97, bottom=0.13, top=0.9, wspace=0.12)

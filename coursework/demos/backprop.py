@@ -9,7 +9,8 @@ from typing import Any
 import ipywidgets as widgets
 
 from ..graph import add_mul_example, draw_graph, sigmoid_neuron_example, topological_order
-from ._base import Demo
+from ..i18n.demos import say
+from ._base import DPI, FIGURE_WIDTH_PX, Demo
 
 __all__ = ["GraphStepsDemo", "EXAMPLES", "graph_steps"]
 
@@ -19,6 +20,16 @@ EXAMPLES = {
     "sigmoid neuron, one gate": sigmoid_neuron_example,
     "sigmoid neuron, primitives": lambda: sigmoid_neuron_example(primitives=True),
 }
+#: how each example is named in the drop-down (a key of coursework.i18n.demos, or None: as it is)
+EXAMPLE_LABELS = {"f = (x + y) z": None, "sigmoid neuron, one gate": "graph_one_gate",
+                  "sigmoid neuron, primitives": "graph_primitives"}
+
+#: The picture's scale: pixels of the PNG per layout unit of draw_graph, the same for every
+#: example, so that the widest (the sigmoid neuron: 5 columns, the primitives wrapped after
+#: 5) fills the figure's width; its text is 8 pt at 50 px a unit, so here 8 x 75 / 50 pt = 16.7 px.
+UNIT_PX = 75
+WRAP = 5
+TITLE_PX = 50   # room above the graph for the step's sentence
 
 
 @dataclass(eq=False)
@@ -33,7 +44,16 @@ class _Shown:
 
 
 def _name(node: Any) -> str:
-    return node.label or f"the {node.op} node" if node.parents else node.label or "a constant"
+    if node.label:
+        return node.label
+    return say("graph_op_node", op=node.op) if node.parents else say("graph_constant")
+
+
+def box_text(node: Any, show_grad: bool = True) -> str:
+    """What a node's box says in the demo: ``label = value`` and its gradient, 2 decimals, ``?`` until known."""
+    value = "?" if math.isnan(node.data) else f"{node.data:.2f}"
+    grad = "?" if math.isnan(node.grad) else f"{node.grad:.2f}"
+    return (f"{node.label} = {value}" if node.label else value) + (f"\ngrad {grad}" if show_grad else "")
 
 
 def graph_steps(name: str) -> tuple[list[Any], int]:
@@ -61,28 +81,29 @@ def shown_at(order: list[Any], step: int) -> tuple[list[_Shown], Any, str]:
         shown[node] = _Shown(node.data if node in known else math.nan, node.grad if node in with_grad else math.nan,
                              node.label, node.op, tuple(shown[p] for p in node.parents))
     if step == 0:
-        return list(shown.values()), None, "the inputs"
+        return list(shown.values()), None, say("graph_inputs")
     if backward == 0:
         node = interior[forward - 1]
-        return list(shown.values()), node, f"forward: {node.op} gives {_name(node)} = {node.data:.4f}"
+        return list(shown.values()), node, say("graph_forward", op=node.op, name=_name(node), value=f"{node.data:.4f}")
     node = list(reversed(order))[backward - 1]
-    how = "dout/dout = 1" if backward == 1 else "the sum over its outputs of upstream x local"
-    return list(shown.values()), node, f"backward: grad of {_name(node)} = {node.grad:.4f} ({how})"
+    how = "dout/dout = 1" if backward == 1 else say("graph_how_sum")
+    return list(shown.values()), node, say("graph_backward", name=_name(node), grad=f"{node.grad:.4f}", how=how)
 
 
 class GraphStepsDemo(Demo):
     """The lecture's computational graphs, one node per step: values forward, gradients backward."""
 
     title = "Backpropagation, one node at a time"
-    figsize = (9.5, 4.0)
+    height = 5.0   # replaced by the graph's own height at each redraw
 
     _adjusting = False
 
     def make_controls(self):
         first = "f = (x + y) z"
-        return {"example": widgets.Dropdown(options=list(EXAMPLES), value=first, description="graph",
-                                            layout=widgets.Layout(width="320px")),
-                "step": widgets.IntSlider(value=0, min=0, max=graph_steps(first)[1], description="step",
+        options = [(say(key) if key else name, name) for name, key in EXAMPLE_LABELS.items()]
+        return {"example": widgets.Dropdown(options=options, value=first, description=say("graph_example"),
+                                            layout=widgets.Layout(width="420px")),
+                "step": widgets.IntSlider(value=0, min=0, max=graph_steps(first)[1], description=say("graph_step"),
                                           continuous_update=False)}
 
     def _changed(self, change) -> None:
@@ -99,16 +120,18 @@ class GraphStepsDemo(Demo):
         order, steps = graph_steps(example)
         step = min(step, steps)
         nodes, current, what = shown_at(order, step)
-        ax = fig.add_axes((0.0, 0.0, 1.0, 0.88))
-        draw_graph(nodes[-1], ax=ax, sort=lambda root: nodes)
+        ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
+        draw_graph(nodes[-1], ax=ax, sort=lambda root: nodes, text=box_text, fontsize=8 * UNIT_PX / (0.5 * DPI),
+                   wrap=WRAP)
         (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
-        fig.set_size_inches(max(6.0, (x1 - x0) * 0.5), (y1 - y0) * 0.5 / 0.88)  # draw_graph's scale, 0.5 in a unit
-        for text in ax.texts:
-            text.set_text(text.get_text().replace("nan", "?"))
-        if current is not None:
-            mine = nodes[order.index(current)]
-            for text in ax.texts:  # the box of the node of this step, in red
-                if text.get_text().startswith(mine.label + "\n") and mine.label:
+        width, height = (x1 - x0) * UNIT_PX, (y1 - y0) * UNIT_PX   # pixels: one scale for every example
+        fig.set_size_inches(FIGURE_WIDTH_PX / DPI, (height + TITLE_PX) / DPI)
+        ax.set_position(((1 - width / FIGURE_WIDTH_PX) / 2, 0.0, width / FIGURE_WIDTH_PX,
+                         height / (height + TITLE_PX)))
+        if current is not None:  # the box of the node of this step, in red
+            for text in ax.texts:
+                if text.get_gid() == f"node {order.index(current)}":
                     text.set_color("#b00020")
         self.last_what = what
-        fig.suptitle(f"step {step} of {steps}: {what}", fontsize=11)
+        fig.suptitle(say("graph_suptitle", step=step, steps=steps, what=what), y=1 - 8 / (height + TITLE_PX),
+                     va="top")

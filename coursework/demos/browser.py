@@ -21,8 +21,8 @@ import urllib.request
 from pathlib import Path
 from typing import Iterator
 
-__all__ = ["CHROMIUM_ARGS", "browser_missing", "server", "chromium", "open_voila", "open_lab", "move_control",
-           "figure_state", "page_errors", "wait_for_new_figure", "artefact_dir"]
+__all__ = ["CHROMIUM_ARGS", "browser_missing", "lecture_folder", "server", "chromium", "open_voila", "open_lab",
+           "move_control", "figure_state", "page_errors", "wait_for_new_figure", "demo_layout", "artefact_dir"]
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
@@ -64,9 +64,24 @@ def _lab_settings() -> dict[str, str]:
     return {"JUPYTERLAB_SETTINGS_DIR": str(home / "settings"), "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces")}
 
 
+def lecture_folder(folder: str | Path, lang: str = "en") -> Path:
+    """A copy of every lecture notebook in ``lang`` (markdown localized) in ``folder``: what a
+    server opens (JupyterLab saves what it runs, so never the committed files)."""
+    from . import TOPICS
+    from .lectures import find_lecture, localized_lecture
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    for topic in TOPICS:
+        localized_lecture(find_lecture(topic), lang, folder)
+    return folder
+
+
 @contextlib.contextmanager
-def server(kind: str, root: str | Path, log: str | Path | None = None, timeout: float = 120.0) -> Iterator[str]:
-    """Run ``kind`` ("lab" or "voila") on ``root`` (a folder of notebooks); yields its base URL."""
+def server(kind: str, root: str | Path, log: str | Path | None = None, timeout: float = 120.0,
+           lang: str | None = None) -> Iterator[str]:
+    """Run ``kind`` ("lab" or "voila") on ``root`` (a folder of notebooks); yields its base URL.
+    ``lang``: the kernels' language (``COURSEWORK_LANG``; default: inherited)."""
     port = _free_port()
     common = [f"--port={port}", "--no-browser"]
     if kind == "lab":
@@ -80,6 +95,8 @@ def server(kind: str, root: str | Path, log: str | Path | None = None, timeout: 
     else:
         raise ValueError(f"server: expected kind 'lab' or 'voila', got {kind!r}")
     env = dict(os.environ, MPLBACKEND="Agg", PYTHONUNBUFFERED="1")
+    if lang:
+        env["COURSEWORK_LANG"] = lang
     if kind == "lab":  # fresh settings and workspace, not the user's
         env.update(_lab_settings())
     scratch = env.get("JUPYTERLAB_WORKSPACES_DIR")
@@ -190,6 +207,22 @@ def wait_for_new_figure(page, index: int, before: str, timeout_ms: int = 60_000)
     page.wait_for_function(
         "([i, s]) => { const img = document.querySelectorAll('.coursework-demo img.coursework-demo-figure')[i];"
         " return img.src !== s && img.complete && img.naturalWidth > 0; }", arg=[index, before], timeout=timeout_ms)
+
+
+def demo_layout(page) -> list[dict]:
+    """Per demo of the page, in CSS pixels: its box's width, its figure's shown and natural width,
+    the font size of its controls' labels and of the page's smallest paragraph text."""
+    return page.evaluate("""() => {
+        const px = e => parseFloat(getComputedStyle(e).fontSize);
+        const prose = Math.min(...[...document.querySelectorAll('.jp-RenderedMarkdown p')].map(px));
+        return [...document.querySelectorAll('.coursework-demo')].map(d => {
+            const img = d.querySelector('img.coursework-demo-figure');
+            const labels = [...d.querySelectorAll('.widget-label, .widget-readout, select, button')]
+                .filter(e => e.offsetParent !== null).map(px);
+            return {box: d.getBoundingClientRect().width, shown: img.getBoundingClientRect().width,
+                    natural: img.naturalWidth, label_px: Math.min(...labels), prose_px: prose};
+        });
+    }""")
 
 
 def artefact_dir() -> Path:

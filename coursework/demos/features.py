@@ -9,14 +9,17 @@ import numpy as np
 
 from ..data import photo, semantic_gap_images
 from ..features import hog_image
+from ..i18n.demos import say
+from ..i18n.figures import tr
 from ..plotting import plot_hog
 from ._base import Demo
 
 __all__ = ["SemanticGapDemo", "HogDemo"]
 
 
-def _slider(description: str, value: float = 0.0) -> widgets.FloatSlider:
-    return widgets.FloatSlider(value=value, min=0.0, max=1.0, step=0.05, description=description,
+def _slider(knob: str, value: float = 0.0) -> widgets.FloatSlider:
+    """A slider of one of :func:`coursework.data.semantic_gap_images`' knobs, labelled as the figures name it."""
+    return widgets.FloatSlider(value=value, min=0.0, max=1.0, step=0.05, description=tr(knob),
                                continuous_update=False)
 
 
@@ -30,7 +33,7 @@ class SemanticGapDemo(Demo):
     """
 
     title = "The semantic gap: same object, different pixels"
-    figsize = (9.0, 2.6)
+    height = 3.6
     samples = 4
 
     def make_controls(self):
@@ -39,7 +42,8 @@ class SemanticGapDemo(Demo):
         refs = np.asarray(self._canon.X)
         d = np.sqrt(((refs[:, None] - refs[None, :]) ** 2).sum(axis=(2, 3, 4)))
         self.between = float(d.sum() / (len(refs) * (len(refs) - 1)))
-        return {"name": widgets.Dropdown(options=list(names), value=names[0], description="class"),
+        return {"name": widgets.Dropdown(options=[(tr(n), n) for n in names], value=names[0],
+                                         description=say("gap_class")),
                 "viewpoint": _slider("viewpoint"), "clutter": _slider("clutter"),
                 "illumination": _slider("illumination")}
 
@@ -55,29 +59,28 @@ class SemanticGapDemo(Demo):
         ref, images, dist = self.distances(name, viewpoint, clutter, illumination)
         self.last_distances = dist
         axes = fig.subplots(1, 1 + len(images))
-        for ax, img, title in zip(axes, [ref, *images], ["reference", *(f"d = {v:.1f}" for v in dist)]):
+        titles = [say("gap_reference"), *(f"d = {v:.1f}" for v in dist)]
+        for ax, img, title, d in zip(axes, [ref, *images], titles, [0.0, *dist]):
             ax.imshow(np.clip(img, 0, 1))
-            ax.set_title(title, fontsize=10, color="black" if title == "reference" or
-                         float(title.split()[-1]) < self.between else "#b00020")
+            ax.set_title(title, color="black" if d < self.between else "#b00020")
             ax.axis("off")
-        fig.suptitle(f"pixel distance d to the reference (red: farther than two different classes are, "
-                     f"{self.between:.1f})",
-                     fontsize=10)
-        fig.subplots_adjust(left=0.01, right=0.99, bottom=0.02, top=0.78, wspace=0.08)
+        fig.suptitle(say("gap_suptitle", between=f"{self.between:.1f}"))
+        fig.subplots_adjust(left=0.01, right=0.99, bottom=0.02, top=0.84, wspace=0.08)
 
 
 class HogDemo(Demo):
     """HoG over a photo: orientations and cell size, the cells' orientation picture beside it."""
 
     title = "Histogram of oriented gradients over a photo"
-    figsize = (9.0, 3.4)
+    height = 3.3
 
     def make_controls(self):
-        return {"name": widgets.Dropdown(options=["chelsea", "astronaut", "coffee", "motorcycle"],
-                                         value="chelsea", description="photo"),
-                "orientations": widgets.IntSlider(value=9, min=2, max=18, description="orientations",
+        photos = ["chelsea", "astronaut", "coffee", "motorcycle"]
+        return {"name": widgets.Dropdown(options=[(tr(p), p) for p in photos],
+                                         value="chelsea", description=tr("photo")),
+                "orientations": widgets.IntSlider(value=9, min=2, max=18, description=say("hog_orientations"),
                                                   continuous_update=False),
-                "cell": widgets.IntSlider(value=8, min=4, max=24, step=2, description="cell (px)",
+                "cell": widgets.IntSlider(value=8, min=4, max=24, step=2, description=say("hog_cell"),
                                           continuous_update=False)}
 
     @staticmethod
@@ -93,11 +96,10 @@ class HogDemo(Demo):
         picture = hog_image(grey, orientations=orientations, pixels_per_cell=(cell, cell), channel_axis=None)
         ax0, ax1, ax2 = fig.subplots(1, 3)
         ax0.imshow(grey, cmap="gray", vmin=0, vmax=1)
-        ax0.set_title(f"{name}, {grey.shape[0]}x{grey.shape[1]}", fontsize=10)
+        ax0.set_title(say("hog_photo_title", name=tr(name), height=grey.shape[0], width=grey.shape[1]))
         ax0.axis("off")
-        plot_hog(grey, picture, ax=ax1, title=f"{orientations} orientations, {cell}x{cell} cells")
-        ax1.title.set_fontsize(10)
+        plot_hog(grey, picture, ax=ax1, title=say("hog_overlay_title", orientations=orientations, cell=cell))
         ax2.imshow(picture, cmap="gray")
-        ax2.set_title("the cells' orientations", fontsize=10)
+        ax2.set_title(say("hog_cells_title"))
         ax2.axis("off")
-        fig.subplots_adjust(left=0.01, right=0.99, bottom=0.02, top=0.9, wspace=0.05)
+        fig.subplots_adjust(left=0.01, right=0.99, bottom=0.02, top=0.89, wspace=0.05)

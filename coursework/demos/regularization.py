@@ -8,6 +8,7 @@ import numpy as np
 
 from .. import optim, train
 from ..data import spirals
+from ..i18n.demos import say
 from ..nn import Linear, ReLU, Sequential
 from ..plotting import plot_decision_regions
 from ..regularization import BatchNorm, Dropout
@@ -32,7 +33,7 @@ def regularized_net(hidden: int, dropout: float, batchnorm: bool, rng: int = 0) 
 
 
 class RegularizationDemo(TrainingDemo):
-    """The weights of the first layer (histogram) and the decision regions, as the net trains.
+    """The weights of both layers (histogram) and the decision regions, as the net trains.
 
     L2 shrinks every weight a little (a narrow bell); L1 pushes many to exactly zero
     (a spike at 0, the count written above); elastic net does both. Dropout p is the
@@ -40,16 +41,17 @@ class RegularizationDemo(TrainingDemo):
     """
 
     title = "Regularization: penalties, dropout, batch norm"
-    figsize = (9.0, 3.4)
+    height = 5.0
     epochs = 150
 
     def make_controls(self):
-        return {"kind": widgets.Dropdown(options=PENALTIES, value="l2", description="penalty"),
+        return {"kind": widgets.Dropdown(options=[(_penalty_name(k), k) for k in PENALTIES], value="l2",
+                                         description=say("reg_penalty")),
                 "lam": widgets.FloatLogSlider(value=1e-3, base=10, min=-5, max=-0.5, step=0.25, description="λ",
                                               continuous_update=False),
-                "dropout": widgets.FloatSlider(value=0.0, min=0.0, max=0.8, step=0.1, description="dropout p",
+                "dropout": widgets.FloatSlider(value=0.0, min=0.0, max=0.8, step=0.1, description=say("reg_dropout"),
                                                continuous_update=False),
-                "batchnorm": widgets.Checkbox(value=False, description="batch norm")}
+                "batchnorm": widgets.Checkbox(value=False, description=say("reg_batchnorm"))}
 
     def reset(self, kind, lam, dropout, batchnorm):
         self.data = spirals(60, 3, noise=0.2, rng=0)
@@ -75,12 +77,18 @@ class RegularizationDemo(TrainingDemo):
         near_zero = float(np.mean(np.abs(w) < 1e-2))
         self.last_near_zero = near_zero
         ax0.hist(w, bins=np.linspace(-3, 3, 61), color="tab:purple")
-        ax0.set_xlabel("weight")
-        ax0.set_title(f"{w.size} weights: |w| < 0.01 for {near_zero:.0%}, Σw² = {float(np.sum(w * w)):.1f}",
-                      fontsize=10)
+        ax0.set_xlabel(say("reg_weight"))
+        ax0.set_title(say("reg_hist_title", count=w.size, share=f"{near_zero:.0%}",
+                          squares=f"{float(np.sum(w * w)):.1f}"))
         with np.errstate(over="ignore", invalid="ignore"):
             plot_decision_regions(self.model, self.data.X, self.data.y, ax=ax1, resolution=60)
-        setting = f"no penalty (λ {lam:.2g} unused)" if kind == "none" else f"{kind} λ={lam:.2g}"
-        ax1.set_title(f"{setting}, dropout {dropout:g}{', batch norm' if batchnorm else ''}: "
-                      f"accuracy {self.accuracy[-1]:.0%}", fontsize=10)
-        fig.subplots_adjust(left=0.05, right=0.98, bottom=0.14, top=0.9, wspace=0.15)
+        setting = say("reg_unused", lam=f"{lam:.2g}") if kind == "none" else f"{_penalty_name(kind)} λ={lam:.2g}"
+        ax1.set_title(say("reg_regions_title", setting=setting, p=f"{dropout:g}",
+                          batchnorm=", " + say("reg_batchnorm") if batchnorm else "",
+                          acc=f"{self.accuracy[-1]:.0%}"))
+        fig.subplots_adjust(left=0.05, right=0.98, bottom=0.12, top=0.9, wspace=0.15)
+
+
+def _penalty_name(kind: str) -> str:
+    """A penalty of :data:`PENALTIES` as the lecture writes it."""
+    return {"none": say("reg_none"), "l2": "L2", "l1": "L1", "elastic_net": "elastic net"}[kind]

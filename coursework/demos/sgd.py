@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib import ticker
 
 from .. import optim, train
 from ..experiments.sgd import digits_split
+from ..i18n.demos import say
 from ..nn import MLP
 from ._base import TrainingDemo
 
@@ -20,14 +22,15 @@ class GdVsSgdDemo(TrainingDemo):
     many more steps: SGD is far ahead after an epoch or two."""
 
     title = "Gradient descent vs stochastic gradient descent"
-    figsize = (9.0, 3.2)
+    height = 4.8
     epochs = 30
 
     def make_controls(self):
-        return {"batch_size": widgets.Dropdown(options=[1, 8, 32, 128, 512], value=32, description="batch size"),
+        return {"batch_size": widgets.Dropdown(options=[1, 8, 32, 128, 512], value=32,
+                                               description=say("sgd_batch_size")),
                 "lr": widgets.FloatLogSlider(value=0.1, base=10, min=-3, max=0.5, step=0.1,
-                                             description="learning rate", continuous_update=False),
-                "momentum": widgets.FloatSlider(value=0.0, min=0.0, max=0.95, step=0.05, description="momentum",
+                                             description=say("learning_rate"), continuous_update=False),
+                "momentum": widgets.FloatSlider(value=0.0, min=0.0, max=0.95, step=0.05, description=say("momentum"),
                                                 continuous_update=False)}
 
     def reset(self, batch_size, lr, momentum):
@@ -55,11 +58,12 @@ class GdVsSgdDemo(TrainingDemo):
             x = np.arange(1, losses.size + 1) / self.per_epoch[k]
             ax.plot(x, losses, lw=0.8 if k == "SGD" else 1.5, color="tab:blue" if k == "GD" else "tab:orange")
             ax.set_xlim(0, self.epochs)
-            ax.set_xlabel("epochs (passes over the N samples)")
-            what = ("1 iteration per epoch" if k == "GD" else
-                    f"⌈{n} / {batch_size}⌉ = {self.per_epoch[k]} iterations per epoch")
-            ax.set_title(f"{k}: {what}\n{losses.size} updates so far", fontsize=10)
+            ax.xaxis.set_major_locator(ticker.MaxNLocator(6, integer=True))   # whole epochs, none colliding
+            ax.set_xlabel(say("sgd_epochs"))
+            what = (say("sgd_gd_steps") if k == "GD" else
+                    say("sgd_sgd_steps", n=n, batch=batch_size, k=self.per_epoch[k]))
+            ax.set_title(say("sgd_title", name=k, steps=what, updates=losses.size))
             ax.set_ylim(bottom=0)
-        axes[0].set_ylabel("training loss (per update)")
-        fig.suptitle(f"learning rate {lr:.2g}, momentum {momentum:g}, epoch {self.epoch}", fontsize=10)
-        fig.subplots_adjust(left=0.08, right=0.98, bottom=0.16, top=0.76, wspace=0.08)
+        axes[0].set_ylabel(say("sgd_loss"))
+        fig.suptitle(say("sgd_suptitle", lr=f"{lr:.2g}", momentum=f"{momentum:g}", epoch=self.epoch))
+        fig.subplots_adjust(left=0.07, right=0.99, bottom=0.14, top=0.74, wspace=0.1)

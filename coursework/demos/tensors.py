@@ -8,13 +8,16 @@ import numpy as np
 
 from ..data import photo
 from ..experiments.tensors import broadcast_steps, plot_broadcasting
+from ..i18n.demos import say
 from ._base import Demo
 
 __all__ = ["BatchLayoutDemo", "BroadcastingDemo", "LAYOUTS"]
 
+STORED = "as stored (N, H, W, C)"
+
 #: name -> (what it does to a (N, H, W, C) batch, the result's axis names)
 LAYOUTS = {
-    "as stored (N, H, W, C)": (lambda b: b, "NHWC"),
+    STORED: (lambda b: b, "NHWC"),
     "transpose(0, 3, 1, 2)": (lambda b: b.transpose(0, 3, 1, 2), "NCHW"),
     "reshape(N, C, H, W)": (lambda b: b.reshape(b.shape[0], b.shape[3], b.shape[1], b.shape[2]), "NCHW"),
 }
@@ -36,13 +39,16 @@ class BatchLayoutDemo(Demo):
     """
 
     title = "An image batch and its layout: transpose vs reshape"
-    figsize = (10.0, 2.6)
+    height = 3.4
 
     def make_controls(self):
-        return {"n": widgets.IntSlider(value=4, min=1, max=8, description="batch N", continuous_update=False),
-                "layout": widgets.Dropdown(options=list(LAYOUTS), value="transpose(0, 3, 1, 2)",
-                                           description="operation", layout=widgets.Layout(width="300px")),
-                "index": widgets.IntSlider(value=0, min=0, max=7, description="image", continuous_update=False)}
+        options = [(say("layout_stored") if name == STORED else name, name) for name in LAYOUTS]
+        return {"n": widgets.IntSlider(value=4, min=1, max=8, description=say("layout_batch"),
+                                       continuous_update=False),
+                "layout": widgets.Dropdown(options=options, value="transpose(0, 3, 1, 2)",
+                                           description=say("layout_operation"), layout=widgets.Layout(width="420px")),
+                "index": widgets.IntSlider(value=0, min=0, max=7, description=say("layout_image"),
+                                           continuous_update=False)}
 
     def draw(self, fig, n, layout, index):
         batch = image_batch(n)
@@ -56,22 +62,24 @@ class BatchLayoutDemo(Demo):
         ax0.imshow(_row(list(batch), gap))
         for i in range(n):
             ax0.text(i * (size + gap) + size / 2, -2, f"X[{i}]" + (" *" if i == index else ""), ha="center",
-                     va="bottom", fontsize=9)
+                     va="bottom")
         ax0.set_xlim(-0.5, max(n, 3) * (size + gap))
         ax0.axis("off")
-        ax0.set_title(f"X: {batch.shape} = (N, H, W, C), uint8", fontsize=10, loc="left", pad=14)
+        ax0.set_title(say("layout_batch_title", shape=batch.shape), loc="left", pad=30)
         channel_axis = axes_names.index("C") - 1
         planes = [np.take(out[index], c, axis=channel_axis) for c in range(3)]
         cmaps = [matplotlib.colormaps[name] for name in ("Reds_r", "Greens_r", "Blues_r")]
         painted = [(cmap(plane / 255.0)[..., :3] * 255).astype(np.uint8) for plane, cmap in zip(planes, cmaps)]
         ax1.imshow(_row(painted, gap))
         for c, plane in enumerate(planes):
-            ax1.text(c * (plane.shape[1] + gap) + plane.shape[1] / 2, -2, f"C = {c}: {plane.shape}",
-                     ha="center", va="bottom", fontsize=9)
+            ax1.text(c * (plane.shape[1] + gap) + plane.shape[1] / 2, -2, say("layout_plane", channel=c,
+                     shape=plane.shape), ha="center", va="bottom")
         ax1.set_xlim(-0.5, 3 * (size + gap))
         ax1.axis("off")
-        ax1.set_title(f"X[{index}] after {layout}: {out.shape[1:]}", fontsize=10, loc="left", pad=14)
-        fig.subplots_adjust(left=0.01, right=0.99, bottom=0.02, top=0.8, wspace=0.06)
+        title = (say("layout_stored_title", index=index, shape=out.shape[1:]) if layout == STORED else
+                 say("layout_after_title", index=index, operation=layout, shape=out.shape[1:]))
+        ax1.set_title(title, loc="left", pad=30)
+        fig.subplots_adjust(left=0.01, right=0.99, bottom=0.02, top=0.78, wspace=0.06)
 
 
 def _row(images: list[np.ndarray], gap: int) -> np.ndarray:
@@ -92,7 +100,7 @@ class BroadcastingDemo(Demo):
     """``a + b`` for two shapes: the broadcasting rule written out, the stretched copies faded."""
 
     title = "Broadcasting: a + b"
-    figsize = (9.0, 3.2)
+    height = 4.4
 
     def make_controls(self):
         return {"a": widgets.Dropdown(options=list(SHAPES), value="(3, 4)", description="a"),
@@ -103,15 +111,24 @@ class BroadcastingDemo(Demo):
         A, B = SHAPES[a], SHAPES[b]
         try:
             steps = broadcast_steps(A.shape, B.shape)
-        except ValueError as exc:  # the lesson: these shapes do not broadcast
-            why = str(exc).split("do not broadcast: ")[-1]
-            ax.text(0.5, 0.5, f"{a} and {b} do not broadcast:\n{why}", ha="center", va="center", fontsize=11,
+        except ValueError:  # the lesson: these shapes do not broadcast
+            ax.text(0.5, 0.5, say("bc_refused", a=a, b=b, **_mismatch(A.shape, B.shape)), ha="center", va="center",
                     color="#b00020")
             ax.axis("off")
             self.last_steps = None
             return
         self.last_steps = steps
         plot_broadcasting(A, B, ax=ax)
+        for text in ax.texts:  # the operands' values and labels, at the figure's size
+            text.set_fontsize("xx-large" if text.get_text() in ("+", "=") else "medium")
         (sa, sb), (pa, pb), (ra, _) = steps
-        fig.text(0.01, 0.02, f"shapes {sa} and {sb}  ->  pad with 1s on the left: {pa} and {pb}  ->  "
-                 f"stretch the 1s: {ra}", fontsize=10)
+        fig.text(0.01, 0.03, say("bc_steps", a=sa, b=sb, pa=pa, pb=pb, result=ra))
+        fig.subplots_adjust(left=0.01, right=0.99, bottom=0.14, top=0.98)
+
+
+def _mismatch(a: tuple[int, ...], b: tuple[int, ...]) -> dict:
+    """Where two shapes that do not broadcast clash: the padded shapes, the axis, its two lengths."""
+    rank = max(len(a), len(b))
+    pa, pb = (1,) * (rank - len(a)) + a, (1,) * (rank - len(b)) + b
+    axis = next(i for i, (m, n) in enumerate(zip(pa, pb)) if m != n and 1 not in (m, n))
+    return {"pa": pa, "pb": pb, "axis": axis, "m": pa[axis], "n": pb[axis]}

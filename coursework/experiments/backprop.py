@@ -34,6 +34,7 @@ from typing import Any, Callable
 from ..graph import Value, draw_graph, maximum, new_node, topological_order
 from ..graph.value import max_rule
 from ..devices import on_cpu
+from ..i18n.figures import tr
 from .graph_recursion import long_chain, recursion_demo, recursive_topological_order
 from .sigmoid_neuron import neuron_as_layers, plot_sigmoid_derivative, sigmoid_derivative
 
@@ -185,7 +186,7 @@ def draw_gate_patterns(patterns: dict[str, dict[str, Any]] | None = None, sort: 
     fig, axes = plt.subplots(nrows, ncols, figsize=(6.0 * ncols, 3.4 * nrows), squeeze=False)
     for ax, (name, p) in zip(axes.ravel(), patterns.items()):
         draw_graph(p["root"], ax=ax, sort=sort)
-        ax.set_title(p["rule"].split(":")[0], fontsize=11)
+        ax.set_title(tr(p["rule"].split(":")[0]), fontsize=11)
     for ax in axes.ravel()[len(patterns):]:
         ax.axis("off")
     fig.tight_layout()

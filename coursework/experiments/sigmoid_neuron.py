@@ -11,6 +11,7 @@ import numpy as np
 from ..devices import on_cpu
 from ..nn import Linear, Sigmoid
 from ..nn import functional as F
+from ..i18n.figures import tr
 
 __all__ = ["sigmoid_derivative", "plot_sigmoid_derivative", "neuron_as_layers"]
 
@@ -53,9 +54,9 @@ def plot_sigmoid_derivative(result: dict | None = None, ax=None):
         fig = ax.figure
     ax.plot(r["x"], r["sigma"], label="σ(x)")
     ax.plot(r["x"], r["analytic"], label="(1 − σ(x)) σ(x)")
-    ax.plot(r["x"][::8], r["numerical"][::8], "o", ms=4, label="finite difference")
+    ax.plot(r["x"][::8], r["numerical"][::8], "o", ms=4, label=tr("finite difference"))
     ax.set_xlabel("x")
-    ax.set_title(f"σ'(x) = (1 − σ)σ; largest difference {r['max_abs_error']:.1e}")
+    ax.set_title(tr(f"σ'(x) = (1 − σ)σ; largest difference {r['max_abs_error']:.1e}"))
     ax.legend()
     return fig
 

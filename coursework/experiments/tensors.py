@@ -17,6 +17,7 @@ import numpy as np
 
 from ..validation import check_int_pair, check_positive_int
 from ..devices import on_cpu
+from ..i18n.figures import tr
 
 __all__ = ["rank_table", "format_rank_table", "shifted_crops", "broadcast_steps", "plot_broadcasting"]
 
@@ -188,5 +189,5 @@ def plot_broadcasting(a, b, ax=None, title: str = ""):
     ax.set_aspect("equal")
     ax.axis("off")
     if title:
-        ax.set_title(title)
+        ax.set_title(tr(title))
     return ax.figure

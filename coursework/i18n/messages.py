@@ -18,7 +18,7 @@ import re
 
 from .settings import check_language, language
 
-__all__ = ["CATALOG", "msg", "student_exception_pattern"]
+__all__ = ["CATALOG", "msg", "fill", "student_exception_pattern"]
 
 CATALOG: dict[str, dict[str, str]] = {
     # -- grader_tests.harness: what a failed check says ---------------------------------
@@ -227,10 +227,16 @@ _RAISED_HEAD = {"en": ("your function raised {ename}", ": "), "ko": ("작성한 
 
 def msg(key: str, lang: str | None = None, **fields: object) -> str:
     """The catalog's text ``key`` in ``lang`` (default: :func:`language`), filled with ``fields``."""
+    return fill(CATALOG, "coursework.i18n.messages", key, lang, fields)
+
+
+def fill(catalog: dict[str, dict[str, str]], name: str, key: str, lang: str | None, fields: dict) -> str:
+    """Text ``key`` of ``catalog`` (the module ``name``) in ``lang`` (default: :func:`language`),
+    formatted with ``fields``; ``KeyError`` naming an unknown key or a missing field."""
     try:
-        texts = CATALOG[key]
+        texts = catalog[key]
     except KeyError:
-        raise KeyError(f"no message {key!r} in the catalog coursework.i18n.messages") from None
+        raise KeyError(f"no message {key!r} in the catalog {name}") from None
     code = check_language(lang, "lang") if lang else language()
     text = texts.get(code) or texts["en"]
     try:

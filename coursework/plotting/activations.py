@@ -106,7 +106,7 @@ def plot_bars(values: Mapping[str, float], ax=None, ylabel: str = "", title: str
         _, ax = plt.subplots(figsize=(5, 3))
     names = list(values)
     heights = [float(values[k]) for k in names]
-    bars = ax.bar(names, heights, color=plt.cm.tab10(np.arange(len(names)) % 10))
+    bars = ax.bar([tr(n) for n in names], heights, color=plt.cm.tab10(np.arange(len(names)) % 10))
     for bar, v in zip(bars, heights):
         ax.text(bar.get_x() + bar.get_width() / 2, v, fmt.format(v), ha="center", va="bottom" if v >= 0 else "top")
     ax.axhline(0, color="black", linewidth=0.8)
@@ -138,7 +138,7 @@ def plot_grouped_bars(values: Mapping[str, Mapping[str, float]], ax=None, ylabel
         bars = ax.bar(xs, heights, width=width, color=colours[j], label=tr(name))
         for bar, v in zip(bars, heights):
             ax.text(bar.get_x() + bar.get_width() / 2, v, fmt.format(v), ha="center", va="bottom", fontsize=8)
-    ax.set_xticks(np.arange(len(groups)), groups)
+    ax.set_xticks(np.arange(len(groups)), [tr(g) for g in groups])
     if ylim is not None:
         ax.set_ylim(*ylim)
     ax.set_ylabel(tr(ylabel))

@@ -114,7 +114,7 @@ def plot_accuracies(accuracies: Mapping[str, float], ax=None, chance: float | No
         _, ax = plt.subplots(figsize=(5, 3))
     names = list(accuracies)
     values = [float(accuracies[k]) for k in names]
-    bars = ax.bar(names, values, color=plt.cm.tab10(np.arange(len(names)) % 10))
+    bars = ax.bar([tr(n) for n in names], values, color=plt.cm.tab10(np.arange(len(names)) % 10))
     for bar, v in zip(bars, values):
         ax.text(bar.get_x() + bar.get_width() / 2, v + 0.01, f"{v:.0%}", ha="center", va="bottom")
     if chance is not None:

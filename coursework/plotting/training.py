@@ -115,7 +115,7 @@ def plot_values(values: Mapping[str, float], ax=None, *, ylabel: str = "", title
     ax = _axes(ax, figsize=(5, 3))
     names = list(values)
     heights = [float(values[k]) for k in names]
-    bars = ax.bar(names, heights, color=plt.cm.tab10(np.arange(len(names)) % 10))
+    bars = ax.bar([tr(n) for n in names], heights, color=plt.cm.tab10(np.arange(len(names)) % 10))
     for bar, v in zip(bars, heights):
         ax.text(bar.get_x() + bar.get_width() / 2, v, fmt.format(v), ha="center", va="bottom")
     if reference is not None:
