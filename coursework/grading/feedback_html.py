@@ -337,30 +337,27 @@ def hidden_lines(course: Any, assignment: str) -> list[str]:
 def page_text(raw_html: str) -> str:
     """What a reader of the page sees: tags stripped, entities undone, whitespace collapsed.
     (nbconvert splits code into highlighting spans, so search the text, not the HTML.)
-    Python's HTML parser, not a regular expression: linear in the page's length."""
-    from html.parser import HTMLParser
-
-    class Text(HTMLParser):
-        def __init__(self):
-            super().__init__(convert_charrefs=True)
-            self.parts, self.skip = [], 0
-
-        def handle_starttag(self, tag, attrs):
-            self.skip += tag in ("script", "style")
-
-        def handle_endtag(self, tag):
-            if tag in ("script", "style") and self.skip:
-                self.skip -= 1
-                self.parts.append(" ")
-
-        def handle_data(self, data):
-            if not self.skip:
-                self.parts.append(data)
-
-    parser = Text()
-    parser.feed(raw_html)
-    parser.close()
-    return " ".join("".join(parser.parts).split())
+    One pass with ``str.find`` (linear in the page's length): a tag runs from ``<`` to the
+    next ``>``, and ``<script>`` / ``<style>`` elements are left out whole."""
+    lower = raw_html.lower()
+    parts, i, n = [], 0, len(raw_html)
+    while i < n:
+        lt = raw_html.find("<", i)
+        if lt < 0:
+            parts.append(raw_html[i:])
+            break
+        parts.append(raw_html[i:lt])
+        gt = raw_html.find(">", lt)
+        if gt < 0:
+            parts.append(raw_html[lt:])
+            break
+        name = lower[lt + 1:gt].split(None, 1)[0] if gt > lt + 1 else ""
+        i = gt + 1
+        if name in ("script", "style"):
+            close = lower.find(f"</{name}", i)
+            i = n if close < 0 else (lower.find(">", close) + 1 or n)
+            parts.append(" ")
+    return " ".join(html.unescape("".join(parts)).split())
 
 
 def _page_without_notebook(course: Any, student: str, assignment: str) -> Path:

@@ -80,20 +80,14 @@ def clean(fragment: str, *, ours: bool = False) -> str:
                      allowed_classes=OURS_CLASSES if ours else {})
 
 
+_MD_TABLE = str.maketrans({**{ch: "\\" + ch for ch in _MD_SPECIAL}, **{ch: html.escape(ch) for ch in "<>&\""},
+                          **{ch: " " for ch in "\r\n\t\v\f"}})
+
+
 def escape_md(text: object) -> str:
     """``text`` as literal text inside markdown: one line, no tag, link, emphasis, table cell
     or code span can start in it (HTML characters as entities, markdown's as ``\\x``)."""
-    out = []
-    for ch in str(text):
-        if ch in "<>&\"":
-            out.append(html.escape(ch))
-        elif ch in _MD_SPECIAL:
-            out.append("\\" + ch)
-        elif ch in "\r\n\t\v\f":
-            out.append(" ")
-        else:
-            out.append(ch)
-    return "".join(out)
+    return str(text).translate(_MD_TABLE)
 
 
 def new_nonce() -> str:
@@ -154,24 +148,38 @@ def _mathjax_config(page: str) -> str:
     return page[:loader] + _MATHJAX_CONFIG + page[loader:] if loader >= 0 else page
 
 
-def finish_page(page: str, fragments: dict[str, str], nonce: str, csp: str) -> str:
+def placeholder(nonce: str, index: int) -> str:
+    """The token that stands for fragment ``index`` of a page until :func:`finish_page`."""
+    return f"cwsafe{nonce}n{index}x"   # closed by "x": n1x is no prefix of n10x
+
+
+def finish_page(page: str, fragments: list[str], nonce: str, csp: str) -> str:
     """The page ready to show: ``page`` is the template's output, in which every piece of
-    student content is still a placeholder token; its ``<script`` tags get ``nonce``, the
-    policy ``csp`` goes first into ``<head>``, and only then the tokens are replaced by their
-    sanitised ``fragments`` (token -> HTML). Raises ``ValueError`` when the page has no
-    ``<head>`` or a token appears more than once."""
+    student content is still a :func:`placeholder`; its ``<script`` tags get ``nonce``, the
+    policy ``csp`` goes first into ``<head>``, and only then each placeholder is replaced by
+    its sanitised fragment (a markdown cell's ``<p>`` around it goes too). One pass over the
+    page. Raises ``ValueError`` when the page has no ``<head>`` or a placeholder appears twice."""
     head = page.find("<head>")
     if head < 0:
         raise ValueError("the page has no <head>: cannot put its Content-Security-Policy first")
     page = _mathjax_config(page)
     page = page.replace("<script", f'<script nonce="{nonce}"')
-    at = head + len("<head>")
+    at = page.find("<head>") + len("<head>")
     page = page[:at] + "\n" + meta_tag(csp) + page[at:]
-    for token, fragment in fragments.items():
-        wrapped = f"<p>{token}</p>"
-        found = page.count(token)
-        if found > 1:
-            raise ValueError(f"placeholder {token[:12]}... appears {found} times in the page")
-        if found:
-            page = page.replace(wrapped, fragment, 1) if wrapped in page else page.replace(token, fragment, 1)
-    return page
+    prefix = placeholder(nonce, 0)[:-2]
+    pieces = page.split(prefix)
+    out, seen = [pieces[0]], set()
+    for piece in pieces[1:]:
+        digits, x, rest = piece.partition("x")
+        if not (x and digits.isdigit() and int(digits) < len(fragments)):
+            out.append(prefix + piece)      # not one of ours (cannot happen: the nonce is fresh)
+            continue
+        index = int(digits)
+        if index in seen:
+            raise ValueError(f"placeholder {index} appears more than once in the page")
+        seen.add(index)
+        if out[-1].endswith("<p>") and rest.startswith("</p>"):
+            out[-1], rest = out[-1][:-3], rest[4:]
+        out.append(fragments[index])
+        out.append(rest)
+    return "".join(out)
