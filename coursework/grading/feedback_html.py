@@ -103,13 +103,15 @@ class ExplainGrading(Preprocessor):
         if exercises or notes:
             from .safe_export import ours
 
-            mark = ours(resources)
-            mark["coursework"]["summary"] = True
-            nb.cells.insert(0, self._summary(exercises, notes, mark))
+            summary = self._summary(exercises, notes)
+            summary.source = _SUMMARY_OPEN + summary.source + _SUMMARY_CLOSE   # the grader's box
+            summary.metadata = ours(resources)
+            summary.metadata["coursework"]["summary"] = True
+            nb.cells.insert(0, summary)
         return nb, resources
 
     @staticmethod
-    def _summary(exercises: list[dict], notes: list[str], mark: dict) -> Any:
+    def _summary(exercises: list[dict], notes: list[str]) -> Any:
         from nbformat.v4 import new_markdown_cell
 
         rows = [f"| {msg('fb_col_exercise')} | {msg('fb_col_points')} | |", "| --- | --- | --- |"]
@@ -125,7 +127,7 @@ class ExplainGrading(Preprocessor):
             text += "\n\n" + msg("fb_full_marks")
         else:
             text += "\n\n" + msg("fb_explain")
-        return new_markdown_cell(_SUMMARY_OPEN + text + _SUMMARY_CLOSE, metadata=mark)
+        return new_markdown_cell(text, metadata={"coursework": "summary"})
 
 
 def _md(text: str) -> str:
@@ -252,8 +254,9 @@ class StudentErrors(Preprocessor):
         from .safe_export import is_ours
 
         summary = next((c for c in nb.cells if c.cell_type == "markdown" and is_ours(c, resources)
-                        and c.metadata["coursework"].get("summary")), None)
-        if summary is not None and failed and summary.source.endswith(_SUMMARY_CLOSE):
+                        and c.metadata["coursework"].get("summary")), None) or next(
+            (c for c in nb.cells if c.cell_type == "markdown" and c.metadata.get("coursework") == "summary"), None)
+        if summary is not None and failed:
             lines = ["", "", msg("fb_what_to_fix"), ""]
             for gid, score, points, message, where in failed:
                 said = _md(message) or msg("fb_no_message")
@@ -262,7 +265,9 @@ class StudentErrors(Preprocessor):
                     label, text = where
                     item += f" — {label}" + (f": <code>{_md(text)}</code>" if text else "")
                 lines.append(item)
-            summary.source = summary.source[:-len(_SUMMARY_CLOSE)] + "\n".join(lines) + _SUMMARY_CLOSE
+            boxed = summary.source.endswith(_SUMMARY_CLOSE)
+            body = summary.source[:-len(_SUMMARY_CLOSE)] if boxed else summary.source
+            summary.source = body + "\n".join(lines) + (_SUMMARY_CLOSE if boxed else "")
         return nb, resources
 
     @staticmethod

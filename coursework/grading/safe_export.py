@@ -196,9 +196,11 @@ def make_safe(nb: Any, resources: dict, nonce: str) -> tuple[Any, dict]:
         cell.metadata.pop("tags", None)
         grading = cell.metadata.get("nbgrader")
         if isinstance(grading, dict):
-            for key in ("grade_id", "comment"):
-                if key in grading and not (key == "grade_id" and set(str(grading[key])) <= _ID_CHARS):
-                    grading[key] = html.escape(str(grading[key]))
+            gid, comment = grading.get("grade_id"), grading.get("comment")
+            if gid is not None and not set(str(gid)) <= _ID_CHARS:
+                grading["grade_id"] = html.escape(str(gid))
+            if isinstance(comment, str):      # the template renders it as markdown, unsanitised
+                grading["comment"] = html.escape(comment)
         if cell.cell_type == "markdown":
             trusted = mine or _instructors(cell)
             rendered = (_markdown(cell.source, cell.get("attachments")) if trusted

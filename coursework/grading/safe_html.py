@@ -85,9 +85,11 @@ _MD_TABLE = str.maketrans({**{ch: "\\" + ch for ch in _MD_SPECIAL}, **{ch: html.
 
 
 def escape_md(text: object) -> str:
-    """``text`` as literal text inside markdown: one line, no tag, link, emphasis, table cell
-    or code span can start in it (HTML characters as entities, markdown's as ``\\x``)."""
-    return str(text).translate(_MD_TABLE)
+    """``text`` as literal text inside markdown: one line, no tag, link (nor autolink),
+    emphasis, table cell or code span can start in it (HTML characters as entities,
+    markdown's as ``\\x``)."""
+    # and no autolink: "http://..." and "www." become links in nbconvert's markdown otherwise
+    return str(text).translate(_MD_TABLE).replace("://", "\\://").replace("www.", "www\\.")
 
 
 def new_nonce() -> str:

@@ -169,8 +169,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "ko": "(메시지를 보여 주지 않는다: 숨겨진 check의 입력이 kernel에 들어간 뒤에 실행된 cell이다)",
     },
     "page_output_dropped": {
-        "en": "(an output of type {kinds} is not shown: the course's pages run no code from a submission)",
-        "ko": "({kinds} 형식의 출력은 보여 주지 않는다: 강의 페이지는 제출물의 코드를 실행하지 않는다)",
+        "en": "(an output of type {kinds} is not shown: the course's pages show no scripts, widgets or "
+              "malformed data from a submission)",
+        "ko": "({kinds} 형식의 출력은 보여 주지 않는다: 강의 페이지는 제출물의 script, widget, 잘못된 데이터를 "
+              "보여 주지 않는다)",
     },
 }
 
