@@ -94,10 +94,11 @@ class AfterHiddenInputs(Preprocessor):
 
     @staticmethod
     def _check_message(value: str) -> str:
-        value = _STUDENT_MESSAGE.sub(lambda m: f"{m.group(1)} {msg('fb_hidden_message')}", value)
+        hidden = msg("fb_after_hidden_message")
+        value = _STUDENT_MESSAGE.sub(lambda m: f"{m.group(1)} {hidden}", value)
         for prefix in _stderr_prefixes():
             if value.startswith(prefix):
-                return prefix + msg("fb_hidden_message")
+                return prefix + hidden
         return value
 
     @staticmethod

@@ -154,10 +154,6 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "(its message is not shown for a hidden check)",
         "ko": "(숨겨진 check에서는 그 메시지를 보여 주지 않는다)",
     },
-    "fb_page_heading": {"en": "{assignment}: feedback for {student}", "ko": "{assignment}: {student}의 피드백"},
-    "fb_score": {"en": "Score: {score} / {points}", "ko": "점수: {score} / {points}"},
-    "fb_not_graded": {"en": "Your submission could not be graded:", "ko": "제출물을 채점할 수 없었다:"},
-    "fb_no_notebook": {"en": "no notebook was found", "ko": "notebook을 찾지 못했다"},
     "fb_after_hidden": {
         "en": "What this cell printed or displayed is not shown, nor the text of its errors: it ran after a "
               "hidden check had sent its inputs to your kernel.",
@@ -174,6 +170,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "ko": "({kinds} 형식의 출력은 보여 주지 않는다: 강의 페이지는 제출물의 script, widget, 잘못된 데이터를 "
               "보여 주지 않는다)",
     },
+    "fb_page_heading": {"en": "{assignment}: feedback for {student}", "ko": "{assignment}: {student}의 피드백"},
+    "fb_score": {"en": "Score: {score} / {points}", "ko": "점수: {score} / {points}"},
+    "fb_not_graded": {"en": "Your submission could not be graded:", "ko": "제출물을 채점할 수 없었다:"},
+    "fb_no_notebook": {"en": "no notebook was found", "ko": "notebook을 찾지 못했다"},
 }
 
 # "your function raised <Name>" in every language, for redacting a hidden check's message.
