@@ -21,6 +21,7 @@ later visible checks can still show a few numbers per failed check. The README s
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from nbconvert.preprocessors import Preprocessor
@@ -33,6 +34,7 @@ from .exercises import exercises, is_answer, is_check, is_hidden, meta
 __all__ = ["AfterHiddenInputs", "first_hidden_check"]
 
 _STUDENT_MESSAGE = student_exception_pattern()
+_TIMEOUT = re.compile(r"timed out after [0-9.]+ s")   # execute.py's timeout error; linear (fullmatch)
 _LANGS = ("en", "ko")
 
 
@@ -74,6 +76,8 @@ class AfterHiddenInputs(Preprocessor):
                 value = str(out.get("evalue", ""))
                 if is_check(cell):
                     new = self._check_message(value)
+                elif _TIMEOUT.fullmatch(value) and out.get("ename") == "CellTimeoutError":
+                    new = value            # the grader's words; nothing of the student's in them
                 else:
                     new = hidden_text if value else ""
                     gid = meta(cell).get("grade_id")
@@ -107,7 +111,8 @@ class AfterHiddenInputs(Preprocessor):
         told = {str(e.get("name")): str(e.get("reason") or "") for e in
                 (nb.metadata.get("coursework") or {}).get("exercises") or [] if isinstance(e, dict)}
         reason = told.get(ex.name, "")
-        if not reason or value[:200] not in reason:
+        raised = msg("cell_raised", cell=repr(ex.answer), error=f"{ename}: ")   # not a timeout or a dead kernel
+        if not reason or raised not in reason or value[:200] not in reason:
             return {}
         error = f"{ename}: {msg('fb_after_hidden_message')}"
         why = msg("cell_raised", cell=repr(ex.answer), error=error)
