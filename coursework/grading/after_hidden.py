@@ -9,10 +9,10 @@ inputs were in the kernel. On the feedback page, such a cell keeps:
 - no stream, display or result output (a note under the cell says why);
 - of an error raised by the student's own cell, its type (and where, from the traceback's
   ``Cell In[N], line L`` frames) but not its text;
-- of a check's error, the check's own words, with the student's text in them replaced:
-  ``your function raised Name: ...`` (as for hidden checks), a stderr line quoted by
-  ``wrote to stderr``, and the reason of an exercise whose answer cell raised (also in
-  the summary's table).
+- of a visible check's error, the check's own words, with the student's text in them
+  replaced: ``your function raised Name: ...`` (as hidden checks' are, by
+  ``RedactHiddenChecks``), a stderr line quoted by ``wrote to stderr``, and the reason of
+  an exercise whose answer cell raised (also in the summary's table).
 
 What a visible check says about the values the student's function returned (``got ...``)
 is the check's message and stays: a function that encodes hidden inputs in its answers to
@@ -74,7 +74,9 @@ class AfterHiddenInputs(Preprocessor):
                     changed = True
                     continue
                 value = str(out.get("evalue", ""))
-                if is_check(cell):
+                if is_check(cell) and is_hidden(cell):
+                    new = value            # RedactHiddenChecks words it, as for every hidden check
+                elif is_check(cell):
                     new = self._check_message(value)
                 elif _TIMEOUT.fullmatch(value) and out.get("ename") == "CellTimeoutError":
                     new = value            # the grader's words; nothing of the student's in them
