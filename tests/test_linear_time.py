@@ -53,6 +53,7 @@ def _cases() -> dict:
 
     stream = new_code_cell("x", outputs=[new_output("stream", name="stdout", text="\x1b[31m" * (n // 5))])
     return {
+        "same_source: spaces, then not a line end": (lambda s: exercises.same_source(s, "x"), "x" + " " * n + "y"),
         "same_source: trailing spaces": (lambda s: exercises.same_source(s, "x"), "x" + " " * n),
         "same_source: lines of spaces": (lambda s: exercises.same_source(s, s + "\n"), ("a" + " " * 1000 + "\n") * (n // 1002)),
         "site paths: a/a/a/... ": (feedback_html.scrub_site_paths, "/" + "a/" * (n // 2) + " "),
