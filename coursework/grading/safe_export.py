@@ -19,10 +19,11 @@
   (measured here: mistune on a line of 100,000 spaces, 164 s; pygments' IPython lexer on
   32,000 dots, 31 s): runs of more than 16 spaces in a student's markdown are cut to 16,
   a student's markdown cell over :data:`MARKDOWN_CELL` characters, or beyond
-  :data:`MARKDOWN_PAGE` on one page, is shown as plain text; a student's code cell is
-  highlighted only up to :data:`CODE_CELL` characters and :data:`CODE_PAGE` per page
-  (the rest in plain monospace); ANSI colour codes are dropped from what the kernel
-  printed. The instructor's locked cells are rendered as they are.
+  :data:`MARKDOWN_PAGE` on one page, is shown as plain text; code is highlighted with
+  pygments' Python lexer (linear; the IPython lexer is not), a student's cell only up to
+  :data:`CODE_CELL` characters and :data:`CODE_PAGE` per page (the rest in plain
+  monospace); ANSI colour codes are dropped from what the kernel printed. The
+  instructor's locked cells are rendered whole.
 
 The rendered template then gets its scripts' nonce and the page's policy, and only then
 the sanitised fragments (:func:`.safe_html.finish_page`). Content the grader wrote (the
@@ -44,7 +45,8 @@ from .safe_html import clean, finish_page, new_nonce, placeholder, policy
 __all__ = ["SafeHTMLExporter", "make_safe", "ours", "is_ours"]
 
 #: Student text handed to markdown / syntax highlighting, per cell and per page (characters).
-MARKDOWN_CELL, MARKDOWN_PAGE, CODE_CELL, CODE_PAGE = 16_000, 128_000, 3_000, 24_000
+#: (mistune and pygments' Python lexer take about 20 microseconds a character on crafted text.)
+MARKDOWN_CELL, MARKDOWN_PAGE, CODE_CELL, CODE_PAGE = 8_000, 32_000, 8_000, 32_000
 
 _B64 = set(string.ascii_letters + string.digits + "+/=\n\r ")
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")   # linear: one class, then one character
@@ -63,6 +65,11 @@ def is_ours(node: Any, resources: dict) -> bool:
     token = resources.get("coursework_ours")
     mark = (node.get("metadata") or {}).get("coursework")
     return bool(token) and isinstance(mark, dict) and mark.get("ours") == token
+
+
+_TEXT_CELL = ('<div class="cell border-box-sizing text_cell rendered"><div class="prompt input_prompt"></div>'
+              '<div class="inner_cell"><div class="text_cell_render border-box-sizing rendered_html">{}</div>'
+              '</div></div>')
 
 
 def _plain(text: str) -> str:
@@ -112,14 +119,16 @@ class _Page:
         self.markdown_left -= len(source)
         return _markdown(source, attachments)
 
-    def highlight(self, cell: Any) -> None:
-        """Let the template highlight a student's code cell only within the limits."""
-        cell.metadata.pop("magics_language", None)
+    def highlight(self, cell: Any, *, whole: bool = False) -> None:
+        """Choose the lexer the template highlights ``cell`` with (``magics_language``, which
+        nbconvert honours under the notebook's ``ipython3``): Python within the limits (or
+        ``whole``, for the instructor's cells), plain text beyond them."""
         size = len(str(cell.source))
-        if size > min(CODE_CELL, self.code_left):
-            cell.metadata["magics_language"] = "text"
+        if whole or size <= min(CODE_CELL, self.code_left):
+            cell.metadata["magics_language"] = "python"
+            self.code_left -= 0 if whole else size
         else:
-            self.code_left -= size
+            cell.metadata["magics_language"] = "text"
 
 
 def _instructors(cell: Any) -> bool:
@@ -201,20 +210,21 @@ def make_safe(nb: Any, resources: dict, nonce: str) -> tuple[Any, dict]:
                 grading["grade_id"] = html.escape(str(gid))
             if isinstance(comment, str):      # the template renders it as markdown, unsanitised
                 grading["comment"] = html.escape(comment)
-        if cell.cell_type == "markdown":
-            trusted = mine or _instructors(cell)
-            rendered = (_markdown(cell.source, cell.get("attachments")) if trusted
+        if cell.cell_type == "markdown" and (mine or isinstance(grading, dict)):
+            rendered = (_markdown(cell.source, cell.get("attachments")) if mine or _instructors(cell)
                         else page.student_markdown(cell.source, cell.get("attachments")))
             cell.source = page.put(clean(rendered, ours=mine))
             cell.pop("attachments", None)
-        elif cell.cell_type == "raw":
-            cell.source = page.put(f"<pre>{html.escape(str(cell.source))}</pre>")
+        elif cell.cell_type in ("markdown", "raw"):
+            # a student's own markdown (or raw) cell: a raw HTML cell that looks like a markdown
+            # cell, so that the template does not run its markdown parser on the placeholder
+            text = (page.student_markdown(cell.source, cell.get("attachments")) if cell.cell_type == "markdown"
+                    else _plain(str(cell.source)))
+            cell.cell_type, cell.source = "raw", page.put(_TEXT_CELL.format(clean(text)))
             cell.metadata["raw_mimetype"] = "text/html"
+            cell.pop("attachments", None)
         elif cell.cell_type == "code":
-            if _instructors(cell):
-                cell.metadata.pop("magics_language", None)
-            else:
-                page.highlight(cell)
+            page.highlight(cell, whole=_instructors(cell))
             cell.outputs = [_output(out, page, is_ours(out, resources)) for out in cell.get("outputs", [])]
     for key in ("student", "first_name", "last_name"):   # Formgrader's header prints these unescaped
         if isinstance(resources.get(key), str):
