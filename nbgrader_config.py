@@ -45,13 +45,24 @@ c.OverwriteCells.add_missing_cells = True
 
 # Feedback shows the student's notebook with scores. Hidden-test cells keep only
 # the message of a failed check (no traceback quoting hidden code), then their
-# hidden regions are removed from the source before it is rendered.
+# hidden regions are removed from the source before it is rendered (from test cells
+# only: nbgrader's ClearHiddenTests fails on a marker a student quoted in a comment).
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "coursework.grading.feedback.HideHiddenTracebacks",
-    "nbgrader.preprocessors.ClearHiddenTests",
+    "coursework.grading.feedback.ClearHiddenRegions",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
+
+# Every page that shows a submission (feedback, Formgrader's submission view) is rendered
+# by an exporter that escapes or sanitises everything the student wrote or printed and
+# gives the page a Content-Security-Policy that runs only the template's own scripts
+# (coursework/grading/safe_export.py; Formgrader gets it from the server extension
+# coursework.grading.formgrader_pages, enabled in jupyter/instructor/). nbconvert's own
+# sanitiser stays on as well, and no page embeds local files.
+c.GenerateFeedback.exporter_class = "coursework.grading.safe_export.SafeHTMLExporter"
+c.HTMLExporter.sanitize_html = True
+c.HTMLExporter.embed_images = False
 
 # Due dates, once per assignment (a time zone name or UTC offset; no zone: UTC).
 # `coursework collect` shows them, marks late hand-ins and copies them into the gradebook,

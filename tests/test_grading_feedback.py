@@ -63,10 +63,11 @@ def test_summary_and_restored_notes():
 def test_preprocessors_keep_the_course_config_and_add_ours_once(tmp_path):
     course = open_course(REPO)
     names = _preprocessor_list(course.config)
-    assert names == ["nbgrader.preprocessors.GetGrades", "coursework.grading.feedback_html.ExplainGrading",
+    assert names == ["nbgrader.preprocessors.GetGrades", "coursework.grading.after_hidden.AfterHiddenInputs",
+                     "coursework.grading.feedback_html.ExplainGrading",
                      "coursework.grading.feedback.HideHiddenTracebacks",
                      "coursework.grading.feedback_html.RedactHiddenChecks",
-                     "coursework.grading.feedback_html.StudentErrors", "nbgrader.preprocessors.ClearHiddenTests",
+                     "coursework.grading.feedback_html.StudentErrors", "coursework.grading.feedback.ClearHiddenRegions",
                      "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor"]
     course.config.GenerateFeedback.preprocessors = names
     assert _preprocessor_list(course.config) == names
@@ -111,21 +112,23 @@ def test_student_frames_read_ipython_tracebacks():
 
 
 def test_a_failed_check_shows_its_message_and_the_students_line_never_grading_paths():
-    nb, _ = ExplainGrading().preprocess(_graded_nb(), {})
+    resources = {}  # one page's: the summary is found by the mark ExplainGrading left in it
+    nb, _ = ExplainGrading().preprocess(_graded_nb(), resources)
     pp = StudentErrors(hide_paths=["/srv/course"])
-    nb, _ = pp.preprocess(nb, {})
+    nb, _ = pp.preprocess(nb, resources)
     error = nb.cells[2].outputs[0]
     assert error.traceback == ["AttributeError: 'int' object has no attribute 'missing' (see grader_tests/harness.py)",
                                "    where: your answer cell `relu`, line 3: `return y.missing`"]
     summary = nb.cells[0].source
     assert "**What to fix**" in summary and "[`relu_visible`](#relu_visible) (0 / 1): AttributeError" in summary
-    assert "line 3: `return y.missing`" in summary
+    assert "line 3: <code>return y.missing</code>" in summary  # the student's line, escaped, never a code span
     assert "/srv/course" not in summary + str(error) and "in call(func)" not in str(error)
 
 
 def test_the_judges_where_is_preferred():
     where = {"cell": "relu", "line": 2, "text": "y = x * 2"}
-    nb, _ = StudentErrors().preprocess(ExplainGrading().preprocess(_graded_nb(where), {})[0], {})
+    resources = {}
+    nb, _ = StudentErrors().preprocess(ExplainGrading().preprocess(_graded_nb(where), resources)[0], resources)
     assert nb.cells[2].outputs[0].traceback[-1] == "    where: your answer cell `relu`, line 2: `y = x * 2`"
 
 
@@ -135,7 +138,8 @@ def test_a_perfect_page_does_not_talk_of_failures_and_no_response_comments_go():
     nb.cells[1].outputs = []
     nb.cells[0].metadata.nbgrader["comment"] = "No response."
     nb.metadata["coursework"]["exercises"][0]["score"] = 1
-    nb, _ = StudentErrors().preprocess(ExplainGrading().preprocess(nb, {})[0], {})
+    resources = {}
+    nb, _ = StudentErrors().preprocess(ExplainGrading().preprocess(nb, resources)[0], resources)
     summary = nb.cells[0].source
     assert "Full marks: every check passed." in summary
     assert "fail" not in summary.lower() and "What to fix" not in summary

@@ -178,7 +178,7 @@ def test_what_to_fix_and_the_students_line_in_korean(monkeypatch):
     StudentErrors().preprocess(nb, {})
     summary, check = nb.cells
     assert "**고칠 것** (점수를 잃은 check, notebook 순서대로)" in summary.source
-    assert "답안 cell `relu`, 3번째 줄: `return y.missing`" in summary.source
+    assert "답안 cell `relu`, 3번째 줄: <code>return y.missing</code>" in summary.source  # escaped, never a code span
     assert check.outputs[0].traceback[-1] == "    위치: 답안 cell `relu`, 3번째 줄: `return y.missing`"
 
 

@@ -129,9 +129,12 @@ def test_feedback_pages_speak_to_the_student(week):
     partial = _summary(pages["partial"])
     assert "relu 0 / 2" in partial and "sigmoid 3 / 3" in partial
     # a failed check: its message and the student's own line
+    # relu comes after sigmoid's hidden check: the text of the student's exception is not shown (it could
+    # carry the hidden inputs the function kept), its type and line are
     assert ("What to fix (each check that lost points, in notebook order) relu_visible (0 / 1): AssertionError: "
-            "relu_forward(x of shape (4, 6)): your function raised AttributeError: 'numpy.ndarray' object has no "
-            "attribute 'missing' — your answer cell relu, line 3: return y.missing") in partial
+            "relu_forward(x of shape (4, 6)): your function raised AttributeError (message not shown: this cell ran "
+            "after a hidden check's inputs reached your kernel) — your answer cell relu, line 3: return y.missing"
+            ) in partial
     assert ("relu_hidden (0 / 1): AssertionError: relu_forward(random input #1 of shape") in partial
     assert "your function raised AttributeError (its message is not shown for a hidden check)" in partial
     assert ("leaky_visible (0 / 1): AssertionError: leaky_relu_forward(x of shape (4, 6)): "

@@ -9,7 +9,10 @@ The hand-ins come as a folder or a zip (an LMS download), in any of these shapes
 
 The student id is the first folder below the given root, or, for a file directly in the
 root, its name up to the first ``_`` (``--pattern REGEX`` with a group ``(?P<student>...)``,
-matched against the path below the root, overrides both). Per student, the notebook is
+matched against the path below the root, overrides both). The paths come from the
+students' side (folder and zip entry names), so ``--pattern`` runs on RE2
+(``google-re2``), whose matching time is linear in the path's length whatever the pattern;
+RE2 has no backreferences or lookaround, and says so when a pattern uses them. Per student, the notebook is
 the only ``.ipynb`` file, or the one whose name ends in ``<assignment>.ipynb``; it must be
 a notebook of this assignment (it holds at least one of the assignment's graded cells).
 
@@ -41,7 +44,6 @@ import datetime as dt
 import hashlib
 import json
 import os
-import re
 import shutil
 import zipfile
 from dataclasses import dataclass, field
@@ -152,7 +154,20 @@ def check_student_id(student: str) -> str:
     return student
 
 
-def _student_of(rel: str, assignment: str, pattern: re.Pattern | None) -> str:
+def compile_pattern(pattern: str) -> Any:
+    """``--pattern`` compiled by RE2 (linear-time matching); ``ValueError`` says why it cannot be."""
+    import re2
+
+    options = re2.Options()
+    options.log_errors = False
+    try:
+        return re2.compile(pattern, options=options)
+    except re2.error as exc:
+        why = exc.args[0].decode("utf-8", "replace") if exc.args and isinstance(exc.args[0], bytes) else str(exc)
+        raise ValueError(f"{why} (patterns run on RE2, in linear time: no backreferences or lookaround)") from None
+
+
+def _student_of(rel: str, assignment: str, pattern: Any | None) -> str:
     parts = PurePosixPath(rel).parts
     if pattern is not None:
         found = pattern.search(rel)
@@ -386,8 +401,8 @@ def collect(course: Any, assignment: str, sources: list[str | os.PathLike], *, p
     for path in sources_nbs.values():
         wanted |= _grade_ids(nbformat.read(path, as_version=4))
     try:
-        regex = re.compile(pattern) if pattern else None
-    except re.error as exc:
+        regex = compile_pattern(pattern) if pattern else None
+    except ValueError as exc:
         raise CourseError(f"--pattern {pattern!r} is not a regular expression: {exc}") from None
     if regex is not None and "student" not in regex.groupindex:
         raise CourseError(f"--pattern {pattern!r} has no group (?P<student>...)")

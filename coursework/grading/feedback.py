@@ -1,10 +1,11 @@
 """Feedback that explains failed hidden checks without showing them.
 
 nbgrader renders the autograded notebook as the student's feedback. A hidden-test
-cell's source is removed by nbgrader's ``ClearHiddenTests`` (configured in
-``nbgrader_config.py``), but its *error output* still holds a traceback that quotes
-the hidden cell's lines and the lines of the hidden check that raised. This
-preprocessor, run before ``ClearHiddenTests``, keeps only the last line of such a
+cell's source is removed by :class:`ClearHiddenRegions` (configured in
+``nbgrader_config.py`` in place of nbgrader's ``ClearHiddenTests``, which raises on a
+marker a student quoted), but its *error output* still holds a traceback that quotes
+the hidden cell's lines and the lines of the hidden check that raised.
+:class:`HideHiddenTracebacks`, run before it, keeps only the last line of such a
 traceback -- ``AssertionError: <the check's message>`` -- which the checks write as
 feedback (what was wrong, never the hidden inputs).
 """
@@ -14,7 +15,13 @@ from __future__ import annotations
 from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool, Unicode
 
-__all__ = ["HideHiddenTracebacks"]
+__all__ = ["HideHiddenTracebacks", "ClearHiddenRegions"]
+
+
+def _is_check(cell) -> bool:
+    from .exercises import is_check
+
+    return is_check(cell)
 
 
 class HideHiddenTracebacks(Preprocessor):
@@ -24,7 +31,7 @@ class HideHiddenTracebacks(Preprocessor):
     begin_marker = Unicode("BEGIN HIDDEN TESTS", help="Marks the start of a hidden-test region").tag(config=True)
 
     def preprocess_cell(self, cell, resources, index):
-        if cell.cell_type != "code" or self.begin_marker not in cell.source:
+        if cell.cell_type != "code" or self.begin_marker not in cell.source or not _is_check(cell):
             return cell, resources
         kept = []
         for output in cell.get("outputs", []):
@@ -36,4 +43,31 @@ class HideHiddenTracebacks(Preprocessor):
             else:
                 kept.append(output)
         cell["outputs"] = kept
+        return cell, resources
+
+
+class ClearHiddenRegions(Preprocessor):
+    """nbgrader's ``ClearHiddenTests`` for pages, without its failure modes: hidden regions are
+    removed from *test cells* only (their source is the instructor's, restored before grading).
+    A student's cell that quotes a marker (a comment, a string, markdown) is their text and
+    stays as it is: nbgrader raises on an unmatched marker there, which cost that student
+    their page. In a test cell, a region without its end marker is removed to the cell's end.
+    """
+
+    enabled = Bool(True, help="nbconvert runs only enabled preprocessors").tag(config=True)
+
+    def preprocess_cell(self, cell, resources, index):
+        from .exercises import HIDDEN_BEGIN, HIDDEN_END, is_check
+
+        if not is_check(cell) or HIDDEN_BEGIN not in cell.source:
+            return cell, resources
+        kept, inside = [], False
+        for line in cell.source.split("\n"):
+            if HIDDEN_BEGIN in line:
+                inside = True
+            elif HIDDEN_END in line:
+                inside = False
+            elif not inside:
+                kept.append(line)
+        cell.source = "\n".join(kept)
         return cell, resources

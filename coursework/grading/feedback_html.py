@@ -2,7 +2,10 @@
 and never shows a hidden check.
 
 nbgrader's ``GenerateFeedback`` renders the autograded notebook, in this process and
-with the course's configured preprocessors, plus two of ours:
+with the course's configured preprocessors, plus ours:
+
+- :class:`.after_hidden.AfterHiddenInputs` (right after ``GetGrades``) hides what cells
+  that ran after the first hidden check printed or raised;
 
 - :class:`ExplainGrading` (after ``GetGrades``) puts a summary at the top (score
   per exercise, and why an exercise scored 0: an answer cell that raised or timed
@@ -22,7 +25,16 @@ with the course's configured preprocessors, plus two of ours:
   with its message, and says "full marks" rather than talk of failed checks on a
   perfect page. nbgrader's "Comments: No response." is dropped; after rendering, the
   header's list of anonymous "Test cell" links is removed (the summary names each
-  exercise and failed check) and "Grade cell:" reads "Check:".
+  exercise and failed check) and "Grade cell:" reads "Check:";
+- :class:`.feedback.ClearHiddenRegions` instead of nbgrader's ``ClearHiddenTests``.
+
+Pages are rendered by :class:`.safe_export.SafeHTMLExporter`: everything the student wrote
+or their kernel produced is escaped or sanitised, and the page carries a
+Content-Security-Policy that runs only the template's scripts (:mod:`.safe_html`). Student
+text that this module puts into markdown (messages, reasons, source lines) goes through
+:func:`.safe_html.escape_md`. The summary sits in a box (``coursework-summary``) and grading
+notes in ``alert`` boxes: classes no student content can carry, so nothing a student
+writes looks like them.
 
 One student's page that cannot be made is reported for that student (``problems``),
 and the others are made. Each page is then audited: if any line of any hidden-test region of the source
@@ -43,18 +55,22 @@ from traitlets import Bool, Integer, List, Unicode
 from ..i18n import msg
 from ..i18n.messages import student_exception_pattern
 from .exercises import hidden_regions, is_answer, is_check, is_hidden
+from .safe_html import escape_md, meta_tag, new_nonce, policy
 
 __all__ = ["ExplainGrading", "RedactHiddenChecks", "StudentErrors", "generate_feedback", "page_text", "hidden_lines",
-           "tidy_page", "student_frames"]
+           "tidy_page", "student_frames", "note", "scrub_site_paths"]
 
-_NOTE = {"coursework": "note"}
+_SUMMARY_OPEN, _SUMMARY_CLOSE = '<div class="coursework-summary">\n\n', "\n\n</div>"
 
 
-def _note(text: str) -> Any:
-    """A grading note, as an output that the feedback page shows highlighted."""
+def note(text: str, resources: dict) -> Any:
+    """A grading note, as an output that the feedback page shows highlighted (marked as the grader's)."""
     from nbformat.v4 import new_output
 
-    return new_output("display_data", data={"text/plain": text, "text/html": _note_html(text)}, metadata=dict(_NOTE))
+    from .safe_export import ours
+
+    return new_output("display_data", data={"text/plain": text, "text/html": _note_html(text)},
+                      metadata=ours(resources))
 
 
 def _note_html(text: str) -> str:
@@ -80,12 +96,18 @@ class ExplainGrading(Preprocessor):
             if extra.get("restored") and is_check(cell):
                 how = extra["restored"]
                 how = msg("fb_how_" + how) if how in ("deleted", "edited") else how
-                cell.outputs.insert(0, _note(msg("fb_restored", how=how)))
+                cell.outputs.insert(0, note(msg("fb_restored", how=how), resources))
             grading = cell.metadata.get("nbgrader") or {}
             if str(grading.get("comment") or "").strip() == "No response.":  # nbgrader's automatic comment
                 grading["comment"] = ""
         if exercises or notes:
-            nb.cells.insert(0, self._summary(exercises, notes))
+            from .safe_export import ours
+
+            summary = self._summary(exercises, notes)
+            summary.source = _SUMMARY_OPEN + summary.source + _SUMMARY_CLOSE   # the grader's box
+            summary.metadata = ours(resources)
+            summary.metadata["coursework"]["summary"] = True
+            nb.cells.insert(0, summary)
         return nb, resources
 
     @staticmethod
@@ -109,7 +131,12 @@ class ExplainGrading(Preprocessor):
 
 
 def _md(text: str) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    return escape_md(text)
+
+
+def _in_code(text: object) -> str:
+    """``text`` for the inside of a markdown code span (which shows everything else literally)."""
+    return " ".join(str(text).replace("`", "'").split())
 
 
 # The student's own exception text, quoted by grader_tests.harness.call: it could spell out
@@ -124,7 +151,7 @@ class RedactHiddenChecks(Preprocessor):
     max_message = Integer(600, help="longest message kept from a hidden check").tag(config=True)
 
     def preprocess_cell(self, cell, resources, index):
-        if cell.cell_type != "code" or not is_hidden(cell):
+        if not (is_check(cell) and is_hidden(cell)):
             return cell, resources
         kept = []
         for out in cell.get("outputs", []):
@@ -142,9 +169,39 @@ class RedactHiddenChecks(Preprocessor):
         return cell, resources
 
 
+# Linear-time patterns only (a student controls the text): no nested or adjacent quantifiers
+# that can match the same characters; the path scrubbing below is plain string code.
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _FRAME = re.compile(r"^\s*Cell In\[(\d+)\], line (\d+)")
-_SITE = re.compile(r"(?:/[^\s'\"():]+)+/(?:site-packages|dist-packages)/")
+_PATH_STOP = frozenset(" \t\n\r\x0b\x0c'\"():")
+_SITES = ("/site-packages/", "/dist-packages/")
+
+
+def scrub_site_paths(text: str) -> str:
+    """Each path that runs into ``site-packages/`` or ``dist-packages/`` shown from there on as
+    ``.../``. One pass over ``text``: a path is a run of characters other than white space,
+    quotes, parentheses and ``:``; it is cut after its last such folder."""
+    out, i, n = [], 0, len(text)
+    while i < n:
+        if text[i] in _PATH_STOP:
+            j = i
+            while j < n and text[j] in _PATH_STOP:
+                j += 1
+            out.append(text[i:j])
+            i = j
+            continue
+        j = i
+        while j < n and text[j] not in _PATH_STOP:
+            j += 1
+        run = text[i:j]
+        slash = run.find("/")
+        cut = max(run.rfind(site) for site in _SITES)
+        if slash >= 0 and cut > slash:
+            end = cut + len("/site-packages/")   # both names have the same length
+            run = run[:slash] + ".../" + run[end:]
+        out.append(run)
+        i = j
+    return "".join(out)
 
 
 def student_frames(traceback: list[str]) -> list[tuple[int, int]]:
@@ -164,7 +221,7 @@ class StudentErrors(Preprocessor):
     hide_paths = List(Unicode(), help="folders shown as '...' (the course, Python's prefixes)").tag(config=True)
 
     def scrub(self, text: str) -> str:
-        text = _SITE.sub(".../", str(text))
+        text = scrub_site_paths(str(text))
         for folder in sorted(set(self.hide_paths) | {sys.prefix, sys.base_prefix}, key=len, reverse=True):
             if folder and len(folder) > 1:
                 text = text.replace(folder.rstrip("/") + "/", "").replace(folder.rstrip("/"), "...")
@@ -187,44 +244,59 @@ class StudentErrors(Preprocessor):
                 name = str(out.get("ename", "Error"))
                 where = self._where(cell, out, by_count, check)
                 out["evalue"] = value
-                out["traceback"] = [f"{name}: {value}"] + (["    " + msg("fb_where", where=where)] if where else [])
+                shown = self._plain(where)
+                out["traceback"] = [f"{name}: {value}"] + (["    " + msg("fb_where", where=shown)] if shown else [])
                 message = f"{name}: {value}"
             grading = cell.metadata.get("nbgrader") or {}
             if check and float(grading.get("score", 0) or 0) < float(grading.get("points", 0) or 0):
                 failed.append((str(grading.get("grade_id")), grading.get("score", 0), grading.get("points", 0),
                                message, where))
-        summary = next((c for c in nb.cells if c.cell_type == "markdown"
-                        and c.metadata.get("coursework") == "summary"), None)
+        from .safe_export import is_ours
+
+        summary = next((c for c in nb.cells if c.cell_type == "markdown" and is_ours(c, resources)
+                        and c.metadata["coursework"].get("summary")), None) or next(
+            (c for c in nb.cells if c.cell_type == "markdown" and c.metadata.get("coursework") == "summary"), None)
         if summary is not None and failed:
             lines = ["", "", msg("fb_what_to_fix"), ""]
             for gid, score, points, message, where in failed:
                 said = _md(message) or msg("fb_no_message")
                 item = f"- [`{gid}`](#{gid}) ({float(score):g} / {float(points):g}): {said}"
                 if where:
-                    item += f" — {_md(where)}"
+                    label, text = where
+                    item += f" — {label}" + (f": <code>{_md(text)}</code>" if text else "")
                 lines.append(item)
-            summary.source += "\n".join(lines)
+            boxed = summary.source.endswith(_SUMMARY_CLOSE)
+            body = summary.source[:-len(_SUMMARY_CLOSE)] if boxed else summary.source
+            summary.source = body + "\n".join(lines) + (_SUMMARY_CLOSE if boxed else "")
         return nb, resources
 
-    def _where(self, cell, out, by_count, check: bool) -> str | None:
+    @staticmethod
+    def _plain(where: tuple[str, str] | None) -> str | None:
+        if where is None:
+            return None
+        label, text = where
+        return label + (f": `{text}`" if text else "")
+
+    def _where(self, cell, out, by_count, check: bool) -> tuple[str, str] | None:
+        """(where, the student's line) of an error: the label names the cell and line."""
         given = (cell.metadata.get("coursework") or {}).get("where") if isinstance(
             cell.metadata.get("coursework"), dict) else None
         if isinstance(given, dict) and given.get("cell"):
             text = " ".join(str(given.get("text", "")).split())
             line = int(given.get("line") or 0)
-            return msg("fb_answer_line", cell=given["cell"], line=line) + (f": `{text}`" if text else "")
+            return msg("fb_answer_line", cell=_in_code(given["cell"]), line=line), text
         for count, line in reversed(student_frames(out.get("traceback", []))):
             source_cell = by_count.get(count)
             if source_cell is None or (check and not is_answer(source_cell)):
                 continue
-            if is_hidden(source_cell):
+            if is_check(source_cell) and is_hidden(source_cell):
                 continue
             lines = source_cell.source.splitlines()
             text = " ".join(lines[line - 1].split()) if 0 < line <= len(lines) else ""
             gid = (source_cell.metadata.get("nbgrader") or {}).get("grade_id")
-            label = (msg("fb_answer_line", cell=gid, line=line) if is_answer(source_cell) and gid
+            label = (msg("fb_answer_line", cell=_in_code(gid), line=line) if is_answer(source_cell) and gid
                      else msg("fb_cell_line", count=count, line=line))
-            return label + (f": `{text}`" if text else "")
+            return label, text
         return None
 
 
@@ -234,9 +306,10 @@ def _preprocessor_list(config: Any) -> list:
                  ["nbgrader.preprocessors.GetGrades", "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor"])
     names = [n if isinstance(n, str) else f"{n.__module__}.{n.__name__}" for n in names]
     explain, redact = f"{__name__}.ExplainGrading", f"{__name__}.RedactHiddenChecks"
-    errors = f"{__name__}.StudentErrors"
-    names = [n for n in names if n not in (explain, redact, errors)]
-    clear = "nbgrader.preprocessors.ClearHiddenTests"
+    errors, after = f"{__name__}.StudentErrors", "coursework.grading.after_hidden.AfterHiddenInputs"
+    clear = "coursework.grading.feedback.ClearHiddenRegions"
+    names = [clear if n == "nbgrader.preprocessors.ClearHiddenTests" else n for n in names
+             if n not in (explain, redact, errors, after)]
     if clear not in names:
         css = [i for i, n in enumerate(names) if n.endswith("CSSHTMLHeaderPreprocessor")]
         names.insert(css[0] if css else len(names), clear)
@@ -244,6 +317,7 @@ def _preprocessor_list(config: Any) -> list:
     names.insert(names.index(clear), errors)
     grades = [i for i, n in enumerate(names) if n.endswith("GetGrades")]
     names.insert(grades[0] + 1 if grades else 0, explain)
+    names.insert(names.index(explain), after)
     return names
 
 
@@ -267,9 +341,28 @@ def hidden_lines(course: Any, assignment: str) -> list[str]:
 
 def page_text(raw_html: str) -> str:
     """What a reader of the page sees: tags stripped, entities undone, whitespace collapsed.
-    (nbconvert splits code into highlighting spans, so search the text, not the HTML.)"""
-    no_style = re.sub(r"<(script|style)\b.*?</\1>", " ", raw_html, flags=re.S | re.I)
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", no_style)).split())
+    (nbconvert splits code into highlighting spans, so search the text, not the HTML.)
+    One pass with ``str.find`` (linear in the page's length): a tag runs from ``<`` to the
+    next ``>``, and ``<script>`` / ``<style>`` elements are left out whole."""
+    lower = raw_html.lower()
+    parts, i, n = [], 0, len(raw_html)
+    while i < n:
+        lt = raw_html.find("<", i)
+        if lt < 0:
+            parts.append(raw_html[i:])
+            break
+        parts.append(raw_html[i:lt])
+        gt = raw_html.find(">", lt)
+        if gt < 0:
+            parts.append(raw_html[lt:])
+            break
+        name = lower[lt + 1:gt].split(None, 1)[0] if gt > lt + 1 else ""
+        i = gt + 1
+        if name in ("script", "style"):
+            close = lower.find(f"</{name}", i)
+            i = n if close < 0 else (lower.find(">", close) + 1 or n)
+            parts.append(" ")
+    return " ".join(html.unescape("".join(parts)).split())
 
 
 def _page_without_notebook(course: Any, student: str, assignment: str) -> Path:
@@ -285,23 +378,30 @@ def _page_without_notebook(course: Any, student: str, assignment: str) -> Path:
     heading = msg("fb_page_heading", assignment=assignment, student=student)
     page = course.feedback_dir / student / assignment / f"{assignment}.html"
     page.parent.mkdir(parents=True, exist_ok=True)
-    page.write_text(f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(assignment)}</title>"
+    page.write_text(f"<!DOCTYPE html><html><head>{meta_tag(policy(new_nonce()))}<meta charset='utf-8'>"
+                    f"<title>{html.escape(assignment)}</title>"
                     f"</head><body><h1>{html.escape(heading)}</h1>"
                     f"<p>{html.escape(score)}</p>"
                     f"<p>{html.escape(msg('fb_not_graded'))}</p><ul>{items}</ul></body></html>", encoding="utf-8")
     return page
 
 
-_TOC = re.compile(r'<div id="toc">.*?</div>', re.S)
+_TOC_OPEN, _TOC_CLOSE = '<div id="toc">', "</div>"
 
-
-_WRAP = "<style>.output_error pre, .output_stderr pre { white-space: pre-wrap; }</style>"
+_WRAP = ("<style>.output_error pre, .output_stderr pre { white-space: pre-wrap; }\n"
+         ".coursework-summary { border: 2px solid #337ab7; border-radius: 6px; padding: 0.2em 1em 0.6em; "
+         "background: #f4f8fc; }</style>")
 
 
 def tidy_page(raw_html: str) -> str:
     """nbgrader's page without its list of anonymous "Test cell" links; "Grade cell:" reads "Check:";
-    error messages wrap instead of running off the page."""
-    page = _TOC.sub("", raw_html).replace("Grade cell: <code>", "Check: <code>")
+    error messages wrap instead of running off the page; the summary's box is drawn.
+    (The template's own table of contents, found with ``str.find``: the student's text is
+    escaped or sanitised by then and cannot hold a ``<div id=...>``.)"""
+    start = raw_html.find(_TOC_OPEN)
+    end = raw_html.find(_TOC_CLOSE, start) if start >= 0 else -1
+    page = raw_html[:start] + raw_html[end + len(_TOC_CLOSE):] if end >= 0 else raw_html
+    page = page.replace("Grade cell: <code>", "Check: <code>")
     return page.replace("</head>", _WRAP + "</head>", 1) if _WRAP not in page else page
 
 
@@ -326,6 +426,7 @@ def generate_feedback(course: Any, assignment: str, students: list[str] | None =
                           f"run `coursework autograde {assignment}` first")
     config = copy.deepcopy(course.config)
     config.GenerateFeedback.preprocessors = _preprocessor_list(course.config)
+    config.GenerateFeedback.exporter_class = "coursework.grading.safe_export.SafeHTMLExporter"
     config.StudentErrors.hide_paths = [str(course.root), str(Path(course.root).resolve())]
     secrets = hidden_lines(course, assignment)
     pages: list[Path] = []

@@ -8,16 +8,22 @@ submissions and the distribution of total scores. Written to ``reports/<assignme
 not submit: those known to the course (in the gradebook, or with a folder in
 ``submitted/`` for any assignment) without a submission of this one. A submission
 whose scores cannot be read is left out of the figures and named on the page.
+
+Student ids and reasons are escaped; the page carries a Content-Security-Policy that
+runs no script at all, and shows the figure from the page itself (a ``data:`` image, so
+the page can be sent on its own).
 """
 
 from __future__ import annotations
 
+import base64
 import html
 import statistics
 from pathlib import Path
 from typing import Any
 
 from .export import assignment_exercises, exercise_scores, exercise_titles
+from .safe_html import meta_tag, new_nonce, policy
 
 __all__ = ["class_results", "write_report"]
 
@@ -127,7 +133,7 @@ def write_report(course: Any, assignment: str, out: str | Path | None = None) ->
     lists = _students_list("Did not submit", results["missing"]) + _students_list(
         "Could not be read (left out above)", [f"{s}: {w}" for s, w in results["unreadable"].items()])
     page.write_text(
-        "<!DOCTYPE html><html><head><meta charset='utf-8'>"
+        f"<!DOCTYPE html><html><head>{meta_tag(policy(new_nonce()))}<meta charset='utf-8'>"
         f"<title>{html.escape(assignment)}: class report</title>"
         "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto}"
         "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .8em;text-align:right}"
@@ -140,7 +146,8 @@ def write_report(course: Any, assignment: str, out: str | Path | None = None) ->
         f"{lists}"
         "<table><tr><th>exercise</th><th>points</th><th>pass rate (all points)</th>"
         f"<th>mean share of points</th></tr>{table}</table>"
-        f"<p><img src='{png.name}' alt='pass rates and score distribution' style='max-width:100%'></p>"
+        f"<p><img src='data:image/png;base64,{base64.b64encode(png.read_bytes()).decode('ascii')}' "
+        "alt='pass rates and score distribution' style='max-width:100%'></p>"
         "</body></html>", encoding="utf-8")
     return page
 

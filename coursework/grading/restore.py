@@ -22,7 +22,9 @@ that claims a ``grade_id`` the assignment does not have, or one another cell alr
 has, loses its nbgrader metadata (it becomes an ordinary cell); a cell with a known
 ``grade_id`` gets the source's metadata back (points, flags, checksum), and a test or
 locked cell whose type was changed is put back whole. So a forged notebook is graded
-like the honest one it came from, never with more points.
+like the honest one it came from, never with more points. Marks only the grader writes
+(``metadata.coursework``: restored, where, reason, a page's summary) are removed from every
+submitted cell first.
 """
 
 from __future__ import annotations
@@ -52,11 +54,31 @@ class Restored:
                 f"it was restored from the assignment before grading.")
 
 
+#: keys of ``metadata.coursework`` that only grading and feedback write
+GRADER_KEYS = ("restored", "where", "reason", "judged", "ours", "summary")
+
+
+def drop_grader_marks(cell: Any) -> None:
+    """Remove what a submission cannot have written itself: the grader's ``coursework`` marks
+    (a forged "restored" note, a "where" line, a page's "summary" box) on the cell and its outputs."""
+    extra = cell.get("metadata", {}).get("coursework")
+    if isinstance(extra, dict):
+        for key in GRADER_KEYS:
+            extra.pop(key, None)
+    elif extra is not None:
+        del cell.metadata["coursework"]
+    for out in cell.get("outputs", []) or []:
+        if isinstance(out.get("metadata"), dict):
+            out["metadata"].pop("coursework", None)
+
+
 def normalize_metadata(nb: Any, source: Any) -> list[Restored]:
     """Undo forged nbgrader metadata in ``nb`` (in place); see the module docstring."""
     known = {meta(c).get("grade_id"): c for c in source.cells if meta(c).get("grade_id")}
     seen: set = set()
     done: list[Restored] = []
+    for cell in nb.cells:
+        drop_grader_marks(cell)
     for i, cell in enumerate(nb.cells):
         if "nbgrader" not in cell.get("metadata", {}):
             continue
