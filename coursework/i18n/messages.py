@@ -160,17 +160,17 @@ CATALOG: dict[str, dict[str, str]] = {
     "fb_after_hidden": {
         "en": "What this cell printed or displayed is not shown, nor the text of its errors: it ran after a "
               "hidden check had sent its inputs to your kernel.",
-        "ko": "이 cell이 출력하거나 표시한 내용과 오류 메시지는 보여 주지 않는다: 숨겨진 check가 입력을 kernel에 "
-              "보낸 뒤에 실행되었기 때문이다.",
+        "ko": "이 cell이 출력하거나 표시한 내용과 오류 메시지는 보여 주지 않는다. 공개되지 않은 check가 입력을 "
+              "kernel에 보낸 뒤에 실행되었기 때문이다.",
     },
     "fb_after_hidden_message": {
         "en": "(message not shown: this cell ran after a hidden check's inputs reached your kernel)",
-        "ko": "(메시지를 보여 주지 않는다: 숨겨진 check의 입력이 kernel에 들어간 뒤에 실행된 cell이다)",
+        "ko": "(메시지는 보여 주지 않는다. 이 cell은 공개되지 않은 check의 입력이 kernel에 들어간 뒤에 실행되었다)",
     },
     "page_output_dropped": {
         "en": "(an output of type {kinds} is not shown: the course's pages show no scripts, widgets or "
               "malformed data from a submission)",
-        "ko": "({kinds} 형식의 출력은 보여 주지 않는다: 강의 페이지는 제출물의 script, widget, 잘못된 데이터를 "
+        "ko": "({kinds} 형식의 출력은 보여 주지 않는다. 강의 페이지는 제출물의 script, widget, 잘못된 데이터를 "
               "보여 주지 않는다)",
     },
     "fb_page_heading": {"en": "{assignment}: feedback for {student}", "ko": "{assignment}: {student}의 피드백"},
