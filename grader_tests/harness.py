@@ -23,6 +23,8 @@ import numpy as np
 
 from coursework.i18n import msg
 
+from .plain import assert_finite
+
 __all__ = ["stored", "centred_gradient", "call", "as_result_array", "assert_close", "assert_shape", "student_id",
            "student_seed", "student_rng", "type_name", "public", "in_kernel", "judging", "SECRET_FILE"]
 
@@ -180,8 +182,10 @@ def assert_close(got: Any, expected: np.ndarray, what: str, *, atol: float = 1e-
     """Compare the student's array with the expected one.
 
     Fails on a wrong shape (expected vs got), NaN or infinity, or values further
-    apart than ``atol + rtol * |expected|``; the message names the worst element,
-    its index, both values and how many elements are off. ``ULP_SLACK`` units in
+    apart than ``atol + rtol * |expected|`` (a NaN in ``expected``, e.g. a property
+    check's value computed from the student's own result, is never close); the
+    message names the worst element, its index, both values and how many elements
+    are off. ``ULP_SLACK`` units in
     the last place of ``|expected|`` are always allowed on top: another BLAS,
     thread count or summation order changes the last bits of a right answer, and
     that must never fail a check (with ``atol=0`` a copy still has to be exact up
@@ -190,14 +194,13 @@ def assert_close(got: Any, expected: np.ndarray, what: str, *, atol: float = 1e-
     got = as_result_array(got, what)
     expected = np.asarray(expected, dtype=np.float64)
     assert_shape(got, expected.shape, what)
-    if not np.all(np.isfinite(got)):
-        bad = np.argwhere(~np.isfinite(got))
-        raise AssertionError(msg("not_finite", what=what, count=len(bad), index=_index(bad[0])))
+    assert_finite(got, what)
     diff = np.abs(got - expected)
     limit = atol + (rtol + ULP_SLACK * np.finfo(np.float64).eps) * np.abs(expected)
-    off = diff > limit
+    off = ~(diff <= limit)  # NaN in `expected` (a property check's own value) is off too
     if np.any(off):
-        worst = np.unravel_index(int(np.argmax(np.where(off, diff, -1.0))), diff.shape) if diff.ndim else ()
+        gap = np.where(off, np.nan_to_num(diff, nan=np.inf), -1.0)
+        worst = np.unravel_index(int(np.argmax(gap)), diff.shape) if diff.ndim else ()
         raise AssertionError(msg("worst_element", what=what, off=int(off.sum()), size=off.size, atol=f"{atol:g}",
                                  index=_index(worst), expected=f"{expected[worst]:.6g}", got=f"{got[worst]:.6g}"))
 

@@ -15,6 +15,7 @@ import numbers
 import numpy as np
 
 from .harness import as_result_array, assert_close, assert_shape, call, public, stored, type_name
+from .plain import assert_varies, number
 
 ASSIGNMENT = "05_sgd"
 
@@ -230,7 +231,7 @@ def unpack_step(result, x, w1, w2, what: str):
     g2 = as_result_array(result[2], what + " -> grad_w2")
     assert_shape(g1, w1.shape, what + " -> grad_w1")
     assert_shape(g2, w2.shape, what + " -> grad_w2")
-    return float(loss.reshape(())), g1, g2
+    return number(loss, what + " -> loss"), g1, g2
 
 
 def check_relu_net_step_values(relu_net_step) -> None:
@@ -263,12 +264,15 @@ def check_relu_net_step_gradients(relu_net_step) -> None:
     h = 1e-6
     for name, analytic, shift in (("grad_w1", g1, lambda v: (loss_of(w1 + h * v, w2), loss_of(w1 - h * v, w2))),
                                   ("grad_w2", g2, lambda v: (loss_of(w1, w2 + h * v), loss_of(w1, w2 - h * v)))):
+        changes = []
         for trial in range(4):
             v = rng.standard_normal(analytic.shape)
             plus, minus = shift(v)
             numerical, predicted = (plus - minus) / (2 * h), float(np.sum(analytic * v))
+            changes.append(numerical)
             rel = abs(numerical - predicted) / max(abs(numerical) + abs(predicted), 1e-8)
             if not rel < 1e-6:
                 raise AssertionError(f"{what} -> {name}: disagrees with the change of your own loss along a random "
                                      f"direction v (trial {trial + 1}): sum({name} * v) = {predicted:.6g}, "
                                      f"(L(w + h v) - L(w - h v)) / 2h = {numerical:.6g}, rel_error {rel:.2e}")
+        assert_varies(np.array(changes), name[len("grad_"):], what)
