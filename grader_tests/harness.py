@@ -26,7 +26,8 @@ from coursework.i18n import msg
 from .plain import assert_finite
 
 __all__ = ["stored", "centred_gradient", "call", "as_result_array", "assert_close", "assert_shape", "student_id",
-           "student_seed", "student_rng", "type_name", "public", "in_kernel", "judging", "SECRET_FILE"]
+           "student_seed", "student_rng", "type_name", "public", "sent", "kernel_code", "in_kernel", "judging",
+           "SECRET_FILE"]
 
 #: The course secret mixed into the hidden checks' seeds, relative to the course root (never shipped).
 SECRET_FILE = ".coursework-secret"
@@ -69,20 +70,57 @@ def public(func: Callable, *args: Any, **kwargs: Any) -> Callable:
     return functools.partial(func, *args, **kwargs)
 
 
+def sent(*needs: Callable) -> Callable:
+    """Mark a module-level function that :func:`in_kernel` may run in the student's kernel.
+
+    When the judge grades, the function's source and that of ``needs`` (the module-level
+    classes and functions it uses) travel to the kernel as code, as the judge's agent
+    does, and run there in a fresh namespace: nothing is looked up by name in the
+    kernel, where a student can rebind any module's attributes. Only ``numpy`` (as
+    ``np``) is imported there. Without a judge the mark changes nothing.
+    """
+    def mark(func: Callable) -> Callable:
+        func._coursework_needs = needs
+        return func
+    return mark
+
+
+@functools.lru_cache(maxsize=None)
+def kernel_code(func: Callable) -> str:
+    """The code the judge sends to run ``func`` (marked with :func:`sent`) in the kernel:
+    its source and its needs' sources, decorators left out."""
+    import ast
+    import inspect
+    import textwrap
+
+    needs = getattr(func, "_coursework_needs", None)
+    if needs is None:
+        raise TypeError(f"{func.__qualname__} is not marked with harness.sent: the judge runs in the student's "
+                        "kernel only code it sends")
+    parts = ["from __future__ import annotations", "import numpy as np"]
+    for obj in (*needs, func):
+        tree = ast.parse(textwrap.dedent(inspect.getsource(obj)))
+        for node in tree.body:
+            node.decorator_list = []
+        parts.append(ast.unparse(tree))
+    return "\n\n\n".join(parts) + "\n"
+
+
 def in_kernel(func: Callable, *args: Any, **kwargs: Any) -> Any:
     """``func(*args, **kwargs)``, run where the student's code runs.
 
     In one process (a student's check, plain nbgrader) that is here. When the judge grades,
-    ``func`` (a module-level function of the visible checks) runs in the student's kernel and
-    what it returns comes back as plain data and handles: use it to build objects there
-    (graphs of nodes) or to act on the student's objects (set a parameter).
+    ``func`` (marked with :func:`sent`) runs in the student's kernel from the source the judge
+    sends (:func:`kernel_code`), and what it returns comes back as plain data and handles:
+    use it to build objects there (graphs of nodes) or to act on the student's objects (set
+    a parameter). The arguments must be plain data or handles.
     """
     state = _judge_state()
     if state is None:
         return func(*args, **kwargs)
     link = state[0]
-    module, qualname = func.__module__, func.__qualname__
-    return link.request({"op": "make", "fn": f"{module}:{qualname}", "args": list(args), "kwargs": dict(kwargs)})
+    return link.request({"op": "run", "code": kernel_code(func), "fn": func.__name__, "args": list(args),
+                         "kwargs": dict(kwargs)})
 
 
 #: Units in the last place that :func:`assert_close` allows on top of any tolerance.
