@@ -60,6 +60,8 @@ class Node:
 
 
 #: name -> list of (node, parents, local gradients); leaves have no parents; the last node is the root.
+#: The local gradients are the stored ones (``graph<k>_local``); when the judge grades, the
+#: student's are drawn (:func:`with_local`), the structure stays.
 GRAPHS: dict[str, list[tuple[str, tuple[str, ...], tuple[float, ...]]]] = {
     "lecture (x + y) * z": [
         ("x", (), ()), ("y", (), ()), ("z", (), ()),
@@ -325,8 +327,8 @@ def check_topological_order(topological_order) -> None:
 
 def check_long_chain(topological_order, backward_pass) -> None:
     """A chain of ``CHAIN_LENGTH`` nodes: sorted and back-propagated without recursion."""
-    spec = chain_spec(CHAIN_LENGTH)
-    local = local_gradients(spec)
+    local = expected()["chain_local"]
+    spec = chain_spec(CHAIN_LENGTH, local)
     nodes = graph(spec, [0.5] * len(spec))
     x, y = nodes["x"], nodes[spec[-1][0]]
     what = f"topological_order(a chain x -> n1 -> ... -> n{CHAIN_LENGTH})"
@@ -357,6 +359,7 @@ def check_backward(backward_pass) -> None:
     a second call adds them again (gradients accumulate, as in PyTorch)."""
     data = expected()
     for k, (name, spec) in enumerate(GRAPHS.items()):
+        spec = with_local(spec, data[f"graph{k}_local"])
         nodes = graph(spec)
         root = nodes[spec[-1][0]]
         below = {id(n) for n in reachable(root, parents_in(spec, nodes))}
@@ -410,7 +413,8 @@ def _leaves(MyValue, names, values):
     return [MyValue(float(v), label=n) for n, v in zip(names, values)]
 
 
-#: (description, input names, input values, function of the inputs), for :func:`check_expressions`.
+#: (description, input names, input values, function of the inputs), for :func:`check_expressions`;
+#: the values are the stored ones (``expr<k>_inputs``), the student's when the judge grades.
 EXPRESSIONS: list[tuple[str, tuple[str, ...], tuple[float, ...], Callable]] = [
     ("f = (x + y) * z, the lecture's first example", ("x", "y", "z"), (-2.0, 5.0, -4.0),
      lambda x, y, z: (x + y) * z),
@@ -443,7 +447,8 @@ def check_expression(MyValue, names, values, fn, want_data: float, want_grads: n
 def check_expressions(MyValue) -> None:
     """The lecture's two examples and four more expressions: value and gradients (stored)."""
     data = expected()
-    for k, (desc, names, values, fn) in enumerate(EXPRESSIONS):
+    for k, (desc, names, _, fn) in enumerate(EXPRESSIONS):
+        values = tuple(float(v) for v in data[f"expr{k}_inputs"])
         inputs = ", ".join(f"{n}={v:g}" for n, v in zip(names, values))
         check_expression(MyValue, names, values, fn, float(data[f"expr{k}_value"]), data[f"expr{k}_grads"],
                          f"{desc} at {inputs}")

@@ -152,14 +152,32 @@ def _stored(assignment: str) -> dict:
         return {k: data[k] for k in data.files}
 
 
-def stored(assignment: str) -> dict:
-    """The stored inputs and expected outputs of an assignment's visible checks.
+#: The exercise name of the visible checks' inputs in :func:`student_seed` (drawn when the judge grades).
+VISIBLE = "visible checks"
 
-    Read from ``expected/<assignment>.npz`` (written by ``python -m
-    grader_tests.make_expected``). Each call returns fresh copies, so a check that
-    hands an array to the student cannot have it changed for the next check.
+
+@functools.lru_cache(maxsize=32)
+def _drawn(assignment: str, student: str, secret: bytes | None) -> dict:
+    from .make_expected import builders  # instructor-only modules: the judge's process has them
+
+    return builders()[assignment](student_rng(assignment, VISIBLE))
+
+
+def stored(assignment: str) -> dict:
+    """The inputs and expected outputs of an assignment's visible checks.
+
+    In one process (a student's self-check, plain nbgrader) they are the stored ones, read
+    from ``expected/<assignment>.npz`` (written by ``python -m grader_tests.make_expected``).
+    When the judge grades they are drawn for the student being graded: the same builder
+    (:mod:`grader_tests.builders`, the same shapes, kinks, ties and zeros) with
+    :func:`student_rng`, the expected outputs computed by the full reference in the
+    grading process. So the checks read the same, and a table of the stored answers
+    earns nothing. Each call returns fresh copies, so a check that hands an array to the
+    student cannot have it changed for the next check.
     """
-    return {k: v.copy() for k, v in _stored(assignment).items()}
+    state = _judge_state()
+    data = _stored(assignment) if state is None else _drawn(assignment, state[1], state[2])
+    return {k: v.copy() for k, v in data.items()}
 
 
 def call(func: Callable, *args: Any, what: str, **kwargs: Any) -> Any:
