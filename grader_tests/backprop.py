@@ -15,7 +15,6 @@ depend on the student's ``__add__`` and ``__mul__``.
 
 from __future__ import annotations
 
-import numbers
 from collections import Counter
 from typing import Any, Callable
 
@@ -23,7 +22,8 @@ import numpy as np
 
 from coursework.i18n import msg
 
-from .harness import as_result_array, assert_close, assert_shape, call, in_kernel, stored, type_name
+from .harness import as_result_array, assert_close, assert_shape, call, in_kernel, sent, stored, type_name
+from .plain import assert_varies, is_number, number
 
 ASSIGNMENT = "04_backprop"
 
@@ -40,7 +40,11 @@ def expected() -> dict:
 
 class Node:
     """A graph node with the attributes of ``MyValue``; its rule multiplies the upstream
-    gradient by fixed local gradients (one per parent)."""
+    gradient by fixed local gradients (one per parent).
+
+    Its source, with :func:`build_graph`'s, is what the judge sends to the student's kernel
+    to build a graph there (:func:`grader_tests.harness.in_kernel`).
+    """
 
     def __init__(self, data: float = 0.0, parents: tuple = (), local: tuple = (), label: str = ""):
         self.data = float(data)
@@ -56,6 +60,8 @@ class Node:
 
 
 #: name -> list of (node, parents, local gradients); leaves have no parents; the last node is the root.
+#: The local gradients are the stored ones (``graph<k>_local``); when the judge grades, the
+#: student's are drawn (:func:`with_local`), the structure stays.
 GRAPHS: dict[str, list[tuple[str, tuple[str, ...], tuple[float, ...]]]] = {
     "lecture (x + y) * z": [
         ("x", (), ()), ("y", (), ()), ("z", (), ()),
@@ -80,12 +86,13 @@ GRAPHS: dict[str, list[tuple[str, tuple[str, ...], tuple[float, ...]]]] = {
 }
 
 
+@sent(Node)
 def build_graph(spec, data=None) -> dict[str, Node]:
     """name -> Node for a spec of :data:`GRAPHS` (entries ``(name, parent names, local
     gradients)``), in the spec's order; node ``i`` holds ``data[i]`` (default ``i``).
 
-    The checks build graphs with ``in_kernel(build_graph, spec)``: when the judge grades,
-    the nodes live in the student's kernel, where the student's functions walk them.
+    The checks build graphs with :func:`graph`: when the judge grades, the nodes live in
+    the student's kernel, where the student's functions walk them.
     """
     nodes: dict[str, Node] = {}
     for i, (name, parents, local) in enumerate(spec):
@@ -94,11 +101,38 @@ def build_graph(spec, data=None) -> dict[str, Node]:
     return nodes
 
 
-def chain_spec(length: int) -> list:
-    """The spec of a chain x -> n1 -> ... -> n<length> whose local gradients alternate 1, -1."""
+def graph(spec, data=None) -> dict:
+    """:func:`build_graph` run in the student's kernel (when the judge grades), checked here:
+    one distinct node per name of the spec, in its order."""
+    nodes = in_kernel(build_graph, spec, data)
+    names = [name for name, _, _ in spec]
+    if type(nodes) is not dict or list(nodes) != names or len({id(n) for n in nodes.values()}) != len(names):
+        raise AssertionError("the check could not build its graph of nodes in your kernel (did your code change "
+                             "Python's builtins or the course's modules?)")
+    return nodes
+
+
+def local_gradients(spec) -> np.ndarray:
+    """The local gradients of a spec's nodes, in its order, as one array."""
+    return np.array([v for _, _, local in spec for v in local], dtype=np.float64)
+
+
+def with_local(spec, local) -> list:
+    """``spec`` with its local gradients replaced by ``local`` (as :func:`local_gradients` orders them)."""
+    values = iter(float(v) for v in np.asarray(local, dtype=np.float64).ravel())
+    out = [(name, parents, tuple(next(values) for _ in parents)) for name, parents, _ in spec]
+    if next(values, None) is not None:
+        raise ValueError("more local gradients than the spec has edges")
+    return out
+
+
+def chain_spec(length: int, local=None) -> list:
+    """The spec of a chain x -> n1 -> ... -> n<length>; the local gradient of n<i+1> is
+    ``local[i]`` (default: 1, -1, 1, -1, ...)."""
     spec = [("x", (), ())]
     for i in range(length):
-        spec.append((f"n{i + 1}", (spec[-1][0],), (-1.0 if i % 2 else 1.0,)))
+        g = (-1.0 if i % 2 else 1.0) if local is None else float(local[i])
+        spec.append((f"n{i + 1}", (spec[-1][0],), (g,)))
     return spec
 
 
@@ -179,6 +213,7 @@ def check_order(order: Any, root, what: str, parents: dict[int, tuple] | None = 
     return order
 
 
+@sent()
 def set_attribute(objects: list, name: str, value: Any) -> None:
     """Set attribute ``name`` of every object to ``value`` (run in the student's kernel)."""
     for obj in objects:
@@ -190,22 +225,32 @@ def attributes(objects: list, name: str) -> list:
     return in_kernel(_attributes, list(objects), name)
 
 
+@sent()
 def _attributes(objects: list, name: str) -> list:
     return [getattr(obj, name) for obj in objects]
 
 
 def _floats(values: list, what: str) -> np.ndarray:
-    try:
-        return np.array([float(v) for v in values], dtype=np.float64)
-    except (TypeError, ValueError):
-        raise AssertionError(f"{what}: expected every grad to be a number, got "
-                             f"{[type_name(v) for v in values]}") from None
+    """The grads as finite floats; an object of another class (whatever it says it equals) fails."""
+    if not all(is_number(v) for v in values):
+        kinds = sorted({type_name(v) for v in values if not is_number(v)})
+        raise AssertionError(f"{what}: expected every grad to be a number, got {', '.join(kinds)}")
+    got = np.array([float(v) for v in values], dtype=np.float64)
+    if not np.all(np.isfinite(got)):
+        raise AssertionError(f"{what}: expected every grad to be a finite number, got "
+                             f"{int(np.sum(~np.isfinite(got)))} NaN or infinite")
+    return got
+
+
+def _same_value(value: Any) -> tuple:
+    """What a grad is, to see whether it changed: its number, or the object itself."""
+    return ("number", repr(float(value))) if is_number(value) else ("object", id(value))
 
 
 # -- exercise 1: MyValue.__add__ and MyValue.__mul__ ---------------------------------
 
-def _is_number(x: Any) -> bool:
-    return isinstance(x, numbers.Real) and not isinstance(x, bool)
+def _equals(value: Any, want: float) -> bool:
+    return is_number(value) and float(value) == want
 
 
 def check_node(out: Any, cls, parents: tuple, data: float, upstream: float, downstream: tuple, what: str) -> None:
@@ -217,8 +262,9 @@ def check_node(out: Any, cls, parents: tuple, data: float, upstream: float, down
     if not isinstance(out, cls):
         raise AssertionError(f"{what}: expected a new {cls.__name__}, got {type_name(out)}"
                              + (" (did you forget `return`?)" if out is None else ""))
-    if not _is_number(out.data) or abs(float(out.data) - data) > 1e-12:
-        raise AssertionError(f"{what}: expected data {data:g}, got {out.data!r}")
+    value = out.data
+    if not is_number(value) or not abs(float(value) - data) <= 1e-12:
+        raise AssertionError(f"{what}: expected data {data:g}, got {value!r}")
     got_parents = tuple(out.parents) if isinstance(out.parents, (tuple, list)) else out.parents
     if not isinstance(got_parents, tuple) or len(got_parents) != len(parents):
         raise AssertionError(f"{what}: expected parents to be a tuple of the {len(parents)} operands "
@@ -227,22 +273,22 @@ def check_node(out: Any, cls, parents: tuple, data: float, upstream: float, down
         if isinstance(want, cls) and got is not want:
             raise AssertionError(f"{what}: expected parents[{i}] to be the operand itself "
                                  f"({'self' if i == 0 else 'other'}), got {got!r}")
-        if not isinstance(want, cls) and not (isinstance(got, cls) and got.data == want):
+        if not isinstance(want, cls) and not (isinstance(got, cls) and _equals(got.data, want)):
             raise AssertionError(f"{what}: expected parents[{i}] to be a {cls.__name__} holding the plain "
                                  f"number {want:g}, got {got!r}")
     if not callable(getattr(out, "rule", None)):
         raise AssertionError(f"{what}: expected out.rule to be a function of the upstream gradient, got "
                              f"{getattr(out, 'rule', None)!r}")
-    grads_before = [p.grad for p in got_parents]
+    grads_before = [_same_value(p.grad) for p in got_parents]
     got = _attempt(lambda: out.rule(upstream), f"{what}: out.rule({upstream:g})")
-    if [p.grad for p in got_parents] != grads_before:
+    if [_same_value(p.grad) for p in got_parents] != grads_before:
         raise AssertionError(f"{what}: out.rule changed a parent's grad; it must only return the downstream "
                              "gradients (backward_pass adds them up)")
     if not isinstance(got, (tuple, list)) or len(got) != len(parents):
         raise AssertionError(f"{what}: expected out.rule({upstream:g}) to return a tuple of {len(parents)} "
                              f"downstream gradients (one per parent), got {got!r}")
     for i, (g, want) in enumerate(zip(got, downstream)):
-        if not _is_number(g) or abs(float(g) - want) > 1e-12:
+        if not is_number(g) or not abs(float(g) - want) <= 1e-12:
             raise AssertionError(f"{what}: out.rule({upstream:g})[{i}], the downstream gradient of parent {i}, "
                                  f"should be {want:g} (upstream × local), got {g!r}")
 
@@ -261,7 +307,7 @@ def check_ops(MyValue) -> None:
     for what, build, parents, data, upstream, downstream in cases:
         out = _attempt(build, what)
         check_node(out, MyValue, parents, data, upstream, downstream, what)
-    if a.grad != 0.0 or b.grad != 0.0:
+    if any(not is_number(g) or float(g) != 0.0 for g in (a.grad, b.grad)):
         raise AssertionError("building nodes with + and * changed an input's grad; gradients are computed "
                              "only by backward_pass")
 
@@ -272,7 +318,7 @@ def check_topological_order(topological_order) -> None:
     """Every node once, parents before children, root last, on small fixed graphs."""
     leaf_spec = [("x", (), ())]
     for name, spec in [("a single leaf x", leaf_spec), *GRAPHS.items()]:
-        nodes = in_kernel(build_graph, spec)
+        nodes = graph(spec)
         root = nodes[spec[-1][0]]
         what = (f"topological_order({name})" if spec is leaf_spec
                 else f"topological_order(graph '{name}', root {spec[-1][0]})")
@@ -281,21 +327,29 @@ def check_topological_order(topological_order) -> None:
 
 def check_long_chain(topological_order, backward_pass) -> None:
     """A chain of ``CHAIN_LENGTH`` nodes: sorted and back-propagated without recursion."""
-    spec = chain_spec(CHAIN_LENGTH)
-    nodes = in_kernel(build_graph, spec, [0.5] * len(spec))
+    local = expected()["chain_local"]
+    spec = chain_spec(CHAIN_LENGTH, local)
+    nodes = graph(spec, [0.5] * len(spec))
     x, y = nodes["x"], nodes[spec[-1][0]]
     what = f"topological_order(a chain x -> n1 -> ... -> n{CHAIN_LENGTH})"
     order = check_order(_attempt(lambda: topological_order(y), what), y, what, parents_in(spec, nodes))
     if order[0] is not x:
         raise AssertionError(f"{what}: expected x first, got {order[0]!r}")
-    what = f"backward_pass(n{CHAIN_LENGTH}) on the same chain (local gradients alternate 1, -1)"
+    what = f"backward_pass(n{CHAIN_LENGTH}) on the same chain (local gradients of 1 or -1)"
     _attempt(lambda: backward_pass(y), what)
-    want = (-1.0) ** (CHAIN_LENGTH // 2)
-    if y.grad != 1.0:
-        raise AssertionError(f"{what}: expected the root's grad to be 1 (∂root/∂root), got {y.grad!r}")
-    if x.grad != want:
-        raise AssertionError(f"{what}: expected x.grad = {want:g} (the product of the local gradients), "
-                             f"got {x.grad!r}")
+    # ∂root/∂node: the product of the local gradients from the node up to the root
+    want = np.append(np.cumprod(local[::-1])[::-1], 1.0)
+    got = _floats(attributes(list(nodes.values()), "grad"), what)
+    if got[-1] != 1.0:
+        raise AssertionError(f"{what}: expected the root's grad to be 1 (∂root/∂root), got {got[-1]:g}")
+    if got[0] != want[0]:
+        raise AssertionError(f"{what}: expected x.grad = {want[0]:g} (the product of the local gradients), "
+                             f"got {got[0]:g}")
+    off = np.flatnonzero(got != want)
+    if off.size:
+        i = int(off[0])
+        raise AssertionError(f"{what}: {off.size} node(s) have a wrong grad; n{i}.grad should be {want[i]:g} (the "
+                             f"product of the local gradients from n{i} to the root), got {got[i]:g}")
 
 
 # -- exercise 3: backward_pass ---------------------------------------------------------
@@ -305,7 +359,8 @@ def check_backward(backward_pass) -> None:
     a second call adds them again (gradients accumulate, as in PyTorch)."""
     data = expected()
     for k, (name, spec) in enumerate(GRAPHS.items()):
-        nodes = in_kernel(build_graph, spec)
+        spec = with_local(spec, data[f"graph{k}_local"])
+        nodes = graph(spec)
         root = nodes[spec[-1][0]]
         below = {id(n) for n in reachable(root, parents_in(spec, nodes))}
         on_path = [n for n in nodes.values() if id(n) in below]
@@ -318,7 +373,7 @@ def check_backward(backward_pass) -> None:
             _attempt(lambda: backward_pass(root), what + attempt)
             got = _floats(attributes(on_path, "grad"), what + attempt)
             total = 7.0 + calls * want
-            off = np.flatnonzero(np.abs(got - total) > 1e-12)
+            off = np.flatnonzero(~(np.abs(got - total) <= 1e-12))
             if off.size:
                 i = int(off[0])
                 hint = _backward_hint(backward_pass, spec, got, want, calls, root)
@@ -337,18 +392,19 @@ def _backward_hint(backward_pass, spec, got, want, calls, root) -> str:
     if np.allclose(got, calls * want, atol=1e-12):
         return (" (the 7.0 is gone: backward_pass must add to grad, not reset it; gradients accumulate over "
                 "passes, and resetting them is zero_grad's job)")
-    probe = in_kernel(build_graph, spec)
+    probe = graph(spec)
     probe_root = probe[spec[-1][0]]
     below = {id(m) for m in reachable(probe_root, parents_in(spec, probe))}
     try:
         backward_pass(probe_root)
-        fresh = np.array([float(g) for g in attributes([n for n in probe.values() if id(n) in below], "grad")])
+        fresh = _floats(attributes([n for n in probe.values() if id(n) in below], "grad"), "")
     except Exception:  # the student's code may raise anything; no hint then
         fresh = None
     if fresh is not None and np.allclose(fresh, want, atol=1e-12):
         return (" (right when every grad starts at 0: pass on only this pass's gradients, not node.grad, which "
                 "also holds what earlier passes left there; keep them apart, e.g. in a dict)")
-    if abs(root.grad - (7.0 + calls)) > 1e-12:
+    root_grad = root.grad
+    if not (is_number(root_grad) and abs(float(root_grad) - (7.0 + calls)) <= 1e-12):
         return " (this pass starts with ∂root/∂root = 1 at the root, added to root.grad like every other gradient)"
     return ""
 
@@ -357,7 +413,8 @@ def _leaves(MyValue, names, values):
     return [MyValue(float(v), label=n) for n, v in zip(names, values)]
 
 
-#: (description, input names, input values, function of the inputs), for :func:`check_expressions`.
+#: (description, input names, input values, function of the inputs), for :func:`check_expressions`;
+#: the values are the stored ones (``expr<k>_inputs``), the student's when the judge grades.
 EXPRESSIONS: list[tuple[str, tuple[str, ...], tuple[float, ...], Callable]] = [
     ("f = (x + y) * z, the lecture's first example", ("x", "y", "z"), (-2.0, 5.0, -4.0),
      lambda x, y, z: (x + y) * z),
@@ -379,9 +436,10 @@ def check_expression(MyValue, names, values, fn, want_data: float, want_grads: n
     out = _attempt(lambda: fn(*inputs), f"{what}: computing f with MyValue")
     if not isinstance(out, MyValue):
         raise AssertionError(f"{what}: expected f to be a MyValue, got {type_name(out)}")
-    assert_close(out.data, np.float64(want_data), f"{what}: the value f.data", atol=1e-9, rtol=1e-9)
+    value = number(out.data, f"{what}: the value f.data")
+    assert_close(value, np.float64(want_data), f"{what}: the value f.data", atol=1e-9, rtol=1e-9)
     _attempt(out.backward, f"{what}: f.backward()")
-    got = np.array([float(v.grad) for v in inputs])
+    got = _floats([v.grad for v in inputs], f"{what}: the gradients of the inputs")
     for i, name in enumerate(names):
         assert_close(got[i], want_grads[i], f"{what}: the gradient {name}.grad", atol=1e-9, rtol=1e-9)
 
@@ -389,7 +447,8 @@ def check_expression(MyValue, names, values, fn, want_data: float, want_grads: n
 def check_expressions(MyValue) -> None:
     """The lecture's two examples and four more expressions: value and gradients (stored)."""
     data = expected()
-    for k, (desc, names, values, fn) in enumerate(EXPRESSIONS):
+    for k, (desc, names, _, fn) in enumerate(EXPRESSIONS):
+        values = tuple(float(v) for v in data[f"expr{k}_inputs"])
         inputs = ", ".join(f"{n}={v:g}" for n, v in zip(names, values))
         check_expression(MyValue, names, values, fn, float(data[f"expr{k}_value"]), data[f"expr{k}_grads"],
                          f"{desc} at {inputs}")
@@ -422,6 +481,7 @@ def check_grads_dict(layer, params: dict, what: str) -> None:
         assert_shape(as_result_array(grads[key], f"{what}: grads[{key!r}]"), value.shape, f"{what}: grads[{key!r}]")
 
 
+@sent()
 def set_param(layer, name: str, value: np.ndarray) -> None:
     """Overwrite ``layer.params[name]`` in place with ``value`` (run in the student's kernel)."""
     np.copyto(layer.params[name], value)
@@ -432,7 +492,8 @@ def gradient_check(layer, x: np.ndarray, what: str, rtol: float = 1e-7, h: float
 
     Computed here from the layer's forward values alone: perturbed inputs are passed to
     ``forward``, perturbed parameters written into ``layer.params`` in place (``set_param``),
-    so the student's kernel only ever runs the student's layer.
+    so the student's kernel only ever runs the student's layer. A forward pass that does not
+    change when x or a parameter changes fails (a gradient check of 0 against 0 proves nothing).
     """
     from coursework.gradcheck import numerical_gradient, rel_error
 
@@ -446,6 +507,7 @@ def gradient_check(layer, x: np.ndarray, what: str, rtol: float = 1e-7, h: float
         raise AssertionError(f"{what}: expected layer.params and layer.grads to be dicts")
     problems = []
     numerical = numerical_gradient(lambda v: float(np.sum(forward(v) * dout)), np.array(x, dtype=np.float64), h)
+    assert_varies(numerical, "x", what)
     checks = [("x", dx, numerical)]
     for name, value in params.items():
         value = as_result_array(value, f"{what}: params[{name!r}]")
@@ -456,6 +518,7 @@ def gradient_check(layer, x: np.ndarray, what: str, rtol: float = 1e-7, h: float
 
         numerical = numerical_gradient(loss_at, value.copy(), h)
         in_kernel(set_param, layer, name, value)
+        assert_varies(numerical, f"params[{name!r}]", what)
         if name not in grads:
             problems.append(f"grads[{name!r}] is missing")
             continue

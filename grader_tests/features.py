@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from .harness import as_result_array, assert_close, assert_shape, call, stored, type_name
+from .plain import finite_array, number
 
 ASSIGNMENT = "01_features"
 
@@ -27,7 +28,7 @@ def check_histogram_shape(color_histogram) -> None:
     image = expected()["hist_image"]
     for bins in (2, 3, 4):
         what = f"color_histogram(image of shape {image.shape}, bins={bins})"
-        got = as_result_array(call(color_histogram, image, bins=bins, what=what), what)
+        got = finite_array(call(color_histogram, image, bins=bins, what=what), what)
         assert_shape(got, (bins ** 3,), what)
 
 
@@ -43,18 +44,26 @@ def check_histogram_values(color_histogram) -> None:
 
 
 def check_histogram_properties(color_histogram) -> None:
-    """Sums to 1, and an image enlarged 2x (each pixel repeated) has the same histogram."""
+    """Sums to 1, an image enlarged 2x (each pixel repeated) has the same histogram, and an
+    image of one colour has all of it in one bin."""
     image = expected()["hist_image"]
     what = f"color_histogram(image of shape {image.shape}, bins=4)"
     got = as_result_array(call(color_histogram, image, bins=4, what=what), what)
     assert_shape(got, (64,), what)
-    total = float(got.sum())
-    if abs(total - 1.0) > 1e-9:
+    total = number(float(np.sum(got)), what + ": the sum of the histogram")
+    if not abs(total - 1.0) <= 1e-9:
         raise AssertionError(f"{what}: expected the histogram to sum to 1 (divide the counts by the number of "
                              f"pixels), got a sum of {total:.6g}")
     big = np.repeat(np.repeat(image, 2, axis=0), 2, axis=1)
     what_big = f"color_histogram(the same image enlarged 2x, shape {big.shape}, bins=4)"
     assert_close(call(color_histogram, big, bins=4, what=what_big), got, what_big + " vs the original", atol=1e-9)
+    flat = np.broadcast_to(image[1, 1], image.shape).copy()
+    what_flat = f"color_histogram(an image of one colour, shape {flat.shape}, bins=4)"
+    one = finite_array(call(color_histogram, flat, bins=4, what=what_flat), what_flat)
+    assert_shape(one, (64,), what_flat)
+    if not (np.sum(np.abs(one - 1.0) <= 1e-9) == 1 and np.sum(np.abs(one) <= 1e-9) == 63):
+        raise AssertionError(f"{what_flat}: expected every pixel in one bin (one value 1, the others 0), got "
+                             f"{int(np.sum(one != 0))} nonzero value(s)")
 
 
 # -- HoG steps ------------------------------------------------------------------------

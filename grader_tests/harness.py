@@ -23,8 +23,11 @@ import numpy as np
 
 from coursework.i18n import msg
 
+from .plain import assert_finite
+
 __all__ = ["stored", "centred_gradient", "call", "as_result_array", "assert_close", "assert_shape", "student_id",
-           "student_seed", "student_rng", "type_name", "public", "in_kernel", "judging", "SECRET_FILE"]
+           "student_seed", "student_rng", "type_name", "public", "sent", "kernel_code", "in_kernel", "judging",
+           "SECRET_FILE"]
 
 #: The course secret mixed into the hidden checks' seeds, relative to the course root (never shipped).
 SECRET_FILE = ".coursework-secret"
@@ -67,20 +70,57 @@ def public(func: Callable, *args: Any, **kwargs: Any) -> Callable:
     return functools.partial(func, *args, **kwargs)
 
 
+def sent(*needs: Callable) -> Callable:
+    """Mark a module-level function that :func:`in_kernel` may run in the student's kernel.
+
+    When the judge grades, the function's source and that of ``needs`` (the module-level
+    classes and functions it uses) travel to the kernel as code, as the judge's agent
+    does, and run there in a fresh namespace: nothing is looked up by name in the
+    kernel, where a student can rebind any module's attributes. Only ``numpy`` (as
+    ``np``) is imported there. Without a judge the mark changes nothing.
+    """
+    def mark(func: Callable) -> Callable:
+        func._coursework_needs = needs
+        return func
+    return mark
+
+
+@functools.lru_cache(maxsize=None)
+def kernel_code(func: Callable) -> str:
+    """The code the judge sends to run ``func`` (marked with :func:`sent`) in the kernel:
+    its source and its needs' sources, decorators left out."""
+    import ast
+    import inspect
+    import textwrap
+
+    needs = getattr(func, "_coursework_needs", None)
+    if needs is None:
+        raise TypeError(f"{func.__qualname__} is not marked with harness.sent: the judge runs in the student's "
+                        "kernel only code it sends")
+    parts = ["from __future__ import annotations", "import numpy as np"]
+    for obj in (*needs, func):
+        tree = ast.parse(textwrap.dedent(inspect.getsource(obj)))
+        for node in tree.body:
+            node.decorator_list = []
+        parts.append(ast.unparse(tree))
+    return "\n\n\n".join(parts) + "\n"
+
+
 def in_kernel(func: Callable, *args: Any, **kwargs: Any) -> Any:
     """``func(*args, **kwargs)``, run where the student's code runs.
 
     In one process (a student's check, plain nbgrader) that is here. When the judge grades,
-    ``func`` (a module-level function of the visible checks) runs in the student's kernel and
-    what it returns comes back as plain data and handles: use it to build objects there
-    (graphs of nodes) or to act on the student's objects (set a parameter).
+    ``func`` (marked with :func:`sent`) runs in the student's kernel from the source the judge
+    sends (:func:`kernel_code`), and what it returns comes back as plain data and handles:
+    use it to build objects there (graphs of nodes) or to act on the student's objects (set
+    a parameter). The arguments must be plain data or handles.
     """
     state = _judge_state()
     if state is None:
         return func(*args, **kwargs)
     link = state[0]
-    module, qualname = func.__module__, func.__qualname__
-    return link.request({"op": "make", "fn": f"{module}:{qualname}", "args": list(args), "kwargs": dict(kwargs)})
+    return link.request({"op": "run", "code": kernel_code(func), "fn": func.__name__, "args": list(args),
+                         "kwargs": dict(kwargs)})
 
 
 #: Units in the last place that :func:`assert_close` allows on top of any tolerance.
@@ -112,14 +152,32 @@ def _stored(assignment: str) -> dict:
         return {k: data[k] for k in data.files}
 
 
-def stored(assignment: str) -> dict:
-    """The stored inputs and expected outputs of an assignment's visible checks.
+#: The exercise name of the visible checks' inputs in :func:`student_seed` (drawn when the judge grades).
+VISIBLE = "visible checks"
 
-    Read from ``expected/<assignment>.npz`` (written by ``python -m
-    grader_tests.make_expected``). Each call returns fresh copies, so a check that
-    hands an array to the student cannot have it changed for the next check.
+
+@functools.lru_cache(maxsize=32)
+def _drawn(assignment: str, student: str, secret: bytes | None) -> dict:
+    from .make_expected import builders  # instructor-only modules: the judge's process has them
+
+    return builders()[assignment](student_rng(assignment, VISIBLE))
+
+
+def stored(assignment: str) -> dict:
+    """The inputs and expected outputs of an assignment's visible checks.
+
+    In one process (a student's self-check, plain nbgrader) they are the stored ones, read
+    from ``expected/<assignment>.npz`` (written by ``python -m grader_tests.make_expected``).
+    When the judge grades they are drawn for the student being graded: the same builder
+    (:mod:`grader_tests.builders`, the same shapes, kinks, ties and zeros) with
+    :func:`student_rng`, the expected outputs computed by the full reference in the
+    grading process. So the checks read the same, and a table of the stored answers
+    earns nothing. Each call returns fresh copies, so a check that hands an array to the
+    student cannot have it changed for the next check.
     """
-    return {k: v.copy() for k, v in _stored(assignment).items()}
+    state = _judge_state()
+    data = _stored(assignment) if state is None else _drawn(assignment, state[1], state[2])
+    return {k: v.copy() for k, v in data.items()}
 
 
 def call(func: Callable, *args: Any, what: str, **kwargs: Any) -> Any:
@@ -180,8 +238,10 @@ def assert_close(got: Any, expected: np.ndarray, what: str, *, atol: float = 1e-
     """Compare the student's array with the expected one.
 
     Fails on a wrong shape (expected vs got), NaN or infinity, or values further
-    apart than ``atol + rtol * |expected|``; the message names the worst element,
-    its index, both values and how many elements are off. ``ULP_SLACK`` units in
+    apart than ``atol + rtol * |expected|`` (a NaN in ``expected``, e.g. a property
+    check's value computed from the student's own result, is never close); the
+    message names the worst element, its index, both values and how many elements
+    are off. ``ULP_SLACK`` units in
     the last place of ``|expected|`` are always allowed on top: another BLAS,
     thread count or summation order changes the last bits of a right answer, and
     that must never fail a check (with ``atol=0`` a copy still has to be exact up
@@ -190,14 +250,13 @@ def assert_close(got: Any, expected: np.ndarray, what: str, *, atol: float = 1e-
     got = as_result_array(got, what)
     expected = np.asarray(expected, dtype=np.float64)
     assert_shape(got, expected.shape, what)
-    if not np.all(np.isfinite(got)):
-        bad = np.argwhere(~np.isfinite(got))
-        raise AssertionError(msg("not_finite", what=what, count=len(bad), index=_index(bad[0])))
+    assert_finite(got, what)
     diff = np.abs(got - expected)
     limit = atol + (rtol + ULP_SLACK * np.finfo(np.float64).eps) * np.abs(expected)
-    off = diff > limit
+    off = ~(diff <= limit)  # NaN in `expected` (a property check's own value) is off too
     if np.any(off):
-        worst = np.unravel_index(int(np.argmax(np.where(off, diff, -1.0))), diff.shape) if diff.ndim else ()
+        gap = np.where(off, np.nan_to_num(diff, nan=np.inf), -1.0)
+        worst = np.unravel_index(int(np.argmax(gap)), diff.shape) if diff.ndim else ()
         raise AssertionError(msg("worst_element", what=what, off=int(off.sum()), size=off.size, atol=f"{atol:g}",
                                  index=_index(worst), expected=f"{expected[worst]:.6g}", got=f"{got[worst]:.6g}"))
 

@@ -13,6 +13,7 @@ import numbers
 import numpy as np
 
 from .harness import as_result_array, assert_close, assert_shape, call, stored, type_name
+from .plain import assert_number, finite_array, number
 
 ASSIGNMENT = "07_overfitting"
 
@@ -33,7 +34,7 @@ def check_polynomial_shape(polynomial_features) -> None:
     x = expected()["poly_x"]
     for degree in (0, 1, 4):
         what = f"polynomial_features(x of shape {x.shape}, degree={degree})"
-        got = as_result_array(call(polynomial_features, x, degree, what=what), what)
+        got = finite_array(call(polynomial_features, x, degree, what=what), what)
         assert_shape(got, (x.shape[0], degree + 1), what)
 
 
@@ -111,7 +112,7 @@ def _as_number(result, what) -> float:
     got = as_result_array(result, what)
     if got.size != 1:
         raise AssertionError(f"{what}: expected one number, got an array of shape {got.shape}")
-    return float(got.reshape(()))
+    return number(got, what)
 
 
 def check_gap(train_val_gap) -> None:
@@ -126,10 +127,7 @@ def check_gap(train_val_gap) -> None:
         else:
             what = f"train_val_gap({history!r}, last={last})"
             result = call(train_val_gap, history, last=last, what=what)
-        got = _as_number(result, what)
-        want = float(data[f"gap_expected_{k}"])
-        if abs(got - want) > 1e-9:
-            raise AssertionError(f"{what}: expected {want:.6g}, got {got:.6g}")
+        assert_number(_as_number(result, what), float(data[f"gap_expected_{k}"]), what, atol=1e-9)
 
 
 # -- early stopping -----------------------------------------------------------------------

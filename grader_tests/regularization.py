@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from .harness import as_result_array, assert_close, assert_shape, call, centred_gradient, stored, type_name
+from .plain import assert_varies, number
 
 ASSIGNMENT = "06_regularization"
 
@@ -36,7 +37,7 @@ def value_and_grad(result, W: np.ndarray, what: str) -> tuple[float, np.ndarray]
                              f"got an array of shape {value.shape}")
     grad = as_result_array(result[1], what + " -> gradient")
     assert_shape(grad, W.shape, what + " -> gradient")
-    return float(value.reshape(())), grad
+    return number(value, what + " -> value"), grad
 
 
 def _penalty_case(func, W, want_value, want_grad, what, *args, hints=(), zero_at_zero=False) -> None:
@@ -225,7 +226,8 @@ def check_batchnorm_backward_values(batchnorm_backward) -> None:
 
 def check_batchnorm_backward_numerical(batchnorm_forward, batchnorm_backward) -> None:
     """Gradient check on a batch of 5: your backward against centred differences of
-    L = Σ out · dout computed with your forward, for x, gamma and beta."""
+    L = Σ out · dout computed with your forward, for x, gamma and beta (a forward pass
+    that does not change with one of them fails: 0 against 0 proves nothing)."""
     rng = np.random.default_rng(13)
     x = 2.0 * rng.standard_normal((5, 3)) + 1.0
     gamma, beta = 1.0 + 0.5 * rng.standard_normal(3), rng.standard_normal(3)
@@ -243,6 +245,7 @@ def check_batchnorm_backward_numerical(batchnorm_forward, batchnorm_backward) ->
                  "dbeta": centred_gradient(lambda v: objective(x, gamma, v), beta)}
     for name, analytic in (("dx", dx), ("dgamma", dgamma), ("dbeta", dbeta)):
         num = numerical[name]
+        assert_varies(num, name[1:], what)
         rel = np.abs(analytic - num) / np.maximum(np.abs(analytic) + np.abs(num), 1e-8)
         worst = np.unravel_index(int(np.argmax(rel)), rel.shape)
         if not rel[worst] < 1e-6:

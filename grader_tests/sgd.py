@@ -15,6 +15,7 @@ import numbers
 import numpy as np
 
 from .harness import as_result_array, assert_close, assert_shape, call, public, stored, type_name
+from .plain import assert_varies, number
 
 ASSIGNMENT = "05_sgd"
 
@@ -75,11 +76,9 @@ def quadratic(z, A, b, shape):
 def check_numerical_gradient_quadratic(numerical_gradient) -> None:
     """On f(x) = ½ vec(x)ᵀ A vec(x) + bᵀ vec(x) the centred difference is the exact gradient
     (A + Aᵀ)/2 · vec(x) + b, and f gets arrays of x's shape."""
-    rng = np.random.default_rng(5)
-    shape = (3, 2)
-    A = rng.standard_normal((6, 6))
-    b = rng.standard_normal(6)
-    x = rng.standard_normal(shape)
+    data = expected()
+    A, b, x = data["quad_A"], data["quad_b"], data["quad_x"]
+    shape = x.shape
     what = f"numerical_gradient(a quadratic, x of shape {shape}, h=1e-4)"
     want = ((A + A.T) / 2 @ x.ravel() + b).reshape(shape)
     got = call(numerical_gradient, public(quadratic, A=A, b=b, shape=shape), x, h=1e-4, what=what)
@@ -101,13 +100,15 @@ def _as_int(value, what: str) -> int:
     return int(value)
 
 
+#: (n, batch_size, iterations): the stored cases (``iter_cases``); when the judge grades, the
+#: student's have batch sizes drawn for the same n (the small cases: n drawn from the batch size).
 ITERATION_CASES = [(50_000, 32, 1563), (50_000, 64, 782), (50_000, 128, 391), (1437, 64, 23), (128, 64, 2),
                    (64, 64, 1), (10, 64, 1), (0, 32, 0)]
 
 
 def check_iterations_per_epoch(iterations_per_epoch) -> None:
     """CIFAR-10's 50,000 images in batches of 32 / 64 / 128, the digits, and small cases."""
-    for n, batch_size, want in ITERATION_CASES:
+    for n, batch_size, want in (tuple(int(v) for v in row) for row in expected()["iter_cases"]):
         what = f"iterations_per_epoch(n={n}, batch_size={batch_size})"
         got = _as_int(call(iterations_per_epoch, n, batch_size, what=what), what)
         if got != want:
@@ -230,7 +231,7 @@ def unpack_step(result, x, w1, w2, what: str):
     g2 = as_result_array(result[2], what + " -> grad_w2")
     assert_shape(g1, w1.shape, what + " -> grad_w1")
     assert_shape(g2, w2.shape, what + " -> grad_w2")
-    return float(loss.reshape(())), g1, g2
+    return number(loss, what + " -> loss"), g1, g2
 
 
 def check_relu_net_step_values(relu_net_step) -> None:
@@ -263,12 +264,15 @@ def check_relu_net_step_gradients(relu_net_step) -> None:
     h = 1e-6
     for name, analytic, shift in (("grad_w1", g1, lambda v: (loss_of(w1 + h * v, w2), loss_of(w1 - h * v, w2))),
                                   ("grad_w2", g2, lambda v: (loss_of(w1, w2 + h * v), loss_of(w1, w2 - h * v)))):
+        changes = []
         for trial in range(4):
             v = rng.standard_normal(analytic.shape)
             plus, minus = shift(v)
             numerical, predicted = (plus - minus) / (2 * h), float(np.sum(analytic * v))
+            changes.append(numerical)
             rel = abs(numerical - predicted) / max(abs(numerical) + abs(predicted), 1e-8)
             if not rel < 1e-6:
                 raise AssertionError(f"{what} -> {name}: disagrees with the change of your own loss along a random "
                                      f"direction v (trial {trial + 1}): sum({name} * v) = {predicted:.6g}, "
                                      f"(L(w + h v) - L(w - h v)) / 2h = {numerical:.6g}, rel_error {rel:.2e}")
+        assert_varies(np.array(changes), name[len("grad_"):], what)

@@ -5,16 +5,23 @@ cell. For each test cell the judge runs that cell's code as it stands in the
 *source* notebook (hidden tests included), in this process, with the check modules
 imported here (``grader_tests`` and the full ``coursework`` reference). The names the
 code takes from the notebook (the student's functions and classes) are
-:class:`Remote` handles: calling one, reading an attribute or applying an operator
-sends a request to the agent in the kernel (:mod:`.agent`) and turns the plain data
-of its reply (:mod:`.wire`) into values here. Objects that are not plain data stay
-in the kernel; their handles support the operations the checks use (call, attribute,
-item, arithmetic, comparison, ``isinstance``, ``len``, iteration, ``np.asarray``).
+:class:`Remote` handles: calling one, reading an attribute or applying an arithmetic
+operator sends a request to the agent in the kernel (:mod:`.agent`) and turns the
+plain data of its reply (:mod:`.wire`) into values here. Objects that are not plain
+data stay in the kernel; their handles support the operations the checks use (call,
+attribute, item, arithmetic, ``isinstance``, ``len``, iteration, ``np.asarray``).
+Truth is never asked of the kernel: ``==`` and ``!=`` of a handle are identity (one
+handle per kernel object), ``<``, ``>`` and ``bool()`` raise ``TypeError``, so a
+check decides on plain data (:mod:`grader_tests.plain`), not on the student's
+``__eq__``, ``__ne__``, ``__lt__`` or ``__bool__``.
 
-What crosses to the kernel: plain data, handles of the kernel's own objects, and
+What crosses to the kernel: plain data, handles of the kernel's own objects,
 *public* functions by name (module-level functions of the visible checks or the
-package, optionally with plain arguments bound: :func:`grader_tests.harness.public`);
-never a reference to a judge object. A failed check is an ``AssertionError`` whose
+package, optionally with plain arguments bound: :func:`grader_tests.harness.public`),
+handed to the student's functions, and code: the checks' builders of objects in the
+kernel (04's graphs of nodes) travel as source (:func:`grader_tests.harness.in_kernel`),
+like the agent, never as a name the student can rebind there. Never a reference to a
+judge object. A failed check is an ``AssertionError`` whose
 message is the student's feedback; anything else the check code raises is a failed
 check too (its type and message). A request that runs longer than the cell's time
 limit interrupts the kernel (:class:`CheckTimeout`); a kernel that dies ends the
@@ -143,7 +150,8 @@ class Remote:
         return value
 
     def __bool__(self) -> bool:
-        return bool(self._builtin("bool") is True)
+        raise TypeError(f"the truth of a kernel object (a {self._type}) is not asked of the kernel: a check "
+                        "decides on plain data (grader_tests.plain)")
 
     def __float__(self) -> float:
         value = self._builtin("float")
@@ -189,7 +197,7 @@ class Remote:
 
     __hash__ = object.__hash__
 
-    # operators: computed in the kernel by the student's own methods
+    # arithmetic: computed in the kernel by the student's own methods (the result is data to check)
     def _binary(self, fn: str, left: Any, right: Any) -> Any:
         return self._link.request({"op": "binary", "fn": fn, "left": left, "right": right})
 
@@ -205,23 +213,18 @@ class Remote:
     def __abs__(self):
         return self._unary("abs")
 
+    # comparisons: decided here, never by the student's __eq__ / __ne__ / __lt__ ...
     def __eq__(self, other):
-        return self._binary("eq", self, other)
+        return self is other   # a handle names one kernel object: equal means the same object
 
     def __ne__(self, other):
-        return self._binary("ne", self, other)
+        return self is not other
 
-    def __lt__(self, other):
-        return self._binary("lt", self, other)
+    def _order(self, other):
+        raise TypeError(f"a kernel object (a {self._type}) is not ordered by the kernel: a check compares "
+                        "plain data (grader_tests.plain)")
 
-    def __le__(self, other):
-        return self._binary("le", self, other)
-
-    def __gt__(self, other):
-        return self._binary("gt", self, other)
-
-    def __ge__(self, other):
-        return self._binary("ge", self, other)
+    __lt__ = __le__ = __gt__ = __ge__ = _order
 
 
 def _add_operator(name: str, fn: str) -> None:
@@ -324,7 +327,7 @@ class KernelLink:
     def _exchange(self, op: dict) -> tuple[Any, dict]:
         if self.gone:
             raise KernelGone(self.gone)
-        body = {k: (self.encode(v) if k not in ("op", "name", "fn") else v) for k, v in op.items()}
+        body = {k: (self.encode(v) if k not in ("op", "name", "fn", "code") else v) for k, v in op.items()}
         text = json.dumps(body, separators=(",", ":"), allow_nan=False)
         with self._lock:
             future = asyncio.run_coroutine_threadsafe(self._roundtrip(text), self.loop)

@@ -64,6 +64,20 @@ CATALOG: dict[str, dict[str, str]] = {
         "ko": "{what}: 원소 {size}개 가운데 {off}개가 {atol}보다 크게 다르다. 가장 크게 다른 곳은 index {index}이고, "
               "기댓값 {expected}, 실제 값 {got}이다",
     },
+    "expected_number": {
+        "en": "{what}: expected a number, got {got}",
+        "ko": "{what}: 숫자가 와야 하는데 {got}이(가) 왔다",
+    },
+    "not_finite_number": {
+        "en": "{what}: expected a finite number, got {got}",
+        "ko": "{what}: 유한한 숫자가 와야 하는데 {got}이(가) 왔다",
+    },
+    "gradient_flat": {
+        "en": "{what}: your forward pass does not change when {name} changes (its numerical gradient is 0 "
+              "everywhere), so the gradient check cannot test your backward pass; compute the forward pass first",
+        "ko": "{what}: {name}이(가) 바뀌어도 forward pass의 결과가 바뀌지 않는다(numerical gradient가 모든 곳에서 "
+              "0이다). 그래서 gradient check로 backward pass를 확인할 수 없다. forward pass부터 계산해야 한다",
+    },
     # -- coursework.grading.execute: how a cell ended -----------------------------------
     "timed_out": {
         "en": "timed out after {timeout} s in cell {cell}",

@@ -7,14 +7,19 @@ import numpy as np
 from coursework import gradcheck, optim
 
 from ..hidden.sgd import relu_net_reference
-from ..sgd import cube_sum, wave
+from ..sgd import ITERATION_CASES, cube_sum, wave
 
 ASSIGNMENT = "05_sgd"
 
 
-def build() -> dict[str, np.ndarray]:
-    """Inputs and expected values for ``grader_tests.sgd``."""
-    rng = np.random.default_rng(20261205)
+def build(rng: np.random.Generator | None = None) -> dict[str, np.ndarray]:
+    """Inputs and expected values for ``grader_tests.sgd``.
+
+    Without ``rng``: the stored ones. With ``rng`` (a student's, when the judge grades):
+    drawn from it the same way.
+    """
+    fixed = rng is None
+    rng = np.random.default_rng(20261205) if fixed else rng
     out: dict[str, np.ndarray] = {}
     out["ng_x_vector"] = rng.standard_normal(6).round(3)
     out["ng_x_matrix"] = rng.standard_normal((3, 4)).round(3)
@@ -40,4 +45,16 @@ def build() -> dict[str, np.ndarray]:
     loss, g1, g2 = relu_net_reference(out["net_x"], out["net_y"], out["net_w1"], out["net_w2"])
     out["net_loss"] = np.asarray(loss)
     out["net_grad_w1"], out["net_grad_w2"] = g1, g2
+
+    # the quadratic of check_numerical_gradient_quadratic, and iterations_per_epoch's cases
+    quad = np.random.default_rng(5) if fixed else rng
+    out["quad_A"], out["quad_b"], out["quad_x"] = (quad.standard_normal((6, 6)), quad.standard_normal(6),
+                                                   quad.standard_normal((3, 2)))
+    cases = [(n, b) for n, b, _ in ITERATION_CASES]
+    if not fixed:  # the same n (and the small cases' relation of n to the batch size), other batch sizes
+        sizes = [int(v) for v in rng.choice(np.arange(20, 300), size=4, replace=False)]
+        small = int(rng.integers(20, 200))
+        cases = [(50_000, sizes[0]), (50_000, sizes[1]), (50_000, sizes[2]), (1437, sizes[3]),
+                 (2 * small, small), (small, small), (int(rng.integers(1, small)), small), (0, small)]
+    out["iter_cases"] = np.array([(n, b, -(-n // b)) for n, b in cases], dtype=np.int64)
     return out

@@ -13,19 +13,38 @@ from coursework import nn
 ASSIGNMENT = "02_tensors"
 
 
-def build() -> dict[str, np.ndarray]:
-    """Inputs and expected values for ``grader_tests.tensors``."""
-    rng = np.random.default_rng(20261202)
+def _distinct(rng: np.random.Generator, k: int, low: int, high: int) -> tuple[int, ...]:
+    return tuple(int(v) for v in rng.choice(np.arange(low, high), size=k, replace=False))
+
+
+def build(rng: np.random.Generator | None = None) -> dict[str, np.ndarray]:
+    """Inputs and expected values for ``grader_tests.tensors``.
+
+    Without ``rng``: the stored ones. With ``rng`` (a student's, when the judge grades):
+    drawn from it the same way, with the batches' sizes drawn too (every axis of a
+    layout batch a different length; a grey batch with one channel; a single image).
+    """
+    fixed = rng is None
+    rng = np.random.default_rng(20261202) if fixed else rng
     out: dict[str, np.ndarray] = {}
     # hwc_to_chw: every axis a different length, so a reshape cannot pass for a transpose.
-    out["chw_batch"] = rng.integers(0, 256, size=(2, 4, 5, 3)).astype(np.uint8)
-    out["chw_grey"] = rng.integers(0, 256, size=(3, 2, 6, 1)).astype(np.uint8)
+    shapes = {"chw_batch": (2, 4, 5, 3), "chw_grey": (3, 2, 6, 1)}
+    if not fixed:
+        shapes = {"chw_batch": _distinct(rng, 4, 2, 9), "chw_grey": _distinct(rng, 3, 2, 9) + (1,)}
+    for key, shape in shapes.items():
+        out[key] = rng.integers(0, 256, size=shape).astype(np.uint8)
     for key in ("chw_batch", "chw_grey"):
         out[f"{key}_chw"] = np.ascontiguousarray(np.transpose(out[key], (0, 3, 1, 2)))
 
-    out["flat_batch"] = rng.integers(0, 10, size=(3, 4, 5, 3)).astype(np.float64)
-    out["flat_grey"] = rng.random((2, 3, 4)).round(3)
-    out["flat_single"] = np.arange(12, dtype=np.float64).reshape(1, 2, 2, 3)
+    shapes = {"flat_batch": (3, 4, 5, 3), "flat_grey": (2, 3, 4)}
+    if not fixed:
+        shapes = {"flat_batch": _distinct(rng, 4, 2, 7), "flat_grey": _distinct(rng, 3, 2, 7)}
+    out["flat_batch"] = rng.integers(0, 10, size=shapes["flat_batch"]).astype(np.float64)
+    out["flat_grey"] = rng.random(shapes["flat_grey"]).round(3)
+    single = (2, 2, 3) if fixed else _distinct(rng, 3, 1, 6)
+    out["flat_single"] = np.arange(np.prod(single), dtype=np.float64).reshape(1, *single)
+    if not fixed:
+        out["flat_single"] = rng.permutation(out["flat_single"].ravel()).reshape(out["flat_single"].shape)
     for key in ("flat_batch", "flat_grey", "flat_single"):
         out[f"{key}_flat"] = out[key].reshape(out[key].shape[0], -1)
 
@@ -46,7 +65,8 @@ def build() -> dict[str, np.ndarray]:
             net.params[name] = np.asarray(net.params[name]).round(3)
     for name, value in net.params.items():
         out[f"net.{name}"] = np.array(value)
-    out["fwd_x"] = rng.standard_normal((5, 3)).round(3)
+    n = 5 if fixed else int(rng.integers(2, 10))
+    out["fwd_x"] = rng.standard_normal((n, 3)).round(3)
     out["fwd_x1"] = rng.standard_normal((1, 3)).round(3)
     for key in ("fwd_x", "fwd_x1"):
         out[f"{key}_scores"] = net.forward(out[key])

@@ -18,14 +18,20 @@ ASSIGNMENT = "03_activations"
 
 
 def _random_input(rng: np.random.Generator) -> np.ndarray:
-    """A random shape (rank 1 to 3) of N(0, 3^2) values with exact zeros and a few large |x|."""
+    """A random shape (rank 1 to 3) of N(0, 3^2) values with a positive and a negative value,
+    exact zeros and a few large |x| (as many as the size leaves room for), so that no
+    constant or all-zero answer is right on it."""
     rank = int(rng.integers(1, 4))
     shape = tuple(int(s) for s in rng.integers(2, 7, size=rank))
     x = rng.normal(0.0, 3.0, size=shape)
     flat = x.reshape(-1)
-    picks = rng.choice(flat.size, size=min(4, flat.size), replace=False)
-    flat[picks[:2]] = 0.0
-    flat[picks[2:]] = rng.choice([-1.0, 1.0], size=len(picks[2:])) * rng.uniform(15, 40, size=len(picks[2:]))
+    picks = rng.permutation(flat.size)
+    flat[picks[0]] = abs(flat[picks[0]]) + 0.5
+    flat[picks[1]] = -abs(flat[picks[1]]) - 0.5
+    rest = picks[2:]
+    zeros, large = rest[:min(2, len(rest) // 2)], rest[min(2, len(rest) // 2):][:2]
+    flat[zeros] = 0.0
+    flat[large] = rng.choice([-1.0, 1.0], size=len(large)) * rng.uniform(15, 40, size=len(large))
     return flat.reshape(shape)
 
 

@@ -12,6 +12,7 @@ import numpy as np
 from coursework.experiments import overfitting as reference
 
 from ..harness import as_result_array, assert_close, assert_shape, call, student_rng
+from ..plain import assert_number
 from ..overfitting import _as_epoch, _as_number, _History
 
 ASSIGNMENT = "07_overfitting"
@@ -54,9 +55,7 @@ def check_gap_random(train_val_gap) -> None:
         history = _History(train, val)
         what = f"train_val_gap(random history #{trial + 1} of {epochs} epochs, last={last})"
         got = _as_number(call(train_val_gap, history, last=last, what=what), what)
-        want = reference.train_val_gap(history, last=last)
-        if abs(got - want) > 1e-9:
-            raise AssertionError(f"{what}: expected {want:.6g}, got {got:.6g}")
+        assert_number(got, reference.train_val_gap(history, last=last), what, atol=1e-9)
 
 
 def check_early_stopping_random(early_stopping_epoch) -> None:
