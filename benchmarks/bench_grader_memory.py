@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -30,19 +28,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(REPO / "tests"))
 
-from class_fixtures import A, cli, make_course, solution_sources, submission, submit  # noqa: E402
-
-# Runs `coursework ...` in this process and writes its peak RSS (KiB) to $RSS_OUT at the end.
-MEASURED = """
-import os, resource, sys
-from coursework.cli import main
-try:
-    code = main(sys.argv[1:])
-finally:
-    with open(os.environ["RSS_OUT"], "w") as fh:
-        fh.write(str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
-sys.exit(code)
-"""
+from class_fixtures import A, cli, make_course, measured_cli, solution_sources, submission, submit  # noqa: E402
 
 
 def flood_cells(cells: int, mb: float) -> list[str]:
@@ -70,18 +56,13 @@ def build(course: Path, student: str, extra: list[str]) -> None:
 
 
 def grade(course: Path, student: str) -> dict:
-    out = course / f".rss-{student}"
-    env = dict(os.environ, RSS_OUT=str(out), MPLBACKEND="Agg")
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", MEASURED, "autograde", A, "--course", str(course), "--student",
-                           student, "--force", "--no-progress", "--json", "--jobs", "1"], cwd=course, env=env,
-                          capture_output=True, text=True)
+    done, rss = measured_cli("autograde", A, "--course", str(course), "--student", student, "--force",
+                             "--no-progress", "--json", "--jobs", "1", cwd=course)
     seconds = time.perf_counter() - start
-    if done.returncode != 0:
-        raise SystemExit(f"autograde of {student} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
     summary = json.loads(done.stdout)
     graded = course / "autograded" / student / A / f"{A}.ipynb"
-    return {"rss_mb": int(out.read_text()) / 1024, "notebook_mb": graded.stat().st_size / 2 ** 20,
+    return {"rss_mb": rss, "notebook_mb": graded.stat().st_size / 2 ** 20,
             "score": summary["scores"][student][0], "seconds": seconds}
 
 

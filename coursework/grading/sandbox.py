@@ -29,12 +29,16 @@ Guarantees, once ``apply`` returns (for this process, its threads and anything i
   on files the process could open;
 - limits: address space, CPU seconds, file size (EFBIG: Python ignores SIGXFSZ), open
   files, no core files; RLIMIT_NPROC where it binds (not for uid 0; it counts every
-  thread of the user).
+  thread of the user);
+- after :func:`forbid_connect` (the caller's step, once the process has connected what
+  it needs), no socket at all: connect(), sendmsg(), sendmmsg() and sendto() with an
+  address fail for every thread, whatever the Landlock ABI.
 
 Not guaranteed:
-- pathname unix sockets: connect()/sendmsg() to one anywhere is not checked by Landlock
-  before ABI 9 (LANDLOCK_ACCESS_FS_RESOLVE_UNIX, handled here when the kernel has it);
-  below that, only the file permissions and the peer's own authentication protect it;
+- pathname unix sockets before :func:`forbid_connect`: connect()/sendmsg() to one
+  anywhere is not checked by Landlock before ABI 9 (LANDLOCK_ACCESS_FS_RESOLVE_UNIX,
+  handled here when the kernel has it); only the file permissions and the peer's own
+  authentication protect it until then;
 - file metadata is not covered by Landlock: stat()/access()/readlink() of any path work
   (names, sizes, times of files outside can be probed), and without ``block_metadata``
   chmod/chown/utime/xattrs of files outside work too;
@@ -42,7 +46,10 @@ Not guaranteed:
   ``proc="self"`` keeps /proc to the process's own entries and a few machine-wide files,
   so /proc/net/unix, which lists every unix socket's path, and other processes' cmdline
   stay hidden); stat() of /proc/<pid> still tells which pids exist;
-- file descriptors open before ``apply`` (inherited ones included) keep their access;
+- file descriptors open before ``apply`` (inherited ones included) keep their access:
+  the caller starts the process with none it should not have (the grading launcher:
+  stdin /dev/null, stdout and stderr a pipe of its own);
+- a ``list_only`` directory's tree can be listed (names, not contents);
 - execve is allowed (the new program inherits every restriction);
 - disk: RLIMIT_FSIZE bounds each file, not their number: the scratch folder's total
   size is the caller's to check (or to put on a size-limited file system);
