@@ -162,7 +162,7 @@ def _class(course: Path, servers: Servers) -> dict[str, float]:
         "honest-partial": (partial, [], 8.0),
         "flood-cells": (right, FLOOD_CELLS, 16.0),
         "flood-mixed": (right, FLOOD_LINE + FLOOD_IMAGES + FLOOD_UPDATES + FLOOD_ERROR, 16.0),
-        "flood-multipart": (plus("extract_features", MULTIPART), [], 14.0),
+        "flood-multipart": (plus("extract_features", MULTIPART), [], 16.0),
         "reach": (plus("extract_features", INHERIT + sockets_code(servers.path, servers.abstract, servers.datagram)),
                   [], 16.0),
         "liar": ({**plus("color_histogram", LIE), "image_gradients": right["image_gradients"] + RAISE}, [], 16.0),
@@ -241,11 +241,10 @@ def test_what_the_grader_keeps_is_bounded_and_says_so(graded):
     assert error.ename == "ValueError" and len(error.evalue) < 11_000
 
 
-def test_one_enormous_message_stops_only_its_kernel(graded):
+def test_one_enormous_message_is_dropped_and_grading_goes_on(graded):
     record = _record(graded["course"], "flood-multipart")["notebooks"][A]
-    reason = record["exercises"]["extract_features"]["reason"]
-    assert "more than 33,554,432 bytes" in reason and "the kernel was stopped" in reason
-    assert record["exercises"]["cell_histograms"]["score"] == 6.0          # the checks before it stand
+    assert any("1 message(s) of more than 32 MB; they were dropped" in n for n in record["notes"]), record["notes"]
+    assert record["exercises"]["extract_features"]["reason"] is None       # its cell ran on, its checks passed
 
 
 def test_the_grader_memory_stays_bounded(graded):

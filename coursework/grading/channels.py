@@ -62,45 +62,37 @@ def _classes() -> dict[str, Any]:
                 return _placeholder("msg_type is not a string")
             return msg
 
-    def _relayed_url(self, channel: str) -> str:
-        relay = getattr(self, "coursework_relay", "")
-        if relay and self.transport == "ipc":
-            return f"ipc://{relay}-{getattr(self, f'{channel}_port')}"
-        return self._unrelayed_url(channel)
-
     socket_types = {"shell": zmq.DEALER, "iopub": zmq.SUB, "stdin": zmq.DEALER, "control": zmq.DEALER,
                     "hb": zmq.REQ}
 
-    def _bounded_socket(self, channel: str, identity: bytes | None = None):
-        """jupyter_client's ``_create_connected_socket``, with the receive queue bounded."""
-        sock = self.context.socket(socket_types[channel])
-        sock.linger = 1000
-        sock.rcvhwm = RECEIVE_QUEUE
-        if identity:
-            sock.identity = identity
-        if getattr(self, "curve_publickey", None) is not None:
-            sock.curve_secretkey = self.curve_secretkey
-            sock.curve_publickey = self.curve_publickey
-            sock.curve_serverkey = self.curve_publickey
-        sock.connect(self._make_url(channel))
-        return sock
+    class Relayed:
+        """Connections to ``coursework_relay`` (the relay's socket prefix) when set, with bounded queues."""
 
-    class RelayedClient(AsyncKernelClient):
         coursework_relay = ""
-        _unrelayed_url = AsyncKernelClient._make_url
-        _make_url = _relayed_url
 
-        def _create_connected_socket(self, channel, identity=None):
-            return _bounded_socket(self, channel, identity)
+        def _make_url(self, channel: str) -> str:
+            if self.coursework_relay and self.transport == "ipc":
+                return f"ipc://{self.coursework_relay}-{getattr(self, f'{channel}_port')}"
+            return super()._make_url(channel)
 
-    class RelayedKernelManager(AsyncKernelManager):
-        coursework_relay = ""
-        _unrelayed_url = AsyncKernelManager._make_url
-        _make_url = _relayed_url
+        def _create_connected_socket(self, channel: str, identity: bytes | None = None):
+            """jupyter_client's, with the receive queue bounded."""
+            sock = self.context.socket(socket_types[channel])
+            sock.linger = 1000
+            sock.rcvhwm = RECEIVE_QUEUE
+            if identity:
+                sock.identity = identity
+            if getattr(self, "curve_publickey", None) is not None:
+                sock.curve_secretkey = self.curve_secretkey
+                sock.curve_publickey = self.curve_publickey
+                sock.curve_serverkey = self.curve_publickey
+            sock.connect(self._make_url(channel))
+            return sock
 
-        def _create_connected_socket(self, channel, identity=None):
-            return _bounded_socket(self, channel, identity)
+    class RelayedClient(Relayed, AsyncKernelClient):
+        pass
 
+    class RelayedKernelManager(Relayed, AsyncKernelManager):
         def client(self, **kwargs):
             kc = super().client(**kwargs)
             kc.coursework_relay = self.coursework_relay

@@ -23,7 +23,7 @@ files it may not open. Its environment is an allow-list (:data:`ENV_KEEP` plus t
 room's own variables). Nothing comes back from the room but what the kernel sends
 over its channels, through the relay: the grader writes the graded notebook itself,
 and the room is deleted afterwards. ``work/`` is watched: past ``disk_mb`` the kernel
-is stopped; so is a kernel that sends a message over the relay's limit.
+is stopped; a message over the relay's limit is dropped.
 """
 
 from __future__ import annotations
@@ -172,8 +172,9 @@ class KernelRoom:
         return km
 
     async def open_relay(self, km: Any, max_message: int | None = None) -> None:
-        """Start the relay of ``km``'s channels; a kernel that sends more than ``max_message``
-        bytes in one message is stopped, and :attr:`stopped` says why."""
+        """Start the relay of ``km``'s channels: a message over ``max_message`` bytes is dropped
+        (:meth:`relay_notes`); a kernel that breaks the channels' framing is stopped, and
+        :attr:`stopped` says why."""
         from .relay import DEFAULT_MAX_MESSAGE_BYTES, Relay
 
         def violated(why: str) -> None:
@@ -183,6 +184,14 @@ class KernelRoom:
         self.relay = Relay(km.ip, km.coursework_relay, list(range(1, 6)),
                            max_message=max_message or DEFAULT_MAX_MESSAGE_BYTES, on_violation=violated)
         await self.relay.start()
+
+    def relay_notes(self) -> list[str]:
+        """What the relay dropped, in words (none if nothing)."""
+        n = self.relay.dropped if self.relay is not None else 0
+        if not n:
+            return []
+        return [f"the kernel sent {n} message(s) of more than {self.relay.max_message // 2**20} MB; they were "
+                "dropped (an output or answer that large cannot be graded)"]
 
     # -- while it runs ---------------------------------------------------------------------
     async def watch(self, km: Any, every: float = 0.5) -> None:

@@ -260,6 +260,7 @@ async def grade_submission_async(job: Job, context: Any = None, *, log: Callable
                         kernel_manager=km, judge=judge, kernel_log=kernel_log, deadline=deadline)
                     if room.stopped:
                         _stopped_because(outcome, nb, room.stopped)
+                    notes += room.relay_notes()
                     result.judge[name] = judge.stats()
                     break
                 except KernelStartError:
