@@ -8,7 +8,9 @@ experiment) and grades, each in its own ``coursework autograde --student ID`` pr
 - ``honest``: the right answers;
 - ``flood-cells``: the right answers plus ``--cells`` new cells, each printing ``--mb`` MB;
 - ``flood-mixed``: the right answers plus one line of 50 MB, 50 PNG images of 1 MB,
-  2,000 updates of one display and 20 MB to stderr.
+  2,000 updates of one display and 20 MB to stderr;
+- ``flood-frames``: the right answers plus one message of 300 frames of 1 MB, sent
+  through the kernel's own session (ZeroMQ bounds a frame, not a message).
 
 For each it prints the grader's peak resident memory (``ru_maxrss`` of the grading
 process, its kernels not included), the graded notebook's size on disk and the score.
@@ -46,6 +48,10 @@ MIXED = [
 ]
 
 
+FRAMES = ["_k = get_ipython().kernel\n_k.session.send(_k.iopub_socket, 'stream', {'name': 'stdout', 'text': 'x'}, "
+          "parent=_k.get_parent(), buffers=[b'x' * (1 << 20)] * 300)"]
+
+
 def build(course: Path, student: str, extra: list[str]) -> None:
     from nbformat.v4 import new_code_cell
 
@@ -70,12 +76,13 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cells", type=int, default=200, help="flooding cells (default 200)")
     parser.add_argument("--mb", type=float, default=1.0, help="MB printed by each flooding cell (default 1)")
-    parser.add_argument("--only", nargs="*", help="grade only these (honest, flood-cells, flood-mixed)")
+    parser.add_argument("--only", nargs="*", help="grade only these (honest, flood-cells, flood-mixed, flood-frames)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="bench-memory-") as tmp:
         course = make_course(Path(tmp), (A,))
         cli("release", A, "--no-bundle", "--course", str(course))
-        students = {"honest": [], "flood-cells": flood_cells(args.cells, args.mb), "flood-mixed": MIXED}
+        students = {"honest": [], "flood-cells": flood_cells(args.cells, args.mb), "flood-mixed": MIXED,
+                    "flood-frames": FRAMES}
         students = {k: v for k, v in students.items() if not args.only or k in args.only}
         for student, extra in students.items():
             build(course, student, extra)
