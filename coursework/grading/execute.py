@@ -20,9 +20,13 @@ the student's ``coursework check``. On top of ``nbclient``:
   how much. Errors are always kept, cut to a few KB;
 - **nothing inherited**: the kernel's stdin is /dev/null and its stdout and stderr a
   pipe of its own, which the grader reads (at most :data:`KERNEL_LOG_BYTES` of it go to
-  ``kernel_log``, each line behind ``| ``): the kernel holds no descriptor of the
-  grader's files. Confined kernels (:mod:`.sandbox`) also lose ``connect()`` once
-  ipykernel has set up its channels, before any cell runs (:func:`.sandbox.forbid_connect`).
+  ``kernel_log``, each line behind ``| ``; without a log, /dev/null): the kernel holds
+  no descriptor of the grader's files. Confined kernels (:mod:`.sandbox`) also lose
+  ``connect()`` once ipykernel has set up its channels, before any cell runs
+  (:func:`.sandbox.forbid_connect`);
+- **nothing lost**: the kernel's IOPub socket never drops a message (ZeroMQ's default is
+  to drop past 1,000 queued, which lost a cell's "idle" and so the kernel): the backlog
+  of a kernel faster than the grader waits in the kernel's own memory.
 
 Outcomes are returned as :class:`CellOutcome` per code cell index; the notebook's
 cells get their outputs as usual.
@@ -307,13 +311,15 @@ async def run_notebook(nb: Any, *, cwd: str | os.PathLike, env: dict[str, str], 
     import subprocess
 
     env = {**env, "COURSEWORK_KERNEL_CAPS": _caps()}
-    output = _KernelOutput()
+    output = _KernelOutput() if kernel_log else None             # without a log (a student's check): nowhere
+    sink = output.write_fd if output else subprocess.DEVNULL
     try:
         try:
-            output.start()
-            await km.start_kernel(env=env, cwd=str(cwd), stdin=subprocess.DEVNULL, stdout=output.write_fd,
-                                  stderr=output.write_fd)
-            output.started()
+            if output:
+                output.start()
+            await km.start_kernel(env=env, cwd=str(cwd), stdin=subprocess.DEVNULL, stdout=sink, stderr=sink)
+            if output:
+                output.started()
             client.kc = km.client()
             client.kc.start_channels(stdin=False, hb=False)
             await client.kc.wait_for_ready(timeout=startup_timeout)
@@ -384,7 +390,8 @@ async def run_notebook(nb: Any, *, cwd: str | os.PathLike, env: dict[str, str], 
     finally:
         outcome.seconds = time.monotonic() - start
         await _shutdown(client, km)
-        output.close(kernel_log)
+        if output:
+            output.close(kernel_log)
 
 
 def _classify(index: int, cell: Any, reply: dict | None) -> CellOutcome:
