@@ -338,19 +338,25 @@ def installed(tmp_path_factory):
     course = make_course(root, ())
     tiny_assignment(course)
     cli("release", TINY, "--no-bundle", "--course", str(course))
-    submit_tiny(course, "attacker", ATTACK)
-    env = dict(os.environ, MPLBACKEND="Agg", PATH=f"{venv / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}")
-    run = subprocess.run([str(python), "-m", "coursework.cli", "autograde", TINY, "--json", "--no-progress"],
-                         cwd=course, env=env, capture_output=True, text=True, timeout=600)
-    return {"site": Path(site), "course": course, "run": run}
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env.update(MPLBACKEND="Agg", PATH=f"{venv / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}")
+    runs = {}
+    for student, extra in (("installed", {}), ("from-sources", {"PYTHONPATH": str(src)})):
+        # the grader from the install; then from a source copy, the install still in site-packages
+        submit_tiny(course, student, ATTACK)
+        runs[student] = subprocess.run([str(python), "-m", "coursework.cli", "autograde", TINY, "--json",
+                                        "--no-progress", "--student", student], cwd=course, env={**env, **extra},
+                                       capture_output=True, text=True, timeout=600)
+    return {"site": Path(site), "course": course, "runs": runs}
 
 
-def test_a_non_editable_install_hides_the_hidden_checks_and_the_reference(installed):
-    run, site = installed["run"], installed["site"]
+@pytest.mark.parametrize("student", ["installed", "from-sources"])
+def test_a_non_editable_install_hides_the_hidden_checks_and_the_reference(installed, student):
+    run, site = installed["runs"][student], installed["site"]
     assert run.returncode == 0, run.stdout + run.stderr
     assert (site / "grader_tests" / "hidden" / "features.py").is_file()      # really installed there
-    assert json.loads(run.stdout)["scores"]["attacker"] == [3.0, 3.0]
-    text = _text(nbformat.read(installed["course"] / "autograded" / "attacker" / TINY / f"{TINY}.ipynb",
+    assert json.loads(run.stdout)["scores"][student] == [3.0, 3.0]
+    text = _text(nbformat.read(installed["course"] / "autograded" / student / TINY / f"{TINY}.ipynb",
                                as_version=4))
     assert f"SITE {site}" in text
     assert "READ" not in text and "IMPORTED" not in text

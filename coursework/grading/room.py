@@ -16,10 +16,10 @@ Confined, the kernel reads Python, its site-packages and ``bundle/``, writes onl
 ``work/``, binds sockets only in ``run/``, connects to none (after ipykernel's own
 set-up), and reaches nothing of the course: not the hidden checks, the solutions, the
 gradebook, the configuration, other students' files or other kernels' rooms. That
-holds however the course is installed: the grader's own ``coursework`` and
-``grader_tests`` (in site-packages after ``pip install .``, with the hidden checks and
-the whole reference) are unreadable to it, whose site-packages it may list but whose
-files it may not open. Its environment is an allow-list (:data:`ENV_KEEP` plus the
+holds however the course is installed: every copy of ``coursework`` and
+``grader_tests`` on the grader's ``sys.path`` (in site-packages after ``pip install .``,
+with the hidden checks and the whole reference) is unreadable to it: it may list
+site-packages, not open their files. Its environment is an allow-list (:data:`ENV_KEEP` plus the
 room's own variables). Nothing comes back from the room but what the kernel sends
 over its channels, through the relay: the grader writes the graded notebook itself,
 and the room is deleted afterwards. ``work/`` is watched: past ``disk_mb`` the kernel
@@ -36,7 +36,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-__all__ = ["KernelRoom", "ENV_KEEP", "sandbox_missing", "stage_bundle", "grader_packages", "DEFAULT_DISK_MB"]
+__all__ = ["KernelRoom", "ENV_KEEP", "sandbox_missing", "stage_bundle", "grader_packages", "course_package_copies",
+           "DEFAULT_DISK_MB"]
 
 #: Variables of the grader's environment a kernel keeps (the rest is dropped).
 ENV_KEEP = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "COURSEWORK_LANG",
@@ -59,6 +60,23 @@ def grader_packages() -> dict[str, Path]:
 
     return {"coursework": Path(__file__).resolve().parents[1],
             "grader_tests": Path(importlib.import_module("grader_tests.harness").__file__).resolve().parent}
+
+
+def course_package_copies() -> list[Path]:
+    """Every copy of ``coursework`` and ``grader_tests`` a kernel could find: the grader's own
+    and any other in a folder of ``sys.path`` (an older ``pip install .`` in site-packages
+    while the grader runs from a checkout, say). A kernel reads none of them."""
+    import sys
+
+    from .bundle import PACKAGES
+
+    found = {p.resolve() for p in grader_packages().values()}
+    for entry in sys.path:
+        for name in PACKAGES:
+            candidate = Path(entry or ".") / name
+            if candidate.is_dir():
+                found.add(candidate.resolve())
+    return sorted(found)
 
 
 def stage_bundle(course: Any, assignment: str, dest: Path) -> Path:
@@ -154,7 +172,7 @@ class KernelRoom:
         from .sandbox import kernel_policy
 
         return kernel_policy(str(self.work), read_only=[str(self.bundle)], exclude=[str(self.course_root)],
-                             hide=[str(p) for p in grader_packages().values()], socket_dirs=[str(self.run)],
+                             hide=[str(p) for p in course_package_copies()], socket_dirs=[str(self.run)],
                              memory_mb=self.memory_mb or None, cpu_seconds=self.cpu_seconds, file_mb=self.file_mb,
                              open_files=1024, processes=None)
 
