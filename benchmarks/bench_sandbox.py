@@ -9,7 +9,11 @@ Three measurements, each the median (and min) of ``--repeat`` fresh processes:
 - a child ``python -c`` that loads sandbox.py by path, without vs with ``apply()``
   (start to exit, the interpreter start included);
 - an ipykernel started with ``--kernel`` (start to ``kernel_info`` reply, ipc transport),
-  without vs with the sandbox.
+  without vs with the sandbox;
+- a grading kernel as ``coursework autograde`` starts it (``--room``): a room
+  (:class:`coursework.grading.room.KernelRoom`), its relay, the grading launcher (sandbox,
+  then ``forbid_connect`` and the kernel's output cut once ipykernel is up) and one cell,
+  ``print(1)``, run to the end.
 
 Prints the numbers and the ratios; asserts nothing (timings vary with the machine's load).
 """
@@ -89,6 +93,35 @@ def kernel_times(policy_for, repeat):
     return results[False], results[True]
 
 
+def room_times(repeat):
+    """Seconds from a new room to the end of a one-cell notebook, the kernel shut down."""
+    import asyncio
+
+    import nbformat
+
+    from coursework.grading.execute import run_notebook
+    from coursework.grading.room import KernelRoom
+
+    async def once(stage):
+        start = time.perf_counter()
+        room = KernelRoom(bundle_stage=stage, inputs=[], course_root=REPO)
+        try:
+            km = room.kernel_manager()
+            if hasattr(room, "open_relay"):                      # older versions had no relay
+                await room.open_relay(km)
+            nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print(1)")])
+            outcome = await run_notebook(nb, cwd=room.work, env=room.env(), timeout=60, kernel_manager=km)
+            assert outcome.cells[0].status == "ok", outcome
+        finally:
+            await room.aclose() if hasattr(room, "aclose") else room.close()
+        return time.perf_counter() - start
+
+    with tempfile.TemporaryDirectory(prefix="bench-sandbox-") as tmp:
+        stage = Path(tmp) / "bundle"
+        (stage / "empty").mkdir(parents=True)
+        return [asyncio.run(once(stage)) for _ in range(repeat)]
+
+
 def _fmt(xs, unit=1000.0):
     return f"median {statistics.median(xs) * unit:8.1f} ms  min {min(xs) * unit:8.1f} ms"
 
@@ -97,6 +130,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=10)
     parser.add_argument("--no-kernel", action="store_true", help="skip the ipykernel start measurement")
+    parser.add_argument("--room", action="store_true", help="also time a grading kernel in its room, relay included")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="bench-sandbox-") as scratch:
         policy = _policy_json(scratch)
@@ -115,6 +149,8 @@ def main(argv=None):
         print(f"kernel ready, no sandbox: {_fmt(k_without)}")
         print(f"kernel ready, sandbox:    {_fmt(k_with)}   ratio "
               f"{statistics.median(k_with) / statistics.median(k_without):.2f}")
+    if args.room:
+        print(f"grading kernel, one cell: {_fmt(room_times(args.repeat))}")
 
 
 if __name__ == "__main__":

@@ -142,6 +142,7 @@ def cmd_autograde(args) -> int:
     args.assignment = _need_assignment(course, args, "autograde")
     options = Options(jobs=args.jobs or os.cpu_count() or 1, timeout=args.timeout, force=args.force,
                       memory_mb=args.memory, max_output_bytes=int(args.max_output * 1024),
+                      max_notebook_output_bytes=int(args.max_output_total * 1024 * 1024),
                       progress=not args.no_progress, students=args.student or None, sandbox=not args.no_sandbox,
                       disk_mb=args.disk, max_notebook_mb=args.max_notebook, max_cells=args.max_cells,
                       total_seconds=args.total_time)
@@ -305,7 +306,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="grade again what is already graded and unchanged")
     p.add_argument("--timeout", type=float, default=None, help="seconds per cell (default: the course's config)")
     p.add_argument("--memory", type=int, default=4096, metavar="MB", help="address-space limit per kernel (0: none)")
-    p.add_argument("--max-output", type=float, default=1024, metavar="KB", help="output kept per cell")
+    p.add_argument("--max-output", type=float, default=1024, metavar="KB", help="output kept per cell (default "
+                   "1024); the rest is dropped and the cell says how much")
+    p.add_argument("--max-output-total", type=float, default=8, metavar="MB", help="output kept per notebook, all "
+                   "cells together (default 8)")
     p.add_argument("--student", action="append", metavar="ID", help="grade only this student (repeatable)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")

@@ -27,8 +27,9 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from nbgrader_course import REPO, solution_sources, submission, submit
 
-__all__ = ["REPO", "A", "TOTAL", "CLASS", "Kind", "make_course", "cli", "build_class", "tiny_assignment",
-           "TINY", "submit_tiny", "solution_sources", "submission", "submit", "secret_texts", "page_text"]
+__all__ = ["REPO", "A", "TOTAL", "CLASS", "Kind", "make_course", "cli", "measured_cli", "build_class",
+           "tiny_assignment", "TINY", "submit_tiny", "solution_sources", "submission", "submit", "secret_texts",
+           "page_text"]
 
 A = "01_features"
 TOTAL = 16.0
@@ -79,6 +80,39 @@ def cli(*args: str, cwd: Path | None = None, timeout: float = 600, check: bool =
     if check and proc.returncode != 0:
         raise AssertionError(f"coursework {' '.join(args)} exited {proc.returncode}:\n{proc.stdout}\n{proc.stderr}")
     return proc
+
+
+# Runs `coursework ARGS` in this process and writes its peak resident memory (KiB; its
+# kernels, other processes, not included) to the file named by $COURSEWORK_RSS_OUT.
+_MEASURED = """
+import os, resource, sys
+from coursework.cli import main
+try:
+    code = main(sys.argv[1:])
+finally:
+    with open(os.environ["COURSEWORK_RSS_OUT"], "w") as fh:
+        fh.write(str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
+sys.exit(code)
+"""
+
+
+def measured_cli(*args: str, cwd: Path | None = None, timeout: float = 1800,
+                 check: bool = True) -> tuple[subprocess.CompletedProcess, float]:
+    """:func:`cli`, and the command's peak resident memory in MB (the grading process alone)."""
+    import tempfile
+
+    fd, out = tempfile.mkstemp(prefix="cw-rss-")
+    os.close(fd)
+    env = dict(os.environ, COURSEWORK_RSS_OUT=out, MPLBACKEND="Agg")
+    env.pop("COURSEWORK_STUDENT_ID", None)
+    try:
+        proc = subprocess.run([sys.executable, "-c", _MEASURED, *args], cwd=cwd or REPO, env=env,
+                              capture_output=True, text=True, timeout=timeout)
+        if check and proc.returncode != 0:
+            raise AssertionError(f"coursework {' '.join(args)} exited {proc.returncode}:\n{proc.stdout}\n{proc.stderr}")
+        return proc, int(Path(out).read_text() or 0) / 1024
+    finally:
+        os.unlink(out)
 
 
 # -- the class of 01_features ------------------------------------------------------------

@@ -185,6 +185,55 @@ def test_unix_sockets_only_in_socket_dirs(place):
         assert denied(out["abstract_outside"], 1), out["abstract_outside"]
 
 
+def test_forbid_connect_reaches_no_socket_for_any_thread(place):
+    """After forbid_connect(): no connect() (pathname or abstract, from a thread started before too),
+    no sendto() with an address, no sendmsg(); a connected pair still talks."""
+    path = str(place / "other" / "server.sock")
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(path)
+    listener.listen(4)
+    abstract = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    abstract.bind(f"\0coursework-forbid-{os.getpid()}")
+    abstract.listen(4)
+    datagram = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    datagram.bind(str(place / "other" / "dgram.sock"))
+    try:
+        out = run_child(policy_for(place), f"""
+            import socket, threading
+            def connect(where):
+                socket.socket(socket.AF_UNIX).connect(where)
+                return "connected"
+            out["before"] = attempt(lambda: connect({path!r}))
+            go, box = threading.Event(), []
+            def later():
+                go.wait()
+                box.append(attempt(lambda: connect({path!r})))
+            thread = threading.Thread(target=later)
+            thread.start()
+            out["report"] = attempt(lambda: sb["forbid_connect"]())
+            go.set(); thread.join()
+            out["thread"] = box[0]
+            out["path"] = attempt(lambda: connect({path!r}))
+            out["abstract"] = attempt(lambda: connect("\\0coursework-forbid-{os.getpid()}"))
+            out["sendto"] = attempt(lambda: socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM).sendto(
+                b"x", {str(place / "other" / "dgram.sock")!r}))
+            a, b = socket.socketpair()
+            out["pair"] = attempt(lambda: (a.send(b"hi"), b.recv(2).decode())[1])
+            out["sendmsg"] = attempt(lambda: a.sendmsg([b"x"]))
+        """)
+        datagram.settimeout(0.2)
+        with pytest.raises(socket.timeout):
+            datagram.recv(10)                                           # nothing arrived
+    finally:
+        for s in (listener, abstract, datagram):
+            s.close()
+    assert out["before"] == {"ok": True, "value": "connected"}, out["before"]   # the sandbox alone lets it connect
+    assert out["report"]["ok"] and out["report"]["value"]["connect"] == "refused", out["report"]
+    for key in ("thread", "path", "abstract", "sendto", "sendmsg"):
+        assert denied(out[key], 1), (key, out[key])
+    assert out["pair"] == {"ok": True, "value": "hi"}
+
+
 def test_signals_and_proc_of_outside_processes(place):
     # seccomp refuses these at any ABI (the pid is checked); Landlock ABI >= 6 scopes signals as well
     me = os.getpid()
@@ -332,6 +381,37 @@ def test_default_read_paths_never_reach_the_course():
     narrowed = sb["default_read_paths"]([root, os.path.join(site, "pytest")])   # a package inside site-packages
     assert os.path.realpath(site) not in narrowed and numpy_dir in narrowed
     assert not any(p == os.path.realpath(os.path.join(site, "pytest")) for p in narrowed)
+    assert sb["listed_paths"]([root, os.path.join(site, "pytest")]) == []      # excluded: not even listed
+    hidden = os.path.join(site, "pytest")
+    assert sb["default_read_paths"]([root], [hidden]) == narrowed
+    listed = sb["listed_paths"]([root], [hidden])                                # hidden: its parents stay listable
+    assert os.path.realpath(site) in listed
+    assert all(os.path.realpath(hidden).startswith(p + "/") for p in listed), listed
+
+
+def test_hidden_package_cannot_be_read_but_its_neighbours_import(place):
+    """A package in a folder of importable modules (site-packages after ``pip install .``) is hidden:
+    listing the folder and importing its other modules work, reading the package does not."""
+    lib = place / "lib"
+    (lib / "secretpkg").mkdir(parents=True)
+    (lib / "secretpkg" / "__init__.py").write_text("ANSWER = 42\n")
+    (lib / "friendly.py").write_text("VALUE = 'imported'\n")
+    policy = sb["kernel_policy"](place / "scratch", exclude=[str(ROOT)], hide=[str(lib / "secretpkg")])
+    policy.read_only += sb["default_read_paths"]([str(ROOT)], [str(lib / "secretpkg")])
+    policy.read_only += [str(p) for p in lib.iterdir() if p.name != "secretpkg"]
+    policy.list_only.append(str(lib))
+    out = run_child(policy, f"""
+        import sys
+        sys.path.insert(0, {str(lib)!r})
+        out["list"] = attempt(lambda: sorted(os.listdir({str(lib)!r})))
+        out["import_friend"] = attempt(lambda: __import__("friendly").VALUE)
+        out["read_secret"] = attempt(lambda: open({str(lib / "secretpkg" / "__init__.py")!r}).read())
+        out["import_secret"] = attempt(lambda: __import__("secretpkg").ANSWER)
+    """)
+    assert out["list"]["ok"] and "secretpkg" in out["list"]["value"], out["list"]
+    assert out["import_friend"] == {"ok": True, "value": "imported"}
+    assert denied(out["read_secret"], 13), out["read_secret"]
+    assert not out["import_secret"]["ok"], out["import_secret"]
 
 
 def test_ipykernel_starts_and_runs_a_cell_inside(place):
@@ -391,7 +471,8 @@ def test_seccomp_tables_match_the_kernel_headers_and_assemble(arch, header):
     if not known:
         pytest.skip(f"{header} is not installed here")
     ours = dict(table["deny"], **table["metadata"],
-                **{k: table[k] for k in ("clone", "clone3", "socket", "socketpair", "utimensat", "prctl", "ioctl")},
+                **{k: table[k] for k in ("clone", "clone3", "socket", "socketpair", "utimensat", "prctl", "ioctl",
+                                         "connect", "sendto", "sendmsg", "sendmmsg", "seccomp")},
                 **table["signal_own"])
     assert len(set(ours.values())) == len(ours)                        # no number in two lists
     compared = {name: nr for name, nr in ours.items() if name in known}
@@ -401,6 +482,8 @@ def test_seccomp_tables_match_the_kernel_headers_and_assemble(arch, header):
         program, denied, _ = sb["_filter"](arch, block, 12345)
         instructions, _ = sb["_assemble"](program)
         assert instructions[1].k == audit and len(instructions) < 200 and "ptrace" in denied
+    instructions, _ = sb["_assemble"](sb["_no_connect_filter"](arch))
+    assert instructions[1].k == audit and table["connect"] in {i.k for i in instructions}
 
 
 CAN_BECOME_NOBODY = os.geteuid() == 0 and os.path.exists("/usr/bin/setpriv") and os.path.exists("/usr/bin/python3")

@@ -45,7 +45,7 @@ from typing import Any
 from ..i18n import language
 from .course import Course, CourseError
 from .exercises import Exercise, exercises as find_exercises
-from .execute import DEFAULT_MAX_OUTPUT_BYTES, DEFAULT_MEMORY_MB, NotebookOutcome
+from .execute import DEFAULT_MAX_NOTEBOOK_BYTES, DEFAULT_MAX_OUTPUT_BYTES, DEFAULT_MEMORY_MB, NotebookOutcome
 from .restore import restore_cells
 from .room import DEFAULT_DISK_MB, sandbox_missing, stage_bundle
 from .rules import apply_rules
@@ -66,7 +66,8 @@ class Options:
     timeout: float | None = None
     force: bool = False
     memory_mb: int = DEFAULT_MEMORY_MB
-    max_output_bytes: int = DEFAULT_MAX_OUTPUT_BYTES
+    max_output_bytes: int = DEFAULT_MAX_OUTPUT_BYTES             # output kept per cell
+    max_notebook_output_bytes: int = DEFAULT_MAX_NOTEBOOK_BYTES   # and per notebook, all cells together
     threads: int = 1
     progress: bool = True
     students: list[str] | None = None
@@ -158,7 +159,7 @@ class ClassRun:
         self.logs_dir = course.state_dir / "logs" / assignment
         self.settings = {"timeout": self.timeout, "memory_mb": self.options.memory_mb,
                          "max_output_bytes": self.options.max_output_bytes, "sandbox": self.options.sandbox,
-                         "judge": 1}
+                         "max_notebook_bytes": self.options.max_notebook_output_bytes, "judge": 1}
         self.secret = course_secret(course.root, create=True)
 
     # -- what to grade -----------------------------------------------------------------
@@ -322,7 +323,8 @@ class ClassRun:
         from .worker import Job, nb_to_json
 
         settings = {"timeout": self.timeout, "memory_mb": self.options.memory_mb,
-                    "max_output_bytes": self.options.max_output_bytes, "sandbox": self.options.sandbox,
+                    "max_output_bytes": self.options.max_output_bytes,
+                    "max_notebook_bytes": self.options.max_notebook_output_bytes, "sandbox": self.options.sandbox,
                     "disk_mb": self.options.disk_mb, "threads": self.options.threads,
                     "total_seconds": self.options.total_seconds, "lang": language()}
         runnable = [b for b in books if not b.problem]

@@ -15,9 +15,18 @@ the student's ``coursework check``. On top of ``nbclient``:
   ``died`` (with the exit code or signal), every later cell ``not-run``;
 - **a kernel that does not start** raises :class:`KernelStartError` (the machine's
   problem, never scored as the student's);
-- **output limits**: at most ``max_output_bytes`` of output per cell are kept; the rest
-  is dropped and a note says how much (a cell printing tens of MB would otherwise end
-  up whole in the graded notebook). Errors are always kept.
+- **output limits** (:mod:`.outputs`): at most ``max_output_bytes`` of output per cell
+  and ``max_notebook_bytes`` per notebook are kept; the rest is dropped and a note says
+  how much. Errors are always kept, cut to a few KB;
+- **nothing inherited**: the kernel's stdin is /dev/null and its stdout and stderr a
+  pipe of its own, which the grader reads (at most :data:`KERNEL_LOG_BYTES` of it go to
+  ``kernel_log``, each line behind ``| ``; without a log, /dev/null): the kernel holds
+  no descriptor of the grader's files. Confined kernels (:mod:`.sandbox`) also lose
+  ``connect()`` once ipykernel has set up its channels, before any cell runs
+  (:func:`.sandbox.forbid_connect`);
+- **nothing lost**: the kernel's IOPub socket never drops a message (ZeroMQ's default is
+  to drop past 1,000 queued, which lost a cell's "idle" and so the kernel): the backlog
+  of a kernel faster than the grader waits in the kernel's own memory.
 
 Outcomes are returned as :class:`CellOutcome` per code cell index; the notebook's
 cells get their outputs as usual.
@@ -26,27 +35,34 @@ cells get their outputs as usual.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable
 
+from .outputs import DEFAULT_MAX_NOTEBOOK_BYTES, DEFAULT_MAX_OUTPUT_BYTES, MAX_ENAME, limited_client_class
+
 __all__ = ["CellOutcome", "NotebookOutcome", "KernelStartError", "run_notebook", "run_notebook_sync", "kernel_env",
-           "DEFAULT_MEMORY_MB", "DEFAULT_MAX_OUTPUT_BYTES"]
+           "DEFAULT_MEMORY_MB", "DEFAULT_MAX_OUTPUT_BYTES", "DEFAULT_MAX_NOTEBOOK_BYTES", "KERNEL_LOG_BYTES"]
 
 DEFAULT_MEMORY_MB = 4096
-DEFAULT_MAX_OUTPUT_BYTES = 1 << 20
+KERNEL_LOG_BYTES = 64 * 1024     # of a kernel's own stdout / stderr, kept in the log
 _MAX_EVALUE = 2000
+OUTPUTS_MODULE = Path(__file__).with_name("outputs.py")
 
 # Runs as ``python -c LAUNCHER -f CONNECTION_FILE``: limits first, then ipykernel
 # (as ipykernel_launcher does, without the cwd on sys.path while it loads).
 LAUNCHER = r"""
-import os, sys
+import json, os, runpy, sys
 box = os.environ.pop("COURSEWORK_SANDBOX_MODULE", None)
-if box:                                                                # confine first (coursework.grading.sandbox)
-    import runpy
-    runpy.run_path(box)["apply_from_env"]()
+caps = json.loads(os.environ.pop("COURSEWORK_KERNEL_CAPS", "null") or "null")
+outputs = runpy.run_path(caps["module"]) if caps else None             # loaded before the sandbox hides its file
+sandbox = runpy.run_path(box) if box else None
+if sandbox:                                                            # confine first (coursework.grading.sandbox)
+    sandbox["apply_from_env"]()
 mb = 0 if box else int(os.environ.get("COURSEWORK_KERNEL_MEMORY_MB") or 0)
 if mb > 0:
     try:
@@ -69,8 +85,19 @@ if sys.path and sys.path[0] in ("", os.getcwd()):
     del sys.path[0]
 if box:                                                                # the course's editable install: not here
     sys.meta_path[:] = [f for f in sys.meta_path if "editable" not in getattr(f, "__module__", "").lower()]
-from ipykernel import kernelapp
-kernelapp.launch_new_instance()
+import zmq
+from ipykernel.kernelapp import IPKernelApp
+class GradingKernelApp(IPKernelApp):
+    def init_iopub(self, context):                                     # nothing dropped when the grader is slower:
+        context.setsockopt(zmq.SNDHWM, 0)                              # the backlog waits in the kernel's memory
+        super().init_iopub(context)
+app = GradingKernelApp.instance()
+app.initialize()                                                       # ipykernel's sockets and threads
+if outputs:
+    outputs["cap_messages"](app.session, caps["max_bytes"], tuple(caps["exempt"]))
+if sandbox:
+    sandbox["forbid_connect"]()                                        # before any student code runs
+app.start()
 """
 
 
@@ -153,67 +180,75 @@ def kernel_env(*, student: str | None = None, threads: int | None = 1, memory_mb
 
 
 def _kernel_manager(context: Any = None):
-    from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
-    from jupyter_client.manager import AsyncKernelManager
+    from jupyter_client.kernelspec import KernelSpec
+
+    from .channels import kernel_manager
 
     spec = KernelSpec(argv=[sys.executable, "-c", LAUNCHER, "-f", "{connection_file}",
                             "--HistoryManager.hist_file=:memory:"],
                       display_name="coursework grading kernel", language="python", name="coursework-grading")
-
-    class _OneSpec(KernelSpecManager):
-        def get_kernel_spec(self, kernel_name: str) -> KernelSpec:  # noqa: ARG002 - one spec for every name
-            return spec
-
-    kwargs = {"context": context} if context is not None else {}
-    return AsyncKernelManager(kernel_name="coursework-grading", kernel_spec_manager=_OneSpec(), **kwargs)
+    return kernel_manager(spec, context)
 
 
-def _client_class():
-    from nbclient import NotebookClient
+def _caps() -> str:
+    """The launcher's COURSEWORK_KERNEL_CAPS: the kernel cuts each output it sends
+    (:func:`.outputs.cap_messages`) to an eighth of the relay's limit per message, in
+    characters (JSON may spend 6 bytes on one), so that an honest cell that prints too
+    much is cut (and counted here) instead of stopped by the relay."""
+    from .agent import MIME
+    from .relay import DEFAULT_MAX_MESSAGE_BYTES
 
-    class LimitedClient(NotebookClient):
-        """nbclient, keeping at most ``max_output_bytes`` of output per cell."""
-
-        max_output_bytes: int = DEFAULT_MAX_OUTPUT_BYTES
-
-        def reset_limits(self) -> None:
-            self._kept: dict[int, int] = {}
-            self._dropped: dict[int, int] = {}
-            self._dropped_stderr: set[int] = set()
-
-        def output(self, outs, msg, display_id, cell_index):
-            content = msg.get("content", {})
-            kind = msg.get("msg_type")
-            if kind == "error" or self.max_output_bytes <= 0:
-                return super().output(outs, msg, display_id, cell_index)
-            size = _msg_size(kind, content)
-            kept = self._kept.get(cell_index, 0)
-            room = self.max_output_bytes - kept
-            if size <= room:
-                self._kept[cell_index] = kept + size
-                return super().output(outs, msg, display_id, cell_index)
-            if kind == "stream" and room > 0:
-                text = content.get("text", "")
-                msg = {**msg, "content": {**content, "text": text[:room]}}
-                self._kept[cell_index] = self.max_output_bytes
-                self._dropped[cell_index] = self._dropped.get(cell_index, 0) + size - room
-                if content.get("name") == "stderr":
-                    self._dropped_stderr.add(cell_index)
-                return super().output(outs, msg, display_id, cell_index)
-            self._kept[cell_index] = self.max_output_bytes
-            self._dropped[cell_index] = self._dropped.get(cell_index, 0) + size
-            if kind == "stream" and content.get("name") == "stderr":
-                self._dropped_stderr.add(cell_index)
-            return None
-
-    return LimitedClient
+    return json.dumps({"module": str(OUTPUTS_MODULE), "max_bytes": DEFAULT_MAX_MESSAGE_BYTES // 8, "exempt": [MIME]})
 
 
-def _msg_size(kind: str | None, content: dict) -> int:
-    if kind == "stream":
-        return len(content.get("text", ""))
-    data = content.get("data") or {}
-    return sum(len(v) if isinstance(v, str) else len(str(v)) for v in data.values())
+class _KernelOutput:
+    """The kernel's stdout and stderr: a pipe the grader drains, keeping the first ``limit`` bytes."""
+
+    def __init__(self, limit: int = KERNEL_LOG_BYTES):
+        self.read_fd, self.write_fd = os.pipe()
+        os.set_blocking(self.read_fd, False)
+        self.limit, self.kept, self.total = limit, bytearray(), 0
+        self.loop: Any = None
+
+    def start(self) -> None:
+        self.loop = asyncio.get_running_loop()
+        self.loop.add_reader(self.read_fd, self._read)
+
+    def started(self) -> None:
+        """The kernel holds the write end now: close ours, so that its death ends the pipe."""
+        if self.write_fd >= 0:
+            os.close(self.write_fd)
+            self.write_fd = -1
+
+    def _read(self) -> None:
+        try:
+            data = os.read(self.read_fd, 65536)
+        except BlockingIOError:
+            return
+        except OSError:
+            data = b""
+        if not data:
+            self.loop.remove_reader(self.read_fd)
+            return
+        self.total += len(data)
+        room = self.limit - len(self.kept)
+        if room > 0:
+            self.kept += data[:room]
+
+    def close(self, log: str | os.PathLike | None) -> None:
+        if self.loop is not None:
+            self._read()                                   # what is already in the pipe
+            self.loop.remove_reader(self.read_fd)
+        self.started()
+        os.close(self.read_fd)
+        if log is None or not self.total:
+            return
+        lines = bytes(self.kept).decode("utf-8", errors="replace").splitlines()
+        dropped = self.total - len(self.kept)
+        with open(log, "a", encoding="utf-8") as fh:
+            fh.write(f"--- the kernel's own output: {self.total:,} bytes"
+                     f"{f', the last {dropped:,} not kept' if dropped else ''} ---\n")
+            fh.writelines(f"| {line}\n" for line in lines)
 
 
 def _exit_detail(km: Any) -> str:
@@ -231,14 +266,9 @@ def _exit_detail(km: Any) -> str:
     return f"exit code {code}"
 
 
-def _note(text: str, name: str = "stdout") -> Any:
-    from nbformat.v4 import new_output
-
-    return new_output("stream", name=name, text=text)
-
-
 async def run_notebook(nb: Any, *, cwd: str | os.PathLike, env: dict[str, str], timeout: float,
-                       max_output_bytes: int = DEFAULT_MAX_OUTPUT_BYTES, startup_timeout: float = 60,
+                       max_output_bytes: int = DEFAULT_MAX_OUTPUT_BYTES,
+                       max_notebook_bytes: int = DEFAULT_MAX_NOTEBOOK_BYTES, startup_timeout: float = 60,
                        kernel_log: str | os.PathLike | None = None, context: Any = None,
                        on_cell: Callable[[int, CellOutcome], None] | None = None, judge: Any = None,
                        kernel_manager: Any = None, deadline: float | None = None) -> NotebookOutcome:
@@ -262,28 +292,36 @@ async def run_notebook(nb: Any, *, cwd: str | os.PathLike, env: dict[str, str], 
         cell.outputs, cell.execution_count = [], None
 
     km = kernel_manager if kernel_manager is not None else _kernel_manager(context)
-    client = _client_class()(nb, km=km, timeout=int(timeout), allow_errors=True, interrupt_on_timeout=True,
-                             raise_on_iopub_timeout=True, iopub_timeout=5, record_timing=False,
-                             startup_timeout=int(startup_timeout),
-                             error_on_timeout={"ename": "CellTimeoutError", "evalue": f"timed out after {timeout:g} s",
-                                               "traceback": [f"CellTimeoutError: timed out after {timeout:g} s"]})
+    client = limited_client_class()(nb, km=km, timeout=int(timeout), allow_errors=True, interrupt_on_timeout=True,
+                                    raise_on_iopub_timeout=True, iopub_timeout=5, record_timing=False,
+                                    startup_timeout=int(startup_timeout), store_widget_state=False,
+                                    error_on_timeout={"ename": "CellTimeoutError",
+                                                      "evalue": f"timed out after {timeout:g} s",
+                                                      "traceback": [f"CellTimeoutError: timed out after {timeout:g} s"]})
     client.max_output_bytes = int(max_output_bytes)
+    client.max_notebook_bytes = int(max_notebook_bytes)
     client.reset_limits()
     replies: dict[int, dict] = {}
 
     def remember(cell: Any, cell_index: int, execute_reply: dict) -> None:
-        replies[cell_index] = execute_reply
+        content = (execute_reply or {}).get("content") or {}       # the reply itself is not kept: it may be large
+        replies[cell_index] = {"content": {k: content.get(k) for k in ("status", "ename", "evalue")}}
 
     client.on_cell_executed = remember
     import subprocess
 
-    log = open(kernel_log, "ab") if kernel_log else None
-    sink = log if log is not None else subprocess.DEVNULL
+    env = {**env, "COURSEWORK_KERNEL_CAPS": _caps()}
+    output = _KernelOutput() if kernel_log else None             # without a log (a student's check): nowhere
+    sink = output.write_fd if output else subprocess.DEVNULL
     try:
         try:
-            await km.start_kernel(env=env, cwd=str(cwd), stdout=sink, stderr=sink)
+            if output:
+                output.start()
+            await km.start_kernel(env=env, cwd=str(cwd), stdin=subprocess.DEVNULL, stdout=sink, stderr=sink)
+            if output:
+                output.started()
             client.kc = km.client()
-            client.kc.start_channels()
+            client.kc.start_channels(stdin=False, hb=False)
             await client.kc.wait_for_ready(timeout=startup_timeout)
             client.kc.allow_stdin = False
         except Exception as exc:  # ours, not the student's: no cell has run yet
@@ -325,13 +363,8 @@ async def run_notebook(nb: Any, *, cwd: str | os.PathLike, env: dict[str, str], 
                 except Exception:
                     pass
             result.seconds = time.monotonic() - t0
-            dropped = client._dropped.get(index, 0)
-            if dropped:
-                result.truncated_bytes = dropped
-                cell.outputs.append(_note(f"\n... output truncated: {dropped:,} more bytes were dropped "
-                                          f"(the limit is {client.max_output_bytes:,} bytes per cell) ...\n"))
-                if index in client._dropped_stderr:
-                    cell.outputs.append(_note("... (some of the dropped output went to stderr)\n", "stderr"))
+            result.truncated_bytes = client.dropped(index)
+            cell.outputs.extend(client.notes(index))
             if judged:
                 pass  # the judge wrote the cell's outputs
             elif result.status == "timeout":
@@ -357,8 +390,8 @@ async def run_notebook(nb: Any, *, cwd: str | os.PathLike, env: dict[str, str], 
     finally:
         outcome.seconds = time.monotonic() - start
         await _shutdown(client, km)
-        if log:
-            log.close()
+        if output:
+            output.close(kernel_log)
 
 
 def _classify(index: int, cell: Any, reply: dict | None) -> CellOutcome:
@@ -366,11 +399,15 @@ def _classify(index: int, cell: Any, reply: dict | None) -> CellOutcome:
     if content.get("status") == "error":
         if content.get("ename") == "CellTimeoutError":
             return CellOutcome(index, "timeout", "CellTimeoutError", content.get("evalue", ""))
-        return CellOutcome(index, "error", content.get("ename", "Error"), _short(content.get("evalue", "")))
+        return CellOutcome(index, "error", _name(content.get("ename")), _short(content.get("evalue", "")))
     for out in cell.outputs:  # an error output without an error reply (rare)
         if out.get("output_type") == "error":
-            return CellOutcome(index, "error", out.get("ename", "Error"), _short(out.get("evalue", "")))
+            return CellOutcome(index, "error", _name(out.get("ename")), _short(out.get("evalue", "")))
     return CellOutcome(index, "ok")
+
+
+def _name(ename: Any) -> str:
+    return ename[:MAX_ENAME] if isinstance(ename, str) and ename else "Error"
 
 
 def _short(text: str) -> str:

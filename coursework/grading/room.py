@@ -10,14 +10,20 @@ folder (short paths: the kernel's unix sockets live there)::
         work/     the kernel's working folder, HOME and TMPDIR: the submitted files
                   (regular files only) and the assignment's own files (read-write)
         run/      the kernel's connection file and ipc sockets (no TCP port is opened)
+        relay/    the grader's ends of the kernel's channels (:mod:`.relay`; not the kernel's)
 
 Confined, the kernel reads Python, its site-packages and ``bundle/``, writes only
-``work/``, binds sockets only in ``run/``, and reaches nothing of the course: not the
-hidden checks, the solutions, the gradebook, the configuration, other students' files
-or other kernels' rooms. Its environment is an allow-list (:data:`ENV_KEEP` plus the
+``work/``, binds sockets only in ``run/``, connects to none (after ipykernel's own
+set-up), and reaches nothing of the course: not the hidden checks, the solutions, the
+gradebook, the configuration, other students' files or other kernels' rooms. That
+holds however the course is installed: every copy of ``coursework`` and
+``grader_tests`` on the grader's ``sys.path`` (in site-packages after ``pip install .``,
+with the hidden checks and the whole reference) is unreadable to it: it may list
+site-packages, not open their files. Its environment is an allow-list (:data:`ENV_KEEP` plus the
 room's own variables). Nothing comes back from the room but what the kernel sends
-over its channels: the grader writes the graded notebook itself, and the room is
-deleted afterwards. ``work/`` is watched: past ``disk_mb`` the kernel is stopped.
+over its channels, through the relay: the grader writes the graded notebook itself,
+and the room is deleted afterwards. ``work/`` is watched: past ``disk_mb`` the kernel
+is stopped; a message over the relay's limit is dropped.
 """
 
 from __future__ import annotations
@@ -30,7 +36,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-__all__ = ["KernelRoom", "ENV_KEEP", "sandbox_missing", "stage_bundle", "DEFAULT_DISK_MB"]
+__all__ = ["KernelRoom", "ENV_KEEP", "sandbox_missing", "stage_bundle", "grader_packages", "course_package_copies",
+           "DEFAULT_DISK_MB"]
 
 #: Variables of the grader's environment a kernel keeps (the rest is dropped).
 ENV_KEEP = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "COURSEWORK_LANG",
@@ -46,17 +53,40 @@ def sandbox_missing() -> str | None:
     return sandbox.missing()
 
 
-def stage_bundle(course: Any, assignment: str, dest: Path) -> Path:
-    """The packages of ``assignment``'s student bundle (stripped as the bundle is), in ``dest``."""
+def grader_packages() -> dict[str, Path]:
+    """The folders this grader imports ``coursework`` and ``grader_tests`` from (the course's
+    sources for an editable install, site-packages for ``pip install .``)."""
     import importlib
 
+    return {"coursework": Path(__file__).resolve().parents[1],
+            "grader_tests": Path(importlib.import_module("grader_tests.harness").__file__).resolve().parent}
+
+
+def course_package_copies() -> list[Path]:
+    """Every copy of ``coursework`` and ``grader_tests`` a kernel could find: the grader's own
+    and any other in a folder of ``sys.path`` (an older ``pip install .`` in site-packages
+    while the grader runs from a checkout, say). A kernel reads none of them."""
+    import sys
+
+    from .bundle import PACKAGES
+
+    found = {p.resolve() for p in grader_packages().values()}
+    for entry in sys.path:
+        for name in PACKAGES:
+            candidate = Path(entry or ".") / name
+            if candidate.is_dir():
+                found.add(candidate.resolve())
+    return sorted(found)
+
+
+def stage_bundle(course: Any, assignment: str, dest: Path) -> Path:
+    """The packages of ``assignment``'s student bundle (stripped as the bundle is), in ``dest``."""
     from .bundle import PACKAGES, _excluded, stripped_from
     from .strip import copy_stripped
 
     # the grader's own packages, by files it imports (a folder named like a package in the
     # current directory can shadow the package itself as a namespace)
-    installed = {"coursework": Path(__file__).resolve().parents[1],
-                 "grader_tests": Path(importlib.import_module("grader_tests.harness").__file__).resolve().parent}
+    installed = grader_packages()
     strip = stripped_from(course, assignment)
     for package in PACKAGES:
         src = course.root / package
@@ -99,7 +129,10 @@ class KernelRoom:
                  disk_mb: int = DEFAULT_DISK_MB, threads: int = 1, max_input_bytes: int = 64 << 20):
         self.path = Path(tempfile.mkdtemp(prefix="cw-"))
         self.bundle, self.work, self.run = self.path / "bundle", self.path / "work", self.path / "run"
+        self.relay_dir = self.path / "relay"
         self.run.mkdir(mode=0o700)
+        self.relay_dir.mkdir(mode=0o700)
+        self.relay: Any = None
         (self.work / "tmp").mkdir(parents=True)
         shutil.copytree(bundle_stage, self.bundle)
         self.notes: list[str] = []
@@ -139,17 +172,44 @@ class KernelRoom:
         from .sandbox import kernel_policy
 
         return kernel_policy(str(self.work), read_only=[str(self.bundle)], exclude=[str(self.course_root)],
-                             socket_dirs=[str(self.run)], memory_mb=self.memory_mb or None,
-                             cpu_seconds=self.cpu_seconds, file_mb=self.file_mb, open_files=1024, processes=None)
+                             hide=[str(p) for p in course_package_copies()], socket_dirs=[str(self.run)],
+                             memory_mb=self.memory_mb or None, cpu_seconds=self.cpu_seconds, file_mb=self.file_mb,
+                             open_files=1024, processes=None)
 
     def kernel_manager(self, context: Any = None):
+        """A kernel manager for this room: ipc sockets in ``run/``; the grader's side (its
+        control socket and clients) connects through the relay (start it: :meth:`open_relay`)."""
         from .execute import _kernel_manager
 
         km = _kernel_manager(context)
         km.transport = "ipc"
         km.ip = str(self.run / "k")
         km.connection_file = str(self.run / "kernel.json")
+        km.shell_port, km.iopub_port, km.stdin_port, km.control_port, km.hb_port = range(1, 6)
+        km.coursework_relay = str(self.relay_dir / "k")
         return km
+
+    async def open_relay(self, km: Any, max_message: int | None = None) -> None:
+        """Start the relay of ``km``'s channels: a message over ``max_message`` bytes is dropped
+        (:meth:`relay_notes`); a kernel that breaks the channels' framing is stopped, and
+        :attr:`stopped` says why."""
+        from .relay import DEFAULT_MAX_MESSAGE_BYTES, Relay
+
+        def violated(why: str) -> None:
+            self.stopped = f"{why}; the kernel was stopped"
+            asyncio.ensure_future(_kill(km))
+
+        self.relay = Relay(km.ip, km.coursework_relay, list(range(1, 6)),
+                           max_message=max_message or DEFAULT_MAX_MESSAGE_BYTES, on_violation=violated)
+        await self.relay.start()
+
+    def relay_notes(self) -> list[str]:
+        """What the relay dropped, in words (none if nothing)."""
+        n = self.relay.dropped if self.relay is not None else 0
+        if not n:
+            return []
+        return [f"the kernel sent {n} message(s) of more than {self.relay.max_message // 2**20} MB; they were "
+                "dropped (an output or answer that large cannot be graded)"]
 
     # -- while it runs ---------------------------------------------------------------------
     async def watch(self, km: Any, every: float = 0.5) -> None:
@@ -160,14 +220,25 @@ class KernelRoom:
             size = await asyncio.to_thread(_tree_size, self.work)
             if size > limit:
                 self.stopped = (f"the kernel wrote more than {self.disk_mb} MB into its folder and was stopped")
-                try:
-                    await km.shutdown_kernel(now=True)
-                except Exception:  # noqa: BLE001
-                    pass
+                await _kill(km)
                 return
+
+    async def aclose(self) -> None:
+        """Stop the relay (if any) and delete the room."""
+        if self.relay is not None:
+            await self.relay.close()
+            self.relay = None
+        self.close()
 
     def close(self) -> None:
         shutil.rmtree(self.path, ignore_errors=True)
+
+
+async def _kill(km: Any) -> None:
+    try:
+        await km.shutdown_kernel(now=True)
+    except Exception:  # noqa: BLE001 - already gone
+        pass
 
 
 def _tree_size(root: Path) -> int:

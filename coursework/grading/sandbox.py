@@ -29,12 +29,16 @@ Guarantees, once ``apply`` returns (for this process, its threads and anything i
   on files the process could open;
 - limits: address space, CPU seconds, file size (EFBIG: Python ignores SIGXFSZ), open
   files, no core files; RLIMIT_NPROC where it binds (not for uid 0; it counts every
-  thread of the user).
+  thread of the user);
+- after :func:`forbid_connect` (the caller's step, once the process has connected what
+  it needs), no socket at all: connect(), sendmsg(), sendmmsg() and sendto() with an
+  address fail for every thread, whatever the Landlock ABI.
 
 Not guaranteed:
-- pathname unix sockets: connect()/sendmsg() to one anywhere is not checked by Landlock
-  before ABI 9 (LANDLOCK_ACCESS_FS_RESOLVE_UNIX, handled here when the kernel has it);
-  below that, only the file permissions and the peer's own authentication protect it;
+- pathname unix sockets before :func:`forbid_connect`: connect()/sendmsg() to one
+  anywhere is not checked by Landlock before ABI 9 (LANDLOCK_ACCESS_FS_RESOLVE_UNIX,
+  handled here when the kernel has it); only the file permissions and the peer's own
+  authentication protect it until then;
 - file metadata is not covered by Landlock: stat()/access()/readlink() of any path work
   (names, sizes, times of files outside can be probed), and without ``block_metadata``
   chmod/chown/utime/xattrs of files outside work too;
@@ -42,7 +46,10 @@ Not guaranteed:
   ``proc="self"`` keeps /proc to the process's own entries and a few machine-wide files,
   so /proc/net/unix, which lists every unix socket's path, and other processes' cmdline
   stay hidden); stat() of /proc/<pid> still tells which pids exist;
-- file descriptors open before ``apply`` (inherited ones included) keep their access;
+- file descriptors open before ``apply`` (inherited ones included) keep their access:
+  the caller starts the process with none it should not have (the grading launcher:
+  stdin /dev/null, stdout and stderr a pipe of its own);
+- a ``list_only`` directory's tree can be listed (names, not contents);
 - execve is allowed (the new program inherits every restriction);
 - disk: RLIMIT_FSIZE bounds each file, not their number: the scratch folder's total
   size is the caller's to check (or to put on a size-limited file system);
@@ -65,7 +72,8 @@ import sys
 import time
 from dataclasses import asdict, dataclass, field, fields
 
-__all__ = ["Policy", "SandboxError", "apply", "apply_from_env", "probe", "missing", "default_read_paths",
+__all__ = ["Policy", "SandboxError", "apply", "apply_from_env", "forbid_connect", "probe", "missing",
+           "default_read_paths", "listed_paths",
            "kernel_policy", "DEVICE_FILES", "PROC_FILES"]
 
 DEVICE_FILES = ("/dev/null", "/dev/zero", "/dev/random", "/dev/urandom")
@@ -83,6 +91,7 @@ class Policy:
     """What a confined process may reach (JSON-serialisable; None limits are left as they are).
 
     read_only: trees or single files (execute, read files, list directories).
+    list_only: directories whose tree may be listed, no file in it read (unless another rule allows).
     read_write: trees or single files (every right Landlock knows).
     socket_dirs: trees where unix sockets may be created (bind) and read.
     memory_mb (RLIMIT_AS), cpu_seconds (RLIMIT_CPU: SIGXCPU, SIGKILL a second later),
@@ -92,6 +101,7 @@ class Policy:
     ``apply`` runs, and PROC_FILES), "all" (the /proc tree) or "none".
     """
     read_only: list = field(default_factory=list)
+    list_only: list = field(default_factory=list)
     read_write: list = field(default_factory=list)
     socket_dirs: list = field(default_factory=list)
     memory_mb: "int | None" = None
@@ -103,7 +113,7 @@ class Policy:
     proc: str = "self"
 
     def __post_init__(self):
-        for name in ("read_only", "read_write", "socket_dirs"):
+        for name in ("read_only", "list_only", "read_write", "socket_dirs"):
             value = getattr(self, name)
             if not isinstance(value, (list, tuple)) or not all(
                     isinstance(p, str) and os.path.isabs(p) and "\0" not in p for p in value):
@@ -263,8 +273,8 @@ def _landlock(policy):
     socket = _FS_MAKE_SOCK | _FS_READ_FILE | _FS_READ_DIR | (_FS_RESOLVE_UNIX & fs)
     rules, skipped = 0, []
     try:
-        groups = ((policy.read_only + _proc_paths(policy.proc), read_only), (policy.read_write, fs),
-                  (policy.socket_dirs, socket))
+        groups = ((policy.read_only + _proc_paths(policy.proc), read_only), (policy.list_only, _FS_READ_DIR),
+                  (policy.read_write, fs), (policy.socket_dirs, socket))
         for paths, rights in groups:
             for path in paths:
                 try:
@@ -300,6 +310,7 @@ def _landlock(policy):
 _ARCHES = {  # audit arch, x32 bit, syscall numbers (x86_64: asm/unistd_64.h; aarch64: asm-generic/unistd.h)
     "x86_64": (0xC000003E, 0x40000000, dict(
         clone=56, clone3=435, socket=41, socketpair=53, utimensat=280, prctl=157, ioctl=16,
+        connect=42, sendto=44, sendmsg=46, sendmmsg=307, seccomp=317,
         signal_own=dict(kill=62, tgkill=234, rt_sigqueueinfo=129, rt_tgsigqueueinfo=297),
         deny=dict(fork=57, vfork=58, tkill=200, pidfd_send_signal=424, ptrace=101, process_vm_readv=310,
                   process_vm_writev=311, pidfd_getfd=438,
@@ -318,6 +329,7 @@ _ARCHES = {  # audit arch, x32 bit, syscall numbers (x86_64: asm/unistd_64.h; aa
                       setxattrat=463, removexattrat=466))),
     "aarch64": (0xC00000B7, 0, dict(
         clone=220, clone3=435, socket=198, socketpair=199, utimensat=88, prctl=167, ioctl=29,
+        connect=203, sendto=206, sendmsg=211, sendmmsg=269, seccomp=277,
         signal_own=dict(kill=129, tgkill=131, rt_sigqueueinfo=138, rt_tgsigqueueinfo=240),
         deny=dict(tkill=130, pidfd_send_signal=424, ptrace=117, process_vm_readv=270, process_vm_writev=271,
                   pidfd_getfd=438, mount=40, umount2=39,
@@ -427,6 +439,43 @@ def _seccomp(block_metadata):
             "signals": "to this process only (kill, tgkill, rt_(tg)sigqueueinfo)"}
 
 
+def _no_connect_filter(arch):
+    """connect, sendmsg and sendmmsg refused; sendto only without an address (args[4] == NULL)."""
+    audit, _, table = _ARCHES[arch]
+    return [(_LD, 4, None, None), (_JEQ, audit, None, "allow"), (_LD, 0, None, None),
+            (_JEQ, table["connect"], "eperm", None), (_JEQ, table["sendmsg"], "eperm", None),
+            (_JEQ, table["sendmmsg"], "eperm", None), (_JEQ, table["sendto"], None, "allow"),
+            (_LD, 48, None, None), (_JEQ, 0, None, "eperm"),                                  # args[4], low word
+            (_LD, 52, None, None), (_JEQ, 0, "allow", "eperm"),                              # high word
+            ("label", "allow"), (_RET, _RET_ALLOW, None, None),
+            ("label", "eperm"), (_RET, _RET_ERRNO | errno.EPERM, None, None)]
+
+
+def forbid_connect() -> dict:
+    """From now on no thread of this process can connect a socket or send to an address.
+
+    A second seccomp filter, synchronised to every thread (SECCOMP_FILTER_FLAG_TSYNC):
+    connect(), sendmsg() and sendmmsg() fail with EPERM, sendto() with an address too
+    (send() on a connected socket still works). So the process reaches no socket it did
+    not already hold, pathname (whatever the Landlock ABI) or abstract. Call it once the
+    process has connected what it needs (the grading launcher: after ipykernel set up its
+    channels, before any student code runs). Needs no_new_privs (set by :func:`apply`).
+    """
+    arch = machine_arch()
+    instructions, SockFilter = _assemble(_no_connect_filter(arch))
+
+    class SockFprog(ctypes.Structure):
+        _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.POINTER(SockFilter))]
+
+    prog = SockFprog(len(instructions), instructions)
+    res, err = _syscall(_ARCHES[arch][2]["seccomp"], ctypes.c_uint(1), ctypes.c_uint(1),     # SET_MODE_FILTER, TSYNC
+                        ctypes.c_void_p(ctypes.addressof(prog)))
+    if res != 0:
+        why = os.strerror(err) if res < 0 else f"thread {res} could not be synchronised"
+        raise SandboxError(f"cannot forbid connect(): seccomp failed ({why})")
+    return {"connect": "refused", "sendmsg": "refused", "sendto": "without an address only", "threads": "all"}
+
+
 # --- the public steps -------------------------------------------------------------------
 
 def apply(policy: Policy) -> dict:
@@ -520,25 +569,42 @@ def _inside(path, root):
     return path == root or path.startswith(root.rstrip("/") + "/")
 
 
-def default_read_paths(exclude=()) -> list:
-    """Paths a Python kernel needs to read, none of which contains or lies inside an ``exclude`` path.
+def default_read_paths(exclude=(), hide=()) -> list:
+    """Paths a Python kernel needs to read, none of which contains or lies inside an ``exclude``
+    or ``hide`` path.
 
     The interpreter's prefixes, every sys.path directory, /usr /lib /lib64 /bin /sbin
     /usr/share /sys, the DEVICE_FILES and a few /etc files (never /etc, /tmp, /dev/shm,
     /root or /home as a whole; /proc comes from Policy.proc). A directory that contains
-    an excluded path is replaced by its entries (recursively) minus that path. Paths inside sys.prefix stay
-    allowed when sys.prefix itself lies inside an excluded path (a .venv in the course
-    folder). Results are resolved (symlinks followed), existing, sorted.
+    an excluded or hidden path is replaced by its entries (recursively) minus that path.
+    Paths inside sys.prefix stay allowed when sys.prefix itself lies inside an excluded
+    path (a .venv in the course folder). Results are resolved (symlinks followed),
+    existing, sorted. :func:`listed_paths` names the directories so replaced because of
+    ``hide`` paths only, which may still be listed.
     """
-    if isinstance(exclude, str):
-        raise SandboxError("default_read_paths: expected a list of paths to exclude, got one string")
+    return _read_paths(exclude, hide)[0]
+
+
+def listed_paths(exclude=(), hide=()) -> list:
+    """The directories :func:`default_read_paths` replaced by their entries only because they hold
+    a ``hide`` path (not an ``exclude`` one): site-packages holding an installed package whose
+    files must stay unreadable. Python lists such a directory to import from it; its tree's
+    names (not contents) are then visible."""
+    return _read_paths(exclude, hide)[1]
+
+
+def _read_paths(exclude, hide):
+    for name, value in (("exclude", exclude), ("hide", hide)):
+        if isinstance(value, str):
+            raise SandboxError(f"default_read_paths: expected a list of paths to {name}, got one string")
     excluded = [os.path.realpath(e) for e in exclude]
+    hidden = [os.path.realpath(h) for h in hide]
     prefix = os.path.realpath(sys.prefix)
     candidates = [sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
                   *(p for p in sys.path if p), "/usr", "/lib", "/lib64", "/bin", "/sbin", "/usr/share",
                   "/sys", *DEVICE_FILES, "/etc/ld.so.cache", "/etc/localtime", "/etc/passwd", "/etc/group",
                   "/etc/nsswitch.conf", "/etc/fonts", "/etc/mime.types"]
-    out = set()
+    out, listed = set(), set()
 
     def add(path):
         if not os.path.exists(path):
@@ -547,8 +613,13 @@ def default_read_paths(exclude=()) -> list:
             excused = _inside(prefix, e) and prefix != e and _inside(path, prefix)
             if _inside(path, e) and not excused:
                 return
-        if any(_inside(e, path) and e != path for e in excluded):
+        if any(_inside(path, h) for h in hidden):
+            return
+        holds_excluded = any(_inside(e, path) and e != path for e in excluded)
+        if holds_excluded or any(_inside(h, path) and h != path for h in hidden):
             if os.path.isdir(path):
+                if not holds_excluded:
+                    listed.add(path)
                 for name in sorted(os.listdir(path)):
                     add(os.path.realpath(os.path.join(path, name)))
             return
@@ -556,14 +627,16 @@ def default_read_paths(exclude=()) -> list:
 
     for candidate in candidates:
         add(os.path.realpath(candidate))
-    return sorted(out)
+    return sorted(out), sorted(listed - out)
 
 
-def kernel_policy(scratch: str, *, read_only=(), exclude=(), socket_dirs=(), **options) -> Policy:
-    """A Policy for a Python kernel: default_read_paths(exclude) + read_only, the scratch folder and
-    DEVICE_FILES read-write, unix sockets in socket_dirs; ``options``: Policy's other fields
-    (memory_mb, cpu_seconds, file_mb, open_files, processes, block_metadata, proc)."""
-    return Policy(read_only=default_read_paths(exclude) + [str(p) for p in read_only],
+def kernel_policy(scratch: str, *, read_only=(), exclude=(), hide=(), socket_dirs=(), **options) -> Policy:
+    """A Policy for a Python kernel: default_read_paths(exclude, hide) + read_only, listed_paths
+    list-only, the scratch folder and DEVICE_FILES read-write, unix sockets in socket_dirs;
+    ``options``: Policy's other fields (memory_mb, cpu_seconds, file_mb, open_files, processes,
+    block_metadata, proc)."""
+    read, listed = _read_paths(exclude, hide)
+    return Policy(read_only=read + [str(p) for p in read_only], list_only=listed,
                   read_write=[str(scratch), *DEVICE_FILES], socket_dirs=[str(p) for p in socket_dirs], **options)
 
 

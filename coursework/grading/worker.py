@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from .execute import CellOutcome, KernelStartError, NotebookOutcome, run_notebook
+from .execute import DEFAULT_MAX_NOTEBOOK_BYTES, CellOutcome, KernelStartError, NotebookOutcome, run_notebook
 from .room import KernelRoom, _copy_files
 
 __all__ = ["Job", "Result", "grade_submission", "grade_submission_async", "pack_folders", "pack_stage",
@@ -65,7 +65,8 @@ class Job:
     ``inputs`` (folders on the worker's machine) or ``files`` ((relative path, bytes),
     written in order, later ones over earlier ones) with ``input_notes`` (what packing
     left out). ``stage`` (a folder) or ``stage_tar`` (gzipped tar of it). ``settings``:
-    timeout, memory_mb, max_output_bytes, sandbox, disk_mb, threads, total_seconds.
+    timeout, memory_mb, max_output_bytes, max_notebook_bytes, sandbox, disk_mb, threads,
+    total_seconds.
     """
 
     student: str
@@ -251,13 +252,15 @@ async def grade_submission_async(job: Job, context: Any = None, *, log: Callable
                 km = room.kernel_manager(context)
                 watch = asyncio.ensure_future(room.watch(km))
                 try:
+                    await room.open_relay(km)
                     outcome = await run_notebook(
                         nb, cwd=room.work, env=room.env({"COURSEWORK_LANG": s["lang"]} if s.get("lang") else None),
-                        timeout=s["timeout"],
-                        max_output_bytes=s["max_output_bytes"], kernel_manager=km, judge=judge,
-                        kernel_log=kernel_log, deadline=deadline)
+                        timeout=s["timeout"], max_output_bytes=s["max_output_bytes"],
+                        max_notebook_bytes=s.get("max_notebook_bytes", DEFAULT_MAX_NOTEBOOK_BYTES),
+                        kernel_manager=km, judge=judge, kernel_log=kernel_log, deadline=deadline)
                     if room.stopped:
                         _stopped_because(outcome, nb, room.stopped)
+                    notes += room.relay_notes()
                     result.judge[name] = judge.stats()
                     break
                 except KernelStartError:
@@ -265,7 +268,7 @@ async def grade_submission_async(job: Job, context: Any = None, *, log: Callable
                         raise
                 finally:
                     watch.cancel()
-                    room.close()
+                    await room.aclose()
             result.notebooks[name] = nb_to_json(nb)
             result.outcomes[name] = outcome_to_dict(outcome)
             result.notes[name] = notes
