@@ -234,7 +234,7 @@ _d.publish_display_data = _garbage
 import numpy as np
 def color_histogram(image, bins=8):
     return np.zeros(20_000_000)
-"""}, zero={"hist_shape": "did not answer the judge"}, notes=("more than 32 MB; they were dropped",)),
+"""}, zero={"hist_shape": "cannot be checked (an array of 20000000 elements"}),
         "object-result-01": Case("01_features", 10.0, replace={"color_histogram": """
 import numpy as np
 class Sneaky(np.ndarray):

@@ -169,3 +169,15 @@ def test_an_honest_kernel_passes(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     cell = _run("")
     assert [o for o in cell.outputs if o.output_type == "error"] == []
+
+
+@pytest.mark.slow
+def test_an_array_over_the_limit_is_refused_in_the_kernel(tmp_path, monkeypatch):
+    """20 M elements (160 MB of reply) are refused by the agent, before the reply is written: the
+    check says why, instead of a reply too large to reach the judge."""
+    from coursework.grading.wire import MAX_ELEMENTS
+
+    monkeypatch.chdir(tmp_path)
+    cell = _run(f"def f(x):\n    return np.zeros({MAX_ELEMENTS + 1})\n")
+    errors = [o for o in cell.outputs if o.output_type == "error"]
+    assert errors and f"cannot be checked (an array of {MAX_ELEMENTS + 1} elements" in errors[0].evalue, cell.outputs

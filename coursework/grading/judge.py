@@ -341,6 +341,8 @@ class KernelLink:
                 name = raised.get("type") if type(raised.get("type")) is str else "Error"
                 message = raised.get("message") if type(raised.get("message")) is str else ""
                 where = _where(raised.get("where"))
+                if name == "Unencodable":  # the agent could not turn the value into plain data
+                    raise wire.WireError(message[:2000])
                 raise remote_exception(name[:100], message[:2000], where)
             value = wire.decode(data.get("ok"), self._handle)
             after = data.get("after") or {}

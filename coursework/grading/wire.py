@@ -90,6 +90,8 @@ def encode(value, other=None, depth=0):
     if t is dict:
         return {"$d": [[encode(k, None, depth + 1), encode(v, other, depth + 1)] for k, v in value.items()]}
     if t is np.ndarray and value.dtype.name in DTYPES:
+        if value.size > MAX_ELEMENTS:  # refused here, in the kernel: the reply would be dropped on its way
+            raise Unencodable(f"an array of {value.size} elements (the limit is {MAX_ELEMENTS})")
         data = np.ascontiguousarray(value).astype(value.dtype.newbyteorder("<"), copy=False)
         return {"$a": [value.dtype.name, list(value.shape), base64.b64encode(data.tobytes()).decode("ascii")]}
     if isinstance(value, np.generic) and type(value).__module__ == "numpy" and value.dtype.name in DTYPES:
