@@ -59,7 +59,7 @@ def main(argv=None) -> int:
     value_range = [(0, 256)] * 3
 
     def ours_hog():
-        return hog(images, **HOG_PARAMS)
+        return hog(images, **HOG_PARAMS, channel_axis=-1)
 
     def reference_hog():
         return np.stack([skimage_hog(img, channel_axis=-1, feature_vector=True, **HOG_PARAMS) for img in images])
@@ -71,7 +71,7 @@ def main(argv=None) -> int:
         return np.stack([np.histogramdd(img.reshape(-1, 3), bins=args.bins, range=value_range)[0].ravel() / n_pixels
                          for img in images])
 
-    hog(np.zeros((16, 16)))                        # load modules (generic path: no tables)
+    hog(np.zeros((16, 16)), channel_axis=None)     # load modules (generic path: no tables)
     color_histogram(np.zeros((1, 1, 3)))
     rows = []
     for name, ours, reference, goal, check in (

@@ -127,7 +127,7 @@ def test_single_image_and_batch_equal_stacked_singles(backend, norm, grey):
 def test_float32_stays_float32(backend):
     # skimage works in float32 for float32 images (gradients, channel choice) and returns float32.
     images = make_images("noise", np.random.default_rng(4), (2, 16, 24, 3), np.float32)
-    out = hog(backend.put(images), orientations=9, pixels_per_cell=(8, 8), cells_per_block=(2, 2))
+    out = hog(backend.put(images), orientations=9, pixels_per_cell=(8, 8), cells_per_block=(2, 2), channel_axis=-1)
     backend.check_on(out)
     assert out.dtype == backend.xp.float32
     ref = reference(images, False, orientations=9, pixels_per_cell=(8, 8), cells_per_block=(2, 2))
@@ -157,7 +157,7 @@ def test_negative_zero_and_exact_zero_angles(backend):
     img[1, 5:, :] = 1.0                       # exactly 90 degrees
     img[1, :, 5, 1] = -0.0
     params = dict(orientations=4, pixels_per_cell=(4, 4), cells_per_block=(2, 2), block_norm="L2")
-    out = hog(backend.put(img), **params)
+    out = hog(backend.put(img), **params, channel_axis=-1)
     assert_close(backend.host(out), reference(img, False, **params))
 
 
@@ -166,7 +166,7 @@ def test_real_photos(name):
     photo = getattr(data, name)()
     for params in (dict(orientations=9, pixels_per_cell=(8, 8), cells_per_block=(2, 2), block_norm="L2-Hys"),
                    dict(orientations=6, pixels_per_cell=(10, 12), cells_per_block=(3, 2), block_norm="L1-sqrt")):
-        ours = hog(photo, **params)
+        ours = hog(photo, **params, channel_axis=-1)
         assert ours.dtype == np.float64
         assert_close(ours, reference(photo, False, batched=False, **params), what=f"{name} {params}")
     grey = photo.mean(axis=2)
@@ -201,14 +201,19 @@ def test_property_matches_skimage(seed, orientations, ppc, cpb, extra, norm, gre
                  what=str(params))
 
 
-def test_default_parameters_and_input_not_modified():
-    images = make_images("noise", np.random.default_rng(9), (2, 32, 40, 3), np.float64)
+@pytest.mark.parametrize("dtype", [np.uint8, np.float64])
+def test_default_parameters_and_input_not_modified(dtype):
+    images = make_images("noise", np.random.default_rng(9), (2, 32, 40), dtype)      # grey: the default
     before = images.copy()
     out = hog(images)
     np.testing.assert_array_equal(images, before)
-    # 4 x 5 cells, 3 x 4 blocks of 2 x 2 cells, 9 bins
-    assert out.shape == (2, 3 * 4 * 2 * 2 * 9)
-    assert_close(out, reference(images, False, orientations=9, pixels_per_cell=(8, 8), cells_per_block=(2, 2)))
+    # 4 x 5 cells, 2 x 3 blocks of 3 x 3 cells (scikit-image's default), 9 bins
+    assert out.shape == (2, 2 * 3 * 3 * 3 * 9)
+    assert_close(out, reference(images, True))
+    colour = make_images("noise", np.random.default_rng(10), (2, 32, 40, 3), dtype)
+    before = colour.copy()
+    assert_close(hog(colour, channel_axis=-1), reference(colour, False))
+    np.testing.assert_array_equal(colour, before)
 
 
 # ---- errors -------------------------------------------------------------------------------
@@ -217,7 +222,11 @@ def test_too_small_image(backend):
     with pytest.raises(ValueError, match=r"hog: expected images of at least 16 rows and 24 columns "
                                          r"\(pixels_per_cell=\(8, 8\), cells_per_block=\(2, 3\)\), "
                                          r"got images of shape \(20, 20, 3\)"):
-        hog(backend.put(np.zeros((20, 20, 3))), cells_per_block=(2, 3))
+        hog(backend.put(np.zeros((20, 20, 3))), cells_per_block=(2, 3), channel_axis=-1)
+    with pytest.raises(ValueError, match=r"hog: expected images of at least 24 rows and 24 columns "
+                                         r"\(pixels_per_cell=\(8, 8\), cells_per_block=\(3, 3\)\), "
+                                         r"got images of shape \(20, 30\)"):
+        hog(backend.put(np.zeros((20, 30))))                 # scikit-image's default blocks: 3 x 3 cells
 
 
 @pytest.mark.parametrize("norm", ["L3", "l2", None])
@@ -236,7 +245,7 @@ def test_unknown_block_norm(norm):
 ])
 def test_bad_parameters(kwargs, error, match):
     with pytest.raises(error, match="hog: " + match):
-        hog(np.zeros((16, 16, 3)), **kwargs)
+        hog(np.zeros((16, 16)), **kwargs)
 
 
 @pytest.mark.parametrize("shape, axis, match", [
@@ -266,7 +275,7 @@ def test_nan(backend):
 
 def test_hog_image_shape_and_host(backend):
     img = make_images("noise", np.random.default_rng(1), (1, 19, 22, 3), np.uint8)[0]
-    picture = hog_image(backend.put(img), orientations=6, pixels_per_cell=(6, 7))
+    picture = hog_image(backend.put(img), orientations=6, pixels_per_cell=(6, 7), channel_axis=-1)
     assert isinstance(picture, np.ndarray) and picture.shape == (19, 22) and picture.dtype == np.float64
     assert picture[18:].max() == 0 and picture[:, 21:].max() == 0    # outside whole cells
     assert picture.max() > 0
@@ -325,8 +334,10 @@ def test_line_pixels_equal_skimage_draw_line():
 
 
 @pytest.mark.parametrize("shape, kwargs, match", [
-    ((2, 16, 16, 3), {}, r"hog_image: expected colour images of shape \(H, W, C\) with channel_axis=-1, got shape "
-                         r"\(2, 16, 16, 3\)"),
+    ((2, 16, 16, 3), dict(channel_axis=-1), r"hog_image: expected colour images of shape \(H, W, C\) with "
+                                            r"channel_axis=-1, got shape \(2, 16, 16, 3\)"),
+    ((16, 16, 3), {}, r"hog_image: expected grey images of shape \(H, W\) with channel_axis=None, got shape "
+                      r"\(16, 16, 3\) \(for colour images pass channel_axis=-1\)"),
     ((3, 16, 16), dict(channel_axis=None), r"hog_image: expected grey images of shape \(H, W\) with "
                                            r"channel_axis=None, got shape \(3, 16, 16\) \(for colour images pass"),
     ((16, 16), dict(pixels_per_cell=1), r"hog_image: expected pixels_per_cell of at least \(2, 2\)"),

@@ -112,9 +112,9 @@ def orientation_histograms(magnitude: Any, orientation: Any, orientations: int =
     ----------
     magnitude, orientation : arrays of shape (H, W) or (N, H, W)
         Orientation in degrees in [0, 180) (180.0 counts in no bin).
-    orientations : int
+    orientations : int, default 9
         Bins over [0, 180): bin ``i`` holds ``180/orientations * i <= o < 180/orientations * (i+1)``.
-    pixels_per_cell : int or (int, int)
+    pixels_per_cell : int or (int, int), default (8, 8)
         Cell size; rows and columns that do not fill a whole cell are dropped.
 
     Returns
@@ -152,16 +152,17 @@ def orientation_histograms(magnitude: Any, orientation: Any, orientations: int =
     # END REFERENCE
 
 
-def normalize_blocks(cells: Any, cells_per_block=(2, 2), block_norm: str = "L2-Hys"):
+def normalize_blocks(cells: Any, cells_per_block=(3, 3), block_norm: str = "L2-Hys"):
     """Overlapping blocks of cells, each normalised (HoG's last step).
 
     Parameters
     ----------
     cells : array of shape (R, C, B) or (N, R, C, B)
         Cell histograms (R x C cells, B orientation bins).
-    cells_per_block : int or (int, int)
-        Block size in cells; blocks slide by one cell.
-    block_norm : {'L1', 'L1-sqrt', 'L2', 'L2-Hys'}
+    cells_per_block : int or (int, int), default (3, 3)
+        Block size in cells; blocks slide by one cell. The default is
+        :func:`coursework.features.hog`'s (scikit-image's); the lecture uses (2, 2).
+    block_norm : {'L1', 'L1-sqrt', 'L2', 'L2-Hys'}, default 'L2-Hys'
         With ``eps = 1e-5``: ``L1`` ``v / (sum|v| + eps)``; ``L1-sqrt`` its square root;
         ``L2`` ``v / sqrt(sum v^2 + eps^2)``; ``L2-Hys`` ``L2``, clipped at 0.2, ``L2`` again.
 
