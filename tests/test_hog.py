@@ -11,7 +11,7 @@ from skimage import data
 from skimage.draw import line as sk_line
 from skimage.feature import hog as sk_hog
 
-from coursework.features import hog, hog_image
+from coursework.features import hog, hog_image, normalize_blocks
 
 hog_module = importlib.import_module("coursework.features.hog")
 hog_numpy = importlib.import_module("coursework.features._hog_numpy")
@@ -175,14 +175,65 @@ def test_real_photos(name):
                  what=f"{name} grey")
 
 
-@pytest.mark.parametrize("case", CASES[:6], ids=lambda c: f"o{c[0]}-p{c[1][0]}x{c[1][1]}")
+def generic_hog(images, orientations, pixels_per_cell, cells_per_block, block_norm):
+    """The array-API path on the same uint8 images (what the NumPy fast path replaces): (N, F)."""
+    cells = hog_module._cell_histograms_generic(images, orientations, pixels_per_cell)
+    return normalize_blocks(cells, cells_per_block, block_norm).reshape(images.shape[0], -1)
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: f"o{c[0]}-p{c[1][0]}x{c[1][1]}")
 def test_numpy_uint8_fast_path_is_bit_identical_to_generic(case):
-    rng = np.random.default_rng(case[0])
-    h, w = case[4]
+    orientations, ppc, cpb, norm, (h, w) = case
+    rng = np.random.default_rng(orientations)
     images = np.concatenate([make_images(kind, rng, (40, h, w, 3), np.uint8) for kind in KINDS])
-    fast = hog_numpy.cell_histograms_uint8(images, case[0], case[1])
-    generic = hog_module._cell_histograms_generic(images, case[0], case[1])
-    np.testing.assert_array_equal(fast, generic)
+    fast = hog_numpy.cell_histograms_uint8(images, orientations, ppc)
+    np.testing.assert_array_equal(fast, hog_module._cell_histograms_generic(images, orientations, ppc))
+    np.testing.assert_array_equal(hog(images, orientations, ppc, cpb, norm, channel_axis=-1),
+                                  generic_hog(images, orientations, ppc, cpb, norm))
+
+
+def test_fast_path_on_photos_and_the_redo_it_needs():
+    # Photos (small gradients, flat areas, grey regions where all channels tie) and noise
+    # (large gradients: about 0.7 % of its pixels have a winner whose hypot NumPy rounds
+    # off sqrt(s), which the fast path redoes exactly).
+    bins, flag = hog_numpy._fast_tables(9)
+    redone = bins[hog_numpy._pairs()[2]] == flag                    # per gradient pair
+    assert 0 <= np.count_nonzero(redone) < 0.01 * 511**2
+    photos = np.stack([data.astronaut()[:256, :256], data.chelsea()[:256, :256], data.coffee()[:256, :256]])
+    grey_rgb = np.repeat(data.camera()[:256, :256, None], 3, axis=-1)[None]
+    noise = np.random.default_rng(11).integers(0, 256, (8, 64, 64, 3), dtype=np.uint8)
+    for images in (photos, grey_rgb, noise, noise[..., :1], photos[..., ::-1]):
+        for params in (dict(orientations=9, pixels_per_cell=(8, 8), cells_per_block=(2, 2), block_norm="L2-Hys"),
+                       dict(orientations=7, pixels_per_cell=(6, 10), cells_per_block=(3, 3), block_norm="L1")):
+            np.testing.assert_array_equal(hog(images, **params, channel_axis=-1), generic_hog(images, **params))
+
+
+def test_fast_path_redoing_every_pixel_is_still_exact(monkeypatch):
+    # what a platform whose hypot does not grow strictly with s gets: every pixel redone
+    bins, flag = hog_numpy._fast_tables(5)
+    monkeypatch.setattr(hog_numpy, "_fast_tables", lambda orientations: (np.full_like(bins, flag), flag))
+    images = np.concatenate([make_images(kind, np.random.default_rng(3), (6, 20, 18, 3), np.uint8) for kind in KINDS])
+    np.testing.assert_array_equal(hog(images, 5, (4, 6), (2, 2), "L2", channel_axis=-1),
+                                  generic_hog(images, 5, (4, 6), (2, 2), "L2"))
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(1, 40), orientations=st.integers(1, 300),
+       ppc=st.tuples(st.integers(1, 7), st.integers(1, 7)), cpb=st.tuples(st.integers(1, 3), st.integers(1, 3)),
+       extra=st.tuples(st.integers(0, 9), st.integers(0, 9)), channels=st.sampled_from([None, 1, 2, 3, 4, 7]),
+       levels=st.sampled_from([2, 7, 256]), norm=st.sampled_from(NORMS))
+def test_property_fast_path_equals_generic(seed, n, orientations, ppc, cpb, extra, channels, levels, norm):
+    """Any uint8 batch (grey or 1-7 channels, sizes that leave rows and columns out, up to
+    300 bins): the fast path's cells and descriptors are the generic path's, bit for bit."""
+    rng = np.random.default_rng(seed)
+    h, w = ppc[0] * cpb[0] + extra[0], ppc[1] * cpb[1] + extra[1]
+    images = rng.integers(0, levels, (n, h, w) if channels is None else (n, h, w, channels)).astype(np.uint8)
+    axis = None if channels is None else -1
+    as_colour = images if channels is not None else images[..., None]
+    np.testing.assert_array_equal(hog_module.cell_histograms(images, orientations, ppc),
+                                  hog_module._cell_histograms_generic(images, orientations, ppc))
+    np.testing.assert_array_equal(hog(images, orientations, ppc, cpb, norm, channel_axis=axis),
+                                  generic_hog(as_colour, orientations, ppc, cpb, norm))
 
 
 @settings(max_examples=30, deadline=None)

@@ -35,7 +35,7 @@ from typing import Any
 from .. import backend
 from ..validation import check_int_pair, check_positive_int, shape_str
 from ._channels import check_channel_images
-from .hog_steps import BLOCK_NORMS, _gradient, gradient_orientation, normalize_blocks, orientation_histograms
+from .hog_steps import BLOCK_NORMS, _gradient, block_normalized, gradient_orientation, orientation_histograms
 
 __all__ = ["hog", "cell_histograms", "BLOCK_NORMS"]
 
@@ -110,9 +110,13 @@ def hog(images: Any, orientations: int = 9, pixels_per_cell=(8, 8), cells_per_bl
             f"(pixels_per_cell={cell}, cells_per_block={block}), got images of shape "
             f"{shape_str(images.shape[1:])}")
     xp = backend.namespace(images)
-    hist = cell_histograms(images, orientations, cell)
-    features = xp.reshape(normalize_blocks(hist, block, block_norm), (images.shape[0], -1))
-    features = xp.astype(features, _float_dtype(xp, images.dtype))
+    if _uint8_fast_path(images):
+        from ._hog_numpy import hog_uint8  # NumPy-only, the same numbers, normalised chunk by chunk
+        features = hog_uint8(_channels_last(images), orientations, cell, block, block_norm)
+    else:
+        hist = cell_histograms(images, orientations, cell)
+        features = xp.reshape(block_normalized(xp, hist, block, block_norm), (images.shape[0], -1))
+    features = xp.astype(features, _float_dtype(xp, images.dtype), copy=False)
     return features if batched else features[0, ...]
 
 
@@ -130,11 +134,21 @@ def cell_histograms(images: Any, orientations: int, pixels_per_cell: tuple[int, 
     hist : array of shape (N, H // cell_rows, W // cell_cols, orientations), float64
         Mean gradient magnitude per cell and orientation bin.
     """
-    if (backend.is_numpy(images) and images.ndim == 4 and images.shape[-1] <= 4
-            and images.dtype == backend.namespace(images).uint8):
+    if _uint8_fast_path(images):
         from ._hog_numpy import cell_histograms_uint8  # NumPy-only fast path, same numbers
-        return cell_histograms_uint8(images, orientations, pixels_per_cell)
+        return cell_histograms_uint8(_channels_last(images), orientations, pixels_per_cell)
     return _cell_histograms_generic(images, orientations, pixels_per_cell)
+
+
+def _uint8_fast_path(images) -> bool:
+    """NumPy uint8 images, grey or up to 8,192 channels (the fast path's int32 channel tie-break)."""
+    return (backend.is_numpy(images) and images.dtype == backend.namespace(images).uint8
+            and (images.ndim == 3 or images.shape[-1] <= 8192))
+
+
+def _channels_last(images):
+    """(N, H, W) grey as (N, H, W, 1); colour (N, H, W, C) as it is."""
+    return images if images.ndim == 4 else images[..., None]
 
 
 def _cell_histograms_generic(images: Any, orientations: int, pixels_per_cell: tuple[int, int]):

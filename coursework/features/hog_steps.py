@@ -185,7 +185,16 @@ def normalize_blocks(cells: Any, cells_per_block=(3, 3), block_norm: str = "L2-H
     if n_row < b_row or n_col < b_col:
         raise ValueError(f"{func}: expected at least {b_row} x {b_col} cells for cells_per_block={(b_row, b_col)}, "
                          f"got {n_row} x {n_col}")
-    xp = backend.namespace(hist)
+    out = block_normalized(backend.namespace(hist), hist, (b_row, b_col), block_norm)
+    return out if batched else out[0, ...]
+
+
+def block_normalized(xp, hist, cells_per_block: tuple[int, int], block_norm: str):
+    """:func:`normalize_blocks` of validated cells, batched: (N, R, C, B) ->
+    (N, R - b_row + 1, C - b_col + 1, b_row, b_col, B). No checks (the NumPy fast path
+    of HoG calls it once per chunk of images)."""
+    n, n_row, n_col, bins = hist.shape
+    b_row, b_col = cells_per_block
     blocks_row, blocks_col = n_row - b_row + 1, n_col - b_col + 1
     # (N, blocks_row, blocks_col, b_row * b_col, B): one slice per cell offset in the block.
     blocks = xp.stack([hist[:, i:i + blocks_row, j:j + blocks_col, :]
@@ -200,5 +209,4 @@ def normalize_blocks(cells: Any, cells_per_block=(3, 3), block_norm: str = "L2-H
         if block_norm == "L2-Hys":
             out = xp.minimum(out, 0.2)
             out = out / xp.sqrt(xp.sum(out**2, axis=axes, keepdims=True) + _EPS**2)
-    out = xp.reshape(out, (n, blocks_row, blocks_col, b_row, b_col, bins))
-    return out if batched else out[0, ...]
+    return xp.reshape(out, (n, blocks_row, blocks_col, b_row, b_col, bins))
