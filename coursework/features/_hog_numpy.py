@@ -42,7 +42,8 @@ from .hog_steps import block_normalized, orientation_bins
 _CODE_BITS = 18                  # code = 512 * (g_row + 256) + g_col, in [257, 2**18)
 _TIE_SHIFT = _CODE_BITS          # low word: tie << 18 | code
 _MAX_S = 2 * 255 * 255           # largest g_row**2 + g_col**2
-_CHUNK_PIXELS = 1 << 15
+_CHUNK_PIXELS = 1 << 15         # pixels per chunk of the per-pixel work
+_NORMALIZE_VALUES = 1 << 15     # cell histogram values per block normalisation
 
 __all__ = ["cell_histograms_uint8", "hog_uint8"]
 
@@ -56,12 +57,13 @@ def _pairs() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 @functools.lru_cache(maxsize=None)
 def _rank_table() -> np.ndarray:
-    """Rank of ``hypot(g_row, g_col)`` per code, int64: comparing ranks compares the float64
-    magnitudes that the generic path (and scikit-image) compare to choose the channel."""
+    """Rank of ``hypot(g_row, g_col)`` per code, shifted to the high word of an int64:
+    comparing ranks compares the float64 magnitudes that the generic path (and
+    scikit-image) compare to choose the channel."""
     g_row, g_col, code = _pairs()
     table = np.zeros(1 << _CODE_BITS, dtype=np.int64)
     table[code] = np.unique(np.hypot(g_row, g_col), return_inverse=True)[1].reshape(-1)
-    return table
+    return table << 32
 
 
 @functools.lru_cache(maxsize=None)
@@ -112,14 +114,24 @@ def cell_histograms_uint8(images: np.ndarray, orientations: int, pixels_per_cell
 
 def hog_uint8(images: np.ndarray, orientations: int, pixels_per_cell: tuple[int, int],
               cells_per_block: tuple[int, int], block_norm: str) -> np.ndarray:
-    """HoG descriptors of uint8 images (N, H, W, C), validated by the caller -> (N, F), float64:
-    each chunk's cells normalised by :func:`~coursework.features.hog_steps.block_normalized`."""
-    out = None
-    for start, cells in _cell_chunks(images, orientations, pixels_per_cell):
-        blocks = block_normalized(np, cells, cells_per_block, block_norm)
-        if out is None:
-            out = np.empty((images.shape[0], blocks[0].size), dtype=np.float64)
-        out[start:start + cells.shape[0]] = blocks.reshape(cells.shape[0], -1)
+    """HoG descriptors of uint8 images (N, H, W, C), validated by the caller -> (N, F), float64.
+
+    The cells of about ``_NORMALIZE_VALUES`` histogram values at a time are normalised by
+    :func:`~coursework.features.hog_steps.block_normalized` as soon as they are computed,
+    while they are still in the CPU's cache."""
+    n, rows, cols, _ = images.shape
+    cells = np.empty((n, rows // pixels_per_cell[0], cols // pixels_per_cell[1], orientations), dtype=np.float64)
+    group = max(1, _NORMALIZE_VALUES // cells[0].size)
+    out, done = None, 0
+    for start, chunk in _cell_chunks(images, orientations, pixels_per_cell):
+        end = start + chunk.shape[0]
+        cells[start:end] = chunk
+        if end - done >= group or end == n:
+            blocks = block_normalized(np, cells[done:end], cells_per_block, block_norm)
+            if out is None:
+                out = np.empty((n, blocks[0].size), dtype=np.float64)
+            out[done:end] = blocks.reshape(end - done, -1)
+            done = end
     return out
 
 
@@ -131,6 +143,8 @@ def _cell_chunks(images: np.ndarray, orientations: int, pixels_per_cell: tuple[i
     n_row, n_col = rows // c_row, cols // c_col
     h, w = n_row * c_row, n_col * c_col
     bins, flag = _fast_tables(orientations)
+    found_exact, weight_exact = _vote_tables(orientations)       # for the pixels redone
+    rank = _rank_table()
     # low word = ((g_row + 256 + 512 * tie) << 9) + g_col = tie << 18 | code, tie = C - 1 - channel
     row_offset = np.reshape(256 + 512 * np.arange(channels - 1, -1, -1, dtype=np.int32), (1, channels, 1, 1))
     per_image = n_row * n_col * orientations
@@ -139,8 +153,11 @@ def _cell_chunks(images: np.ndarray, orientations: int, pixels_per_cell: tuple[i
     # wants, and where its channel 0 lies in the (M, C, H, W) planes.
     cell_of = ((np.arange(h) // c_row)[:, None] * n_col + (np.arange(w) // c_col)[None, :]) * orientations
     base = (np.arange(chunk, dtype=np.intp) * per_image)[:, None, None] + cell_of
-    in_planes = ((np.arange(chunk, dtype=np.intp) * (channels * rows * cols))[:, None, None]
-                 + (np.arange(h) * cols)[:, None] + np.arange(w))
+    # ... and where its channel 0's low word lies among the key array's int32 words
+    low_words = 2 * (((np.arange(chunk, dtype=np.intp) * (channels * rows * cols))[:, None, None]
+                      + (np.arange(h) * cols)[:, None] + np.arange(w))).reshape(-1)
+    channel_step = 2 * rows * cols * np.arange(channels, dtype=np.intp)
+    base_flat = base.reshape(-1)
     buffers = _Buffers(chunk, channels, rows, cols, h, w)
     for start in range(0, n, chunk):
         m = min(chunk, n - start)
@@ -161,15 +178,15 @@ def _cell_chunks(images: np.ndarray, orientations: int, pixels_per_cell: tuple[i
             for c in range(2, channels):
                 np.maximum(best, kept[:, c], out=best)
         found = bins[best & ((1 << _CODE_BITS) - 1)]
-        vote = np.sqrt(best_s, dtype=np.float64)
-        flat = base[:m] + found
+        vote = np.sqrt(best_s, dtype=np.float64).reshape(-1)
+        flat = (base[:m] + found).reshape(-1)
         redo = np.flatnonzero(found == flag)
-        if redo.size:
-            code = _exact_choice(k.reshape(-1), in_planes[:m].reshape(-1)[redo], channels, rows * cols)
-            found_exact, weight_exact = _vote_tables(orientations)
-            flat.reshape(-1)[redo] = base[:m].reshape(-1)[redo] + found_exact[code]
-            vote.reshape(-1)[redo] = weight_exact[code]
-        sums = np.bincount(flat.reshape(-1), weights=vote.reshape(-1), minlength=m * per_image)
+        if redo.size:                     # the exact choice: the rank of hypot decides, then the tie
+            lows = k.view(np.int32).reshape(-1)[low_words[redo, None] + channel_step]    # (P, C)
+            code = np.max(rank[lows & ((1 << _CODE_BITS) - 1)] | lows, axis=1) & ((1 << _CODE_BITS) - 1)
+            flat[redo] = base_flat[redo] + found_exact[code]
+            vote[redo] = weight_exact[code]
+        sums = np.bincount(flat, weights=vote, minlength=m * per_image)
         yield start, sums.reshape(m, n_row, n_col, orientations) / (c_row * c_col)
     # END REFERENCE
 
@@ -208,15 +225,4 @@ def _central_differences(x: np.ndarray, g_row: np.ndarray, g_col: np.ndarray) ->
         np.subtract(flat_x[2:], flat_x[:-2], out=flat_col[1:-1])
         g_col[:, :, :, 0] = 0
         g_col[:, :, :, -1] = 0
-    # END REFERENCE
-
-
-def _exact_choice(keys: np.ndarray, first: np.ndarray, channels: int, plane: int) -> np.ndarray:
-    """Code of the dominant channel of some pixels by the exact rank of ``hypot``, as the
-    generic path chooses: ``keys`` flat (M * C * H * W,), ``first`` the index of each
-    pixel's channel 0 (P,) -> (P,) codes."""
-    # BEGIN REFERENCE 01_features
-    low = keys[first[:, None] + plane * np.arange(channels)] & 0xFFFFFFFF          # (P, C): tie << 18 | code
-    ranked = (_rank_table()[low & ((1 << _CODE_BITS) - 1)] << 32) | low
-    return np.max(ranked, axis=1) & ((1 << _CODE_BITS) - 1)
     # END REFERENCE

@@ -26,6 +26,10 @@ Cython ``hog_histograms``, checked against the library in ``tests/test_hog.py``)
 
 The output is ordered like ``skimage``'s ``(blocks_row, blocks_col, cells_row,
 cells_col, orientations)`` array, flattened.
+
+Everything above runs on any array-API namespace (NumPy, CuPy, ``array_api_strict``).
+NumPy uint8 images take a faster path with the same numbers, bit for bit
+(:mod:`coursework.features._hog_numpy`, integer keys instead of float64 per pixel).
 """
 
 from __future__ import annotations
