@@ -208,6 +208,33 @@ def test_fast_path_on_photos_and_the_redo_it_needs():
             np.testing.assert_array_equal(hog(images, **params, channel_axis=-1), generic_hog(images, **params))
 
 
+@pytest.mark.parametrize("chunk_pixels", [60, 500, 4096])
+def test_fast_path_in_bands_of_cell_rows_equals_generic(monkeypatch, chunk_pixels):
+    # images larger than a chunk go through in bands of cell rows, with a halo row each side
+    monkeypatch.setattr(hog_numpy, "_CHUNK_PIXELS", chunk_pixels)
+    rng = np.random.default_rng(chunk_pixels)
+    for shape, orientations, ppc in [((2, 53, 47, 3), 9, (8, 8)), ((3, 40, 33, 1), 5, (3, 4)), ((1, 11, 90, 4), 7, (2, 5))]:
+        images = make_images("noise", rng, shape, np.uint8)
+        np.testing.assert_array_equal(hog_numpy.cell_histograms_uint8(images, orientations, ppc),
+                                      hog_module._cell_histograms_generic(images, orientations, ppc))
+        np.testing.assert_array_equal(hog(images, orientations, ppc, (2, 2), "L1-sqrt", channel_axis=-1),
+                                      generic_hog(images, orientations, ppc, (2, 2), "L1-sqrt"))
+
+
+def test_fast_path_memory_does_not_grow_with_the_image():
+    import tracemalloc
+
+    photo = np.random.default_rng(0).integers(0, 256, (1200, 1600, 3), dtype=np.uint8)     # 5.5 MiB
+    hog(photo[:64, :64], cells_per_block=(2, 2), channel_axis=-1)                         # tables built
+    tracemalloc.start()
+    out = hog(photo, cells_per_block=(2, 2), channel_axis=-1)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    # the descriptor (8.1 MiB here) and its blocks' temporaries, but work arrays of one band only:
+    # the previous fast path held about 19 bytes per image byte (105 MiB)
+    assert peak < 4 * out.nbytes + 8 * 2**20, f"peak {peak / 2**20:.0f} MiB"
+
+
 def test_fast_path_redoing_every_pixel_is_still_exact(monkeypatch):
     # what a platform whose hypot does not grow strictly with s gets: every pixel redone
     bins, flag = hog_numpy._fast_tables(5)

@@ -24,7 +24,8 @@ generic path's ``bincount`` in the same order, so the result is the generic path
 (``tests/test_hog.py``). If ``hypot`` did not grow strictly with ``s`` on some platform,
 every pixel would be redone: slower, still exact.
 
-Images go through in chunks of about ``_CHUNK_PIXELS`` pixels, channels as planes, so
+Images go through in chunks of about ``_CHUNK_PIXELS`` pixels (several whole images, or
+bands of cell rows of a larger one, with a halo row above and below), channels as planes, so
 that the temporaries stay in the CPU's cache; :func:`hog_uint8` normalises the blocks of
 every ``_NORMALIZE_VALUES`` cell values while those cells are still there.
 """
@@ -32,6 +33,7 @@ every ``_NORMALIZE_VALUES`` cell values while those cells are still there.
 from __future__ import annotations
 
 import functools
+import math
 import sys
 from typing import Iterator
 
@@ -105,63 +107,75 @@ def cell_histograms_uint8(images: np.ndarray, orientations: int, pixels_per_cell
     """Per-cell histograms of uint8 images with the channels last: (N, H, W, C), any C >= 1
     -> (N, H // c_row, W // c_col, orientations), float64."""
     n, rows, cols, _ = images.shape
-    out = np.empty((n, rows // pixels_per_cell[0], cols // pixels_per_cell[1], orientations), dtype=np.float64)
-    for start, cells in _cell_chunks(images, orientations, pixels_per_cell):
-        out[start:start + cells.shape[0]] = cells
+    out = np.zeros((n, rows // pixels_per_cell[0], cols // pixels_per_cell[1], orientations), dtype=np.float64)
+    for (start, stop, r0, r1), cells in _cell_units(images, orientations, pixels_per_cell):
+        out[start:stop, r0:r1] = cells
     return out
 
 
 def hog_uint8(images: np.ndarray, orientations: int, pixels_per_cell: tuple[int, int],
               cells_per_block: tuple[int, int], block_norm: str) -> np.ndarray:
-    """HoG descriptors of uint8 images (N, H, W, C), validated by the caller -> (N, F), float64.
+    """HoG descriptors of uint8 images (N, H, W, C), validated by the caller (at least one
+    block) -> (N, F), float64.
 
     The cells of about ``_NORMALIZE_VALUES`` histogram values at a time are normalised by
-    :func:`~coursework.features.hog_steps.block_normalized` as soon as they are computed,
-    while they are still in the CPU's cache."""
+    :func:`~coursework.features.hog_steps.block_normalized` as soon as their images are
+    complete, while they are still in the CPU's cache."""
     n, rows, cols, _ = images.shape
     cells = np.empty((n, rows // pixels_per_cell[0], cols // pixels_per_cell[1], orientations), dtype=np.float64)
     group = max(1, _NORMALIZE_VALUES // cells[0].size)
     out, done = None, 0
-    for start, chunk in _cell_chunks(images, orientations, pixels_per_cell):
-        end = start + chunk.shape[0]
-        cells[start:end] = chunk
-        if end - done >= group or end == n:
-            blocks = block_normalized(np, cells[done:end], cells_per_block, block_norm)
+    for (start, stop, r0, r1), unit in _cell_units(images, orientations, pixels_per_cell):
+        cells[start:stop, r0:r1] = unit
+        if r1 == cells.shape[1] and (stop - done >= group or stop == n):        # whole images
+            blocks = block_normalized(np, cells[done:stop], cells_per_block, block_norm)
             if out is None:
                 out = np.empty((n, blocks[0].size), dtype=np.float64)
-            out[done:end] = blocks.reshape(end - done, -1)
-            done = end
+            out[done:stop] = blocks.reshape(stop - done, -1)
+            done = stop
     return out
 
 
-def _cell_chunks(images: np.ndarray, orientations: int, pixels_per_cell: tuple[int, int]) -> Iterator:
-    """``(start, cells)`` per chunk of images: cells (M, H // c_row, W // c_col, orientations)."""
+def _units(n: int, rows: int, cols: int, c_row: int, n_row: int) -> list[tuple[int, int, int, int]]:
+    """The pieces of work, ``(start, stop, r0, r1)``: images [start, stop), cell rows [r0, r1);
+    several whole images of about ``_CHUNK_PIXELS`` pixels, or bands of one large image."""
+    if rows * cols <= _CHUNK_PIXELS:
+        chunk = max(1, min(n, _CHUNK_PIXELS // (rows * cols)))
+        return [(start, min(n, start + chunk), 0, n_row) for start in range(0, n, chunk)]
+    band = max(1, _CHUNK_PIXELS // (c_row * cols))
+    return [(i, i + 1, r0, min(n_row, r0 + band)) for i in range(n) for r0 in range(0, n_row, band)]
+
+
+def _cell_units(images: np.ndarray, orientations: int, pixels_per_cell: tuple[int, int]) -> Iterator:
+    """``((start, stop, r0, r1), cells)`` per unit of :func:`_units`: the cell histograms of
+    images [start, stop), cell rows [r0, r1): (stop - start, r1 - r0, W // c_col, orientations)."""
     # BEGIN REFERENCE 01_features
     n, rows, cols, channels = images.shape
     c_row, c_col = pixels_per_cell
     n_row, n_col = rows // c_row, cols // c_col
-    h, w = n_row * c_row, n_col * c_col
+    w = n_col * c_col
+    if n == 0 or n_row == 0 or n_col == 0:
+        return
     bins, flag = _fast_tables(orientations)
     found_exact, weight_exact = _vote_tables(orientations)       # for the pixels redone
     rank = _rank_table()
     # low word = ((g_row + 256 + 512 * tie) << 9) + g_col = tie << 18 | code, tie = C - 1 - channel
     row_offset = np.reshape(256 + 512 * np.arange(channels - 1, -1, -1, dtype=np.int32), (1, channels, 1, 1))
-    per_image = n_row * n_col * orientations
-    chunk = max(1, min(n, _CHUNK_PIXELS // (rows * cols)))
-    # Per kept pixel of a chunk (M, h, w): its (image, cell row, cell column) offset, as bincount
-    # wants, and where its channel 0 lies in the (M, C, H, W) planes.
-    cell_of = ((np.arange(h) // c_row)[:, None] * n_col + (np.arange(w) // c_col)[None, :]) * orientations
-    base = (np.arange(chunk, dtype=np.intp) * per_image)[:, None, None] + cell_of
-    # ... and where its channel 0's low word lies among the key array's int32 words
-    low_words = 2 * (((np.arange(chunk, dtype=np.intp) * (channels * rows * cols))[:, None, None]
-                      + (np.arange(h) * cols)[:, None] + np.arange(w))).reshape(-1)
-    channel_step = 2 * rows * cols * np.arange(channels, dtype=np.intp)
-    base_flat = base.reshape(-1)
-    buffers = _Buffers(chunk, channels, rows, cols, h, w)
-    for start in range(0, n, chunk):
-        m = min(chunk, n - start)
-        x, gr, gc, t, k, s, low, best, best_s = buffers.view(m)
-        np.copyto(x, images[start:start + m].transpose(0, 3, 1, 2))
+    units = _units(n, rows, cols, c_row, n_row)
+    # Each unit reads its kept rows and one more row above and below (for the gradients).
+    spans = [(max(0, r0 * c_row - 1), min(rows, r1 * c_row + 1)) for _, _, r0, r1 in units]
+    buffers = _Buffers(max((stop - start) * channels * (b - a) * cols for (start, stop, _, _), (a, b) in zip(units, spans)),
+                       max((stop - start) * (r1 - r0) * c_row * w for start, stop, r0, r1 in units))
+    layouts = {}
+    for (start, stop, r0, r1), (a, b) in zip(units, spans):
+        m, top, kept = stop - start, r0 * c_row - a, (r1 - r0) * c_row
+        shape = (m, channels, b - a, cols)
+        if (shape, top, kept) not in layouts:
+            layouts[(shape, top, kept)] = _layout(shape, top, kept, w, pixels_per_cell, orientations)
+        base, low_words, channel_step = layouts[(shape, top, kept)]
+        x, gr, gc, t, k, s, low = buffers.planes(shape)
+        best, best_s = buffers.winners((m, kept, w))
+        np.copyto(x, images[start:stop, a:b].transpose(0, 3, 1, 2))
         _central_differences(x, gr, gc)
         np.multiply(gr, gr, out=x)
         np.multiply(gc, gc, out=t)
@@ -169,43 +183,68 @@ def _cell_chunks(images: np.ndarray, orientations: int, pixels_per_cell: tuple[i
         np.add(gr, row_offset, out=t)
         np.left_shift(t, 9, out=t)
         np.add(t, gc, out=low)                                          # low word: tie << 18 | code
-        kept = k[:, :, :h, :w]
+        kept_keys = k[:, :, top:top + kept, :w]
         if channels == 1:
-            np.copyto(best, kept[:, 0])
-        else:                                                           # (M, h, w): the winner's key
-            np.maximum(kept[:, 0], kept[:, 1], out=best)
+            np.copyto(best, kept_keys[:, 0])
+        else:                                                           # (M, kept, w): the winner's key
+            np.maximum(kept_keys[:, 0], kept_keys[:, 1], out=best)
             for c in range(2, channels):
-                np.maximum(best, kept[:, c], out=best)
+                np.maximum(best, kept_keys[:, c], out=best)
         found = bins[best & ((1 << _CODE_BITS) - 1)]
         vote = np.sqrt(best_s, dtype=np.float64).reshape(-1)
-        flat = (base[:m] + found).reshape(-1)
+        flat = (base + found).reshape(-1)
         redo = np.flatnonzero(found == flag)
         if redo.size:                     # the exact choice: the rank of hypot decides, then the tie
             lows = k.view(np.int32).reshape(-1)[low_words[redo, None] + channel_step]    # (P, C)
             code = np.max(rank[lows & ((1 << _CODE_BITS) - 1)] | lows, axis=1) & ((1 << _CODE_BITS) - 1)
-            flat[redo] = base_flat[redo] + found_exact[code]
+            flat[redo] = base.reshape(-1)[redo] + found_exact[code]
             vote[redo] = weight_exact[code]
-        sums = np.bincount(flat, weights=vote, minlength=m * per_image)
-        yield start, sums.reshape(m, n_row, n_col, orientations) / (c_row * c_col)
+        sums = np.bincount(flat, weights=vote, minlength=m * (r1 - r0) * n_col * orientations)
+        yield (start, stop, r0, r1), sums.reshape(m, r1 - r0, n_col, orientations) / (c_row * c_col)
+    # END REFERENCE
+
+
+def _layout(shape, top: int, kept: int, w: int, pixels_per_cell, orientations: int):
+    """For the kept pixels (M, kept, w) of planes of ``shape`` (M, C, rows, cols) whose kept rows
+    start at ``top``: each pixel's flat (image, cell row, cell column) offset for bincount, the
+    index of its channel 0's low word among the key array's int32 words, and the step from
+    one channel's to the next."""
+    # BEGIN REFERENCE 01_features
+    m, channels, rows, cols = shape
+    c_row, c_col = pixels_per_cell
+    n_col = w // c_col
+    cell_of = ((np.arange(kept) // c_row)[:, None] * n_col + (np.arange(w) // c_col)[None, :]) * orientations
+    base = (np.arange(m, dtype=np.intp) * ((kept // c_row) * n_col * orientations))[:, None, None] + cell_of
+    first = ((np.arange(m, dtype=np.intp) * (channels * rows * cols))[:, None, None]
+             + ((top + np.arange(kept)) * cols)[:, None] + np.arange(w))
+    return base, 2 * first.reshape(-1), 2 * rows * cols * np.arange(channels, dtype=np.intp)
     # END REFERENCE
 
 
 class _Buffers:
-    """The work arrays of one chunk, reused from chunk to chunk, and their views for M images:
-    planes x, g_row, g_col, t (M, C, H, W) int32; keys (M, C, H, W) int64 with their high (s)
-    and low (tie << 18 | code) int32 words; the winners' keys (M, h, w) int64 and their high words."""
+    """Work arrays reused from unit to unit, as flat storage shaped per unit: the int32 planes
+    x, g_row, g_col, t (M, C, rows, cols); the int64 keys of the same shape with their high (s)
+    and low (tie << 18 | code) int32 words; the winners' keys (M, kept, w) and their high words."""
 
-    def __init__(self, chunk: int, channels: int, rows: int, cols: int, h: int, w: int) -> None:
-        planes = np.empty((chunk, channels, rows, cols), dtype=np.int32)
-        key = np.empty(planes.shape, dtype=np.int64)
-        words = key.view(np.int32).reshape(planes.shape + (2,))       # little-endian: [..., 0] is the low word
-        best = np.empty((chunk, h, w), dtype=np.int64)
-        self._arrays = (planes, np.zeros_like(planes), np.zeros_like(planes), np.empty_like(planes), key,
-                        words[..., 1], words[..., 0], best, best.view(np.int32).reshape(best.shape + (2,))[..., 1])
-        self._full = self._arrays
+    def __init__(self, plane_size: int, winners_size: int) -> None:
+        self._planes = [np.empty(plane_size, dtype=np.int32) for _ in range(4)]
+        self._key = np.empty(plane_size, dtype=np.int64)
+        self._best = np.empty(winners_size, dtype=np.int64)
+        self._views: dict = {}
 
-    def view(self, m: int) -> tuple:
-        return self._full if m == self._full[0].shape[0] else tuple(a[:m] for a in self._arrays)
+    def planes(self, shape: tuple) -> tuple:
+        if shape not in self._views:
+            size = math.prod(shape)
+            key = self._key[:size].reshape(shape)
+            words = key.view(np.int32).reshape(shape + (2,))           # little-endian: [..., 0] is the low word
+            self._views[shape] = (*(p[:size].reshape(shape) for p in self._planes), key, words[..., 1], words[..., 0])
+        return self._views[shape]
+
+    def winners(self, shape: tuple) -> tuple:
+        if shape not in self._views:
+            best = self._best[:math.prod(shape)].reshape(shape)
+            self._views[shape] = best, best.view(np.int32).reshape(shape + (2,))[..., 1]
+        return self._views[shape]
 
 
 def _central_differences(x: np.ndarray, g_row: np.ndarray, g_col: np.ndarray) -> None:
@@ -220,8 +259,12 @@ def _central_differences(x: np.ndarray, g_row: np.ndarray, g_col: np.ndarray) ->
         np.subtract(flat_x[2 * cols:], flat_x[:-2 * cols], out=flat_row[cols:-cols])
         g_row[:, :, 0, :] = 0
         g_row[:, :, -1, :] = 0
+    else:
+        g_row[...] = 0
     if cols >= 3:
         np.subtract(flat_x[2:], flat_x[:-2], out=flat_col[1:-1])
         g_col[:, :, :, 0] = 0
         g_col[:, :, :, -1] = 0
+    else:
+        g_col[...] = 0
     # END REFERENCE
