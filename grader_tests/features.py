@@ -93,14 +93,16 @@ def check_cell_histograms(cell_histograms) -> None:
 
 def check_hog_pipeline(my_hog) -> None:
     """Your gradients + cell histograms + the given block normalisation equal
-    ``skimage.feature.hog`` on a grey photo."""
+    ``skimage.feature.hog`` on a grey photo: 9 orientations, 8 x 8 pixels per cell,
+    2 x 2 cells per block (scikit-image's default is 3 x 3), L2-Hys."""
     from skimage.feature import hog as skimage_hog
 
     image = expected()["hog_photo"]
-    what = f"my_hog(grey photo of shape {image.shape})"
+    what = f"my_hog(grey photo of shape {image.shape}, orientations=9, pixels_per_cell=8, cells_per_block=2)"
     want = skimage_hog(image, orientations=9, pixels_per_cell=(8, 8), cells_per_block=(2, 2),
-                       block_norm="L2-Hys", feature_vector=True)
-    assert_close(call(my_hog, image, what=what), want, what + " vs skimage.feature.hog", atol=1e-6)
+                       block_norm="L2-Hys", feature_vector=True, channel_axis=None)
+    got = call(my_hog, image, orientations=9, pixels_per_cell=8, cells_per_block=2, what=what)
+    assert_close(got, want, what + " vs skimage.feature.hog", atol=1e-6)
 
 
 # -- concatenation --------------------------------------------------------------------

@@ -16,7 +16,7 @@ def images_for(backend):
 def test_batch_concatenation(backend):
     images = images_for(backend)
     x = backend.put(images)
-    params = dict(orientations=4, pixels_per_cell=8, cells_per_block=1)
+    params = dict(orientations=4, pixels_per_cell=8, cells_per_block=1, channel_axis=-1)
     out = extract_features(x, [(color_histogram, {"bins": 2}), (hog, params), color_histogram])
     backend.check_on(out)
     assert tuple(out.shape) == (3, 8 + 2 * 2 * 4 + 512)
@@ -29,20 +29,22 @@ def test_batch_concatenation(backend):
 def test_single_image_gives_one_vector(backend):
     img = images_for(backend)[1]
     x = backend.put(img)
-    out = extract_features(x, [hog, (color_histogram, {"bins": 3})])
+    colour_hog = (hog, {"cells_per_block": (2, 2), "channel_axis": -1})
+    out = extract_features(x, [colour_hog, (color_histogram, {"bins": 3})])
     backend.check_on(out)
     assert out.ndim == 1
     host = backend.host(out)
-    np.testing.assert_array_equal(host[:-27], backend.host(hog(x)))
+    np.testing.assert_array_equal(host[:-27], backend.host(hog(x, cells_per_block=(2, 2), channel_axis=-1)))
     np.testing.assert_array_equal(host[-27:], backend.host(color_histogram(x, bins=3)))
     # the same numbers as the row of the batch
-    batch = backend.host(extract_features(backend.put(images_for(backend)), [hog, (color_histogram, {"bins": 3})]))
+    batch = backend.host(extract_features(backend.put(images_for(backend)), [colour_hog, (color_histogram, {"bins": 3})]))
     np.testing.assert_allclose(host, batch[1], rtol=0, atol=1e-12)
 
 
 def test_float32_and_float64_features_promote(backend):
     x = backend.put(images_for(backend).astype(np.float32) / 255)
-    out = extract_features(x, [hog, (color_histogram, {"bins": 2})])   # float32 and float64
+    out = extract_features(x, [(hog, {"cells_per_block": (2, 2), "channel_axis": -1}),   # float32
+                               (color_histogram, {"bins": 2})])                           # and float64
     assert out.dtype == backend.xp.float64
 
 

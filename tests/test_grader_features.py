@@ -116,10 +116,11 @@ def right_cells(magnitude, orientation, orientations=9, pixels_per_cell=8):
     return features.orientation_histograms(magnitude, orientation, orientations, pixels_per_cell)
 
 
-def right_hog(image):
+def right_hog(image, orientations=9, pixels_per_cell=8, cells_per_block=2):     # the notebook's my_hog
     g_row, g_col = right_gradients(image)
     mag, ori = features.gradient_orientation(g_row, g_col)
-    return features.normalize_blocks(right_cells(mag, ori), 2, "L2-Hys").ravel()
+    cells = right_cells(mag, ori, orientations, pixels_per_cell)
+    return features.normalize_blocks(cells, cells_per_block, "L2-Hys").ravel()
 
 
 def right_concat(images, extractors):
@@ -166,7 +167,10 @@ WRONG = [
     (hidden.check_cell_histograms_random, lambda m, o, orientations=9, pixels_per_cell=8:
         right_cells(m, np.where(o > 0, np.nextafter(o, -1), o), orientations, pixels_per_cell),
         "differ by more than"),
-    (checks.check_hog_pipeline, lambda image: right_hog(image.T), "vs skimage.feature.hog"),
+    (checks.check_hog_pipeline, lambda image, **params: right_hog(image.T, **params), "vs skimage.feature.hog"),
+    # scikit-image's default blocks (3 x 3) instead of the lecture's 2 x 2
+    (checks.check_hog_pipeline, lambda image, **params: right_hog(image, **{**params, "cells_per_block": 3}),
+     "expected shape"),
     (checks.check_concat_features, lambda images, ex: right_concat(images, ex[::-1]), "differ by more than"),
     (hidden.check_concat_features_random, lambda images, ex: right_concat(images, ex)[:, ::-1], "differ by more than"),
 ]

@@ -11,7 +11,7 @@ from skimage import data
 from skimage.draw import line as sk_line
 from skimage.feature import hog as sk_hog
 
-from coursework.features import hog, hog_image
+from coursework.features import hog, hog_image, normalize_blocks
 
 hog_module = importlib.import_module("coursework.features.hog")
 hog_numpy = importlib.import_module("coursework.features._hog_numpy")
@@ -127,7 +127,7 @@ def test_single_image_and_batch_equal_stacked_singles(backend, norm, grey):
 def test_float32_stays_float32(backend):
     # skimage works in float32 for float32 images (gradients, channel choice) and returns float32.
     images = make_images("noise", np.random.default_rng(4), (2, 16, 24, 3), np.float32)
-    out = hog(backend.put(images), orientations=9, pixels_per_cell=(8, 8), cells_per_block=(2, 2))
+    out = hog(backend.put(images), orientations=9, pixels_per_cell=(8, 8), cells_per_block=(2, 2), channel_axis=-1)
     backend.check_on(out)
     assert out.dtype == backend.xp.float32
     ref = reference(images, False, orientations=9, pixels_per_cell=(8, 8), cells_per_block=(2, 2))
@@ -157,7 +157,7 @@ def test_negative_zero_and_exact_zero_angles(backend):
     img[1, 5:, :] = 1.0                       # exactly 90 degrees
     img[1, :, 5, 1] = -0.0
     params = dict(orientations=4, pixels_per_cell=(4, 4), cells_per_block=(2, 2), block_norm="L2")
-    out = hog(backend.put(img), **params)
+    out = hog(backend.put(img), **params, channel_axis=-1)
     assert_close(backend.host(out), reference(img, False, **params))
 
 
@@ -166,7 +166,7 @@ def test_real_photos(name):
     photo = getattr(data, name)()
     for params in (dict(orientations=9, pixels_per_cell=(8, 8), cells_per_block=(2, 2), block_norm="L2-Hys"),
                    dict(orientations=6, pixels_per_cell=(10, 12), cells_per_block=(3, 2), block_norm="L1-sqrt")):
-        ours = hog(photo, **params)
+        ours = hog(photo, **params, channel_axis=-1)
         assert ours.dtype == np.float64
         assert_close(ours, reference(photo, False, batched=False, **params), what=f"{name} {params}")
     grey = photo.mean(axis=2)
@@ -175,14 +175,92 @@ def test_real_photos(name):
                  what=f"{name} grey")
 
 
-@pytest.mark.parametrize("case", CASES[:6], ids=lambda c: f"o{c[0]}-p{c[1][0]}x{c[1][1]}")
+def generic_hog(images, orientations, pixels_per_cell, cells_per_block, block_norm):
+    """The array-API path on the same uint8 images (what the NumPy fast path replaces): (N, F)."""
+    cells = hog_module._cell_histograms_generic(images, orientations, pixels_per_cell)
+    return normalize_blocks(cells, cells_per_block, block_norm).reshape(images.shape[0], -1)
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: f"o{c[0]}-p{c[1][0]}x{c[1][1]}")
 def test_numpy_uint8_fast_path_is_bit_identical_to_generic(case):
-    rng = np.random.default_rng(case[0])
-    h, w = case[4]
+    orientations, ppc, cpb, norm, (h, w) = case
+    rng = np.random.default_rng(orientations)
     images = np.concatenate([make_images(kind, rng, (40, h, w, 3), np.uint8) for kind in KINDS])
-    fast = hog_numpy.cell_histograms_uint8(images, case[0], case[1])
-    generic = hog_module._cell_histograms_generic(images, case[0], case[1])
-    np.testing.assert_array_equal(fast, generic)
+    fast = hog_numpy.cell_histograms_uint8(images, orientations, ppc)
+    np.testing.assert_array_equal(fast, hog_module._cell_histograms_generic(images, orientations, ppc))
+    np.testing.assert_array_equal(hog(images, orientations, ppc, cpb, norm, channel_axis=-1),
+                                  generic_hog(images, orientations, ppc, cpb, norm))
+
+
+def test_fast_path_on_photos_and_the_redo_it_needs():
+    # Photos (small gradients, flat areas, grey regions where all channels tie) and noise
+    # (large gradients: about 0.7 % of its pixels have a winner whose hypot NumPy rounds
+    # off sqrt(s), which the fast path redoes exactly).
+    bins, flag = hog_numpy._fast_tables(9)
+    redone = bins[hog_numpy._pairs()[2]] == flag                    # per gradient pair
+    assert 0 <= np.count_nonzero(redone) < 0.01 * 511**2
+    photos = np.stack([data.astronaut()[:256, :256], data.chelsea()[:256, :256], data.coffee()[:256, :256]])
+    grey_rgb = np.repeat(data.camera()[:256, :256, None], 3, axis=-1)[None]
+    noise = np.random.default_rng(11).integers(0, 256, (8, 64, 64, 3), dtype=np.uint8)
+    for images in (photos, grey_rgb, noise, noise[..., :1], photos[..., ::-1]):
+        for params in (dict(orientations=9, pixels_per_cell=(8, 8), cells_per_block=(2, 2), block_norm="L2-Hys"),
+                       dict(orientations=7, pixels_per_cell=(6, 10), cells_per_block=(3, 3), block_norm="L1")):
+            np.testing.assert_array_equal(hog(images, **params, channel_axis=-1), generic_hog(images, **params))
+
+
+@pytest.mark.parametrize("chunk_pixels", [60, 500, 4096])
+def test_fast_path_in_bands_of_cell_rows_equals_generic(monkeypatch, chunk_pixels):
+    # images larger than a chunk go through in bands of cell rows, with a halo row each side
+    monkeypatch.setattr(hog_numpy, "_CHUNK_PIXELS", chunk_pixels)
+    rng = np.random.default_rng(chunk_pixels)
+    for shape, orientations, ppc in [((2, 53, 47, 3), 9, (8, 8)), ((3, 40, 33, 1), 5, (3, 4)), ((1, 11, 90, 4), 7, (2, 5))]:
+        images = make_images("noise", rng, shape, np.uint8)
+        np.testing.assert_array_equal(hog_numpy.cell_histograms_uint8(images, orientations, ppc),
+                                      hog_module._cell_histograms_generic(images, orientations, ppc))
+        np.testing.assert_array_equal(hog(images, orientations, ppc, (2, 2), "L1-sqrt", channel_axis=-1),
+                                      generic_hog(images, orientations, ppc, (2, 2), "L1-sqrt"))
+
+
+def test_fast_path_memory_does_not_grow_with_the_image():
+    import tracemalloc
+
+    photo = np.random.default_rng(0).integers(0, 256, (1200, 1600, 3), dtype=np.uint8)     # 5.5 MiB
+    hog(photo[:64, :64], cells_per_block=(2, 2), channel_axis=-1)                         # tables built
+    tracemalloc.start()
+    out = hog(photo, cells_per_block=(2, 2), channel_axis=-1)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    # the descriptor (8.1 MiB here) and its blocks' temporaries, but work arrays of one band only:
+    # the previous fast path held about 19 bytes per image byte (105 MiB)
+    assert peak < 4 * out.nbytes + 8 * 2**20, f"peak {peak / 2**20:.0f} MiB"
+
+
+def test_fast_path_redoing_every_pixel_is_still_exact(monkeypatch):
+    # what a platform whose hypot does not grow strictly with s gets: every pixel redone
+    bins, flag = hog_numpy._fast_tables(5)
+    monkeypatch.setattr(hog_numpy, "_fast_tables", lambda orientations: (np.full_like(bins, flag), flag))
+    images = np.concatenate([make_images(kind, np.random.default_rng(3), (6, 20, 18, 3), np.uint8) for kind in KINDS])
+    np.testing.assert_array_equal(hog(images, 5, (4, 6), (2, 2), "L2", channel_axis=-1),
+                                  generic_hog(images, 5, (4, 6), (2, 2), "L2"))
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(1, 40), orientations=st.integers(1, 300),
+       ppc=st.tuples(st.integers(1, 7), st.integers(1, 7)), cpb=st.tuples(st.integers(1, 3), st.integers(1, 3)),
+       extra=st.tuples(st.integers(0, 9), st.integers(0, 9)), channels=st.sampled_from([None, 1, 2, 3, 4, 7]),
+       levels=st.sampled_from([2, 7, 256]), norm=st.sampled_from(NORMS))
+def test_property_fast_path_equals_generic(seed, n, orientations, ppc, cpb, extra, channels, levels, norm):
+    """Any uint8 batch (grey or 1-7 channels, sizes that leave rows and columns out, up to
+    300 bins): the fast path's cells and descriptors are the generic path's, bit for bit."""
+    rng = np.random.default_rng(seed)
+    h, w = ppc[0] * cpb[0] + extra[0], ppc[1] * cpb[1] + extra[1]
+    images = rng.integers(0, levels, (n, h, w) if channels is None else (n, h, w, channels)).astype(np.uint8)
+    axis = None if channels is None else -1
+    as_colour = images if channels is not None else images[..., None]
+    np.testing.assert_array_equal(hog_module.cell_histograms(images, orientations, ppc),
+                                  hog_module._cell_histograms_generic(images, orientations, ppc))
+    np.testing.assert_array_equal(hog(images, orientations, ppc, cpb, norm, channel_axis=axis),
+                                  generic_hog(as_colour, orientations, ppc, cpb, norm))
 
 
 @settings(max_examples=30, deadline=None)
@@ -201,14 +279,19 @@ def test_property_matches_skimage(seed, orientations, ppc, cpb, extra, norm, gre
                  what=str(params))
 
 
-def test_default_parameters_and_input_not_modified():
-    images = make_images("noise", np.random.default_rng(9), (2, 32, 40, 3), np.float64)
+@pytest.mark.parametrize("dtype", [np.uint8, np.float64])
+def test_default_parameters_and_input_not_modified(dtype):
+    images = make_images("noise", np.random.default_rng(9), (2, 32, 40), dtype)      # grey: the default
     before = images.copy()
     out = hog(images)
     np.testing.assert_array_equal(images, before)
-    # 4 x 5 cells, 3 x 4 blocks of 2 x 2 cells, 9 bins
-    assert out.shape == (2, 3 * 4 * 2 * 2 * 9)
-    assert_close(out, reference(images, False, orientations=9, pixels_per_cell=(8, 8), cells_per_block=(2, 2)))
+    # 4 x 5 cells, 2 x 3 blocks of 3 x 3 cells (scikit-image's default), 9 bins
+    assert out.shape == (2, 2 * 3 * 3 * 3 * 9)
+    assert_close(out, reference(images, True))
+    colour = make_images("noise", np.random.default_rng(10), (2, 32, 40, 3), dtype)
+    before = colour.copy()
+    assert_close(hog(colour, channel_axis=-1), reference(colour, False))
+    np.testing.assert_array_equal(colour, before)
 
 
 # ---- errors -------------------------------------------------------------------------------
@@ -217,7 +300,11 @@ def test_too_small_image(backend):
     with pytest.raises(ValueError, match=r"hog: expected images of at least 16 rows and 24 columns "
                                          r"\(pixels_per_cell=\(8, 8\), cells_per_block=\(2, 3\)\), "
                                          r"got images of shape \(20, 20, 3\)"):
-        hog(backend.put(np.zeros((20, 20, 3))), cells_per_block=(2, 3))
+        hog(backend.put(np.zeros((20, 20, 3))), cells_per_block=(2, 3), channel_axis=-1)
+    with pytest.raises(ValueError, match=r"hog: expected images of at least 24 rows and 24 columns "
+                                         r"\(pixels_per_cell=\(8, 8\), cells_per_block=\(3, 3\)\), "
+                                         r"got images of shape \(20, 30\)"):
+        hog(backend.put(np.zeros((20, 30))))                 # scikit-image's default blocks: 3 x 3 cells
 
 
 @pytest.mark.parametrize("norm", ["L3", "l2", None])
@@ -236,7 +323,7 @@ def test_unknown_block_norm(norm):
 ])
 def test_bad_parameters(kwargs, error, match):
     with pytest.raises(error, match="hog: " + match):
-        hog(np.zeros((16, 16, 3)), **kwargs)
+        hog(np.zeros((16, 16)), **kwargs)
 
 
 @pytest.mark.parametrize("shape, axis, match", [
@@ -266,7 +353,7 @@ def test_nan(backend):
 
 def test_hog_image_shape_and_host(backend):
     img = make_images("noise", np.random.default_rng(1), (1, 19, 22, 3), np.uint8)[0]
-    picture = hog_image(backend.put(img), orientations=6, pixels_per_cell=(6, 7))
+    picture = hog_image(backend.put(img), orientations=6, pixels_per_cell=(6, 7), channel_axis=-1)
     assert isinstance(picture, np.ndarray) and picture.shape == (19, 22) and picture.dtype == np.float64
     assert picture[18:].max() == 0 and picture[:, 21:].max() == 0    # outside whole cells
     assert picture.max() > 0
@@ -325,8 +412,10 @@ def test_line_pixels_equal_skimage_draw_line():
 
 
 @pytest.mark.parametrize("shape, kwargs, match", [
-    ((2, 16, 16, 3), {}, r"hog_image: expected colour images of shape \(H, W, C\) with channel_axis=-1, got shape "
-                         r"\(2, 16, 16, 3\)"),
+    ((2, 16, 16, 3), dict(channel_axis=-1), r"hog_image: expected colour images of shape \(H, W, C\) with "
+                                            r"channel_axis=-1, got shape \(2, 16, 16, 3\)"),
+    ((16, 16, 3), {}, r"hog_image: expected grey images of shape \(H, W\) with channel_axis=None, got shape "
+                      r"\(16, 16, 3\) \(for colour images pass channel_axis=-1\)"),
     ((3, 16, 16), dict(channel_axis=None), r"hog_image: expected grey images of shape \(H, W\) with "
                                            r"channel_axis=None, got shape \(3, 16, 16\) \(for colour images pass"),
     ((16, 16), dict(pixels_per_cell=1), r"hog_image: expected pixels_per_cell of at least \(2, 2\)"),

@@ -37,7 +37,8 @@ def pipeline(device: str) -> dict:
         net_history = fit(net, train.X, train.y, optimizer=Momentum(0.05), epochs=2, batch_size=50, rng=5,
                           drop_last=True, progress=False)
         patches = data.photo_patches(5, rng=6)
-        features = extract_features(patches.X, [(color_histogram, {"bins": 4}), hog])
+        features = extract_features(patches.X, [(color_histogram, {"bins": 4}),
+                                                (hog, {"cells_per_block": (2, 2), "channel_axis": -1})])
         return {"active": active, "history": history, "net_history": net_history, "features": features,
                 "params": dict(mlp.params), "net_params": dict(net.params),
                 "test_accuracy": accuracy(mlp, X_val, test.y)}
@@ -153,7 +154,7 @@ def test_plots_take_arrays_of_the_device():
         history = fit(model, points.X, points.y, optimizer=SGD(0.5), epochs=2, batch_size=20, rng=0, progress=False)
     figures = [plotting.show_images(patches.X, titles=[patches.class_names[0]] * 8),
                plotting.plot_color_histogram(color_histogram(patches.X[0, ...], bins=2), bins=2),
-               plotting.plot_hog(patches.X[0, ...], hog_image(patches.X[0, ...])),
+               plotting.plot_hog(patches.X[0, ...], hog_image(patches.X[0, ...], channel_axis=-1)),
                plotting.activations.plot_decision_regions(model, points.X, points.y, resolution=20),
                plotting.training.plot_history(history)]
     assert all(fig is not None for fig in figures)

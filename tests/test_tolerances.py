@@ -63,11 +63,11 @@ def test_a_float32_epoch_on_every_backend_equals_numpy(backend, shape):
 def test_features_on_every_backend_equal_numpy(backend):
     images = data.photo_patches(5, rng=0).X                 # (20, 32, 32, 3) uint8, NumPy
     got_hist = color_histogram(backend.put(images), bins=4)
-    got_hog = hog(backend.put(images))
+    got_hog = hog(backend.put(images), channel_axis=-1)
     backend.check_on(got_hist)
     backend.check_on(got_hog)
     np.testing.assert_array_equal(backend.host(got_hist), color_histogram(images, bins=4))   # counts: exact
-    np.testing.assert_allclose(backend.host(got_hog), hog(images), rtol=1e-10, atol=1e-12)   # float64
+    np.testing.assert_allclose(backend.host(got_hog), hog(images, channel_axis=-1), rtol=1e-10, atol=1e-12)   # float64
 
 
 def test_the_rule_is_relative_to_the_largest_value():

@@ -11,8 +11,11 @@
 
 All work on one image or a whole batch at once, on NumPy, CuPy or any array-API
 namespace, and return arrays on the input's device (``hog_image`` excepted). Colour or
-grey is said by ``channel_axis`` as in scikit-image (``-1``, the default: channels last;
-``None``: grey), never guessed from the shape (``_channels.py``).
+grey is said by ``channel_axis`` as in scikit-image (``None``: grey, the default of
+``hog`` and ``hog_image``; ``-1``: channels last, the default of ``color_histogram``),
+never guessed from the shape (``_channels.py``). ``hog`` and ``hog_image`` take
+scikit-image's defaults (blocks of 3 x 3 cells); the lecture's 2 x 2 blocks are passed
+explicitly where they are taught.
 """
 
 from .color_histogram import color_histogram

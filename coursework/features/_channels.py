@@ -1,9 +1,11 @@
 """scikit-image's ``channel_axis`` rule for the feature functions: nothing guessed from the shape.
 
-- ``channel_axis=-1`` (the default; also the last axis's own index): colour images with
-  the channels last, one image ``(H, W, C)`` or a batch ``(N, H, W, C)``, any ``C >= 1``
-  unless the function needs a given number (the colour histogram: 3);
-- ``channel_axis=None``: grey images, one ``(H, W)`` or a batch ``(N, H, W)``.
+- ``channel_axis=None`` (the default of ``hog`` and ``hog_image``, as in scikit-image):
+  grey images, one ``(H, W)`` or a batch ``(N, H, W)``;
+- ``channel_axis=-1`` (the default of ``color_histogram``, which needs colour; also the
+  last axis's own index): colour images with the channels last, one image ``(H, W, C)``
+  or a batch ``(N, H, W, C)``, any ``C >= 1`` unless the function needs a given number
+  (the colour histogram: 3).
 
 So an RGBA image is four channels (as in ``skimage.feature.hog``), and a batch of grey
 images of width 3 is grey when ``channel_axis=None`` says so.

@@ -46,7 +46,7 @@ def extract_features(images: Any, extractors: Sequence[Callable | tuple[Callable
     >>> import numpy as np
     >>> from coursework.features import color_histogram, hog
     >>> images = np.random.default_rng(0).integers(0, 256, (4, 32, 32, 3), dtype=np.uint8)
-    >>> extract_features(images, [color_histogram, (hog, {"orientations": 6})]).shape
+    >>> extract_features(images, [color_histogram, (hog, {"orientations": 6, "channel_axis": -1})]).shape
     (4, 728)
     >>> extract_features(images[0], [(color_histogram, {"bins": 4})]).shape
     (64,)

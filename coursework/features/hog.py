@@ -26,6 +26,10 @@ Cython ``hog_histograms``, checked against the library in ``tests/test_hog.py``)
 
 The output is ordered like ``skimage``'s ``(blocks_row, blocks_col, cells_row,
 cells_col, orientations)`` array, flattened.
+
+Everything above runs on any array-API namespace (NumPy, CuPy, ``array_api_strict``).
+NumPy uint8 images take a faster path with the same numbers, bit for bit
+(:mod:`coursework.features._hog_numpy`, integer keys instead of float64 per pixel).
 """
 
 from __future__ import annotations
@@ -35,37 +39,38 @@ from typing import Any
 from .. import backend
 from ..validation import check_int_pair, check_positive_int, shape_str
 from ._channels import check_channel_images
-from .hog_steps import BLOCK_NORMS, _gradient, gradient_orientation, normalize_blocks, orientation_histograms
+from .hog_steps import BLOCK_NORMS, _gradient, block_normalized, gradient_orientation, orientation_histograms
 
 __all__ = ["hog", "cell_histograms", "BLOCK_NORMS"]
 
 
-def hog(images: Any, orientations: int = 9, pixels_per_cell=(8, 8), cells_per_block=(2, 2),
-        block_norm: str = "L2-Hys", *, channel_axis: int | None = -1):
+def hog(images: Any, orientations: int = 9, pixels_per_cell=(8, 8), cells_per_block=(3, 3),
+        block_norm: str = "L2-Hys", *, channel_axis: int | None = None):
     """Histogram-of-oriented-gradients descriptor of one image or a batch.
 
     Equal (to about 1e-7) to ``skimage.feature.hog(image, orientations, pixels_per_cell,
-    cells_per_block, block_norm, channel_axis=channel_axis, feature_vector=True)`` per
-    image. Note the default ``cells_per_block=(2, 2)`` of Dalal & Triggs (scikit-image:
-    (3, 3)) and the default ``channel_axis=-1``, colour (scikit-image: None, grey).
+    cells_per_block, block_norm, channel_axis=channel_axis)`` per image, with
+    scikit-image's defaults: grey images (``channel_axis=None``) and blocks of 3 x 3
+    cells. The lecture (and Dalal & Triggs) use blocks of 2 x 2 cells: pass
+    ``cells_per_block=(2, 2)``; for colour images pass ``channel_axis=-1``.
 
     Parameters
     ----------
-    images : array of shape (H, W, C) or (N, H, W, C); with channel_axis=None (H, W) or (N, H, W)
-        Colour or grey image(s), any real dtype. Nothing is guessed from the shape:
+    images : array of shape (H, W) or (N, H, W); with channel_axis=-1 (H, W, C) or (N, H, W, C)
+        Grey or colour image(s), any real dtype. Nothing is guessed from the shape:
         ``channel_axis`` says which it is.
     orientations : int, default 9
         Number of orientation bins over [0, 180) degrees.
     pixels_per_cell : int or (int, int), default (8, 8)
         Cell size (rows, columns).
-    cells_per_block : int or (int, int), default (2, 2)
+    cells_per_block : int or (int, int), default (3, 3)
         Block size in cells (rows, columns).
     block_norm : {'L1', 'L1-sqrt', 'L2', 'L2-Hys'}, default 'L2-Hys'
         Block normalisation (see the module docstring).
-    channel_axis : -1 or None, default -1
-        As in scikit-image. ``-1`` (or the last axis's index): the channels are the
-        last axis, any number ``C >= 1`` (RGB, RGBA, one channel); per pixel the
-        channel with the strongest gradient counts. ``None``: grey images.
+    channel_axis : None or -1, default None
+        As in scikit-image. ``None``: grey images. ``-1`` (or the last axis's index):
+        the channels are the last axis, any number ``C >= 1`` (RGB, RGBA, one
+        channel); per pixel the channel with the strongest gradient counts.
 
     Returns
     -------
@@ -86,12 +91,12 @@ def hog(images: Any, orientations: int = 9, pixels_per_cell=(8, 8), cells_per_bl
     --------
     >>> import numpy as np
     >>> images = np.random.default_rng(0).integers(0, 256, (5, 32, 32, 3), dtype=np.uint8)
-    >>> hog(images).shape                     # 3 x 3 blocks of 2 x 2 cells, 9 bins
+    >>> hog(images.mean(axis=-1)).shape       # 5 grey images: 2 x 2 blocks of 3 x 3 cells, 9 bins
     (5, 324)
-    >>> hog(images[0], orientations=6, pixels_per_cell=16, cells_per_block=1).shape
+    >>> hog(images, cells_per_block=(2, 2), channel_axis=-1).shape   # colour: 3 x 3 blocks of 2 x 2 cells
+    (5, 324)
+    >>> hog(images[0], orientations=6, pixels_per_cell=16, cells_per_block=1, channel_axis=-1).shape
     (24,)
-    >>> hog(images.mean(axis=-1), channel_axis=None).shape      # a batch of grey images
-    (5, 324)
     """
     func = "hog"
     orientations = check_positive_int(orientations, "orientations", func)
@@ -109,9 +114,13 @@ def hog(images: Any, orientations: int = 9, pixels_per_cell=(8, 8), cells_per_bl
             f"(pixels_per_cell={cell}, cells_per_block={block}), got images of shape "
             f"{shape_str(images.shape[1:])}")
     xp = backend.namespace(images)
-    hist = cell_histograms(images, orientations, cell)
-    features = xp.reshape(normalize_blocks(hist, block, block_norm), (images.shape[0], -1))
-    features = xp.astype(features, _float_dtype(xp, images.dtype))
+    if _uint8_fast_path(images):
+        from ._hog_numpy import hog_uint8  # NumPy-only, the same numbers, normalised chunk by chunk
+        features = hog_uint8(_channels_last(images), orientations, cell, block, block_norm)
+    else:
+        hist = cell_histograms(images, orientations, cell)
+        features = xp.reshape(block_normalized(xp, hist, block, block_norm), (images.shape[0], -1))
+    features = xp.astype(features, _float_dtype(xp, images.dtype), copy=False)
     return features if batched else features[0, ...]
 
 
@@ -129,11 +138,21 @@ def cell_histograms(images: Any, orientations: int, pixels_per_cell: tuple[int, 
     hist : array of shape (N, H // cell_rows, W // cell_cols, orientations), float64
         Mean gradient magnitude per cell and orientation bin.
     """
-    if (backend.is_numpy(images) and images.ndim == 4 and images.shape[-1] <= 4
-            and images.dtype == backend.namespace(images).uint8):
+    if _uint8_fast_path(images):
         from ._hog_numpy import cell_histograms_uint8  # NumPy-only fast path, same numbers
-        return cell_histograms_uint8(images, orientations, pixels_per_cell)
+        return cell_histograms_uint8(_channels_last(images), orientations, pixels_per_cell)
     return _cell_histograms_generic(images, orientations, pixels_per_cell)
+
+
+def _uint8_fast_path(images) -> bool:
+    """NumPy uint8 images, grey or up to 8,192 channels (the fast path's int32 channel tie-break)."""
+    return (backend.is_numpy(images) and images.dtype == backend.namespace(images).uint8
+            and (images.ndim == 3 or images.shape[-1] <= 8192))
+
+
+def _channels_last(images):
+    """(N, H, W) grey as (N, H, W, 1); colour (N, H, W, C) as it is."""
+    return images if images.ndim == 4 else images[..., None]
 
 
 def _cell_histograms_generic(images: Any, orientations: int, pixels_per_cell: tuple[int, int]):

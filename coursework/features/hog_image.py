@@ -24,20 +24,23 @@ __all__ = ["hog_image", "hog_picture"]
 
 
 def hog_image(image: Any, orientations: int = 9, pixels_per_cell=(8, 8), *,
-              channel_axis: int | None = -1) -> np.ndarray:
+              channel_axis: int | None = None) -> np.ndarray:
     """Draw each cell's orientation histogram as a star of lines (host NumPy, for plotting).
+
+    The picture of ``skimage.feature.hog(image, orientations, pixels_per_cell,
+    visualize=True, channel_axis=channel_axis)[1]``, with scikit-image's defaults.
 
     Parameters
     ----------
-    image : array of shape (H, W, C), or (H, W) with channel_axis=None
-        One colour or grey image, any real dtype (as for :func:`coursework.features.hog`).
+    image : array of shape (H, W), or (H, W, C) with channel_axis=-1
+        One grey or colour image, any real dtype (as for :func:`coursework.features.hog`).
     orientations : int, default 9
         Number of orientation bins.
     pixels_per_cell : int or (int, int), default (8, 8)
         Cell size; each side at least 2 pixels (the lines need room).
-    channel_axis : -1 or None, default -1
-        As in :func:`coursework.features.hog` and scikit-image: ``-1`` channels last
-        (any number), ``None`` grey.
+    channel_axis : None or -1, default None
+        As in :func:`coursework.features.hog` and scikit-image: ``None`` grey,
+        ``-1`` channels last (any number).
 
     Returns
     -------

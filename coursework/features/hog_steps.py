@@ -112,9 +112,9 @@ def orientation_histograms(magnitude: Any, orientation: Any, orientations: int =
     ----------
     magnitude, orientation : arrays of shape (H, W) or (N, H, W)
         Orientation in degrees in [0, 180) (180.0 counts in no bin).
-    orientations : int
+    orientations : int, default 9
         Bins over [0, 180): bin ``i`` holds ``180/orientations * i <= o < 180/orientations * (i+1)``.
-    pixels_per_cell : int or (int, int)
+    pixels_per_cell : int or (int, int), default (8, 8)
         Cell size; rows and columns that do not fill a whole cell are dropped.
 
     Returns
@@ -152,16 +152,17 @@ def orientation_histograms(magnitude: Any, orientation: Any, orientations: int =
     # END REFERENCE
 
 
-def normalize_blocks(cells: Any, cells_per_block=(2, 2), block_norm: str = "L2-Hys"):
+def normalize_blocks(cells: Any, cells_per_block=(3, 3), block_norm: str = "L2-Hys"):
     """Overlapping blocks of cells, each normalised (HoG's last step).
 
     Parameters
     ----------
     cells : array of shape (R, C, B) or (N, R, C, B)
         Cell histograms (R x C cells, B orientation bins).
-    cells_per_block : int or (int, int)
-        Block size in cells; blocks slide by one cell.
-    block_norm : {'L1', 'L1-sqrt', 'L2', 'L2-Hys'}
+    cells_per_block : int or (int, int), default (3, 3)
+        Block size in cells; blocks slide by one cell. The default is
+        :func:`coursework.features.hog`'s (scikit-image's); the lecture uses (2, 2).
+    block_norm : {'L1', 'L1-sqrt', 'L2', 'L2-Hys'}, default 'L2-Hys'
         With ``eps = 1e-5``: ``L1`` ``v / (sum|v| + eps)``; ``L1-sqrt`` its square root;
         ``L2`` ``v / sqrt(sum v^2 + eps^2)``; ``L2-Hys`` ``L2``, clipped at 0.2, ``L2`` again.
 
@@ -184,7 +185,16 @@ def normalize_blocks(cells: Any, cells_per_block=(2, 2), block_norm: str = "L2-H
     if n_row < b_row or n_col < b_col:
         raise ValueError(f"{func}: expected at least {b_row} x {b_col} cells for cells_per_block={(b_row, b_col)}, "
                          f"got {n_row} x {n_col}")
-    xp = backend.namespace(hist)
+    out = block_normalized(backend.namespace(hist), hist, (b_row, b_col), block_norm)
+    return out if batched else out[0, ...]
+
+
+def block_normalized(xp, hist, cells_per_block: tuple[int, int], block_norm: str):
+    """:func:`normalize_blocks` of validated cells, batched: (N, R, C, B) ->
+    (N, R - b_row + 1, C - b_col + 1, b_row, b_col, B). No checks (the NumPy fast path
+    of HoG calls it once per chunk of images)."""
+    n, n_row, n_col, bins = hist.shape
+    b_row, b_col = cells_per_block
     blocks_row, blocks_col = n_row - b_row + 1, n_col - b_col + 1
     # (N, blocks_row, blocks_col, b_row * b_col, B): one slice per cell offset in the block.
     blocks = xp.stack([hist[:, i:i + blocks_row, j:j + blocks_col, :]
@@ -199,5 +209,4 @@ def normalize_blocks(cells: Any, cells_per_block=(2, 2), block_norm: str = "L2-H
         if block_norm == "L2-Hys":
             out = xp.minimum(out, 0.2)
             out = out / xp.sqrt(xp.sum(out**2, axis=axes, keepdims=True) + _EPS**2)
-    out = xp.reshape(out, (n, blocks_row, blocks_col, b_row, b_col, bins))
-    return out if batched else out[0, ...]
+    return xp.reshape(out, (n, blocks_row, blocks_col, b_row, b_col, bins))

@@ -51,7 +51,9 @@ class BatchNorm(Layer):
     momentum : float in [0, 1], default 0.1
         Weight of the new batch in the running statistics (PyTorch's convention).
     eps : float > 0, default 1e-5
-        Added to the variance before the square root.
+        Added to the variance before the square root. ``momentum`` and ``eps`` are
+        keyword-only: ``torch.nn.BatchNorm1d`` has the same defaults but takes ``eps``
+        first, so a positional ``BatchNorm(D, 0.2)`` would mean different things.
     dtype, like
         dtype of the parameters and running statistics (float64 by default) and
         an array whose namespace and device they are created on (default: the active device),
@@ -68,7 +70,7 @@ class BatchNorm(Layer):
         used in evaluation mode.
     """
 
-    def __init__(self, num_features: int, momentum: float = 0.1, eps: float = 1e-5, *,
+    def __init__(self, num_features: int, *, momentum: float = 0.1, eps: float = 1e-5,
                  dtype: Any = None, like: Any = None) -> None:
         super().__init__()
         self.num_features = check_positive_int(num_features, "num_features", "BatchNorm")

@@ -16,7 +16,7 @@ from ._labels import check_scores_labels
 __all__ = ["svm_loss"]
 
 
-def svm_loss(scores, y, margin: float = 1.0):
+def svm_loss(scores, y, *, margin: float = 1.0):
     """Mean multiclass hinge loss and its gradient.
 
     Parameters
@@ -25,7 +25,8 @@ def svm_loss(scores, y, margin: float = 1.0):
     y : integer array of shape (N,)
         Correct class of every row, in [0, C).
     margin : float, default 1.0
-        Δ >= 0, how far the correct score must beat every other score.
+        Δ >= 0, how far the correct score must beat every other score. Keyword-only
+        (as in ``multi_margin_loss``, whose third parameter is ``p``).
 
     Returns
     -------
