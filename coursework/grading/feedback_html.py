@@ -400,7 +400,8 @@ _TOC_OPEN, _TOC_CLOSE = '<div id="toc">', "</div>"
 
 _WRAP = ("<style>.output_error pre, .output_stderr pre { white-space: pre-wrap; }\n"
          ".coursework-summary { border: 2px solid #337ab7; border-radius: 6px; padding: 0.2em 1em 0.6em; "
-         "background: #f4f8fc; }</style>")
+         "background: #f4f8fc; }\n.coursework-summary th, .coursework-summary td { padding: 2px 1.2em 2px 0; }"
+         "</style>")
 
 
 _HEADING = '<div class="panel-heading">\n<h4>'     # the template's heading: "<notebook> (Score: x / y)"
