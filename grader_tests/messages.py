@@ -256,7 +256,10 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "b_case_plain": {"en": "MyValue(3) + 4 (a plain number)", "ko": "MyValue(3) + 4 (보통 수)"},
     "b_case_left": {"en": "4 * MyValue(3) (a plain number on the left)", "ko": "4 * MyValue(3) (왼쪽이 보통 수)"},
-    "b_case_same": {"en": "MyValue(3) * MyValue(3), the same node twice", "ko": "MyValue(3) * MyValue(3), 같은 node를 두 번"},
+    "b_case_same": {
+        "en": "MyValue(3) * MyValue(3), the same node twice",
+        "ko": "MyValue(3) * MyValue(3), 같은 node를 두 번",
+    },
     "b_ops_grad": {
         "en": "building nodes with + and * changed an input's grad; gradients are computed only by backward_pass",
         "ko": "+와 *로 node를 만들면서 입력의 grad가 바뀌었다. gradient는 backward_pass만 계산한다",
@@ -513,7 +516,10 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "r_l2_W": {"en": "l2_penalty(W of shape {shape})", "ko": "l2_penalty(shape가 {shape}인 W)"},
     "r_l1_W": {"en": "l1_penalty(W of shape {shape} with some zeros)", "ko": "l1_penalty(0이 섞인, shape가 {shape}인 W)"},
-    "r_en_W": {"en": "elastic_net(W of shape {shape}, beta={beta:g})", "ko": "elastic_net(shape가 {shape}인 W, beta={beta:g})"},
+    "r_en_W": {
+        "en": "elastic_net(W of shape {shape}, beta={beta:g})",
+        "ko": "elastic_net(shape가 {shape}인 W, beta={beta:g})",
+    },
     "r_en_default": {
         "en": "elastic_net(W of shape {shape}) with the default beta",
         "ko": "elastic_net(shape가 {shape}인 W), beta는 기본값",
@@ -637,7 +643,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "{what}: expected an integer epoch index, got {got!r} ({type})",
         "ko": "{what}: 정수인 epoch index가 와야 하는데 {got!r}({type})이다",
     },
-    "o_epoch": {"en": "{what}: expected epoch {want}, got {got}{hint}", "ko": "{what}: epoch {want}이어야 하는데 {got}이다{hint}"},
+    "o_epoch": {
+        "en": "{what}: expected epoch {want}, got {got}{hint}",
+        "ko": "{what}: epoch {want}이어야 하는데 {got}이다{hint}",
+    },
     "o_hint_from_zero": {
         "en": " (epochs are counted from 0: return the index into the list)",
         "ko": " (epoch은 0부터 센다. list의 index를 반환해야 한다)",

@@ -105,7 +105,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "minibatch_indices(random case #{k}: n={n}, batch_size={batch_size}, a seeded Generator)",
         "ko": "minibatch_indices(무작위 경우 #{k}: n={n}, batch_size={batch_size}, seed를 준 Generator)",
     },
-    "s_batch_count": {"en": "{what}: expected {want} batches, got {got}", "ko": "{what}: batch가 {want}개여야 하는데 {got}개이다"},
+    "s_batch_count": {
+        "en": "{what}: expected {want} batches, got {got}",
+        "ko": "{what}: batch가 {want}개여야 하는데 {got}개이다",
+    },
     "s_same_seed": {
         "en": "{what}: expected the same batches for the same seed, got different ones",
         "ko": "{what}: seed가 같으면 batch도 같아야 하는데 다른 batch가 나왔다",
