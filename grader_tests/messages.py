@@ -16,7 +16,7 @@ shape, a repr, a number), only ``의``, ``에``, ``에서`` or the copula (``{go
 
 from __future__ import annotations
 
-from coursework.i18n.messages import fill
+from coursework.i18n.messages import speaker
 
 __all__ = ["CATALOG", "say"]
 
@@ -657,7 +657,5 @@ CATALOG: dict[str, dict[str, str]] = {
     },
 }
 
-
-def say(entry: str, /, **fields: object) -> str:
-    """Entry ``entry`` of :data:`CATALOG` in the language in force, filled with ``fields``."""
-    return fill(CATALOG, __name__, entry, None, fields)
+#: ``say(entry, **fields)``: entry ``entry`` of :data:`CATALOG` in the language in force, filled with ``fields``.
+say = speaker(CATALOG, __name__)

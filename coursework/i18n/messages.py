@@ -15,10 +15,11 @@ not ``{got}이(가)``), and no "…다:" (``… 일으켰다. 메시지: {evalue
 from __future__ import annotations
 
 import re
+from typing import Callable
 
 from .settings import check_language, language
 
-__all__ = ["CATALOG", "msg", "fill", "student_exception_pattern"]
+__all__ = ["CATALOG", "msg", "fill", "speaker", "student_exception_pattern"]
 
 CATALOG: dict[str, dict[str, str]] = {
     # -- grader_tests.harness: what a failed check says ---------------------------------
@@ -322,6 +323,14 @@ def fill(catalog: dict[str, dict[str, str]], name: str, key: str, lang: str | No
         return text.format(**fields)
     except KeyError as exc:
         raise KeyError(f"message {key!r} needs the field {exc.args[0]!r}") from None
+
+
+def speaker(catalog: dict[str, dict[str, str]], name: str) -> Callable[..., str]:
+    """``say(entry, **fields)``: text ``entry`` of ``catalog`` (the module ``name``) in the language
+    in force, filled with ``fields`` (:func:`fill`); for a catalog of its own, such as the checks'."""
+    def say(entry: str, /, **fields: object) -> str:
+        return fill(catalog, name, entry, None, fields)
+    return say
 
 
 def student_exception_pattern() -> re.Pattern:

@@ -7,7 +7,7 @@ number, shape, kind), never their values. This module is never shipped to studen
 
 from __future__ import annotations
 
-from coursework.i18n.messages import fill
+from coursework.i18n.messages import speaker
 
 __all__ = ["CATALOG", "say"]
 
@@ -165,7 +165,5 @@ CATALOG: dict[str, dict[str, str]] = {
     },
 }
 
-
-def say(entry: str, /, **fields: object) -> str:
-    """Entry ``entry`` of :data:`CATALOG` in the language in force, filled with ``fields``."""
-    return fill(CATALOG, __name__, entry, None, fields)
+#: ``say(entry, **fields)``: entry ``entry`` of :data:`CATALOG` in the language in force, filled with ``fields``.
+say = speaker(CATALOG, __name__)
