@@ -218,3 +218,19 @@ def test_the_gate_figure_titles_stay_the_patterns(korean):
 def test_columns_count_a_hangul_syllable_as_two():
     assert width("이름") == 4 and width("name") == 4 and width("e\u0301") == 1
     assert ljust("이름", 6) == "이름  " and rjust("입력", 6) == "  입력" and rjust("toolong", 3) == "toolong"
+
+
+def test_the_notes_on_restored_cells_follow_the_language(monkeypatch):
+    from coursework.grading.restore import Restored
+
+    cells = (Restored("hist_values", "deleted", True), Restored("setup", "edited", False),
+             Restored("bonus", "forged", True))
+    monkeypatch.setenv("COURSEWORK_LANG", "ko")
+    said = [r.sentence() for r in cells]
+    korean_text_ok("\n".join(said))
+    assert said[0] == "제출한 notebook에서 채점 cell('hist_values')이 삭제되었다. 채점 전에 과제의 원래 cell로 되돌렸다."
+    assert said[1].startswith("제출한 notebook에서 잠긴 cell('setup')이 수정되었다.") and "'bonus'" in said[2]
+    monkeypatch.setenv("COURSEWORK_LANG", "en")
+    assert [r.sentence() for r in cells][:2] == [
+        "The test cell 'hist_values' was deleted in your notebook; it was restored from the assignment before grading.",
+        "The locked cell 'setup' was edited in your notebook; it was restored from the assignment before grading."]

@@ -198,6 +198,18 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "This check was {how} in your notebook; it was restored from the assignment before grading.",
         "ko": "이 check는 제출한 notebook에서 {how}. 채점 전에 과제의 원래 cell로 되돌렸다.",
     },
+    "restored_cell": {
+        "en": "The {what} {grade_id!r} was {how} in your notebook; it was restored from the assignment before grading.",
+        "ko": "제출한 notebook에서 {what}({grade_id!r})이 {how}. 채점 전에 과제의 원래 cell로 되돌렸다.",
+    },
+    "restored_forged": {
+        "en": "A cell of your notebook claimed to be the graded cell {grade_id!r}, which the assignment has once or "
+              "not at all; it was graded as an ordinary cell.",
+        "ko": "제출한 notebook의 cell 하나가 자신을 채점 cell({grade_id!r})로 표시했지만, 과제에서 그 cell은 한 번만 "
+              "있거나 아예 없다. 그래서 보통 cell로 채점했다.",
+    },
+    "cell_test": {"en": "test cell", "ko": "채점 cell"},
+    "cell_locked": {"en": "locked cell", "ko": "잠긴 cell"},
     "fb_how_deleted": {"en": "deleted", "ko": "삭제되었다"},
     "fb_how_edited": {"en": "edited", "ko": "수정되었다"},
     "fb_hidden_message": {
