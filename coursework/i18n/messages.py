@@ -115,6 +115,21 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "in your cell {cell}, line {line}: {text}",
         "ko": "작성한 cell {cell}의 {line}번째 줄: {text}",
     },
+    # -- coursework.grading.judge: when the student's kernel does not play along ---------
+    "judge_bad_data": {
+        "en": "the kernel answered with data that cannot be checked ({why})",
+        "ko": "kernel이 확인할 수 없는 데이터로 답했다 ({why})",
+    },
+    "judge_no_answer": {
+        "en": "the kernel did not answer the judge ({why}); did your code change or remove the grader's agent?",
+        "ko": "kernel이 채점기에 답하지 않았다 ({why}). 작성한 코드가 채점기의 agent를 바꾸거나 지우지 않았는가?",
+    },
+    "judge_no_reply": {"en": "no reply", "ko": "응답 없음"},
+    "judge_kernel_died": {"en": "the kernel died", "ko": "kernel이 죽었다"},
+    "judge_kernel_stopped": {
+        "en": "the kernel did not stop after the time limit and was stopped",
+        "ko": "제한 시간이 지나도 kernel이 멈추지 않아 강제로 멈추었다",
+    },
     # -- coursework.grading.rules: why an exercise lost its points ----------------------
     "exercise_zero": {
         "en": "Exercise {name} scores 0: {why}",
