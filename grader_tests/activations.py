@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from .harness import as_result_array, assert_close, assert_shape, call, stored, type_name
+from .messages import say
 
 ASSIGNMENT = "03_activations"
 
@@ -24,7 +25,7 @@ def expected() -> dict:
 def _forward(forward, name: str, data: dict, key: str, **kwargs) -> None:
     x = data["x"]
     args = "".join(f", {k}={v}" for k, v in kwargs.items())
-    what = f"{name}_forward(x of shape {x.shape}{args})"
+    what = say("a_forward", name=name, shape=x.shape, args=args)
     got = as_result_array(call(forward, x, what=what, **kwargs), what)
     assert_shape(got, x.shape, what)
     assert_close(got, data[f"{key}_out"], what, atol=1e-9, rtol=1e-9)
@@ -33,16 +34,14 @@ def _forward(forward, name: str, data: dict, key: str, **kwargs) -> None:
 def _backward(backward, name: str, data: dict, key: str, **kwargs) -> None:
     x, dout = data["x"], data["dout"]
     args = "".join(f", {k}={v}" for k, v in kwargs.items())
-    what = f"{name}_backward(dout of shape {dout.shape}, x of shape {x.shape}{args})"
+    what = say("a_backward", name=name, dshape=dout.shape, shape=x.shape, args=args)
     got = as_result_array(call(backward, dout, x, what=what, **kwargs), what)
     assert_shape(got, x.shape, what)
     if np.allclose(got, data[f"{key}_grad"], atol=1e-9) and not np.allclose(got, data[f"{key}_dx"], atol=1e-9):
-        raise AssertionError(f"{what}: you returned the local derivative f'(x); the backward pass must return "
-                             f"the downstream gradient dout * f'(x) (chain rule: upstream times local)")
+        raise AssertionError(say("a_local", what=what))
     right = data.get(f"{key}_dx_right")
     if right is not None and np.allclose(got, right, atol=1e-9) and not np.allclose(got, data[f"{key}_dx"], atol=1e-9):
-        raise AssertionError(f"{what}: wrong at the exact zeros of x: at x = 0 use the slope of the x < 0 side "
-                             f"(0 for ReLU, alpha for Leaky ReLU and ELU), i.e. test x > 0, not x >= 0")
+        raise AssertionError(say("a_zeros", what=what))
     assert_close(got, data[f"{key}_dx"], what, atol=1e-9, rtol=1e-9)
 
 
@@ -102,7 +101,7 @@ def check_maxout_forward(maxout_forward) -> None:
     """out[n, m] = max_k (x[n] @ W[k] + b[k])[m], with W of shape (K, D, M) and b (K, M)."""
     data = expected()
     x, W, b = _maxout_inputs(data)
-    what = f"maxout_forward(x of shape {x.shape}, W of shape {W.shape}, b of shape {b.shape})"
+    what = say("a_maxout_forward", x=x.shape, W=W.shape, b=b.shape)
     got = as_result_array(call(maxout_forward, x, W, b, what=what), what)
     assert_shape(got, (x.shape[0], W.shape[2]), what)
     assert_close(got, data["maxout_out"], what, atol=1e-9)
@@ -113,19 +112,16 @@ def check_maxout_backward(maxout_backward) -> None:
     data = expected()
     x, W, b = _maxout_inputs(data)
     dout = data["maxout_dout"]
-    what = (f"maxout_backward(dout of shape {dout.shape}, x of shape {x.shape}, W of shape {W.shape}, "
-            f"b of shape {b.shape})")
+    what = say("a_maxout_backward", dout=dout.shape, x=x.shape, W=W.shape, b=b.shape)
     result = call(maxout_backward, dout, x, W, b, what=what)
     if not isinstance(result, tuple) or len(result) != 3:
-        raise AssertionError(f"{what}: expected a tuple (dx, dW, db), got {type_name(result)}")
+        raise AssertionError(say("tuple_type", what=what, names="(dx, dW, db)", got=type_name(result)))
     names = ("dx", "dW", "db")
     got = {}
     for name, value in zip(names, result):
         got[name] = as_result_array(value, f"{what} -> {name}")
         assert_shape(got[name], data[f"maxout_{name}"].shape, f"{what} -> {name}")
     if all(np.allclose(got[n], data[f"maxout_tie_all_{n}"], atol=1e-9) for n in names):
-        raise AssertionError(f"{what}: on a tie (two pieces with the same value; pieces 0 and 1 of output column 0 "
-                             f"are equal here) only the FIRST winning piece gets the gradient, the one np.argmax "
-                             f"picks; your function gave it to every winning piece")
+        raise AssertionError(say("a_maxout_tie", what=what))
     for name in names:
         assert_close(got[name], data[f"maxout_{name}"], f"{what} -> {name}", atol=1e-9)

@@ -23,6 +23,7 @@ import numpy as np
 from coursework.i18n import msg
 
 from .harness import as_result_array, assert_close, assert_shape, call, in_kernel, sent, stored, type_name
+from .messages import say
 from .plain import assert_varies, is_number, number
 
 ASSIGNMENT = "04_backprop"
@@ -60,6 +61,7 @@ class Node:
 
 
 #: name -> list of (node, parents, local gradients); leaves have no parents; the last node is the root.
+#: A message names graph ``k`` by :func:`graph_name` (the key, in the course's language).
 #: The local gradients are the stored ones (``graph<k>_local``); when the judge grades, the
 #: student's are drawn (:func:`with_local`), the structure stays.
 GRAPHS: dict[str, list[tuple[str, tuple[str, ...], tuple[float, ...]]]] = {
@@ -86,6 +88,11 @@ GRAPHS: dict[str, list[tuple[str, tuple[str, ...], tuple[float, ...]]]] = {
 }
 
 
+def graph_name(k: int) -> str:
+    """The name of the ``k``-th graph of :data:`GRAPHS`, in the course's language (the key is its English)."""
+    return say(f"b_graph_{k}")
+
+
 @sent(Node)
 def build_graph(spec, data=None) -> dict[str, Node]:
     """name -> Node for a spec of :data:`GRAPHS` (entries ``(name, parent names, local
@@ -107,8 +114,7 @@ def graph(spec, data=None) -> dict:
     nodes = in_kernel(build_graph, spec, data)
     names = [name for name, _, _ in spec]
     if type(nodes) is not dict or list(nodes) != names or len({id(n) for n in nodes.values()}) != len(names):
-        raise AssertionError("the check could not build its graph of nodes in your kernel (did your code change "
-                             "Python's builtins or the course's modules?)")
+        raise AssertionError(say("b_no_graph"))
     return nodes
 
 
@@ -169,9 +175,7 @@ def _attempt(thunk: Callable[[], Any], what: str) -> Any:
     except NotImplementedError:
         raise AssertionError(msg("not_implemented", what=what)) from None
     except RecursionError:
-        raise AssertionError(f"{what}: your function raised RecursionError (maximum recursion depth exceeded): "
-                             "a recursive depth-first search needs one stack frame per node on the path; "
-                             "keep your own stack (a list) instead of recursing") from None
+        raise AssertionError(say("b_recursion", what=what)) from None
     except AssertionError:
         raise
     except Exception as exc:  # the student's code may raise anything
@@ -184,32 +188,30 @@ def check_order(order: Any, root, what: str, parents: dict[int, tuple] | None = 
     ``parents``: each node's parents (:func:`parents_in`), known from how the graph was built.
     """
     if order is None:
-        raise AssertionError(f"{what}: expected a list of nodes, got None (did you forget `return`?)")
+        raise AssertionError(say("b_order_none", what=what))
     try:
         order = list(order)
     except TypeError:
-        raise AssertionError(f"{what}: expected a list of nodes, got {type_name(order)}") from None
+        raise AssertionError(say("b_order_type", what=what, got=type_name(order))) from None
     graph = reachable(root, parents)
     ids = [id(n) for n in order]
     if len(set(ids)) != len(ids):
         counts = Counter(ids)
         dup = next(n for n in order if counts[id(n)] > 1)
-        raise AssertionError(f"{what}: node {dup!r} appears {counts[id(dup)]} times; every node must appear "
-                             "once (remember which nodes you have visited)")
+        raise AssertionError(say("b_order_twice", what=what, node=dup, n=counts[id(dup)]))
     missing = len({id(n) for n in graph} - set(ids))
     extra = len(set(ids) - {id(n) for n in graph})
     if missing or extra:
-        raise AssertionError(f"{what}: expected the {len(graph)} nodes the root depends on (the root included), "
-                             f"got {len(order)}: {missing} missing, {extra} not in the root's graph")
+        raise AssertionError(say("b_order_count", what=what, want=len(graph), got=len(order), missing=missing,
+                                 extra=extra))
     position = {id(n): i for i, n in enumerate(order)}
     for node in order:
         for parent in (parents[id(node)] if parents is not None else node.parents):
             if position[id(parent)] > position[id(node)]:
-                raise AssertionError(f"{what}: {parent!r} (at position {position[id(parent)]}) is an input of "
-                                     f"{node!r} (at position {position[id(node)]}) but comes after it; every "
-                                     "node must come after all of its parents")
+                raise AssertionError(say("b_order_parent", what=what, parent=parent, i=position[id(parent)],
+                                         node=node, j=position[id(node)]))
     if order[-1] is not root:
-        raise AssertionError(f"{what}: expected the root last, got {order[-1]!r} last")
+        raise AssertionError(say("b_order_root", what=what, last=order[-1]))
     return order
 
 
@@ -234,11 +236,10 @@ def _floats(values: list, what: str) -> np.ndarray:
     """The grads as finite floats; an object of another class (whatever it says it equals) fails."""
     if not all(is_number(v) for v in values):
         kinds = sorted({type_name(v) for v in values if not is_number(v)})
-        raise AssertionError(f"{what}: expected every grad to be a number, got {', '.join(kinds)}")
+        raise AssertionError(say("b_grads_numbers", what=what, kinds=", ".join(kinds)))
     got = np.array([float(v) for v in values], dtype=np.float64)
     if not np.all(np.isfinite(got)):
-        raise AssertionError(f"{what}: expected every grad to be a finite number, got "
-                             f"{int(np.sum(~np.isfinite(got)))} NaN or infinite")
+        raise AssertionError(say("b_grads_finite", what=what, n=int(np.sum(~np.isfinite(got)))))
     return got
 
 
@@ -260,37 +261,31 @@ def check_node(out: Any, cls, parents: tuple, data: float, upstream: float, down
     parent must be a new constant node holding that number.
     """
     if not isinstance(out, cls):
-        raise AssertionError(f"{what}: expected a new {cls.__name__}, got {type_name(out)}"
-                             + (" (did you forget `return`?)" if out is None else ""))
+        raise AssertionError(say("b_new_node", what=what, cls=cls.__name__, got=type_name(out))
+                             + (say("forgot_return") if out is None else ""))
     value = out.data
     if not is_number(value) or not abs(float(value) - data) <= 1e-12:
-        raise AssertionError(f"{what}: expected data {data:g}, got {value!r}")
+        raise AssertionError(say("b_node_data", what=what, data=data, got=value))
     got_parents = tuple(out.parents) if isinstance(out.parents, (tuple, list)) else out.parents
     if not isinstance(got_parents, tuple) or len(got_parents) != len(parents):
-        raise AssertionError(f"{what}: expected parents to be a tuple of the {len(parents)} operands "
-                             f"(self, other), got {got_parents!r}")
+        raise AssertionError(say("b_parents_tuple", what=what, n=len(parents), got=got_parents))
     for i, (got, want) in enumerate(zip(got_parents, parents)):
         if isinstance(want, cls) and got is not want:
-            raise AssertionError(f"{what}: expected parents[{i}] to be the operand itself "
-                                 f"({'self' if i == 0 else 'other'}), got {got!r}")
+            raise AssertionError(say("b_parent_itself", what=what, i=i, which="self" if i == 0 else "other",
+                                     got=got))
         if not isinstance(want, cls) and not (isinstance(got, cls) and _equals(got.data, want)):
-            raise AssertionError(f"{what}: expected parents[{i}] to be a {cls.__name__} holding the plain "
-                                 f"number {want:g}, got {got!r}")
+            raise AssertionError(say("b_parent_constant", what=what, i=i, cls=cls.__name__, want=want, got=got))
     if not callable(getattr(out, "rule", None)):
-        raise AssertionError(f"{what}: expected out.rule to be a function of the upstream gradient, got "
-                             f"{getattr(out, 'rule', None)!r}")
+        raise AssertionError(say("b_rule_function", what=what, got=getattr(out, "rule", None)))
     grads_before = [_same_value(p.grad) for p in got_parents]
     got = _attempt(lambda: out.rule(upstream), f"{what}: out.rule({upstream:g})")
     if [_same_value(p.grad) for p in got_parents] != grads_before:
-        raise AssertionError(f"{what}: out.rule changed a parent's grad; it must only return the downstream "
-                             "gradients (backward_pass adds them up)")
+        raise AssertionError(say("b_rule_changed_grad", what=what))
     if not isinstance(got, (tuple, list)) or len(got) != len(parents):
-        raise AssertionError(f"{what}: expected out.rule({upstream:g}) to return a tuple of {len(parents)} "
-                             f"downstream gradients (one per parent), got {got!r}")
+        raise AssertionError(say("b_rule_tuple", what=what, up=upstream, n=len(parents), got=got))
     for i, (g, want) in enumerate(zip(got, downstream)):
         if not is_number(g) or not abs(float(g) - want) <= 1e-12:
-            raise AssertionError(f"{what}: out.rule({upstream:g})[{i}], the downstream gradient of parent {i}, "
-                                 f"should be {want:g} (upstream × local), got {g!r}")
+            raise AssertionError(say("b_rule_value", what=what, up=upstream, i=i, want=want, got=g))
 
 
 def check_ops(MyValue) -> None:
@@ -300,16 +295,15 @@ def check_ops(MyValue) -> None:
         ("MyValue(3) + MyValue(-2)", lambda: a + b, (a, b), 1.0, 2.0, (2.0, 2.0)),
         ("MyValue(3) * MyValue(-2)", lambda: a * b, (a, b), -6.0, 2.0, (-4.0, 6.0)),
         ("MyValue(-2) * MyValue(3)", lambda: b * a, (b, a), -6.0, 0.5, (1.5, -1.0)),
-        ("MyValue(3) + 4 (a plain number)", lambda: a + 4, (a, 4.0), 7.0, -1.0, (-1.0, -1.0)),
-        ("4 * MyValue(3) (a plain number on the left)", lambda: 4 * a, (a, 4.0), 12.0, 1.0, (4.0, 3.0)),
-        ("MyValue(3) * MyValue(3), the same node twice", lambda: a * a, (a, a), 9.0, 1.0, (3.0, 3.0)),
+        (say("b_case_plain"), lambda: a + 4, (a, 4.0), 7.0, -1.0, (-1.0, -1.0)),
+        (say("b_case_left"), lambda: 4 * a, (a, 4.0), 12.0, 1.0, (4.0, 3.0)),
+        (say("b_case_same"), lambda: a * a, (a, a), 9.0, 1.0, (3.0, 3.0)),
     ]
     for what, build, parents, data, upstream, downstream in cases:
         out = _attempt(build, what)
         check_node(out, MyValue, parents, data, upstream, downstream, what)
     if any(not is_number(g) or float(g) != 0.0 for g in (a.grad, b.grad)):
-        raise AssertionError("building nodes with + and * changed an input's grad; gradients are computed "
-                             "only by backward_pass")
+        raise AssertionError(say("b_ops_grad"))
 
 
 # -- exercise 2: topological_order ----------------------------------------------------
@@ -317,11 +311,10 @@ def check_ops(MyValue) -> None:
 def check_topological_order(topological_order) -> None:
     """Every node once, parents before children, root last, on small fixed graphs."""
     leaf_spec = [("x", (), ())]
-    for name, spec in [("a single leaf x", leaf_spec), *GRAPHS.items()]:
+    for k, spec in enumerate([leaf_spec, *GRAPHS.values()]):
         nodes = graph(spec)
         root = nodes[spec[-1][0]]
-        what = (f"topological_order({name})" if spec is leaf_spec
-                else f"topological_order(graph '{name}', root {spec[-1][0]})")
+        what = say("b_leaf") if k == 0 else say("b_sort_graph", name=graph_name(k - 1), root=spec[-1][0])
         check_order(_attempt(lambda: topological_order(root), what), root, what, parents_in(spec, nodes))
 
 
@@ -331,25 +324,23 @@ def check_long_chain(topological_order, backward_pass) -> None:
     spec = chain_spec(CHAIN_LENGTH, local)
     nodes = graph(spec, [0.5] * len(spec))
     x, y = nodes["x"], nodes[spec[-1][0]]
-    what = f"topological_order(a chain x -> n1 -> ... -> n{CHAIN_LENGTH})"
+    what = say("b_chain_sort", length=CHAIN_LENGTH)
     order = check_order(_attempt(lambda: topological_order(y), what), y, what, parents_in(spec, nodes))
     if order[0] is not x:
-        raise AssertionError(f"{what}: expected x first, got {order[0]!r}")
-    what = f"backward_pass(n{CHAIN_LENGTH}) on the same chain (local gradients of 1 or -1)"
+        raise AssertionError(say("b_chain_first", what=what, first=order[0]))
+    what = say("b_chain_backward", length=CHAIN_LENGTH)
     _attempt(lambda: backward_pass(y), what)
     # ∂root/∂node: the product of the local gradients from the node up to the root
     want = np.append(np.cumprod(local[::-1])[::-1], 1.0)
     got = _floats(attributes(list(nodes.values()), "grad"), what)
     if got[-1] != 1.0:
-        raise AssertionError(f"{what}: expected the root's grad to be 1 (∂root/∂root), got {got[-1]:g}")
+        raise AssertionError(say("b_chain_root", what=what, got=got[-1]))
     if got[0] != want[0]:
-        raise AssertionError(f"{what}: expected x.grad = {want[0]:g} (the product of the local gradients), "
-                             f"got {got[0]:g}")
+        raise AssertionError(say("b_chain_x", what=what, want=want[0], got=got[0]))
     off = np.flatnonzero(got != want)
     if off.size:
         i = int(off[0])
-        raise AssertionError(f"{what}: {off.size} node(s) have a wrong grad; n{i}.grad should be {want[i]:g} (the "
-                             f"product of the local gradients from n{i} to the root), got {got[i]:g}")
+        raise AssertionError(say("b_chain_node", what=what, n=off.size, i=i, want=want[i], got=got[i]))
 
 
 # -- exercise 3: backward_pass ---------------------------------------------------------
@@ -367,31 +358,29 @@ def check_backward(backward_pass) -> None:
         labels = {id(n): label for label, n in nodes.items()}
         # left over from an earlier pass: backward_pass adds to it
         in_kernel(set_attribute, list(nodes.values()), "grad", 7.0)
-        what = f"backward_pass(root {spec[-1][0]} of graph '{name}', every grad 7.0 before)"
+        what = say("b_backward", root=spec[-1][0], name=graph_name(k))
         want = data[f"graph{k}_grads"]
-        for calls, attempt in ((1, ""), (2, " called a second time")):
-            _attempt(lambda: backward_pass(root), what + attempt)
-            got = _floats(attributes(on_path, "grad"), what + attempt)
+        for calls, attempt in ((1, what), (2, say("b_second_call", what=what))):
+            _attempt(lambda: backward_pass(root), attempt)
+            got = _floats(attributes(on_path, "grad"), attempt)
             total = 7.0 + calls * want
             off = np.flatnonzero(~(np.abs(got - total) <= 1e-12))
             if off.size:
                 i = int(off[0])
                 hint = _backward_hint(backward_pass, spec, got, want, calls, root)
-                raise AssertionError(f"{what}{attempt}: {off.size} of {len(on_path)} gradient(s) are wrong; "
-                                     f"{labels[id(on_path[i])]}.grad should be {total[i]:g} (7 + {calls} × "
-                                     f"{want[i]:g}), got {got[i]:g}{hint}")
+                raise AssertionError(say("b_backward_wrong", what=attempt, off=off.size, total=len(on_path),
+                                         label=labels[id(on_path[i])], want=total[i], calls=calls, each=want[i],
+                                         got=got[i], hint=hint))
         side = [n for n in nodes.values() if id(n) not in below]
         changed = [labels[id(n)] for n, g in zip(side, _floats(attributes(side, "grad"), what)) if g != 7.0]
         if changed:
-            raise AssertionError(f"{what}: a node the root does not depend on ({changed[0]}) had its grad "
-                                 "changed; only the nodes of the root's graph take part")
+            raise AssertionError(say("b_side_branch", what=what, name=changed[0]))
 
 
 def _backward_hint(backward_pass, spec, got, want, calls, root) -> str:
     """Why a backward pass is wrong, where a typical mistake can be told."""
     if np.allclose(got, calls * want, atol=1e-12):
-        return (" (the 7.0 is gone: backward_pass must add to grad, not reset it; gradients accumulate over "
-                "passes, and resetting them is zero_grad's job)")
+        return say("b_hint_reset")
     probe = graph(spec)
     probe_root = probe[spec[-1][0]]
     below = {id(m) for m in reachable(probe_root, parents_in(spec, probe))}
@@ -401,11 +390,10 @@ def _backward_hint(backward_pass, spec, got, want, calls, root) -> str:
     except Exception:  # the student's code may raise anything; no hint then
         fresh = None
     if fresh is not None and np.allclose(fresh, want, atol=1e-12):
-        return (" (right when every grad starts at 0: pass on only this pass's gradients, not node.grad, which "
-                "also holds what earlier passes left there; keep them apart, e.g. in a dict)")
+        return say("b_hint_passed_grad")
     root_grad = root.grad
     if not (is_number(root_grad) and abs(float(root_grad) - (7.0 + calls)) <= 1e-12):
-        return " (this pass starts with ∂root/∂root = 1 at the root, added to root.grad like every other gradient)"
+        return say("b_hint_root")
     return ""
 
 
@@ -414,7 +402,8 @@ def _leaves(MyValue, names, values):
 
 
 #: (description, input names, input values, function of the inputs), for :func:`check_expressions`;
-#: the values are the stored ones (``expr<k>_inputs``), the student's when the judge grades.
+#: the values are the stored ones (``expr<k>_inputs``), the student's when the judge grades. A
+#: message names expression ``k`` by the catalog's ``b_expr_<k>`` (the description, in each language).
 EXPRESSIONS: list[tuple[str, tuple[str, ...], tuple[float, ...], Callable]] = [
     ("f = (x + y) * z, the lecture's first example", ("x", "y", "z"), (-2.0, 5.0, -4.0),
      lambda x, y, z: (x + y) * z),
@@ -432,26 +421,26 @@ EXPRESSIONS: list[tuple[str, tuple[str, ...], tuple[float, ...], Callable]] = [
 
 def check_expression(MyValue, names, values, fn, want_data: float, want_grads: np.ndarray, what: str) -> None:
     """Build ``fn`` with ``MyValue`` inputs, call ``backward()``, compare value and input gradients."""
-    inputs = _attempt(lambda: _leaves(MyValue, names, values), f"{what}: creating the inputs")
-    out = _attempt(lambda: fn(*inputs), f"{what}: computing f with MyValue")
+    inputs = _attempt(lambda: _leaves(MyValue, names, values), say("b_expr_inputs", what=what))
+    out = _attempt(lambda: fn(*inputs), say("b_expr_compute", what=what))
     if not isinstance(out, MyValue):
-        raise AssertionError(f"{what}: expected f to be a MyValue, got {type_name(out)}")
-    value = number(out.data, f"{what}: the value f.data")
-    assert_close(value, np.float64(want_data), f"{what}: the value f.data", atol=1e-9, rtol=1e-9)
+        raise AssertionError(say("b_expr_type", what=what, got=type_name(out)))
+    value = number(out.data, say("b_expr_value", what=what))
+    assert_close(value, np.float64(want_data), say("b_expr_value", what=what), atol=1e-9, rtol=1e-9)
     _attempt(out.backward, f"{what}: f.backward()")
-    got = _floats([v.grad for v in inputs], f"{what}: the gradients of the inputs")
+    got = _floats([v.grad for v in inputs], say("b_expr_grads", what=what))
     for i, name in enumerate(names):
-        assert_close(got[i], want_grads[i], f"{what}: the gradient {name}.grad", atol=1e-9, rtol=1e-9)
+        assert_close(got[i], want_grads[i], say("b_expr_grad", what=what, name=name), atol=1e-9, rtol=1e-9)
 
 
 def check_expressions(MyValue) -> None:
     """The lecture's two examples and four more expressions: value and gradients (stored)."""
     data = expected()
-    for k, (desc, names, _, fn) in enumerate(EXPRESSIONS):
+    for k, (_, names, _, fn) in enumerate(EXPRESSIONS):   # the description: say(f"b_expr_{k}")
         values = tuple(float(v) for v in data[f"expr{k}_inputs"])
         inputs = ", ".join(f"{n}={v:g}" for n, v in zip(names, values))
         check_expression(MyValue, names, values, fn, float(data[f"expr{k}_value"]), data[f"expr{k}_grads"],
-                         f"{desc} at {inputs}")
+                         say("b_expr_at", desc=say(f"b_expr_{k}"), inputs=inputs))
 
 
 # -- exercise 4: layers ------------------------------------------------------------------
@@ -473,11 +462,10 @@ def check_grads_dict(layer, params: dict, what: str) -> None:
     """``layer.grads`` has an array per parameter, shaped like it."""
     grads = getattr(layer, "grads", None)
     if not isinstance(grads, dict):
-        raise AssertionError(f"{what}: expected layer.grads to be a dict, got {type_name(grads)}")
+        raise AssertionError(say("b_grads_dict", what=what, got=type_name(grads)))
     for key, value in params.items():
         if key not in grads:
-            raise AssertionError(f"{what}: backward must fill grads[{key!r}] (like params[{key!r}]); "
-                                 f"grads has keys {sorted(grads)}")
+            raise AssertionError(say("b_grads_key", what=what, key=key, keys=sorted(grads)))
         assert_shape(as_result_array(grads[key], f"{what}: grads[{key!r}]"), value.shape, f"{what}: grads[{key!r}]")
 
 
@@ -504,7 +492,7 @@ def gradient_check(layer, x: np.ndarray, what: str, rtol: float = 1e-7, h: float
     grads = getattr(layer, "grads", None)
     params = getattr(layer, "params", None)
     if not isinstance(params, dict) or not isinstance(grads, dict):
-        raise AssertionError(f"{what}: expected layer.params and layer.grads to be dicts")
+        raise AssertionError(say("b_params_dicts", what=what))
     problems = []
     numerical = numerical_gradient(lambda v: float(np.sum(forward(v) * dout)), np.array(x, dtype=np.float64), h)
     assert_varies(numerical, "x", what)
@@ -520,34 +508,33 @@ def gradient_check(layer, x: np.ndarray, what: str, rtol: float = 1e-7, h: float
         in_kernel(set_param, layer, name, value)
         assert_varies(numerical, f"params[{name!r}]", what)
         if name not in grads:
-            problems.append(f"grads[{name!r}] is missing")
+            problems.append(say("b_grad_missing", name=name))
             continue
         checks.append((name, as_result_array(grads[name], f"{what}: grads[{name!r}]"), numerical))
     for label, analytic, numeric in checks:
         if analytic.shape != numeric.shape:
-            problems.append(f"gradient of {label}: shape {analytic.shape}, expected {numeric.shape}")
+            problems.append(say("b_grad_shape", label=label, got=analytic.shape, want=numeric.shape))
             continue
         err = float(rel_error(analytic, numeric))
         if not err <= rtol:
             diff = np.abs(analytic - numeric)
             worst = np.unravel_index(int(np.argmax(diff)), diff.shape) if diff.ndim else ()
             where = ", ".join(str(int(i)) for i in worst)
-            problems.append(f"gradient of {label}: rel_error {err:.3e} > rtol {rtol:.1e}; worst element "
-                            f"{label}[{where}]: analytic {float(analytic[worst]):.10g}, "
-                            f"numerical {float(numeric[worst]):.10g}")
+            problems.append(say("b_grad_error", label=label, err=err, rtol=rtol, where=where,
+                                analytic=float(analytic[worst]), numerical=float(numeric[worst])))
     # a last forward / backward leaves the layer's cache and grads as for x and dout
     forward(x)
     call(layer.backward, dout, what=f"{what}: backward(dout)")
     if problems:
-        raise AssertionError(f"{what}: gradient check failed:\n  " + "\n  ".join(problems))
+        raise AssertionError(say("b_gradient_check", what=what) + "\n  " + "\n  ".join(problems))
 
 
 def check_linear_forward(MyLinear) -> None:
     """``MyLinear(W, b).forward(x)`` on fixed x of shape (3, 4), W (4, 5), b (5,)."""
     data = expected()
     x, W, b = data["linear_x"], data["linear_W"], data["linear_b"]
-    what = f"MyLinear(W of shape {W.shape}, b of shape {b.shape}), x of shape {x.shape}"
-    layer = _attempt(lambda: MyLinear(W.copy(), b.copy()), what + ": creating the layer")
+    what = say("b_linear", W=W.shape, b=b.shape, x=x.shape)
+    layer = _attempt(lambda: MyLinear(W.copy(), b.copy()), say("b_create_layer", what=what))
     out, _ = run_layer(layer, x, None, "MyLinear", what)
     assert_close(out, data["linear_out"], f"{what}: forward(x)", atol=1e-9)
 
@@ -556,8 +543,8 @@ def check_linear_gradients(MyLinear) -> None:
     """Backward on fixed inputs: shapes, dout untouched, and a numerical gradient check."""
     data = expected()
     x, W, b = data["linear_x"], data["linear_W"], data["linear_b"]
-    what = f"MyLinear(W of shape {W.shape}, b of shape {b.shape}), x of shape {x.shape}"
-    layer = _attempt(lambda: MyLinear(W.copy(), b.copy()), what + ": creating the layer")
+    what = say("b_linear", W=W.shape, b=b.shape, x=x.shape)
+    layer = _attempt(lambda: MyLinear(W.copy(), b.copy()), say("b_create_layer", what=what))
     run_layer(layer, x, data["linear_dout"], "MyLinear", what)
     check_grads_dict(layer, {"W": W, "b": b}, what)
     gradient_check(layer, x, what)
@@ -567,8 +554,8 @@ def check_sigmoid(MySigmoid) -> None:
     """Forward values on fixed x of shape (3, 4), then backward: shape, dout untouched, gradient check."""
     data = expected()
     x = data["sigmoid_x"]
-    what = f"MySigmoid, x of shape {x.shape}"
-    layer = _attempt(MySigmoid, what + ": creating the layer")
+    what = say("b_sigmoid", x=x.shape)
+    layer = _attempt(MySigmoid, say("b_create_layer", what=what))
     out, _ = run_layer(layer, x, data["sigmoid_dout"], "MySigmoid", what)
     assert_close(out, data["sigmoid_out"], f"{what}: forward(x)", atol=1e-12)
     gradient_check(layer, x, what)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from .harness import as_result_array, assert_close, assert_shape, call, stored, type_name
+from .messages import say
 from .plain import finite_array, number
 
 ASSIGNMENT = "01_features"
@@ -27,7 +28,7 @@ def check_histogram_shape(color_histogram) -> None:
     """``color_histogram(image, bins)`` returns one value per colour bin: (bins**3,)."""
     image = expected()["hist_image"]
     for bins in (2, 3, 4):
-        what = f"color_histogram(image of shape {image.shape}, bins={bins})"
+        what = say("f_hist", name="image", shape=image.shape, bins=bins)
         got = finite_array(call(color_histogram, image, bins=bins, what=what), what)
         assert_shape(got, (bins ** 3,), what)
 
@@ -38,7 +39,7 @@ def check_histogram_values(color_histogram) -> None:
     for key in ("hist_image", "hist_image_dark"):
         image = data[key]
         for bins in (2, 4):
-            what = f"color_histogram({key} of shape {image.shape}, bins={bins})"
+            what = say("f_hist", name=key, shape=image.shape, bins=bins)
             got = call(color_histogram, image, bins=bins, what=what)
             assert_close(got, data[f"{key}_bins{bins}"], what, atol=1e-9)
 
@@ -47,23 +48,22 @@ def check_histogram_properties(color_histogram) -> None:
     """Sums to 1, an image enlarged 2x (each pixel repeated) has the same histogram, and an
     image of one colour has all of it in one bin."""
     image = expected()["hist_image"]
-    what = f"color_histogram(image of shape {image.shape}, bins=4)"
+    what = say("f_hist", name="image", shape=image.shape, bins=4)
     got = as_result_array(call(color_histogram, image, bins=4, what=what), what)
     assert_shape(got, (64,), what)
-    total = number(float(np.sum(got)), what + ": the sum of the histogram")
+    total = number(float(np.sum(got)), say("f_hist_sum_of", what=what))
     if not abs(total - 1.0) <= 1e-9:
-        raise AssertionError(f"{what}: expected the histogram to sum to 1 (divide the counts by the number of "
-                             f"pixels), got a sum of {total:.6g}")
+        raise AssertionError(say("f_hist_sum", what=what, total=total))
     big = np.repeat(np.repeat(image, 2, axis=0), 2, axis=1)
-    what_big = f"color_histogram(the same image enlarged 2x, shape {big.shape}, bins=4)"
-    assert_close(call(color_histogram, big, bins=4, what=what_big), got, what_big + " vs the original", atol=1e-9)
+    what_big = say("f_hist_big", shape=big.shape)
+    assert_close(call(color_histogram, big, bins=4, what=what_big), got, say("f_vs_original", what=what_big),
+                 atol=1e-9)
     flat = np.broadcast_to(image[1, 1], image.shape).copy()
-    what_flat = f"color_histogram(an image of one colour, shape {flat.shape}, bins=4)"
+    what_flat = say("f_hist_flat", shape=flat.shape)
     one = finite_array(call(color_histogram, flat, bins=4, what=what_flat), what_flat)
     assert_shape(one, (64,), what_flat)
     if not (np.sum(np.abs(one - 1.0) <= 1e-9) == 1 and np.sum(np.abs(one) <= 1e-9) == 63):
-        raise AssertionError(f"{what_flat}: expected every pixel in one bin (one value 1, the others 0), got "
-                             f"{int(np.sum(one != 0))} nonzero value(s)")
+        raise AssertionError(say("f_hist_one_bin", what=what_flat, n=int(np.sum(one != 0))))
 
 
 # -- HoG steps ------------------------------------------------------------------------
@@ -72,10 +72,10 @@ def check_gradients(image_gradients) -> None:
     """Central differences with zero border rows / columns, on a fixed 5x6 image."""
     data = expected()
     image = data["grad_image"]
-    what = f"image_gradients(image of shape {image.shape})"
+    what = say("f_gradients", shape=image.shape)
     result = call(image_gradients, image, what=what)
     if not isinstance(result, tuple) or len(result) != 2:
-        raise AssertionError(f"{what}: expected a tuple (g_row, g_col), got {type_name(result)}")
+        raise AssertionError(say("tuple_type", what=what, names="(g_row, g_col)", got=type_name(result)))
     assert_close(result[0], data["grad_rows"], what + " -> g_row", atol=1e-9)
     assert_close(result[1], data["grad_cols"], what + " -> g_col", atol=1e-9)
 
@@ -85,8 +85,7 @@ def check_cell_histograms(cell_histograms) -> None:
     data = expected()
     mag, ori = data["cells_magnitude"], data["cells_orientation"]
     for orientations, ppc in ((9, 4), (4, 3)):
-        what = (f"cell_histograms(magnitude and orientation of shape {mag.shape}, "
-                f"orientations={orientations}, pixels_per_cell={ppc})")
+        what = say("f_cells", shape=mag.shape, orientations=orientations, ppc=ppc)
         got = call(cell_histograms, mag, ori, orientations=orientations, pixels_per_cell=ppc, what=what)
         assert_close(got, data[f"cells_o{orientations}_p{ppc}"], what, atol=1e-9)
 
@@ -98,11 +97,11 @@ def check_hog_pipeline(my_hog) -> None:
     from skimage.feature import hog as skimage_hog
 
     image = expected()["hog_photo"]
-    what = f"my_hog(grey photo of shape {image.shape}, orientations=9, pixels_per_cell=8, cells_per_block=2)"
+    what = say("f_hog", shape=image.shape)
     want = skimage_hog(image, orientations=9, pixels_per_cell=(8, 8), cells_per_block=(2, 2),
                        block_norm="L2-Hys", feature_vector=True, channel_axis=None)
     got = call(my_hog, image, orientations=9, pixels_per_cell=8, cells_per_block=2, what=what)
-    assert_close(got, want, what + " vs skimage.feature.hog", atol=1e-6)
+    assert_close(got, want, say("f_vs_skimage", what=what), atol=1e-6)
 
 
 # -- concatenation --------------------------------------------------------------------
@@ -125,10 +124,10 @@ def check_concat_features(extract_features) -> None:
     """``extract_features(images, [f, g])`` puts f's and g's features side by side per image."""
     images = expected()["concat_images"]
     n = images.shape[0]
-    what = f"extract_features(images of shape {images.shape}, [mean colour (3 features), brightness range (2)])"
+    what = say("f_concat_two", shape=images.shape)
     got = call(extract_features, images, [_mean_rgb, _brightness_range], what=what)
     want = np.concatenate([_mean_rgb(images), _brightness_range(images)], axis=1)
     assert_close(got, want, what, atol=1e-9)
-    what_one = f"extract_features(images of shape {images.shape}, [brightness range (2)])"
+    what_one = say("f_concat_one", shape=images.shape)
     got = as_result_array(call(extract_features, images, [_brightness_range], what=what_one), what_one)
     assert_shape(got, (n, 2), what_one)

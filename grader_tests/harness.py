@@ -23,11 +23,12 @@ import numpy as np
 
 from coursework.i18n import msg
 
+from .messages import say
 from .plain import assert_finite
 
 __all__ = ["stored", "centred_gradient", "call", "as_result_array", "assert_close", "assert_shape", "student_id",
-           "student_seed", "student_rng", "type_name", "public", "sent", "kernel_code", "in_kernel", "judging",
-           "SECRET_FILE"]
+           "student_seed", "student_rng", "type_name", "wrong_tuple", "public", "sent", "kernel_code", "in_kernel",
+           "judging", "SECRET_FILE"]
 
 #: The course secret mixed into the hidden checks' seeds, relative to the course root (never shipped).
 SECRET_FILE = ".coursework-secret"
@@ -58,6 +59,14 @@ def type_name(value: Any) -> str:
     if getattr(type(value), "_coursework_remote", False):
         return value._type
     return type(value).__name__
+
+
+def wrong_tuple(result: Any, names: str, what: str) -> str:
+    """The message for ``result``, which should have been a tuple ``names`` (e.g. ``"(dx, dW, db)"``):
+    it is a tuple of another length, or something else."""
+    if isinstance(result, tuple):
+        return say("tuple_size", what=what, names=names, n=len(result))
+    return say("tuple_type", what=what, names=names, got=type_name(result))
 
 
 def public(func: Callable, *args: Any, **kwargs: Any) -> Callable:

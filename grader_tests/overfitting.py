@@ -13,6 +13,7 @@ import numbers
 import numpy as np
 
 from .harness import as_result_array, assert_close, assert_shape, call, stored, type_name
+from .messages import say
 from .plain import assert_number, finite_array, number
 
 ASSIGNMENT = "07_overfitting"
@@ -33,7 +34,7 @@ def check_polynomial_shape(polynomial_features) -> None:
     """``polynomial_features(x, degree)`` has one row per point and degree + 1 columns."""
     x = expected()["poly_x"]
     for degree in (0, 1, 4):
-        what = f"polynomial_features(x of shape {x.shape}, degree={degree})"
+        what = say("o_poly", shape=x.shape, degree=degree)
         got = finite_array(call(polynomial_features, x, degree, what=what), what)
         assert_shape(got, (x.shape[0], degree + 1), what)
 
@@ -53,8 +54,7 @@ def check_polynomial_values(polynomial_features) -> None:
 def _coefficients(fit_polynomial, x, y, degree, lam, what):
     got = as_result_array(call(fit_polynomial, x, y, degree, lam, what=what), what)
     if got.ndim == 2 and 1 in got.shape:
-        raise AssertionError(f"{what}: expected a 1-D array of shape ({degree + 1},), got shape {got.shape} "
-                             f"(flatten it, e.g. with .ravel())")
+        raise AssertionError(say("o_flatten", what=what, n=degree + 1, shape=got.shape))
     assert_shape(got, (degree + 1,), what)
     return got
 
@@ -64,12 +64,11 @@ def check_fit_values(fit_polynomial) -> None:
     data = expected()
     x, y = data["fit_x"], data["fit_y"]
     for degree, lam, key in ((3, 0.0, "fit_d3_l0"), (5, 0.1, "fit_d5_l01")):
-        what = f"fit_polynomial(x, y of shape {x.shape}, degree={degree}, lam={lam:g})"
+        what = say("o_fit", shape=x.shape, degree=degree, lam=lam)
         got = _coefficients(fit_polynomial, x, y, degree, lam, what)
         want = data[key]
         if np.allclose(got[::-1], want, atol=1e-6, rtol=1e-6) and not np.allclose(got, want, atol=1e-6, rtol=1e-6):
-            raise AssertionError(f"{what}: your coefficients are in reverse order; return the constant w_0 "
-                                 f"first, then w_1 (for x), ... (np.polyfit returns the highest power first)")
+            raise AssertionError(say("o_reversed", what=what))
         assert_close(got, want, what, atol=1e-6, rtol=1e-6)
 
 
@@ -81,16 +80,14 @@ def check_fit_properties(fit_polynomial) -> None:
     what = f"fit_polynomial(x = {_fmt(x)}, y = {_fmt(y)}, degree={degree}, lam=0)"
     w = _coefficients(fit_polynomial, x, y, degree, 0.0, what)
     values = np.vander(x, degree + 1, increasing=True) @ w
-    assert_close(values, y, what + ": the polynomial's values at the training points (it should go through "
-                 "every one of them)", atol=1e-6)
+    assert_close(values, y, say("o_through_points", what=what), atol=1e-6)
     x, y = data["fit_x"], data["fit_y"]
     norms = []
     for lam in (0.0, 0.01, 1.0, 100.0):
-        what = f"fit_polynomial(x, y of shape {x.shape}, degree=5, lam={lam:g})"
+        what = say("o_fit", shape=x.shape, degree=5, lam=lam)
         norms.append(float(np.sum(_coefficients(fit_polynomial, x, y, 5, lam, what) ** 2)))
     if not all(a > b for a, b in zip(norms, norms[1:])):
-        raise AssertionError("fit_polynomial(x, y, degree=5, lam) for lam = 0, 0.01, 1, 100: expected the sum of "
-                             f"squared coefficients to shrink as lam grows, got {_fmt(norms)}")
+        raise AssertionError(say("o_shrink", norms=_fmt(norms)))
 
 
 # -- train - validation gap --------------------------------------------------------------
@@ -108,10 +105,10 @@ class _History:
 
 def _as_number(result, what) -> float:
     if isinstance(result, bool) or result is None:
-        raise AssertionError(f"{what}: expected a number, got {result!r}")
+        raise AssertionError(say("o_number", what=what, got=result))
     got = as_result_array(result, what)
     if got.size != 1:
-        raise AssertionError(f"{what}: expected one number, got an array of shape {got.shape}")
+        raise AssertionError(say("o_one_number", what=what, shape=got.shape))
     return number(got, what)
 
 
@@ -136,7 +133,7 @@ def _as_epoch(result, what) -> int:
     if isinstance(result, bool) or not isinstance(result, (numbers.Integral, np.integer)):
         if isinstance(result, (float, np.floating)) and float(result).is_integer():
             return int(result)
-        raise AssertionError(f"{what}: expected an integer epoch index, got {result!r} ({type_name(result)})")
+        raise AssertionError(say("o_epoch_type", what=what, got=result, type=type_name(result)))
     return int(result)
 
 
@@ -158,7 +155,7 @@ def check_early_stopping(early_stopping_epoch) -> None:
         if got != want:
             hint = ""
             if got == want + 1:
-                hint = " (epochs are counted from 0: return the index into the list)"
+                hint = say("o_hint_from_zero")
             elif patience is not None and got > want:
-                hint = f" (with patience={patience}, training stops before reaching epoch {got})"
-            raise AssertionError(f"{what}: expected epoch {want}, got {got}{hint}")
+                hint = say("o_hint_patience", patience=patience, got=got)
+            raise AssertionError(say("o_epoch", what=what, want=want, got=got, hint=hint))

@@ -33,12 +33,12 @@ def is_number(value: Any) -> bool:
 
 def _describe(value: Any) -> str:
     if getattr(type(value), "_coursework_remote", False):
-        return f"an object of type {value._type}"
+        return msg("an_object", type=value._type)
     if isinstance(value, np.ndarray):
-        return f"an array of shape {value.shape}"
+        return msg("an_array", shape=value.shape)
     if value is None or isinstance(value, (bool, str)):
         return repr(value)[:60]
-    return f"an object of type {type(value).__name__}"
+    return msg("an_object", type=type(value).__name__)
 
 
 def number(value: Any, what: str, *, finite: bool = True) -> float:
@@ -80,7 +80,7 @@ def assert_number(got: Any, want: float, what: str, *, atol: float, hint: str = 
     """``got`` (turned into a finite float) within ``atol`` of ``want``; fails on NaN. Returns it."""
     value = number(got, what)
     if not abs(value - want) <= atol:
-        raise AssertionError(f"{what}: expected {want:.6g}, got {value:.6g}{hint}")
+        raise AssertionError(msg("expected_value", what=what, want=want, got=value, hint=hint))
     return value
 
 
@@ -91,6 +91,6 @@ def assert_varies(numerical: np.ndarray, name: str, what: str, *, tiny: float = 
     ``numerical`` must be finite (a NaN fails the check elsewhere). Every gradient the
     checks take this way is far from 0 for a right answer (random inputs and weights).
     """
-    assert_finite(numerical, f"{what}: the numerical gradient of {name}")
+    assert_finite(numerical, msg("gradient_of", what=what, name=name))
     if numerical.size and not np.max(np.abs(numerical)) > tiny:
         raise AssertionError(msg("gradient_flat", what=what, name=name))

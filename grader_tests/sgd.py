@@ -14,7 +14,8 @@ import numbers
 
 import numpy as np
 
-from .harness import as_result_array, assert_close, assert_shape, call, public, stored, type_name
+from .harness import as_result_array, assert_close, assert_shape, call, public, stored, type_name, wrong_tuple
+from .messages import say
 from .plain import assert_varies, number
 
 ASSIGNMENT = "05_sgd"
@@ -48,8 +49,8 @@ def check_numerical_gradient_values(numerical_gradient) -> None:
     for fname, f, key, h in cases:
         x = data[key]
         kwargs = {} if h is None else {"h": h}
-        what = (f"numerical_gradient({fname}, x of shape {x.shape}"
-                + (f", h={h:g})" if h is not None else ") with the default h"))
+        what = (say("s_ng", f=fname, shape=x.shape, h=h) if h is not None
+                else say("s_ng_default", f=fname, shape=x.shape))
         got = call(numerical_gradient, f, x, what=what, **kwargs)
         want = data[f"ng_{fname}_{key}_h{'default' if h is None else f'{h:g}'}"]
         try:
@@ -59,7 +60,7 @@ def check_numerical_gradient_values(numerical_gradient) -> None:
             if fname == "cube_sum":
                 one_sided = 3 * x ** 2 + 3 * x * h + h ** 2
                 if np.allclose(as_result_array(got, what), one_sided, atol=1e-7):
-                    hint = " (this is the one-sided difference (f(x+h) - f(x)) / h; use the centred one)"
+                    hint = say("s_one_sided")
             raise AssertionError(f"{err}{hint}") from None
 
 
@@ -67,8 +68,7 @@ def quadratic(z, A, b, shape):
     """½ vec(z)ᵀ A vec(z) + bᵀ vec(z); fails (a check's message) unless z has ``shape``."""
     z = np.asarray(z)
     if z.shape != tuple(shape):
-        raise AssertionError(f"numerical_gradient called f with an array of shape {z.shape}; "
-                             f"f expects arrays of x's shape {tuple(shape)}")
+        raise AssertionError(say("s_quadratic_shape", got=z.shape, want=tuple(shape)))
     v = z.ravel()
     return float(0.5 * v @ A @ v + b @ v)
 
@@ -79,10 +79,10 @@ def check_numerical_gradient_quadratic(numerical_gradient) -> None:
     data = expected()
     A, b, x = data["quad_A"], data["quad_b"], data["quad_x"]
     shape = x.shape
-    what = f"numerical_gradient(a quadratic, x of shape {shape}, h=1e-4)"
+    what = say("s_quadratic", shape=shape)
     want = ((A + A.T) / 2 @ x.ravel() + b).reshape(shape)
     got = call(numerical_gradient, public(quadratic, A=A, b=b, shape=shape), x, h=1e-4, what=what)
-    assert_close(got, want, what + " vs the exact gradient", atol=1e-7)
+    assert_close(got, want, say("s_vs_exact", what=what), atol=1e-7)
 
 
 def smooth(z, A, c):
@@ -95,8 +95,7 @@ def smooth(z, A, c):
 
 def _as_int(value, what: str) -> int:
     if isinstance(value, bool) or not isinstance(value, (numbers.Integral, np.integer)):
-        raise AssertionError(f"{what}: expected an int, got {type_name(value)} {value!r} "
-                             f"(math.ceil returns an int; np.ceil returns a float)")
+        raise AssertionError(say("s_int", what=what, type=type_name(value), got=value))
     return int(value)
 
 
@@ -112,8 +111,8 @@ def check_iterations_per_epoch(iterations_per_epoch) -> None:
         what = f"iterations_per_epoch(n={n}, batch_size={batch_size})"
         got = _as_int(call(iterations_per_epoch, n, batch_size, what=what), what)
         if got != want:
-            raise AssertionError(f"{what}: expected {want}, got {got} (the last, smaller batch counts too)"
-                                 if n % batch_size else f"{what}: expected {want}, got {got}")
+            raise AssertionError(say("s_last_batch" if n % batch_size else "expected_got", what=what, want=want,
+                                     got=got))
 
 
 def batches_of(minibatch_indices, n: int, batch_size: int, rng, what: str) -> list[np.ndarray]:
@@ -121,18 +120,16 @@ def batches_of(minibatch_indices, n: int, batch_size: int, rng, what: str) -> li
     # The Generator is passed as it is (call() would deep-copy it): its state must advance.
     result = call(lambda n_, b_: minibatch_indices(n_, b_, rng), n, batch_size, what=what)
     if result is None:
-        raise AssertionError(f"{what}: expected a list of index arrays, got None (did you forget `return`?)")
+        raise AssertionError(say("s_batches_none", what=what))
     if isinstance(result, np.ndarray) and result.dtype != object:
-        raise AssertionError(f"{what}: expected a list of index arrays, one per batch (the last one may be "
-                             f"shorter), got one array of shape {result.shape}")
+        raise AssertionError(say("s_batches_array", what=what, shape=result.shape))
     try:
         batches = [np.asarray(b) for b in result]
     except TypeError:
-        raise AssertionError(f"{what}: expected a list of index arrays, got {type_name(result)}") from None
+        raise AssertionError(say("s_batches_type", what=what, got=type_name(result))) from None
     for i, b in enumerate(batches):
         if b.ndim != 1 or not (np.issubdtype(b.dtype, np.integer) or b.size == 0):
-            raise AssertionError(f"{what}: expected batch {i} to be a 1-D array of integer indices, "
-                                 f"got shape {b.shape} dtype {b.dtype}")
+            raise AssertionError(say("s_batch_kind", what=what, i=i, shape=b.shape, dtype=b.dtype))
     return [b.astype(np.int64) for b in batches]
 
 
@@ -142,18 +139,17 @@ def assert_one_epoch(batches: list[np.ndarray], n: int, batch_size: int, what: s
     want_sizes = [batch_size] * full + ([rest] if rest else [])
     sizes = [int(b.size) for b in batches]
     if sizes != want_sizes:
-        raise AssertionError(f"{what}: expected {len(want_sizes)} batches of sizes {want_sizes}, "
-                             f"got {len(sizes)} batches of sizes {sizes}")
+        raise AssertionError(say("s_batch_sizes", what=what, n=len(want_sizes), want=want_sizes, m=len(sizes),
+                                 got=sizes))
     everything = np.concatenate(batches) if batches else np.zeros(0, np.int64)
     counts = np.bincount(everything[(everything >= 0) & (everything < n)], minlength=n)
     outside = everything[(everything < 0) | (everything >= n)]
     if outside.size:
-        raise AssertionError(f"{what}: expected indices in 0..{n - 1}, got {outside.size} outside, e.g. {outside[0]}")
+        raise AssertionError(say("s_outside", what=what, last=n - 1, n=outside.size, first=outside[0]))
     if np.any(counts != 1):
         missing, repeated = np.flatnonzero(counts == 0), np.flatnonzero(counts > 1)
-        raise AssertionError(f"{what}: expected every sample exactly once per epoch; {missing.size} sample(s) "
-                             f"missing, {repeated.size} used more than once (e.g. index "
-                             f"{(repeated if repeated.size else missing)[0]}) -- shuffle once, then slice")
+        raise AssertionError(say("s_once", what=what, missing=missing.size, repeated=repeated.size,
+                                 index=(repeated if repeated.size else missing)[0]))
 
 
 def check_minibatch_partition(minibatch_indices) -> None:
@@ -171,16 +167,14 @@ def check_minibatch_shuffled(minibatch_indices) -> None:
     first = np.concatenate(batches_of(minibatch_indices, n, batch_size, np.random.default_rng(7), what))
     again = np.concatenate(batches_of(minibatch_indices, n, batch_size, np.random.default_rng(7), what))
     if np.array_equal(first, np.arange(n)):
-        raise AssertionError(f"{what}: expected the samples in a shuffled order, got them in order 0, 1, 2, ...")
+        raise AssertionError(say("s_in_order", what=what))
     if not np.array_equal(first, again):
-        raise AssertionError(f"{what}: expected the same batches from two Generators with the same seed, got "
-                             "different ones (draw the permutation from rng, not from np.random)")
+        raise AssertionError(say("s_same_seed", what=what))
     gen = np.random.default_rng(7)
     epoch1 = np.concatenate(batches_of(minibatch_indices, n, batch_size, gen, what))
-    epoch2 = np.concatenate(batches_of(minibatch_indices, n, batch_size, gen, what + " a second time"))
+    epoch2 = np.concatenate(batches_of(minibatch_indices, n, batch_size, gen, say("called_again", what=what)))
     if np.array_equal(epoch1, epoch2):
-        raise AssertionError(f"{what}: called twice with the same Generator, expected a new order for the second "
-                             "epoch, got the same (draw from rng, do not make a new Generator from a fixed seed)")
+        raise AssertionError(say("s_new_order", what=what))
 
 
 # -- SGD step -----------------------------------------------------------------------------
@@ -192,15 +186,13 @@ def assert_sgd_step(sgd_step, params: dict, grads: dict, lr: float, want: dict, 
     # Passed as they are (call() would deep-copy them), so that changes to them show.
     result = call(lambda: sgd_step(passed, copy.deepcopy(grads), lr), what=what)
     if set(passed) != set(original):
-        raise AssertionError(f"{what}: your function added or removed entries of the params dict; "
-                             "return a new dict instead")
+        raise AssertionError(say("s_params_keys", what=what))
     if any(not np.array_equal(passed[k], original[k]) for k in original):
-        raise AssertionError(f"{what}: your function changed params (an array in place, e.g. with -=, or an "
-                             "entry of the dict); put the new arrays params[name] - lr * grads[name] in a new dict")
+        raise AssertionError(say("s_params_changed", what=what))
     if not isinstance(result, dict):
-        raise AssertionError(f"{what}: expected a dict name -> new array, got {type_name(result)}")
+        raise AssertionError(say("s_step_dict", what=what, got=type_name(result)))
     if set(result) != set(want):
-        raise AssertionError(f"{what}: expected the keys {sorted(want)}, got {sorted(result)}")
+        raise AssertionError(say("s_step_keys", what=what, want=sorted(want), got=sorted(result)))
     for name in want:
         assert_close(result[name], want[name], f"{what} -> [{name!r}]", atol=1e-12)
 
@@ -213,7 +205,7 @@ def check_sgd_step(sgd_step) -> None:
     for lr in (0.1, 0.5):
         want = {name: data[f"sgd_{name}_lr{lr:g}"] for name in params}
         assert_sgd_step(sgd_step, params, grads, lr, want,
-                        f"sgd_step(params with W1 {params['W1'].shape} and b1 {params['b1'].shape}, grads, lr={lr:g})")
+                        say("s_step", W1=params["W1"].shape, b1=params["b1"].shape, lr=lr))
 
 
 # -- the lecture's 2-layer net f = W2 max(0, W1 x) ------------------------------------------------------------
@@ -221,12 +213,11 @@ def check_sgd_step(sgd_step) -> None:
 def unpack_step(result, x, w1, w2, what: str):
     """``(loss, grad_w1, grad_w2)`` as (float, array, array) with the right shapes."""
     if not isinstance(result, tuple) or len(result) != 3:
-        got = f"a tuple of {len(result)}" if isinstance(result, tuple) else type_name(result)
-        raise AssertionError(f"{what}: expected a tuple (loss, grad_w1, grad_w2), got {got}")
+        raise AssertionError(wrong_tuple(result, "(loss, grad_w1, grad_w2)", what))
     loss = as_result_array(result[0], what + " -> loss")
     if loss.size != 1:
-        raise AssertionError(f"{what} -> loss: expected one number (the sum over all elements), "
-                             f"got an array of shape {loss.shape}")
+        raise AssertionError(say("one_number", what=what + " -> loss", which=say("sum_all_elements"),
+                                 shape=loss.shape))
     g1 = as_result_array(result[1], what + " -> grad_w1")
     g2 = as_result_array(result[2], what + " -> grad_w2")
     assert_shape(g1, w1.shape, what + " -> grad_w1")
@@ -272,7 +263,6 @@ def check_relu_net_step_gradients(relu_net_step) -> None:
             changes.append(numerical)
             rel = abs(numerical - predicted) / max(abs(numerical) + abs(predicted), 1e-8)
             if not rel < 1e-6:
-                raise AssertionError(f"{what} -> {name}: disagrees with the change of your own loss along a random "
-                                     f"direction v (trial {trial + 1}): sum({name} * v) = {predicted:.6g}, "
-                                     f"(L(w + h v) - L(w - h v)) / 2h = {numerical:.6g}, rel_error {rel:.2e}")
+                raise AssertionError(say("s_direction", what=what, name=name, trial=trial + 1, predicted=predicted,
+                                         numerical=numerical, rel=rel))
         assert_varies(np.array(changes), name[len("grad_"):], what)

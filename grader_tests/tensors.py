@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from .harness import as_result_array, assert_close, assert_shape, call, stored, type_name
+from .messages import say
 from .plain import finite_array
 
 ASSIGNMENT = "02_tensors"
@@ -36,7 +37,7 @@ def check_chw_shape(hwc_to_chw) -> None:
     for key in ("chw_batch", "chw_grey"):
         batch = data[key]
         n, h, w, c = batch.shape
-        what = f"hwc_to_chw(batch of shape {batch.shape})"
+        what = say("t_batch", fn="hwc_to_chw", shape=batch.shape)
         got = finite_array(call(hwc_to_chw, batch, what=what), what)
         assert_shape(got, (n, c, h, w), what)
 
@@ -47,12 +48,10 @@ def check_chw_values(hwc_to_chw) -> None:
     for key in ("chw_batch", "chw_grey"):
         batch = data[key]
         n, h, w, c = batch.shape
-        what = f"hwc_to_chw(batch of shape {batch.shape})"
+        what = say("t_batch", fn="hwc_to_chw", shape=batch.shape)
         got = as_result_array(call(hwc_to_chw, batch, what=what), what)
         if got.shape == (n, c, h, w) and c > 1 and np.array_equal(got, batch.reshape(n, c, h, w)):
-            raise AssertionError(f"{what}: the shape is right but the values are not where they belong: "
-                                 f"reshape keeps the order of the numbers in memory and only cuts them "
-                                 f"differently; to move an axis, use np.transpose (or np.moveaxis)")
+            raise AssertionError(say("t_transpose", what=what))
         assert_close(got, data[f"{key}_chw"], what, atol=0)
 
 
@@ -61,25 +60,25 @@ def check_flatten(flatten_images) -> None:
     data = expected()
     for key in ("flat_batch", "flat_grey", "flat_single"):
         batch = data[key]
-        what = f"flatten_images(batch of shape {batch.shape})"
+        what = say("t_batch", fn="flatten_images", shape=batch.shape)
         got = as_result_array(call(flatten_images, batch, what=what), what)
         want = data[f"{key}_flat"]
         if got.shape == want.shape[1:] or got.ndim == 1:
-            raise AssertionError(f"{what}: expected shape {want.shape} (one row per image, even for a batch of "
-                                 f"one), got shape {got.shape}")
+            raise AssertionError(say("t_one_row", what=what, want=want.shape, got=got.shape))
         assert_close(got, want, what, atol=0)
 
 
 # -- broadcasting ----------------------------------------------------------------------------
 
 def _check_normalize(normalize_channels, key: str, hint: str) -> None:
+    """``hint``: the catalog's message for the mean applied along the last axis ("": none)."""
     data = expected()
     batch, mean, std = data[key], data[f"{key}_mean"], data[f"{key}_std"]
-    what = f"normalize_channels(batch of shape {batch.shape}, mean of shape {mean.shape}, std of shape {std.shape})"
+    what = say("t_normalize", shape=batch.shape, mean=mean.shape, std=std.shape)
     got = as_result_array(call(normalize_channels, batch, mean, std, what=what), what)
     assert_shape(got, batch.shape, what)
     if hint and batch.shape[-1] == mean.shape[0] and np.allclose(got, (batch - mean) / std):
-        raise AssertionError(f"{what}: {hint}")
+        raise AssertionError(say(hint, what=what))
     assert_close(got, data[f"{key}_normalized"], what, atol=1e-9)
 
 
@@ -91,10 +90,7 @@ def check_normalize_values(normalize_channels) -> None:
 def check_normalize_square(normalize_channels) -> None:
     """The same on a batch whose width equals the number of channels, where a mean
     broadcast along the wrong axis gives no error, only wrong numbers."""
-    _check_normalize(normalize_channels, "norm_square",
-                     "mean and std were applied along the last axis (the width), not along the channel axis 1. "
-                     "A (C,) array lines up with the LAST axis of an (N, C, H, W) batch; reshape it to "
-                     "(C, 1, 1) (or (1, C, 1, 1)) so that it lines up with the channels")
+    _check_normalize(normalize_channels, "norm_square", "t_wrong_axis")
 
 
 # -- the 3-layer forward pass ----------------------------------------------------------------
@@ -102,10 +98,10 @@ def check_normalize_square(normalize_channels) -> None:
 def _forward(three_layer_forward, x, params, what):
     result = call(three_layer_forward, x, params, what=what)
     if not isinstance(result, tuple) or len(result) != 2:
-        raise AssertionError(f"{what}: expected a tuple (scores, shapes), got {type_name(result)}")
+        raise AssertionError(say("tuple_type", what=what, names="(scores, shapes)", got=type_name(result)))
     scores, shapes = result
     if not isinstance(shapes, dict):
-        raise AssertionError(f"{what}: expected shapes to be a dict, got {type_name(shapes)}")
+        raise AssertionError(say("t_shapes_dict", what=what, got=type_name(shapes)))
     return scores, shapes
 
 
@@ -118,20 +114,19 @@ def check_forward_shapes(three_layer_forward) -> None:
         n = x.shape[0]
         h1, h2, c = params["0.W"].shape[1], params["2.W"].shape[1], params["4.W"].shape[1]
         want = {"z1": (n, h1), "h1": (n, h1), "z2": (n, h2), "h2": (n, h2), "s": (n, c)}
-        what = f"three_layer_forward(x of shape {x.shape}, params of a net {x.shape[1]} -> {h1} -> {h2} -> {c})"
+        what = say("t_forward", shape=x.shape, net=f"{x.shape[1]} -> {h1} -> {h2} -> {c}")
         _, shapes = _forward(three_layer_forward, x, params, what)
         missing = [k for k in FORWARD_KEYS if k not in shapes]
         if missing:
-            raise AssertionError(f"{what}: the shapes dict has no entry for {missing}; expected the keys "
-                                 f"{list(FORWARD_KEYS)}")
+            raise AssertionError(say("t_shapes_missing", what=what, missing=missing, keys=list(FORWARD_KEYS)))
         for k in FORWARD_KEYS:
             got = shapes[k]
             try:
                 got = tuple(int(v) for v in got)
             except TypeError:
-                raise AssertionError(f"{what}: shapes[{k!r}] should be a tuple like (N, H), got {got!r}") from None
+                raise AssertionError(say("t_shape_tuple", what=what, key=k, got=got)) from None
             if got != want[k]:
-                raise AssertionError(f"{what}: expected shapes[{k!r}] == {want[k]}, got {got}")
+                raise AssertionError(say("t_shape_value", what=what, key=k, want=want[k], got=got))
 
 
 def check_forward_scores(three_layer_forward) -> None:
@@ -140,6 +135,6 @@ def check_forward_scores(three_layer_forward) -> None:
     params = forward_params(data, "net")
     for key in ("fwd_x", "fwd_x1"):
         x = data[key]
-        what = f"three_layer_forward(x of shape {x.shape}, params of a net 3 -> 4 -> 6 -> 2)"
+        what = say("t_forward", shape=x.shape, net="3 -> 4 -> 6 -> 2")
         scores, _ = _forward(three_layer_forward, x, params, what)
         assert_close(scores, data[f"{key}_scores"], what + " -> scores", atol=1e-9)

@@ -22,7 +22,8 @@ from coursework.i18n.glossary import load, prose
 
 __all__ = ["latin_only", "COURSE_TERMS", "CODE_WORDS"]
 
-COURSE_TERMS = ("momentum", "penalty", "patience", "early stopping", "MLP", "GD", "SVM", "digits", "He")
+COURSE_TERMS = ("momentum", "penalty", "patience", "early stopping", "MLP", "GD", "SVM", "digits", "He",
+                "shape", "video")     # shape는, video의 batch: the notebooks' Korean writes both in English
 CODE_WORDS = ("data", "grad", "exp", "max", "mul", "add", "copy", "uint8", "dout", "randn", "out")
 
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")

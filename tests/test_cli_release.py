@@ -84,7 +84,7 @@ def test_bundle_holds_what_a_student_needs_and_nothing_else(released, assignment
     (path,) = dist.glob(f"*-{assignment}.zip")
     names = {n.split("/", 1)[1] for n in zipfile.ZipFile(path).namelist()}
     for needed in ("README.md", "environment.yml", "pyproject.toml", f"notebooks/{assignment}/{assignment}.ipynb",
-                   "coursework/features/color_histogram.py", "grader_tests/harness.py",
+                   "coursework/features/color_histogram.py", "grader_tests/harness.py", "grader_tests/messages.py",
                    f"grader_tests/expected/{assignment}.npz", "coursework/cli.py"):
         assert needed in names, needed
     assert not any(n.startswith("notebooks/") and not n.startswith(f"notebooks/{assignment}/") for n in names)

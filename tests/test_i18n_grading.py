@@ -6,6 +6,12 @@ comments and printed text differ, and with them those cells' checksums. Pairs of
 release -- get the same score on every check through ``coursework autograde`` and through
 plain ``nbgrader autograde``; the feedback page is in Korean.
 
+Every failing check's message a Korean student reads -- on the feedback page (the What-to-fix
+list, the summary's reasons, the checks' error text) and in ``coursework check`` -- is Korean:
+no sentence left in English outside code and the course's terms (``latin_only``), and each
+passes the style guide's checker (``korean_problems``). A submission with several wrong
+answers ("mixed") makes the visible and hidden checks of 01 say more than "not implemented".
+
 Markdown cells that the translators have not reached yet get a stand-in Korean text
 here, so this test is about grading, not about translation progress (the drift test in
 test_i18n_notebooks.py is about that).
@@ -13,22 +19,38 @@ test_i18n_notebooks.py is about that).
 
 from __future__ import annotations
 
+import html.parser
 import json
+import os
 import re
 import shutil
 
 import nbformat
 import pytest
 
-from class_fixtures import REPO, A, class_kinds, cli, make_course, page_text, solution_sources, submission, submit
+from class_fixtures import (MUTATES, PER_CELL, REPO, A, Kind, class_kinds, cli, make_course, page_text,
+                            solution_sources, submission, submit)
 from coursework.i18n.code import code_differences
 from coursework.i18n.notebooks import record_translation, text_in
+from coursework.i18n.style import korean_problems
+from korean_text import latin_only
 from nbgrader_course import nbgrader, scores
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nbgrader")]
 
-KINDS = ("perfect", "blank", "partial", "raises", "wrongshape")
+KINDS = ("perfect", "blank", "partial", "raises", "wrongshape", "mixed")
 HANGUL = re.compile("[가-힣]")
+
+
+def mixed(right: dict) -> Kind:
+    """Wrong in four ways: counts not divided by the number of pixels, the gradients stacked in one
+    array, cell histograms summed instead of averaged (HoG's block normalisation undoes that: the
+    pipeline check passes), and extract_features changes its input."""
+    return Kind(3.0, answers={
+        "color_histogram": right["color_histogram"].replace(" / len(index)", ""),
+        "image_gradients": right["image_gradients"].replace("return g_row, g_col", "return np.stack([g_row, g_col])"),
+        "cell_histograms": right["cell_histograms"].replace(" / (p * p)", ""),
+        "extract_features": MUTATES})
 
 
 def korean_course(tmp, assignments=(A,)):
@@ -56,7 +78,7 @@ def graded(tmp_path_factory):
     cli("release", A, "--no-bundle", "--course", str(course))          # the course's language: Korean
     korean = course / "notebooks" / A / f"{A}.ipynb"
     right = solution_sources(course / "solutions" / A / f"{A}.ipynb")
-    kinds = class_kinds(right)
+    kinds = {**class_kinds(right), "mixed": mixed(right)}
     for kind in KINDS:
         answers = {**(right if kinds[kind].right else {}), **kinds[kind].answers}
         submit(course, f"{kind}_ko", A, submission(korean, answers))
@@ -64,13 +86,18 @@ def graded(tmp_path_factory):
     cli("autograde", A, "--course", str(course), "--jobs", "2", "--timeout", "10")
     ours = scores(course, A)
     cli("feedback", A, "--course", str(course))
-    pages = {s: page_text(course / "feedback" / s / A / f"{A}.html")
-             for s in ours}
+    html = {s: (course / "feedback" / s / A / f"{A}.html").read_text(encoding="utf-8") for s in ours}
+    pages = {s: page_text(course / "feedback" / s / A / f"{A}.html") for s in ours}
+    work = tmp / "check"                           # a student's self-check of the Korean release
+    work.mkdir()
+    shutil.copy(course / "submitted" / "mixed_ko" / A / f"{A}.ipynb", work)
+    env = {**os.environ, "COURSEWORK_LANG": "ko", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
+    checked = cli("check", str(work / f"{A}.ipynb"), "--timeout", "60", cwd=work, env=env, check=False)
     nbgrader(course, "autograde", A, "--force")
     plain = scores(course, A)
     return {"course": course, "english": nbformat.read(english, as_version=4),
             "korean": nbformat.read(korean, as_version=4), "kinds": kinds, "ours": ours, "plain": plain,
-            "pages": pages}
+            "pages": pages, "html": html, "checked": checked}
 
 
 def _nbg(cell):
@@ -147,3 +174,94 @@ def test_korean_bundle_speaks_korean(tmp_path):
                            "print(language(), msg('not_implemented', what='f(x)'))"],
                           cwd=top / "notebooks" / A, env=env, capture_output=True, text=True, timeout=120)
     assert said.stdout.strip() == "ko f(x): 아직 구현하지 않았다 (함수가 NotImplementedError를 일으켰다)", said.stderr
+
+
+# -- every failing check's message, in Korean ------------------------------------------------------------
+
+class _Shown(html.parser.HTMLParser):
+    """What a page says about lost points: the What-to-fix items and the summary's reasons (the
+    box ``coursework-summary``), and the error text under each check (``output_error`` in a cell
+    whose anchor is a check's grade id); code elements (grade ids, the student's own line) left out."""
+
+    def __init__(self):
+        super().__init__()
+        self.stack: list[tuple[str, str]] = []
+        self.found: dict[str, list[str]] = {"fix": [], "reason": [], "error": []}
+        self.current: list[str] | None = None
+        self.in_check = False
+
+    def _inside(self, cls: str) -> bool:
+        return any(cls in c for _, c in self.stack)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.stack.append((tag, attrs.get("class") or ""))
+        if tag == "div" and re.search(r"\b(code|text)_cell\b", attrs.get("class") or ""):
+            self.in_check = False                     # a new cell
+        if tag == "a" and attrs.get("name") in PER_CELL:
+            self.in_check = True                      # the template's anchor of a check
+        kind = ("fix" if tag == "li" and self._inside("coursework-summary") else
+                "reason" if tag == "td" and self._inside("coursework-summary") else
+                "error" if tag == "pre" and self.in_check and self._inside("output_error") else None)
+        if kind:
+            self.found[kind].append("")
+            self.current = self.found[kind]
+
+    def handle_endtag(self, tag):
+        while self.stack:
+            name, _ = self.stack.pop()
+            if name == tag:
+                break
+        if tag in ("li", "td", "pre"):
+            self.current = None
+
+    def handle_data(self, data):
+        if self.current is not None and not any(name == "code" for name, _ in self.stack):
+            self.current[-1] += data
+
+
+def shown(page_html: str) -> dict[str, list[str]]:
+    parser = _Shown()
+    parser.feed(page_html)
+    return {k: [" ".join(t.split()) for t in v if t.strip()] for k, v in parser.found.items()}
+
+
+def ours(text: str) -> str:
+    """``text`` without what the student's code said (an exception's text, quoted after '메시지: '
+    up to where the grader speaks again)."""
+    head, sep, tail = text.partition("메시지: ")
+    return head + (tail[tail.find(" (위치:"):] if sep and " (위치:" in tail else "")
+
+
+def test_every_failing_checks_message_on_a_page_is_korean(graded):
+    failing = {s: [g for g, points in PER_CELL.items() if graded["ours"][s][g] < points] for s in graded["ours"]}
+    told = 0
+    for student, page in graded["html"].items():
+        said = shown(page)
+        assert len(said["fix"]) == len(failing[student]), (student, said["fix"])
+        for text in said["fix"] + said["error"] + said["reason"]:
+            assert HANGUL.search(text) or not re.search("[A-Za-z]{2}", text), (student, text)
+            assert latin_only(ours(text)) == [], (student, text)
+            assert korean_problems(ours(text)) == [], (student, text, korean_problems(ours(text)))
+            told += 1
+    assert told >= 60 and sum(len(f) for f in failing.values()) >= 30
+    page = graded["pages"]["mixed_ko"]
+    for said in ("histogram의 합이 1이어야 하는데 30이다", "(g_row, g_col) 꼴의 tuple이 와야 하는데 ndarray 객체가 왔다",
+                 "image_gradients(shape가 (5, 6)인 image)", "인 무작위 grey image #1)",                  # visible, hidden
+                 "작성한 함수가 입력 array를 그 자리에서(in place) 바꾸었다", "extractor", "점수: 3.0 / 16.0"):
+        assert said in page, said
+    for english in ("expected", "got ", "your function", "of shape", "Score:", "(Top)", "Student's answer",
+                    "AssertionError", " — "):
+        assert english not in page, english
+
+
+def test_coursework_check_speaks_korean(graded):
+    proc = graded["checked"]
+    assert proc.returncode == 1, proc.stderr
+    out = proc.stdout
+    assert latin_only(out) == [], latin_only(out)
+    assert [p for line in out.splitlines() for p in korean_problems(line)] == []
+    failed = [line for line in out.splitlines() if line.strip().startswith("실패")]
+    assert len(failed) == 5 and all(HANGUL.search(line.split(None, 4)[-1]) for line in failed), failed
+    assert "공개된 check: 3 / 10점, check 5개를 통과하지 못했다. 나머지 6점은 채점할 때 확인한다." in out
+    assert "histogram의 합이 1이어야 하는데 30이다" in out and "AssertionError" not in out

@@ -4,8 +4,9 @@
     python tools/korean_counts.py --before main    # "before → after" against a git revision
 
 One row per source notebook (its Korean markdown cells and, where they have one, what a student
-reads in the Korean of its code cells: comments and printed text) and one for the message
-catalog (coursework/i18n/messages.py, Korean texts).
+reads in the Korean of its code cells: comments and printed text) and one per message catalog
+(Korean texts): coursework/i18n/messages.py, and the checks' grader_tests/messages.py and
+grader_tests/hidden/messages.py.
 The columns count, in prose (code spans, code blocks, LaTeX and link targets are not read):
 
 - ``—``: em-dashes and en-dashes (EN: the same in the English, for comparison);
@@ -85,8 +86,13 @@ def notebook_pairs(raw: str) -> list[tuple[str, str, str]]:
     return out
 
 
+#: row name -> a message catalog (a module with a literal ``CATALOG`` dict)
+CATALOGS = {"messages.py": "coursework/i18n/messages.py", "checks": "grader_tests/messages.py",
+            "hidden checks": "grader_tests/hidden/messages.py"}
+
+
 def catalog_pairs(raw: str) -> list[tuple[str, str, str]]:
-    """(\"message\", English, Korean) of every entry of messages.py's CATALOG."""
+    """(\"message\", English, Korean) of every entry of a catalog module's CATALOG."""
     for node in ast.parse(raw).body:
         if isinstance(node, ast.AnnAssign | ast.Assign):
             target = node.target if isinstance(node, ast.AnnAssign) else node.targets[0]
@@ -127,9 +133,12 @@ def table(rev: str | None) -> dict[str, dict[str, int]]:
         except subprocess.CalledProcessError:
             continue
         rows[name] = counts(notebook_pairs(raw))
-    path = "coursework/i18n/messages.py"
-    raw = _git(rev, path) if rev else (ROOT / path).read_text(encoding="utf-8")
-    rows["messages.py"] = counts(catalog_pairs(raw))
+    for name, path in CATALOGS.items():
+        try:
+            raw = _git(rev, path) if rev else (ROOT / path).read_text(encoding="utf-8")
+        except subprocess.CalledProcessError:    # not in that revision yet
+            continue
+        rows[name] = counts(catalog_pairs(raw))
     rows["total"] = {c: sum(r[c] for r in rows.values()) for c in COLUMNS}
     return rows
 

@@ -34,6 +34,8 @@ from typing import Any, Callable
 from ..graph import Value, draw_graph, maximum, new_node, topological_order
 from ..graph.value import max_rule
 from ..devices import on_cpu
+from ..i18n import msg
+from ..i18n.columns import rjust, width
 from ..i18n.figures import tr
 from .graph_recursion import long_chain, recursion_demo, recursive_topological_order
 from .sigmoid_neuron import neuron_as_layers, plot_sigmoid_derivative, sigmoid_derivative
@@ -104,9 +106,11 @@ def edge_gradients(root: Any, sort: Callable[[Any], list] | None = None) -> list
 
 @on_cpu
 def format_edges(rows: list[dict[str, Any]], digits: int = 4) -> str:
-    """The rows of :func:`edge_gradients` as a text table."""
-    head = f"{'node':>10} {'op':>6} {'input':>10} | {'upstream':>10} x {'local':>10} = {'downstream':>10}"
-    lines = [head, "-" * len(head)]
+    """The rows of :func:`edge_gradients` as a text table (its header in the course's language)."""
+    node, op, inp, up, local, down = msg("edges_columns").split("|")
+    head = (f"{rjust(node, 10)} {rjust(op, 6)} {rjust(inp, 10)} | {rjust(up, 10)} x {rjust(local, 10)} = "
+            f"{rjust(down, 10)}")
+    lines = [head, "-" * width(head)]
     for r in rows:
         lines.append(f"{r['node']:>10} {r['op']:>6} {r['input']:>10} | {r['upstream']:>10.{digits}f} x "
                      f"{r['local']:>10.{digits}f} = {r['downstream']:>10.{digits}f}")
@@ -135,7 +139,8 @@ def gate_patterns(upstream: float = 2.0, node: type = Value) -> dict[str, dict[s
     -------
     dict name -> {"root": L, "inputs": {"x": Value, ...}, "upstream": list of the gradients
     arriving at the gate's output (for copy: one per branch), "expected": {input: the
-    gradient the pattern predicts}, "rule": str}
+    gradient the pattern predicts}, "pattern": its short English name ("add distributes"),
+    "rule": str, the rule in the course's language}
     """
     out: dict[str, dict[str, Any]] = {}
     g = float(upstream)
@@ -148,11 +153,8 @@ def gate_patterns(upstream: float = 2.0, node: type = Value) -> dict[str, dict[s
         root.backward()
         expected = {"add": {"x": g, "y": g}, "mul": {"x": g * y.data, "y": g * x.data},
                     "max": {"x": g, "y": 0.0}}[name]
-        rule = {"add": "add distributes: every input gets the upstream gradient",
-                "mul": "mul swaps: each input gets upstream × the other input",
-                "max": "max routes: the larger input gets the upstream gradient, the other 0"}[name]
         out[name] = {"root": root, "inputs": {"x": x, "y": y}, "upstream": [g],
-                     "expected": expected, "rule": rule}
+                     "expected": expected, "pattern": _PATTERNS[name], "rule": msg(f"gate_{name}")}
     x = node(3.0, label="x")
     a, b = x * 2.0, x * 5.0
     a.label, b.label = "a", "b"
@@ -160,9 +162,12 @@ def gate_patterns(upstream: float = 2.0, node: type = Value) -> dict[str, dict[s
     root.label = "L"
     root.backward()
     out["copy"] = {"root": root, "inputs": {"x": x}, "upstream": [a.grad * 2.0, b.grad * 5.0],
-                   "expected": {"x": 2.0 + 5.0},
-                   "rule": "copy adds: a value used twice gets the sum of both branches' gradients"}
+                   "expected": {"x": 2.0 + 5.0}, "pattern": _PATTERNS["copy"], "rule": msg("gate_copy")}
     return out
+
+
+#: The short names of the four patterns, as the figure titles them (``tr`` translates them).
+_PATTERNS = {"add": "add distributes", "mul": "mul swaps", "max": "max routes", "copy": "copy adds"}
 
 
 def _max_gate(x: Any, y: Any) -> Any:
@@ -186,7 +191,7 @@ def draw_gate_patterns(patterns: dict[str, dict[str, Any]] | None = None, sort: 
     fig, axes = plt.subplots(nrows, ncols, figsize=(6.0 * ncols, 3.4 * nrows), squeeze=False)
     for ax, (name, p) in zip(axes.ravel(), patterns.items()):
         draw_graph(p["root"], ax=ax, sort=sort)
-        ax.set_title(tr(p["rule"].split(":")[0]), fontsize=11)
+        ax.set_title(tr(p.get("pattern") or _PATTERNS.get(name, name)), fontsize=11)
     for ax in axes.ravel()[len(patterns):]:
         ax.axis("off")
     fig.tight_layout()

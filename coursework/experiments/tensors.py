@@ -17,6 +17,8 @@ import numpy as np
 
 from ..validation import check_int_pair, check_positive_int
 from ..devices import on_cpu
+from ..i18n import msg
+from ..i18n.columns import ljust, rjust, width
 from ..i18n.figures import tr
 
 __all__ = ["rank_table", "format_rank_table", "shifted_crops", "broadcast_steps", "plot_broadcasting"]
@@ -46,12 +48,14 @@ def rank_table(arrays: Mapping[str, Any]) -> list[dict]:
 
 @on_cpu
 def format_rank_table(rows: Sequence[Mapping[str, Any]]) -> str:
-    """The rows of :func:`rank_table` as an aligned text table (one header line)."""
-    header = ("name", "rank", "shape", "size", "dtype")
-    cells = [header] + [(r["name"], str(r["rank"]), str(tuple(r["shape"])), f"{r['size']:,}", r["dtype"]) for r in rows]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
-    lines = ["  ".join(c.ljust(w) if i in (0, 2, 4) else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths))).rstrip()
-             for row in cells]
+    """The rows of :func:`rank_table` as an aligned text table (one header line), in the course's
+    language: the header, and the names the figure catalog knows (``"batch of images"``)."""
+    header = tuple(msg("rank_columns").split("|"))
+    cells = [header] + [(tr(r["name"]), str(r["rank"]), str(tuple(r["shape"])), f"{r['size']:,}", r["dtype"])
+                        for r in rows]
+    widths = [max(width(row[i]) for row in cells) for i in range(len(header))]
+    lines = ["  ".join(ljust(c, w) if i in (0, 2, 4) else rjust(c, w)
+                       for i, (c, w) in enumerate(zip(row, widths))).rstrip() for row in cells]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
 
@@ -122,8 +126,7 @@ def broadcast_steps(a_shape: Sequence[int], b_shape: Sequence[int]) -> list[tupl
     out = []
     for i, (m, n) in enumerate(zip(pa, pb)):
         if m != n and 1 not in (m, n):
-            raise ValueError(f"broadcast_steps: shapes {a} and {b} do not broadcast: axis {i} of the padded "
-                             f"shapes {pa} and {pb} has lengths {m} and {n}, neither is 1")
+            raise ValueError(msg("broadcast_mismatch", a=a, b=b, i=i, pa=pa, pb=pb, m=m, n=n))
         out.append(max(m, n))
     return [(a, b), (pa, pb), (tuple(out), tuple(out))]
 

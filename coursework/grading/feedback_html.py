@@ -55,6 +55,7 @@ from traitlets import Bool, Integer, List, Unicode
 from ..i18n import msg
 from ..i18n.messages import student_exception_pattern
 from .exercises import hidden_regions, is_answer, is_check, is_hidden
+from .rules import check_error
 from .safe_html import escape_md, meta_tag, new_nonce, policy
 
 __all__ = ["ExplainGrading", "RedactHiddenChecks", "StudentErrors", "generate_feedback", "page_text", "hidden_lines",
@@ -172,6 +173,14 @@ class RedactHiddenChecks(Preprocessor):
 # Linear-time patterns only (a student controls the text): no nested or adjacent quantifiers
 # that can match the same characters; the path scrubbing below is plain string code.
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+_CELL_TIMEOUT = re.compile(r"timed out after ([0-9.]+) s")   # nbclient's error in a cell that ran too long (execute.py)
+
+
+def timeout_in_language(ename: str, evalue: str) -> str:
+    """A cell's ``CellTimeoutError: timed out after N s`` (the grader's words, in English) in the
+    course's language; any other error unchanged."""
+    found = _CELL_TIMEOUT.fullmatch(evalue) if ename == "CellTimeoutError" else None
+    return msg("check_timed_out", timeout=found.group(1)) if found else evalue
 _FRAME = re.compile(r"^\s*Cell In\[(\d+)\], line (\d+)")
 _PATH_STOP = frozenset(" \t\n\r\x0b\x0c'\"():")
 _SITES = ("/site-packages/", "/dist-packages/")
@@ -242,11 +251,12 @@ class StudentErrors(Preprocessor):
                     continue
                 value = self.scrub(_ANSI.sub("", str(out.get("evalue", ""))))
                 name = str(out.get("ename", "Error"))
+                value = timeout_in_language(name, value)
                 where = self._where(cell, out, by_count, check)
                 out["evalue"] = value
                 shown = self._plain(where)
-                out["traceback"] = [f"{name}: {value}"] + (["    " + msg("fb_where", where=shown)] if shown else [])
-                message = f"{name}: {value}"
+                message = check_error(name, value) if check else f"{name}: {value}"
+                out["traceback"] = [message] + (["    " + msg("fb_where", where=shown)] if shown else [])
             grading = cell.metadata.get("nbgrader") or {}
             if check and float(grading.get("score", 0) or 0) < float(grading.get("points", 0) or 0):
                 failed.append((str(grading.get("grade_id")), grading.get("score", 0), grading.get("points", 0),
@@ -263,7 +273,7 @@ class StudentErrors(Preprocessor):
                 item = f"- [`{gid}`](#{gid}) ({float(score):g} / {float(points):g}): {said}"
                 if where:
                     label, text = where
-                    item += f" — {label}" + (f": <code>{_md(text)}</code>" if text else "")
+                    item += msg("fb_fix_where", where=label + (f": <code>{_md(text)}</code>" if text else ""))
                 lines.append(item)
             boxed = summary.source.endswith(_SUMMARY_CLOSE)
             body = summary.source[:-len(_SUMMARY_CLOSE)] if boxed else summary.source
@@ -390,18 +400,40 @@ _TOC_OPEN, _TOC_CLOSE = '<div id="toc">', "</div>"
 
 _WRAP = ("<style>.output_error pre, .output_stderr pre { white-space: pre-wrap; }\n"
          ".coursework-summary { border: 2px solid #337ab7; border-radius: 6px; padding: 0.2em 1em 0.6em; "
-         "background: #f4f8fc; }</style>")
+         "background: #f4f8fc; }\n.coursework-summary th, .coursework-summary td { padding: 2px 1.2em 2px 0; }"
+         "</style>")
+
+
+_HEADING = '<div class="panel-heading">\n<h4>'     # the template's heading: "<notebook> (Score: x / y)"
+
+
+def _template_text() -> list[tuple[str, str]]:
+    """(nbgrader's template text, in its HTML, -> the same in the course's language)."""
+    label = '<span class="nbgrader-label">'
+    return [(f"{label}Grade cell: <code>", f"{label}{msg('fb_tpl_check')} <code>"),
+            (f"{label}Student's answer</span>", f"{label}{msg('fb_tpl_answer')}</span>"),
+            ('<span class="pull-right">\n      Score: ', f'<span class="pull-right">\n      {msg("fb_tpl_score")} '),
+            ('<a href="#top">(Top)</a>', f'<a href="#top">({msg("fb_tpl_top")})</a>'),
+            ("<b>Comments:</b>", f"<b>{msg('fb_tpl_comments')}</b>")]
 
 
 def tidy_page(raw_html: str) -> str:
-    """nbgrader's page without its list of anonymous "Test cell" links; "Grade cell:" reads "Check:";
-    error messages wrap instead of running off the page; the summary's box is drawn.
-    (The template's own table of contents, found with ``str.find``: the student's text is
-    escaped or sanitised by then and cannot hold a ``<div id=...>``.)"""
+    """nbgrader's page without its list of anonymous "Test cell" links; the template's words
+    ("Grade cell:", "Score:", "(Top)", "Student's answer", "Comments:") in the course's language
+    ("Grade cell:" reads "Check:" in English); error messages wrap instead of running off the
+    page; the summary's box is drawn. (The template's own table of contents and heading, found
+    with ``str.find``: the student's text is escaped or sanitised by then and cannot hold a
+    ``<div id=...>``; the heading comes before any of it.)"""
     start = raw_html.find(_TOC_OPEN)
     end = raw_html.find(_TOC_CLOSE, start) if start >= 0 else -1
     page = raw_html[:start] + raw_html[end + len(_TOC_CLOSE):] if end >= 0 else raw_html
-    page = page.replace("Grade cell: <code>", "Check: <code>")
+    for english, ours in _template_text():
+        page = page.replace(english, ours)
+    head = page.find(_HEADING)
+    close = page.find("</h4>", head) if head >= 0 else -1
+    if close >= 0:
+        heading = page[head:close].replace(" (Score: ", f" ({msg('fb_tpl_score')} ", 1)
+        page = page[:head] + heading + page[close:]
     return page.replace("</head>", _WRAP + "</head>", 1) if _WRAP not in page else page
 
 

@@ -350,7 +350,7 @@ class KernelLink:
                 raise wire.WireError("bad after-call report")
             return value, {str(k): wire.decode(v, self._handle) for k, v in after.items()}
         except wire.WireError as exc:
-            raise AssertionError(f"the kernel answered with data that cannot be checked ({exc})") from None
+            raise AssertionError(msg("judge_bad_data", why=exc)) from None
 
     async def _roundtrip(self, payload: str) -> str:
         start = time.monotonic()
@@ -376,15 +376,15 @@ class KernelLink:
                 await self._interrupt()
                 raise CheckTimeout()
             try:
-                msg = await kc.get_iopub_msg(timeout=min(remaining, 1.0))
+                incoming = await kc.get_iopub_msg(timeout=min(remaining, 1.0))
             except queue.Empty:
                 if not await self.km.is_alive():
-                    self.gone = "the kernel died"
+                    self.gone = msg("judge_kernel_died")
                     raise KernelGone(self.gone)
                 continue
-            if msg.get("parent_header", {}).get("msg_id") != msg_id:
+            if incoming.get("parent_header", {}).get("msg_id") != msg_id:
                 continue
-            kind, content = msg.get("msg_type"), msg.get("content", {})
+            kind, content = incoming.get("msg_type"), incoming.get("content", {})
             if kind == "display_data" and MIME in (content.get("data") or {}):
                 reply = content["data"][MIME]
             elif kind == "stream":
@@ -396,9 +396,8 @@ class KernelLink:
         if expect_reply and reply is None:
             if errors and errors[-1].startswith("KeyboardInterrupt"):
                 raise CheckTimeout()
-            why = errors[-1] if errors else "no reply"
-            raise AssertionError(f"the kernel did not answer the judge ({why[:300]}); did your code change "
-                                 "or remove the grader's agent?")
+            why = errors[-1] if errors else msg("judge_no_reply")
+            raise AssertionError(msg("judge_no_answer", why=why[:300]))
         return reply if reply is not None else ""
 
     def _stream(self, name: str, text: str) -> None:
@@ -419,12 +418,12 @@ class KernelLink:
         end = time.monotonic() + 5
         while time.monotonic() < end:
             try:
-                msg = await self.kc.get_iopub_msg(timeout=0.5)
+                incoming = await self.kc.get_iopub_msg(timeout=0.5)
             except queue.Empty:
                 continue
-            if msg.get("msg_type") == "status" and msg.get("content", {}).get("execution_state") == "idle":
+            if incoming.get("msg_type") == "status" and incoming.get("content", {}).get("execution_state") == "idle":
                 return
-        self.gone = "the kernel did not stop after the time limit and was stopped"
+        self.gone = msg("judge_kernel_stopped")
         try:
             await self.km.shutdown_kernel(now=True)
         except Exception:  # noqa: BLE001
@@ -607,7 +606,7 @@ class Judge:
             except CheckTimeout:
                 status, ename, evalue = "timeout", "CellTimeoutError", msg("check_timed_out", timeout=f"{timeout:g}")
             except KernelGone as exc:
-                status, ename, evalue = "died", "KernelStopped", str(exc) or "the kernel died"
+                status, ename, evalue = "died", "KernelStopped", str(exc) or msg("judge_kernel_died")
             except Exception as exc:  # noqa: BLE001 - the check could not finish: a failed check
                 import traceback
 

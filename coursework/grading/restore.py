@@ -33,6 +33,7 @@ import copy
 from dataclasses import dataclass
 from typing import Any
 
+from ..i18n import msg
 from ..i18n.code import every_language
 from .exercises import is_answer, is_check, meta, same_source, strip_hidden
 
@@ -46,12 +47,11 @@ class Restored:
     is_check: bool
 
     def sentence(self) -> str:
+        """What was done, for the page's notes, in the course's language."""
         if self.how == "forged":
-            return (f"A cell of your notebook claimed to be the graded cell {self.grade_id!r}, which the "
-                    f"assignment has once or not at all; it was graded as an ordinary cell.")
-        what = "test cell" if self.is_check else "locked cell"
-        return (f"The {what} {self.grade_id!r} was {self.how} in your notebook; "
-                f"it was restored from the assignment before grading.")
+            return msg("restored_forged", grade_id=self.grade_id)
+        return msg("restored_cell", what=msg("cell_test" if self.is_check else "cell_locked"),
+                   grade_id=self.grade_id, how=msg(f"fb_how_{self.how}"))
 
 
 #: keys of ``metadata.coursework`` that only grading and feedback write

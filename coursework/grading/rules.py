@@ -18,13 +18,28 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from ..i18n import msg
+from ..i18n import language, msg
 from .exercises import Exercise, meta
 from .execute import NotebookOutcome
 
-__all__ = ["apply_rules", "failure_message", "simple_grade"]
+__all__ = ["apply_rules", "failure_message", "simple_grade", "check_error", "OWN_ERRORS"]
 
 _FAILED = ("error", "timeout", "unresponsive", "died")
+
+#: The errors a check cell ends with that are the grader's verdict, not Python's: a check's
+#: ``AssertionError`` (its message is the feedback), and the grader's ``NotGraded`` / ``NotRun``.
+OWN_ERRORS = ("AssertionError", "NotGraded", "NotRun")
+
+
+def check_error(ename: str, evalue: str) -> str:
+    """How a check cell's error reads to a student: ``Name: message`` as Python writes it; for
+    the grader's own verdicts (:data:`OWN_ERRORS`) in a language other than English, the
+    message alone: it is the check's words, and the English class name adds nothing to them."""
+    if not evalue:
+        return ename
+    if ename in OWN_ERRORS and language() != "en":
+        return evalue
+    return f"{ename}: {evalue}"
 
 
 def simple_grade(cell: Any) -> tuple[float, float]:
@@ -48,8 +63,7 @@ def failure_message(cell: Any) -> str | None:
     or the first line it wrote to stderr; None if neither."""
     for out in cell.get("outputs", []):
         if out.get("output_type") == "error":
-            value = str(out.get("evalue", "")).strip()
-            return f"{out.get('ename', 'Error')}: {value}" if value else str(out.get("ename", "Error"))
+            return check_error(str(out.get("ename", "Error")), str(out.get("evalue", "")).strip())
     for out in cell.get("outputs", []):
         if out.get("output_type") == "stream" and out.get("name") == "stderr":
             first = next((ln for ln in str(out.get("text", "")).splitlines() if ln.strip()), "")
@@ -94,7 +108,7 @@ def apply_rules(nb: Any, exercises: list[Exercise], outcome: NotebookOutcome, ti
             at = index.get(check.grade_id)
             entry = {"score": 0.0, "points": check.points, "reason": None, "hidden": check.hidden, "restored": None}
             if at is None:  # cannot happen after restore; be explicit anyway
-                entry["reason"] = "this check is missing from the notebook"
+                entry["reason"] = msg("check_missing")
                 checks[check.grade_id] = entry
                 continue
             cell = nb.cells[at]

@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 from typing import Any, TextIO
 
+from ..i18n import msg
 from .exercises import exercises as find_exercises, is_check, meta
 from .execute import KernelStartError, kernel_env, run_notebook_sync
 from .rules import apply_rules
@@ -82,7 +83,7 @@ def check_notebook(path: str | Path, *, timeout: float = 120, as_json: bool = Fa
     """Run the self-check, print it, and return the exit status."""
     out = out or sys.stdout
     if not Path(path).is_file():
-        print(f"coursework check: no such notebook: {path}", file=sys.stderr)
+        print(f"coursework check: {msg('sc_no_notebook', path=path)}", file=sys.stderr)
         return 2
     try:
         result = self_check(path, timeout=timeout)
@@ -99,21 +100,24 @@ def check_notebook(path: str | Path, *, timeout: float = 120, as_json: bool = Fa
 
 
 def _print(result: dict, out: TextIO) -> None:
+    """The result as text, in the course's language (the marks PASS / FAIL and their Korean
+    통과 / 실패 take the same four columns on a terminal)."""
     w = max([len(c["grade_id"]) for ex in result["exercises"] for c in ex["checks"]] + [8])
-    print(f"{Path(result['notebook']).name}: ran in {result['seconds']:.1f} s", file=out)
+    print(msg("sc_ran", name=Path(result["notebook"]).name, seconds=result["seconds"]), file=out)
     if result["stopped"]:
-        print(f"  the run stopped early: {result['stopped']}", file=out)
+        print(f"  {msg('sc_stopped', why=result['stopped'])}", file=out)
     total = have = later = 0.0
     for ex in result["exercises"]:
-        extra = f"   (+{ex['pending_points']:g} checked when graded)" if ex["pending_points"] else ""
-        print(f"\n  {ex['name']}: {ex['score']:g} / {ex['points']:g} points{extra}", file=out)
+        extra = msg("sc_exercise_later", points=ex["pending_points"]) if ex["pending_points"] else ""
+        print("\n  " + msg("sc_exercise", name=ex["name"], score=ex["score"], points=ex["points"], later=extra),
+              file=out)
         if ex["reason"]:
             print(f"    {ex['reason']}", file=out)
         for c in ex["checks"]:
             if c["status"] == "pending":
-                print(f"    ....  {c['grade_id']:<{w}}  checked when graded ({c['points']:g} point(s))", file=out)
+                print(f"    ....  {c['grade_id']:<{w}}  {msg('sc_pending', points=c['points'])}", file=out)
                 continue
-            mark = "PASS" if c["status"] == "pass" else "FAIL"
+            mark = msg("sc_pass" if c["status"] == "pass" else "sc_fail")
             line = f"    {mark}  {c['grade_id']:<{w}}  {c['score']:g} / {c['points']:g}"
             if c["message"]:
                 line += f"  {c['message']}"
@@ -122,9 +126,9 @@ def _print(result: dict, out: TextIO) -> None:
         have += ex["score"]
         later += ex["pending_points"]
     if result["errors"]:
-        print("\n  other cells that failed:", file=out)
+        print(f"\n  {msg('sc_other_cells')}", file=out)
         for err in result["errors"][:8]:
             print(f"    {err['message']}", file=out)
-    verdict = "all visible checks pass" if result["passed"] else f"{result['failed']} check(s) failed"
-    more = f"; {later:g} more point(s) are checked when your work is graded" if later else ""
-    print(f"\nvisible checks: {have:g} / {total:g} points, {verdict}{more}.", file=out)
+    verdict = msg("sc_all_pass") if result["passed"] else msg("sc_failed", n=result["failed"])
+    more = msg("sc_later", points=later) if later else ""
+    print("\n" + msg("sc_total", have=have, total=total, verdict=verdict, later=more), file=out)

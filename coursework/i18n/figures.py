@@ -61,7 +61,10 @@ FIGURE_TEXT: dict[str, str] = {
     "test accuracy": "test 정확도",
     "strength": "강도",
     "HoG cells over the image": "image 위에 그린 HoG cell",
-    # 02_tensors
+    # 02_tensors (also the names of format_rank_table's rows)
+    "image (the cat)": "이미지 (고양이)",
+    "batch of images": "이미지의 batch",
+    "batch of 1 video": "video 하나짜리 batch",
     "red plane": "빨강 평면",
     "green plane": "초록 평면",
     "blue plane": "파랑 평면",

@@ -15,10 +15,11 @@ not ``{got}이(가)``), and no "…다:" (``… 일으켰다. 메시지: {evalue
 from __future__ import annotations
 
 import re
+from typing import Callable
 
 from .settings import check_language, language
 
-__all__ = ["CATALOG", "msg", "fill", "student_exception_pattern"]
+__all__ = ["CATALOG", "msg", "fill", "speaker", "student_exception_pattern"]
 
 CATALOG: dict[str, dict[str, str]] = {
     # -- grader_tests.harness: what a failed check says ---------------------------------
@@ -66,16 +67,23 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "expected_number": {
         "en": "{what}: expected a number, got {got}",
-        "ko": "{what}: 숫자가 와야 하는데 {got}이(가) 왔다",
+        "ko": "{what}: 수가 와야 하는데 {got}이다",
     },
     "not_finite_number": {
         "en": "{what}: expected a finite number, got {got}",
-        "ko": "{what}: 유한한 숫자가 와야 하는데 {got}이(가) 왔다",
+        "ko": "{what}: 유한한 수가 와야 하는데 {got}이다",
     },
+    "expected_value": {
+        "en": "{what}: expected {want:.6g}, got {got:.6g}{hint}",
+        "ko": "{what}: {want:.6g}이어야 하는데 {got:.6g}이다{hint}",
+    },
+    "an_object": {"en": "an object of type {type}", "ko": "{type} 형식의 객체"},
+    "an_array": {"en": "an array of shape {shape}", "ko": "shape가 {shape}인 array"},
+    "gradient_of": {"en": "{what}: the numerical gradient of {name}", "ko": "{what}: {name}의 numerical gradient"},
     "gradient_flat": {
         "en": "{what}: your forward pass does not change when {name} changes (its numerical gradient is 0 "
               "everywhere), so the gradient check cannot test your backward pass; compute the forward pass first",
-        "ko": "{what}: {name}이(가) 바뀌어도 forward pass의 결과가 바뀌지 않는다(numerical gradient가 모든 곳에서 "
+        "ko": "{what}: {name}의 값이 바뀌어도 forward pass의 결과가 바뀌지 않는다(numerical gradient가 모든 곳에서 "
               "0이다). 그래서 gradient check로 backward pass를 확인할 수 없다. forward pass부터 계산해야 한다",
     },
     # -- coursework.grading.execute: how a cell ended -----------------------------------
@@ -107,6 +115,21 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "in your cell {cell}, line {line}: {text}",
         "ko": "작성한 cell {cell}의 {line}번째 줄: {text}",
     },
+    # -- coursework.grading.judge: when the student's kernel does not play along ---------
+    "judge_bad_data": {
+        "en": "the kernel answered with data that cannot be checked ({why})",
+        "ko": "kernel이 확인할 수 없는 데이터로 답했다 ({why})",
+    },
+    "judge_no_answer": {
+        "en": "the kernel did not answer the judge ({why}); did your code change or remove the grader's agent?",
+        "ko": "kernel이 채점기에 답하지 않았다 ({why}). 작성한 코드가 채점기의 agent를 바꾸거나 지우지 않았는가?",
+    },
+    "judge_no_reply": {"en": "no reply", "ko": "응답 없음"},
+    "judge_kernel_died": {"en": "the kernel died", "ko": "kernel이 죽었다"},
+    "judge_kernel_stopped": {
+        "en": "the kernel did not stop after the time limit and was stopped",
+        "ko": "제한 시간이 지나도 kernel이 멈추지 않아 강제로 멈추었다",
+    },
     # -- coursework.grading.rules: why an exercise lost its points ----------------------
     "exercise_zero": {
         "en": "Exercise {name} scores 0: {why}",
@@ -128,10 +151,28 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "wrote to stderr (a check must not warn): {first}",
         "ko": "stderr에 출력했다(check는 경고를 내면 안 된다). 출력: {first}",
     },
+    "check_missing": {"en": "this check is missing from the notebook", "ko": "notebook에 이 check가 없다"},
     "no_points": {
         "en": "no points (no error output)",
         "ko": "점수 없음 (오류 출력 없음)",
     },
+    # -- coursework.grading.selfcheck: what `coursework check` prints --------------------
+    "sc_no_notebook": {"en": "no such notebook: {path}", "ko": "그런 notebook이 없다. 경로: {path}"},
+    "sc_ran": {"en": "{name}: ran in {seconds:.1f} s", "ko": "{name}: {seconds:.1f}초 동안 실행했다"},
+    "sc_stopped": {"en": "the run stopped early: {why}", "ko": "실행이 중간에 멈추었다. 이유: {why}"},
+    "sc_exercise": {"en": "{name}: {score:g} / {points:g} points{later}",
+                    "ko": "{name}: {score:g} / {points:g}점{later}"},
+    "sc_exercise_later": {"en": "   (+{points:g} checked when graded)", "ko": "   (+{points:g}점은 채점할 때 확인한다)"},
+    "sc_pending": {"en": "checked when graded ({points:g} point(s))", "ko": "채점할 때 확인한다 ({points:g}점)"},
+    "sc_pass": {"en": "PASS", "ko": "통과"},
+    "sc_fail": {"en": "FAIL", "ko": "실패"},
+    "sc_other_cells": {"en": "other cells that failed:", "ko": "오류가 난 다른 cell:"},
+    "sc_all_pass": {"en": "all visible checks pass", "ko": "공개된 check를 모두 통과했다"},
+    "sc_failed": {"en": "{n} check(s) failed", "ko": "check {n}개를 통과하지 못했다"},
+    "sc_later": {"en": "; {points:g} more point(s) are checked when your work is graded",
+                 "ko": ". 나머지 {points:g}점은 채점할 때 확인한다"},
+    "sc_total": {"en": "visible checks: {have:g} / {total:g} points, {verdict}{later}.",
+                 "ko": "공개된 check: {have:g} / {total:g}점, {verdict}{later}."},
     # -- coursework.grading.feedback_html: the page's fixed text -------------------------
     "fb_title": {
         "en": "Your grade, exercise by exercise",
@@ -159,12 +200,31 @@ CATALOG: dict[str, dict[str, str]] = {
                        "ko": "**고칠 것** (점수를 잃은 check, notebook 순서대로)"},
     "fb_no_message": {"en": "no message", "ko": "메시지 없음"},
     "fb_where": {"en": "where: {where}", "ko": "위치: {where}"},
+    "fb_fix_where": {"en": " — {where}", "ko": " (위치: {where})"},
+    # nbgrader's feedback template (its English is replaced in the rendered page)
+    "fb_tpl_check": {"en": "Check:", "ko": "check 이름:"},
+    "fb_tpl_answer": {"en": "Student's answer", "ko": "작성한 답안"},
+    "fb_tpl_score": {"en": "Score:", "ko": "점수:"},
+    "fb_tpl_top": {"en": "Top", "ko": "맨 위로"},
+    "fb_tpl_comments": {"en": "Comments:", "ko": "채점자 의견:"},
     "fb_answer_line": {"en": "your answer cell `{cell}`, line {line}", "ko": "답안 cell `{cell}`, {line}번째 줄"},
     "fb_cell_line": {"en": "cell In[{count}], line {line}", "ko": "cell In[{count}], {line}번째 줄"},
     "fb_restored": {
         "en": "This check was {how} in your notebook; it was restored from the assignment before grading.",
         "ko": "이 check는 제출한 notebook에서 {how}. 채점 전에 과제의 원래 cell로 되돌렸다.",
     },
+    "restored_cell": {
+        "en": "The {what} {grade_id!r} was {how} in your notebook; it was restored from the assignment before grading.",
+        "ko": "제출한 notebook에서 {what}({grade_id!r})이 {how}. 채점 전에 과제의 원래 cell로 되돌렸다.",
+    },
+    "restored_forged": {
+        "en": "A cell of your notebook claimed to be the graded cell {grade_id!r}, which the assignment has once or "
+              "not at all; it was graded as an ordinary cell.",
+        "ko": "제출한 notebook의 cell 하나가 자신을 채점 cell({grade_id!r})로 표시했지만, 과제에서 그 cell은 한 번만 "
+              "있거나 아예 없다. 그래서 보통 cell로 채점했다.",
+    },
+    "cell_test": {"en": "test cell", "ko": "채점 cell"},
+    "cell_locked": {"en": "locked cell", "ko": "잠긴 cell"},
     "fb_how_deleted": {"en": "deleted", "ko": "삭제되었다"},
     "fb_how_edited": {"en": "edited", "ko": "수정되었다"},
     "fb_hidden_message": {
@@ -191,6 +251,23 @@ CATALOG: dict[str, dict[str, str]] = {
     "fb_score": {"en": "Score: {score} / {points}", "ko": "점수: {score} / {points}"},
     "fb_not_graded": {"en": "Your submission could not be graded:", "ko": "제출물을 채점하지 못한 이유:"},
     "fb_no_notebook": {"en": "no notebook was found", "ko": "notebook을 찾지 못했다"},
+    # -- what package code prints in the notebooks -------------------------------------------
+    "rank_columns": {"en": "name|rank|shape|size|dtype", "ko": "이름|rank|shape|원소 수|dtype"},
+    "broadcast_mismatch": {
+        "en": "broadcast_steps: shapes {a} and {b} do not broadcast: axis {i} of the padded shapes {pa} and {pb} "
+              "has lengths {m} and {n}, neither is 1",
+        "ko": "broadcast_steps: 두 shape {a}, {b}에는 broadcasting을 쓸 수 없다. 앞을 1로 채운 shape {pa}, {pb}에서 "
+              "axis {i}의 길이가 {m}, {n}이고, 어느 쪽도 1이 아니다",
+    },
+    "edges_columns": {"en": "node|op|input|upstream|local|downstream", "ko": "node|연산|입력|upstream|local|downstream"},
+    "gate_add": {"en": "add distributes: every input gets the upstream gradient",
+                 "ko": "add gate는 똑같이 나눠 준다. 모든 입력이 upstream gradient를 그대로 받는다"},
+    "gate_mul": {"en": "mul swaps: each input gets upstream × the other input",
+                 "ko": "mul gate는 서로 맞바꾼다. 각 입력이 upstream × 다른 입력을 받는다"},
+    "gate_max": {"en": "max routes: the larger input gets the upstream gradient, the other 0",
+                 "ko": "max gate는 큰 쪽으로만 보낸다. 큰 입력이 upstream gradient를, 다른 입력이 0을 받는다"},
+    "gate_copy": {"en": "copy adds: a value used twice gets the sum of both branches' gradients",
+                  "ko": "copy gate는 더한다. 두 번 쓰인 값은 두 branch의 gradient를 더한 값을 받는다"},
     # -- coursework.integrity: the similarity report (coursework similarity) --------------
     "sim_title": {"en": "{assignment}: similarity of the answers", "ko": "{assignment}: 답안 유사도"},
     "sim_evidence": {
@@ -273,6 +350,14 @@ def fill(catalog: dict[str, dict[str, str]], name: str, key: str, lang: str | No
         return text.format(**fields)
     except KeyError as exc:
         raise KeyError(f"message {key!r} needs the field {exc.args[0]!r}") from None
+
+
+def speaker(catalog: dict[str, dict[str, str]], name: str) -> Callable[..., str]:
+    """``say(entry, **fields)``: text ``entry`` of ``catalog`` (the module ``name``) in the language
+    in force, filled with ``fields`` (:func:`fill`); for a catalog of its own, such as the checks'."""
+    def say(entry: str, /, **fields: object) -> str:
+        return fill(catalog, name, entry, None, fields)
+    return say
 
 
 def student_exception_pattern() -> re.Pattern:

@@ -13,6 +13,8 @@ from coursework import nn
 from coursework.nn import functional as F
 
 from ..harness import as_result_array, assert_close, assert_shape, call, student_rng, type_name
+from ..messages import say as say_visible
+from .messages import say
 
 ASSIGNMENT = "03_activations"
 
@@ -41,12 +43,12 @@ def _check_elementwise(name: str, forward, backward, f, df, alphas=(None,)) -> N
         x = _random_input(rng)
         dout = rng.standard_normal(x.shape)
         kw = {} if alpha is None else {"alpha": alpha}
-        args = "" if alpha is None else ", a random alpha"
-        what = f"{name}_forward(random input #{trial + 1} of shape {x.shape}{args})"
+        variant = "" if alpha is None else "_alpha"   # "..., a random alpha"
+        what = say("a_forward" + variant, name=name, k=trial + 1, shape=x.shape)
         got = as_result_array(call(forward, x, what=what, **kw), what)
         assert_shape(got, x.shape, what)
         assert_close(got, f(x, **kw), what, atol=1e-9, rtol=1e-9)
-        what = f"{name}_backward(random dout and input #{trial + 1} of shape {x.shape}{args})"
+        what = say("a_backward" + variant, name=name, k=trial + 1, shape=x.shape)
         got = as_result_array(call(backward, dout, x, what=what, **kw), what)
         assert_shape(got, x.shape, what)
         assert_close(got, dout * df(x, **kw), what, atol=1e-9, rtol=1e-9)
@@ -84,13 +86,12 @@ def check_maxout_random(maxout_forward, maxout_backward) -> None:
         W, b = np.array(layer.params["W"]), np.array(layer.params["b"])
         x = rng.standard_normal((N, D))
         dout = rng.standard_normal((N, M))
-        sizes = f"x of shape {x.shape}, W of shape {W.shape}, b of shape {b.shape}"
-        what = f"maxout_forward(random {sizes}, #{trial + 1})"
+        what = say("a_maxout_forward", x=x.shape, W=W.shape, b=b.shape, k=trial + 1)
         assert_close(call(maxout_forward, x, W, b, what=what), layer.forward(x), what, atol=1e-9)
         want = (layer.backward(dout), layer.grads["W"], layer.grads["b"])
-        what = f"maxout_backward(random dout, {sizes}, #{trial + 1})"
+        what = say("a_maxout_backward", x=x.shape, W=W.shape, b=b.shape, k=trial + 1)
         result = call(maxout_backward, dout, x, W, b, what=what)
         if not isinstance(result, tuple) or len(result) != 3:
-            raise AssertionError(f"{what}: expected a tuple (dx, dW, db), got {type_name(result)}")
+            raise AssertionError(say_visible("tuple_type", what=what, names="(dx, dW, db)", got=type_name(result)))
         for name, got, w in zip(("dx", "dW", "db"), result, want):
             assert_close(got, w, f"{what} -> {name}", atol=1e-9)

@@ -15,6 +15,8 @@ from coursework.nn import Linear, Sigmoid
 
 from .. import backprop as visible
 from ..harness import assert_close, student_rng
+from ..messages import say as say_visible
+from .messages import say
 
 ASSIGNMENT = "04_backprop"
 
@@ -37,10 +39,10 @@ def check_ops_random(MyValue) -> None:
         for op in ("+", "*"):
             data, da, db = _reference_local(op, a, b)
             x, y = MyValue(a), MyValue(b)
-            what = f"random pair #{trial + 1}: MyValue {op} MyValue"
+            what = say("b_pair", k=trial + 1, op=op)
             out = visible._attempt(lambda: x + y if op == "+" else x * y, what)
             visible.check_node(out, MyValue, (x, y), data, g, (g * da, g * db), what)
-            what = f"random pair #{trial + 1}: MyValue {op} a plain number"
+            what = say("b_pair_number", k=trial + 1, op=op)
             out = visible._attempt(lambda: x + b if op == "+" else x * b, what)
             visible.check_node(out, MyValue, (x, b), data, g, (g * da, g * db), what)
 
@@ -83,7 +85,7 @@ def check_topological_order_random(topological_order) -> None:
         nodes = visible.graph(spec)
         parents = visible.parents_in(spec, nodes)
         root = nodes[spec[index][0]]
-        what = f"topological_order(random graph #{trial + 1} with {len(visible.reachable(root, parents))} nodes)"
+        what = say("b_sort", k=trial + 1, n=len(visible.reachable(root, parents)))
         visible.check_order(visible._attempt(lambda: topological_order(root), what), root, what, parents)
 
 
@@ -157,7 +159,7 @@ def check_expressions_random(MyValue) -> None:
         ref = _run_program(program, ref_inputs)
         ref.backward()
         names = tuple(f"input{i}" for i in range(len(values)))
-        what = f"random expression #{trial + 1} ({len(program) + 1} operations on {len(values)} inputs)"
+        what = say("b_expression", k=trial + 1, ops=len(program) + 1, n=len(values))
         visible.check_expression(MyValue, names, values, lambda *xs: _run_program(program, list(xs)),
                                  ref.data, np.array([v.grad for v in ref_inputs]), what)
 
@@ -174,8 +176,8 @@ def check_linear_random(MyLinear) -> None:
         ref.params["W"], ref.params["b"] = W.copy(), b.copy()
         want_out = ref.forward(x)
         want_dx = ref.backward(dout)
-        what = f"MyLinear on random batch #{trial + 1} (x of shape {x.shape}, W {W.shape}, b {b.shape})"
-        layer = visible._attempt(lambda: MyLinear(W.copy(), b.copy()), what + ": creating the layer")
+        what = say("b_linear", k=trial + 1, x=x.shape, W=W.shape, b=b.shape)
+        layer = visible._attempt(lambda: MyLinear(W.copy(), b.copy()), say_visible("b_create_layer", what=what))
         out, dx = visible.run_layer(layer, x, dout, "MyLinear", what)
         assert_close(out, want_out, f"{what}: forward(x)", atol=1e-9)
         assert_close(dx, want_dx, f"{what}: backward(dout) -> dx", atol=1e-9)
@@ -184,8 +186,7 @@ def check_linear_random(MyLinear) -> None:
             assert_close(layer.grads[key], ref.grads[key], f"{what}: grads[{key!r}]", atol=1e-9)
         for key, original in (("W", W), ("b", b)):
             if not np.array_equal(np.asarray(layer.params[key]), original):
-                raise AssertionError(f"{what}: params[{key!r}] changed during forward / backward; "
-                                     "only the optimizer may change the parameters")
+                raise AssertionError(say("b_params_changed", what=what, key=key))
 
 
 def check_sigmoid_random(MySigmoid) -> None:
@@ -196,8 +197,8 @@ def check_sigmoid_random(MySigmoid) -> None:
         ref = Sigmoid()
         want_out = ref.forward(x)
         want_dx = ref.backward(dout)
-        what = f"MySigmoid on random batch #{trial + 1} (x of shape {x.shape})"
-        layer = visible._attempt(MySigmoid, what + ": creating the layer")
+        what = say("b_sigmoid", k=trial + 1, x=x.shape)
+        layer = visible._attempt(MySigmoid, say_visible("b_create_layer", what=what))
         out, dx = visible.run_layer(layer, x, dout, "MySigmoid", what)
         assert_close(out, want_out, f"{what}: forward(x)", atol=1e-12)
         assert_close(dx, want_dx, f"{what}: backward(dout) -> dx", atol=1e-12)

@@ -13,6 +13,8 @@ from coursework import features
 
 from ..features import linear_features
 from ..harness import assert_close, call, public, student_rng, type_name
+from ..messages import say as say_visible
+from .messages import say
 
 ASSIGNMENT = "01_features"
 
@@ -31,7 +33,7 @@ def check_histogram_random(color_histogram) -> None:
         h, w = rng.integers(3, 40, size=2)
         bins = int(rng.choice([1, 2, 3, 5, 8, 16]))
         image = _random_image(rng, int(h), int(w))
-        what = f"color_histogram(random image #{trial + 1} of shape {image.shape}, bins={bins})"
+        what = say("f_hist", k=trial + 1, shape=image.shape, bins=bins)
         want = features.color_histogram(image, bins=bins)
         assert_close(call(color_histogram, image, bins=bins, what=what), want, what, atol=1e-9)
 
@@ -41,10 +43,11 @@ def check_gradients_random(image_gradients) -> None:
     for trial in range(3):
         h, w = (int(v) for v in rng.integers(3, 30, size=2))
         image = rng.random((h, w))
-        what = f"image_gradients(random grey image #{trial + 1} of shape {image.shape})"
+        what = say("f_gradients", k=trial + 1, shape=image.shape)
         result = call(image_gradients, image, what=what)
         if not isinstance(result, tuple) or len(result) != 2:
-            raise AssertionError(f"{what}: expected a tuple (g_row, g_col), got {type_name(result)}")
+            raise AssertionError(say_visible("tuple_type", what=what, names="(g_row, g_col)",
+                                             got=type_name(result)))
         want_row, want_col = features.image_gradients(image)
         assert_close(result[0], want_row, what + " -> g_row", atol=1e-9)
         assert_close(result[1], want_col, what + " -> g_col", atol=1e-9)
@@ -61,8 +64,7 @@ def check_cell_histograms_random(cell_histograms) -> None:
         orientation = rng.random((h, w)) * 180
         edges = rng.random((h, w)) < 0.2  # exactly on a bin edge
         orientation[edges] = width * rng.integers(0, orientations, size=int(edges.sum()))
-        what = (f"cell_histograms(random maps #{trial + 1} of shape {(h, w)}, orientations={orientations}, "
-                f"pixels_per_cell={p})")
+        what = say("f_cells", k=trial + 1, shape=(h, w), orientations=orientations, ppc=p)
         got = call(cell_histograms, magnitude, orientation, orientations=orientations, pixels_per_cell=p, what=what)
         assert_close(got, features.orientation_histograms(magnitude, orientation, orientations, p), what, atol=1e-9)
 
@@ -74,6 +76,6 @@ def check_concat_features_random(extract_features) -> None:
     widths = [int(w) for w in rng.integers(1, 5, size=int(rng.integers(1, 4)))]
     weights = [rng.standard_normal((6 * 5 * 3, w)) for w in widths]
     extractors = [public(linear_features, W=W) for W in weights]
-    what = f"extract_features(random batch of shape {images.shape}, {len(extractors)} extractors of widths {widths})"
+    what = say("f_concat", shape=images.shape, n=len(extractors), widths=widths)
     want = np.concatenate([f(images) for f in extractors], axis=1)
     assert_close(call(extract_features, images, extractors, what=what), want, what, atol=1e-9)

@@ -13,6 +13,7 @@ from coursework import regularization
 
 from ..harness import as_result_array, assert_close, assert_shape, call, student_rng
 from ..regularization import unpack_backward, unpack_forward, value_and_grad
+from .messages import say
 
 ASSIGNMENT = "06_regularization"
 
@@ -39,8 +40,8 @@ def _check_penalty(func, exercise: str, reference, zeros: bool, with_beta: bool 
     for trial in range(4):
         W = _random_weights(rng, zeros)
         args = (float(rng.choice([0.0, 0.3, 1.0, 2.5])),) if with_beta else ()
-        desc = f", beta={args[0]:g}" if with_beta else ""
-        what = f"{exercise}(random weights #{trial + 1} of shape {W.shape}{desc})"
+        what = (say("r_penalty_beta", fn=exercise, k=trial + 1, shape=W.shape, beta=args[0]) if with_beta
+                else say("r_penalty", fn=exercise, k=trial + 1, shape=W.shape))
         value, grad = value_and_grad(call(func, W, *args, what=what), W, what)
         want_value, want_grad = reference(W, *args)
         assert_close(value, float(want_value), what + " -> value", atol=1e-9, rtol=1e-9)
@@ -69,7 +70,7 @@ def check_dropout_forward_random(dropout_forward) -> None:
     rng = student_rng(ASSIGNMENT, "dropout_forward")
     for trial in range(4):
         x, p, mask = _dropout_case(rng)
-        what = f"dropout_forward(random x #{trial + 1} of shape {x.shape}, p={p:g}, a random mask)"
+        what = say("r_dropout_forward", k=trial + 1, shape=x.shape, p=p)
         layer = regularization.Dropout(p, rng=0)
         want = layer.forward(x, mask=mask)
         got = as_result_array(call(dropout_forward, x, p, mask, what=what), what)
@@ -81,7 +82,7 @@ def check_dropout_backward_random(dropout_backward) -> None:
     for trial in range(4):
         x, p, mask = _dropout_case(rng)
         dout = rng.standard_normal(x.shape)
-        what = f"dropout_backward(random dout #{trial + 1} of shape {x.shape}, a random mask, p={p:g})"
+        what = say("r_dropout_backward", k=trial + 1, shape=x.shape, p=p)
         layer = regularization.Dropout(p, rng=0)
         layer.forward(x, mask=mask)
         got = as_result_array(call(dropout_backward, dout, mask, p, what=what), what)
@@ -101,7 +102,7 @@ def check_batchnorm_forward_random(batchnorm_forward) -> None:
     rng = student_rng(ASSIGNMENT, "batchnorm_forward")
     for trial in range(4):
         x, gamma, beta, eps = _batch(rng)
-        what = f"batchnorm_forward(random batch #{trial + 1} of shape {x.shape}, random gamma and beta, eps={eps:g})"
+        what = say("r_bn_forward", k=trial + 1, shape=x.shape, eps=eps)
         out, (x_hat, g, inv_std) = unpack_forward(call(batchnorm_forward, x, gamma, beta, eps=eps, what=what), x, what)
         want_out, (want_x_hat, _, want_inv_std), _ = batchnorm_reference(x, gamma, beta, eps)
         assert_close(out, want_out, what + " -> out", atol=1e-8)
@@ -118,7 +119,7 @@ def check_batchnorm_backward_random(batchnorm_backward) -> None:
         _, cache, layer = batchnorm_reference(x, gamma, beta, eps)
         want_dx = layer.backward(dout)
         N, D = x.shape
-        what = f"batchnorm_backward(random dout #{trial + 1} of shape {x.shape}, the cache of a random batch)"
+        what = say("r_bn_backward", k=trial + 1, shape=x.shape)
         dx, dgamma, dbeta = unpack_backward(call(batchnorm_backward, dout, cache, what=what), N, D, what)
         assert_close(dbeta, layer.grads["beta"], what + " -> dbeta", atol=1e-8)
         assert_close(dgamma, layer.grads["gamma"], what + " -> dgamma", atol=1e-8)

@@ -13,7 +13,9 @@ from coursework import gradcheck, nn, optim, train
 from coursework.experiments.sgd import squared_error
 
 from ..harness import assert_close, call, public, student_rng
+from ..messages import say as say_visible
 from ..sgd import _as_int, assert_one_epoch, assert_sgd_step, batches_of, smooth, unpack_step
+from .messages import say
 
 ASSIGNMENT = "05_sgd"
 
@@ -39,7 +41,7 @@ def check_numerical_gradient_random(numerical_gradient) -> None:
         h = float(rng.choice([1e-3, 1e-4, 1e-5]))
         f = public(smooth, A=A, c=c)
 
-        what = f"numerical_gradient(random smooth function #{trial + 1}, x of shape {shape}, h={h:g})"
+        what = say("s_ng", k=trial + 1, shape=shape, h=h)
         want = gradcheck.numerical_gradient(f, x, h)
         assert_close(call(numerical_gradient, f, x, h=h, what=what), want, what, atol=1e-7)
 
@@ -49,11 +51,11 @@ def check_iterations_per_epoch_random(iterations_per_epoch) -> None:
     for trial in range(8):
         batch_size = int(rng.choice([1, 16, 32, 64, 100, 128, 256]))
         n = int(rng.integers(0, 5000)) if trial % 2 else batch_size * int(rng.integers(1, 50))
-        what = f"iterations_per_epoch(random case #{trial + 1}: n={n}, batch_size={batch_size})"
+        what = say("s_iterations", k=trial + 1, n=n, batch_size=batch_size)
         got = _as_int(call(iterations_per_epoch, n, batch_size, what=what), what)
         want = train.iterations_per_epoch(n, batch_size)
         if got != want:
-            raise AssertionError(f"{what}: expected {want}, got {got}")
+            raise AssertionError(say_visible("expected_got", what=what, want=want, got=got))
 
 
 def check_minibatch_indices_random(minibatch_indices) -> None:
@@ -62,15 +64,15 @@ def check_minibatch_indices_random(minibatch_indices) -> None:
         batch_size = int(rng.integers(1, 40))
         n = int(rng.integers(1, 300))
         seed = int(rng.integers(2**31))
-        what = f"minibatch_indices(random case #{trial + 1}: n={n}, batch_size={batch_size}, a seeded Generator)"
+        what = say("s_minibatch", k=trial + 1, n=n, batch_size=batch_size)
         batches = batches_of(minibatch_indices, n, batch_size, np.random.default_rng(seed), what)
         assert_one_epoch(batches, n, batch_size, what)
         if len(batches) != train.iterations_per_epoch(n, batch_size):
-            raise AssertionError(f"{what}: expected {train.iterations_per_epoch(n, batch_size)} batches, "
-                                 f"got {len(batches)}")
+            raise AssertionError(say("s_batch_count", what=what, want=train.iterations_per_epoch(n, batch_size),
+                                     got=len(batches)))
         again = batches_of(minibatch_indices, n, batch_size, np.random.default_rng(seed), what)
         if n > 3 and not all(np.array_equal(a, b) for a, b in zip(batches, again)):
-            raise AssertionError(f"{what}: expected the same batches for the same seed, got different ones")
+            raise AssertionError(say("s_same_seed", what=what))
 
 
 def check_sgd_step_random(sgd_step) -> None:
@@ -83,7 +85,7 @@ def check_sgd_step_random(sgd_step) -> None:
         lr = float(10.0 ** rng.uniform(-4, 0))
         want = {name: p.copy() for name, p in params.items()}
         optim.SGD(lr).step(want, grads)
-        what = f"sgd_step(random params #{trial + 1} with {len(names)} arrays, grads, a random lr)"
+        what = say("s_step", k=trial + 1, n=len(names))
         assert_sgd_step(sgd_step, params, grads, lr, want, what)
 
 
@@ -93,7 +95,7 @@ def check_relu_net_step_random(relu_net_step) -> None:
         N, D, H, K = (int(v) for v in rng.integers(1, 9, size=4))
         x, y = rng.standard_normal((N, D)), rng.standard_normal((N, K))
         w1, w2 = rng.standard_normal((D, H)), rng.standard_normal((H, K))
-        what = f"relu_net_step(random problem #{trial + 1}: x {x.shape}, y {y.shape}, w1 {w1.shape}, w2 {w2.shape})"
+        what = say("s_net", k=trial + 1, x=x.shape, y=y.shape, w1=w1.shape, w2=w2.shape)
         loss, g1, g2 = unpack_step(call(relu_net_step, x, y, w1, w2, what=what), x, w1, w2, what)
         want_loss, want_g1, want_g2 = relu_net_reference(x, y, w1, w2)
         assert_close(loss, want_loss, what + " -> loss", atol=1e-9, rtol=1e-9)

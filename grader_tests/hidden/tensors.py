@@ -13,7 +13,9 @@ import numpy as np
 from coursework import nn
 
 from ..harness import as_result_array, assert_close, assert_shape, call, student_rng
+from ..messages import say as say_visible
 from ..tensors import FORWARD_KEYS, _forward
+from .messages import say
 
 ASSIGNMENT = "02_tensors"
 
@@ -30,7 +32,7 @@ def check_chw_random(hwc_to_chw) -> None:
             c = 3
             n, h, w = (v if v != 3 else 9 for v in (n, h, w))
         batch = rng.integers(0, 256, size=(n, h, w, c)).astype(np.uint8)
-        what = f"hwc_to_chw(random batch #{trial + 1} of shape {batch.shape})"
+        what = say("t_batch", fn="hwc_to_chw", k=trial + 1, shape=batch.shape)
         got = as_result_array(call(hwc_to_chw, batch, what=what), what)
         assert_close(got, np.transpose(batch, (0, 3, 1, 2)), what, atol=0)
 
@@ -40,7 +42,7 @@ def check_flatten_random(flatten_images) -> None:
     for trial, rank in enumerate((4, 3, 5)):
         shape = tuple(_distinct_sizes(rng, rank, 1, 7))
         batch = rng.standard_normal(shape)
-        what = f"flatten_images(random batch #{trial + 1} of shape {batch.shape})"
+        what = say("t_batch", fn="flatten_images", k=trial + 1, shape=batch.shape)
         got = as_result_array(call(flatten_images, batch, what=what), what)
         assert_close(got, batch.reshape(shape[0], -1), what, atol=0)
 
@@ -54,8 +56,7 @@ def check_normalize_random(normalize_channels) -> None:
         batch = rng.random((n, c, h, w)) * 255
         mean = rng.random(c) * 255
         std = 0.5 + rng.random(c) * 50
-        what = (f"normalize_channels(random batch #{trial + 1} of shape {batch.shape}, mean and std of shape "
-                f"{mean.shape})")
+        what = say("t_normalize", k=trial + 1, shape=batch.shape, mean=mean.shape)
         got = as_result_array(call(normalize_channels, batch, mean, std, what=what), what)
         assert_shape(got, batch.shape, what)
         assert_close(got, (batch - mean[:, None, None]) / std[:, None, None], what, atol=1e-9)
@@ -72,7 +73,7 @@ def check_forward_random(three_layer_forward) -> None:
                 net.params[name] = 0.5 * rng.standard_normal(net.params[name].shape)
         x = rng.standard_normal((n, d))
         params = {k: np.array(v) for k, v in net.params.items()}
-        what = f"three_layer_forward(random x #{trial + 1} of shape {x.shape}, a random net {d} -> {h1} -> {h2} -> {c})"
+        what = say("t_forward", k=trial + 1, shape=x.shape, net=f"{d} -> {h1} -> {h2} -> {c}")
         scores, shapes = _forward(three_layer_forward, x, params, what)
         assert_close(scores, net.forward(x), what + " -> scores", atol=1e-9)
         want = {"z1": (n, h1), "h1": (n, h1), "z2": (n, h2), "h2": (n, h2), "s": (n, c)}
@@ -81,6 +82,6 @@ def check_forward_random(three_layer_forward) -> None:
             try:
                 got = tuple(int(v) for v in got)
             except TypeError:
-                raise AssertionError(f"{what}: shapes[{k!r}] should be a tuple like (N, H), got {got!r}") from None
+                raise AssertionError(say_visible("t_shape_tuple", what=what, key=k, got=got)) from None
             if got != want[k]:
-                raise AssertionError(f"{what}: expected shapes[{k!r}] == {want[k]}, got {got}")
+                raise AssertionError(say_visible("t_shape_value", what=what, key=k, want=want[k], got=got))
