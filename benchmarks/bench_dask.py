@@ -38,7 +38,7 @@ from nbgrader_course import scores  # noqa: E402
 
 def grade(course: Path, jobs: int, cluster: int = 0) -> dict:
     """Grade ``course``; returns seconds (the run), startup (the cluster's), coordinator (its own work)."""
-    from coursework.grading import autograde as ag
+    from coursework.grading.run import classrun as ag
     from coursework.grading.course import open_course
 
     course_obj = open_course(course)
@@ -58,7 +58,7 @@ def grade(course: Path, jobs: int, cluster: int = 0) -> dict:
     ag.ClassRun._prepare, ag.ClassRun._finish = timed(prepare), timed(finish)
     try:
         if cluster:
-            from coursework.grading.distributed import cluster_client
+            from coursework.grading.run.cluster import cluster_client
 
             t0 = time.perf_counter()
             with cluster_client(cluster=f"local:{cluster}") as client:

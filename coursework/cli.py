@@ -56,7 +56,7 @@ def _use_course_language(course) -> None:
 
 
 def cmd_release(args) -> int:
-    from .grading.bundle import release
+    from .grading.release.bundle import release
 
     course = _course(args)
     result = release(course, args.assignments or None, dist=args.dist, make_bundle=not args.no_bundle, lang=args.lang)
@@ -66,7 +66,7 @@ def cmd_release(args) -> int:
 
 
 def cmd_collect(args) -> int:
-    from .grading.collect import collect
+    from .grading.release.collect import collect
 
     course = _course(args)
     result = collect(course, args.assignment, args.sources, pattern=args.pattern, timestamp=args.timestamp,
@@ -103,7 +103,7 @@ def _need_assignment(course, args, command: str) -> str:
 def score_table(summary) -> list[str]:
     """One line per student: the score of points (after a late penalty), and what happened
     (graded, unchanged, late: the raw score and the penalty, failed)."""
-    from .grading.collect import duration
+    from .grading.release.collect import duration
 
     rows = sorted(set(summary.scores) | set(summary.failed))
     if not rows:
@@ -136,7 +136,7 @@ def score_table(summary) -> list[str]:
 
 
 def cmd_autograde(args) -> int:
-    from .grading.autograde import Options, autograde
+    from .grading.run.classrun import Options, autograde
 
     course = _course(args)
     args.assignment = _need_assignment(course, args, "autograde")
@@ -147,7 +147,7 @@ def cmd_autograde(args) -> int:
                       disk_mb=args.disk, max_notebook_mb=args.max_notebook, max_cells=args.max_cells,
                       total_seconds=args.total_time)
     if args.scheduler or args.cluster:
-        from .grading.distributed import cluster_client
+        from .grading.run.cluster import cluster_client
 
         with cluster_client(args.scheduler, args.cluster) as client:
             summary = autograde(course, args.assignment, options, client)
@@ -171,7 +171,7 @@ def cmd_autograde(args) -> int:
 
 
 def cmd_feedback(args) -> int:
-    from .grading.feedback_html import generate_feedback
+    from .grading.output.feedback_html import generate_feedback
 
     course = _course(args)
     args.assignment = _need_assignment(course, args, "feedback")
@@ -186,7 +186,7 @@ def cmd_feedback(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from .grading.export import export_csv
+    from .grading.output.export import export_csv
 
     course = _course(args)
     result = export_csv(course, args.to, assignments=args.assignment or None, every=args.all)
@@ -197,7 +197,7 @@ def cmd_export(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from .grading.report import write_report
+    from .grading.output.report import write_report
 
     course = _course(args)
     args.assignment = _need_assignment(course, args, "report")

@@ -32,7 +32,7 @@ __all__ = ["stored", "centred_gradient", "call", "as_result_array", "assert_clos
 #: The course secret mixed into the hidden checks' seeds, relative to the course root (never shipped).
 SECRET_FILE = ".coursework-secret"
 
-# Set by the judge (coursework.grading.judge) while it runs a check in this process, per thread:
+# Set by the judge (coursework.grading.judge.judge) while it runs a check in this process, per thread:
 # the link to the student's kernel, the student's id and the course secret.
 _JUDGING = threading.local()
 

@@ -67,9 +67,9 @@ def tiny_course(tmp_path_factory):
 
 
 def test_same_scores_five_times_and_different_hidden_inputs(tiny_course):
-    from coursework.grading.autograde import Options, autograde
+    from coursework.grading.run.classrun import Options, autograde
     from coursework.grading.course import open_course
-    from coursework.grading.feedback_html import generate_feedback
+    from coursework.grading.output.feedback_html import generate_feedback
 
     students = pick_students(tiny_course, 2, 2)
     assert hidden_input(tiny_course, next(iter(students))) == students[next(iter(students))]

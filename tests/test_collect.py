@@ -13,7 +13,7 @@ import nbformat
 import pytest
 
 from class_fixtures import REPO, cli, make_course
-from coursework.grading.collect import Refused, check_student_id, collect
+from coursework.grading.release.collect import Refused, check_student_id, collect
 from coursework.grading.course import open_course
 
 A = "03_activations"
@@ -274,7 +274,7 @@ def test_timestamp_and_received_together_are_refused(course, tmp_path):
 
 def test_the_score_table_shows_late_penalties():
     from coursework.cli import score_table
-    from coursework.grading.autograde import Summary
+    from coursework.grading.run.classrun import Summary
 
     summary = Summary(A)
     summary.record("early", {"score": 13.0, "points": 13.0})

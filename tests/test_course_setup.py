@@ -36,7 +36,7 @@ def test_formgrader_finds_no_exchange_to_warn_about_and_transfers_say_what_to_do
     from nbgrader.apps.api import NbGraderAPI
     from nbgrader.exchange import ExchangeError, ExchangeFactory
 
-    from coursework.grading.no_exchange import MESSAGE
+    from coursework.grading.release.no_exchange import MESSAGE
 
     course = open_course(make_course(tmp_path))
     caplog.set_level(logging.WARNING)

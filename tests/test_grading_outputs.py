@@ -1,4 +1,4 @@
-"""coursework.grading.outputs without a kernel: the grading client fed the messages a
+"""coursework.grading.execute.client without a kernel: the grading client fed the messages a
 hostile kernel can send, and the kernel-side cut (cap_messages) on a stand-in session."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import json
 import nbformat
 import pytest
 
-from coursework.grading.outputs import (MAX_EVALUE, MAX_TRACEBACK, bounded_error, cap_messages,
+from coursework.grading.execute.client import (MAX_EVALUE, MAX_TRACEBACK, bounded_error, cap_messages,
                                         limited_client_class)
 
 C = nbformat.v4.new_code_cell

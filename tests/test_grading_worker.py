@@ -1,4 +1,4 @@
-"""The plain-data pieces of grading on other machines (coursework.grading.worker and
+"""The plain-data pieces of grading on other machines (coursework.grading.run.worker and
 .distributed), without kernels: packing a submission's files as a room would copy them,
 the bundle's tar, the outcomes' round trip, and the --cluster argument."""
 
@@ -9,9 +9,9 @@ import os
 import pytest
 
 from coursework.grading.course import CourseError
-from coursework.grading.distributed import code_digest, parse_cluster
-from coursework.grading.execute import CellOutcome, NotebookOutcome
-from coursework.grading.worker import (Job, _stage_dir, _write_files, outcome_from_dict, outcome_to_dict, pack_folders,
+from coursework.grading.run.cluster import code_digest, parse_cluster
+from coursework.grading.execute.notebook import CellOutcome, NotebookOutcome
+from coursework.grading.run.worker import (Job, _stage_dir, _write_files, outcome_from_dict, outcome_to_dict, pack_folders,
                                        pack_stage)
 
 

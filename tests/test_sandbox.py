@@ -1,4 +1,4 @@
-"""coursework.grading.sandbox: each case confines a fresh ``python -c`` child, tries one thing, reports JSON.
+"""coursework.grading.kernel.sandbox: each case confines a fresh ``python -c`` child, tries one thing, reports JSON.
 
 The module is loaded by file path in the child (as the grading launcher does), so these tests
 also prove it stands alone. Skipped as a whole, with the reason, where the sandbox cannot be set up.

@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from .exercises import exercises as find_exercises, is_check, meta
-from .execute import KernelStartError, kernel_env, run_notebook_sync
-from .rules import apply_rules
+from .execute.notebook import KernelStartError, kernel_env, run_notebook_sync
+from .judge.rules import apply_rules
 
 __all__ = ["check_notebook", "self_check"]
 

@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from .outputs import DEFAULT_MAX_NOTEBOOK_BYTES, DEFAULT_MAX_OUTPUT_BYTES, MAX_ENAME, limited_client_class
+from .client import DEFAULT_MAX_NOTEBOOK_BYTES, DEFAULT_MAX_OUTPUT_BYTES, MAX_ENAME, limited_client_class
 
 __all__ = ["CellOutcome", "NotebookOutcome", "KernelStartError", "run_notebook", "run_notebook_sync", "kernel_env",
            "DEFAULT_MEMORY_MB", "DEFAULT_MAX_OUTPUT_BYTES", "DEFAULT_MAX_NOTEBOOK_BYTES", "KERNEL_LOG_BYTES"]
@@ -51,7 +51,7 @@ __all__ = ["CellOutcome", "NotebookOutcome", "KernelStartError", "run_notebook",
 DEFAULT_MEMORY_MB = 4096
 KERNEL_LOG_BYTES = 64 * 1024     # of a kernel's own stdout / stderr, kept in the log
 _MAX_EVALUE = 2000
-OUTPUTS_MODULE = Path(__file__).with_name("outputs.py")
+OUTPUTS_MODULE = Path(__file__).with_name("client.py")
 
 # Runs as ``python -c LAUNCHER -f CONNECTION_FILE``: limits first, then ipykernel
 # (as ipykernel_launcher does, without the cwd on sys.path while it loads).
@@ -61,7 +61,7 @@ box = os.environ.pop("COURSEWORK_SANDBOX_MODULE", None)
 caps = json.loads(os.environ.pop("COURSEWORK_KERNEL_CAPS", "null") or "null")
 outputs = runpy.run_path(caps["module"]) if caps else None             # loaded before the sandbox hides its file
 sandbox = runpy.run_path(box) if box else None
-if sandbox:                                                            # confine first (coursework.grading.sandbox)
+if sandbox:                                                            # confine first (coursework.grading.kernel.sandbox)
     sandbox["apply_from_env"]()
 mb = 0 if box else int(os.environ.get("COURSEWORK_KERNEL_MEMORY_MB") or 0)
 if mb > 0:
@@ -128,7 +128,7 @@ class CellOutcome:
 
     def describe(self, name: str, timeout: float) -> str:
         """Why this cell failed, in words, e.g. ``timed out after 10 s in cell 'image_gradients'``."""
-        from ..i18n import msg
+        from ...i18n import msg
 
         cell = repr(name)
         if self.status == "timeout":
@@ -195,7 +195,7 @@ def _caps() -> str:
     (:func:`.outputs.cap_messages`) to an eighth of the relay's limit per message, in
     characters (JSON may spend 6 bytes on one), so that an honest cell that prints too
     much is cut (and counted here) instead of stopped by the relay."""
-    from .agent import MIME
+    from ..kernel.agent import MIME
     from .relay import DEFAULT_MAX_MESSAGE_BYTES
 
     return json.dumps({"module": str(OUTPUTS_MODULE), "max_bytes": DEFAULT_MAX_MESSAGE_BYTES // 8, "exempt": [MIME]})
@@ -327,7 +327,7 @@ async def run_notebook(nb: Any, *, cwd: str | os.PathLike, env: dict[str, str], 
         except Exception as exc:  # ours, not the student's: no cell has run yet
             raise KernelStartError(f"the kernel did not start ({type(exc).__name__}: {exc})") from exc
 
-        from .exercises import is_check
+        from ..exercises import is_check
 
         count = 0
         for pos, (index, cell) in enumerate(code_cells):

@@ -43,12 +43,12 @@ __all__ = ["KernelRoom", "ENV_KEEP", "sandbox_missing", "stage_bundle", "grader_
 ENV_KEEP = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "COURSEWORK_LANG",
             "SYSTEMROOT")
 DEFAULT_DISK_MB = 512
-SANDBOX_MODULE = Path(__file__).with_name("sandbox.py")
+SANDBOX_MODULE = Path(__file__).parents[1] / "kernel" / "sandbox.py"
 
 
 def sandbox_missing() -> str | None:
     """None where the kernel sandbox can be set up, else one line naming what is missing."""
-    from . import sandbox
+    from ..kernel import sandbox
 
     return sandbox.missing()
 
@@ -68,7 +68,7 @@ def course_package_copies() -> list[Path]:
     while the grader runs from a checkout, say). A kernel reads none of them."""
     import sys
 
-    from .bundle import PACKAGES
+    from ..release.bundle import PACKAGES
 
     found = {p.resolve() for p in grader_packages().values()}
     for entry in sys.path:
@@ -81,8 +81,8 @@ def course_package_copies() -> list[Path]:
 
 def stage_bundle(course: Any, assignment: str, dest: Path) -> Path:
     """The packages of ``assignment``'s student bundle (stripped as the bundle is), in ``dest``."""
-    from .bundle import PACKAGES, _excluded, stripped_from
-    from .strip import copy_stripped
+    from ..release.bundle import PACKAGES, _excluded, stripped_from
+    from ..release.strip import copy_stripped
 
     # the grader's own packages, by files it imports (a folder named like a package in the
     # current directory can shadow the package itself as a namespace)
@@ -169,7 +169,7 @@ class KernelRoom:
         return env
 
     def policy(self):
-        from .sandbox import kernel_policy
+        from ..kernel.sandbox import kernel_policy
 
         return kernel_policy(str(self.work), read_only=[str(self.bundle)], exclude=[str(self.course_root)],
                              hide=[str(p) for p in course_package_copies()], socket_dirs=[str(self.run)],
@@ -179,7 +179,7 @@ class KernelRoom:
     def kernel_manager(self, context: Any = None):
         """A kernel manager for this room: ipc sockets in ``run/``; the grader's side (its
         control socket and clients) connects through the relay (start it: :meth:`open_relay`)."""
-        from .execute import _kernel_manager
+        from .notebook import _kernel_manager
 
         km = _kernel_manager(context)
         km.transport = "ipc"

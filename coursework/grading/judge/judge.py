@@ -43,9 +43,9 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ..i18n import msg
-from . import wire
-from .agent import MIME, bootstrap_code, request_code
+from ...i18n import msg
+from ..kernel import wire
+from ..kernel.agent import MIME, bootstrap_code, request_code
 
 __all__ = ["Judge", "Remote", "RemoteCallable", "KernelLink", "CheckTimeout", "KernelGone", "RemoteError",
            "remote_exception", "judge_namespace", "trusted_imports", "type_name", "is_remote", "PUBLIC_MODULES"]
@@ -539,7 +539,7 @@ class Judge:
     """
 
     def __init__(self, source_nb: Any, student: str, secret: bytes | None = None, *, log: Callable | None = None):
-        from .exercises import is_answer, is_check, meta
+        from ..exercises import is_answer, is_check, meta
 
         self.student, self.secret = student, secret
         self.log = log or (lambda text: None)
@@ -574,7 +574,7 @@ class Judge:
         """
         from nbformat.v4 import new_output
 
-        from .exercises import is_hidden, meta
+        from ..exercises import is_hidden, meta
 
         grade_id = str(meta(cell).get("grade_id"))
         self.judged += 1

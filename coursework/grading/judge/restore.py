@@ -33,8 +33,8 @@ import copy
 from dataclasses import dataclass
 from typing import Any
 
-from ..i18n.code import every_language
-from .exercises import is_answer, is_check, meta, same_source, strip_hidden
+from ...i18n.code import every_language
+from ..exercises import is_answer, is_check, meta, same_source, strip_hidden
 
 __all__ = ["Restored", "restore_cells"]
 

@@ -18,9 +18,9 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from ..i18n import msg
-from .exercises import Exercise, meta
-from .execute import NotebookOutcome
+from ...i18n import msg
+from ..exercises import Exercise, meta
+from ..execute.notebook import NotebookOutcome
 
 __all__ = ["apply_rules", "failure_message", "simple_grade"]
 

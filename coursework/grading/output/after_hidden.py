@@ -27,9 +27,9 @@ from typing import Any
 from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool
 
-from ..i18n import msg
-from ..i18n.messages import student_exception_pattern
-from .exercises import exercises, is_answer, is_check, is_hidden, meta
+from ...i18n import msg
+from ...i18n.messages import student_exception_pattern
+from ..exercises import exercises, is_answer, is_check, is_hidden, meta
 
 __all__ = ["AfterHiddenInputs", "first_hidden_check"]
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .exercises import Exercise, exercises as find_exercises
+from ..exercises import Exercise, exercises as find_exercises
 
 __all__ = ["Export", "assignment_exercises", "exercise_scores", "exercise_titles", "export_csv", "neutralise"]
 
@@ -78,7 +78,7 @@ def exercise_titles(course: Any, assignment: str) -> dict[str, str]:
 
     import nbformat
 
-    from .exercises import is_answer, meta
+    from ..exercises import is_answer, meta
 
     out: dict[str, str] = {}
     for path in course.source_notebooks(assignment).values():
@@ -127,7 +127,7 @@ def export_csv(course: Any, to: str | os.PathLike | None = None, assignments: li
     """Write the CSV (default ``<course>/grades.csv``); see the module docstring."""
     from nbgrader.api import MissingEntry
 
-    from .course import CourseError
+    from ..course import CourseError
 
     dest = Path(to) if to else course.root / "grades.csv"
     result = Export(dest)

@@ -19,7 +19,7 @@ __all__ = ["HideHiddenTracebacks", "ClearHiddenRegions"]
 
 
 def _is_check(cell) -> bool:
-    from .exercises import is_check
+    from ..exercises import is_check
 
     return is_check(cell)
 
@@ -57,7 +57,7 @@ class ClearHiddenRegions(Preprocessor):
     enabled = Bool(True, help="nbconvert runs only enabled preprocessors").tag(config=True)
 
     def preprocess_cell(self, cell, resources, index):
-        from .exercises import HIDDEN_BEGIN, HIDDEN_END, is_check
+        from ..exercises import HIDDEN_BEGIN, HIDDEN_END, is_check
 
         if not is_check(cell) or HIDDEN_BEGIN not in cell.source:
             return cell, resources

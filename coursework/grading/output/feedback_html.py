@@ -52,9 +52,9 @@ from typing import Any
 from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool, Integer, List, Unicode
 
-from ..i18n import msg
-from ..i18n.messages import student_exception_pattern
-from .exercises import hidden_regions, is_answer, is_check, is_hidden
+from ...i18n import msg
+from ...i18n.messages import student_exception_pattern
+from ..exercises import hidden_regions, is_answer, is_check, is_hidden
 from .safe_html import escape_md, meta_tag, new_nonce, policy
 
 __all__ = ["ExplainGrading", "RedactHiddenChecks", "StudentErrors", "generate_feedback", "page_text", "hidden_lines",
@@ -306,8 +306,8 @@ def _preprocessor_list(config: Any) -> list:
                  ["nbgrader.preprocessors.GetGrades", "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor"])
     names = [n if isinstance(n, str) else f"{n.__module__}.{n.__name__}" for n in names]
     explain, redact = f"{__name__}.ExplainGrading", f"{__name__}.RedactHiddenChecks"
-    errors, after = f"{__name__}.StudentErrors", "coursework.grading.after_hidden.AfterHiddenInputs"
-    clear = "coursework.grading.feedback.ClearHiddenRegions"
+    errors, after = f"{__name__}.StudentErrors", "coursework.grading.output.after_hidden.AfterHiddenInputs"
+    clear = "coursework.grading.output.feedback.ClearHiddenRegions"
     names = [clear if n == "nbgrader.preprocessors.ClearHiddenTests" else n for n in names
              if n not in (explain, redact, errors, after)]
     if clear not in names:
@@ -415,7 +415,7 @@ def generate_feedback(course: Any, assignment: str, students: list[str] | None =
     """
     import copy
 
-    from .course import CourseError
+    from ..course import CourseError
 
     autograded = sorted(p.parent.name for p in course.autograded_dir.glob(f"*/{assignment}")
                         if p.is_dir() and not p.parent.name.startswith("."))
@@ -426,7 +426,7 @@ def generate_feedback(course: Any, assignment: str, students: list[str] | None =
                           f"run `coursework autograde {assignment}` first")
     config = copy.deepcopy(course.config)
     config.GenerateFeedback.preprocessors = _preprocessor_list(course.config)
-    config.GenerateFeedback.exporter_class = "coursework.grading.safe_export.SafeHTMLExporter"
+    config.GenerateFeedback.exporter_class = "coursework.grading.output.safe_export.SafeHTMLExporter"
     config.StudentErrors.hide_paths = [str(course.root), str(Path(course.root).resolve())]
     secrets = hidden_lines(course, assignment)
     pages: list[Path] = []
@@ -458,7 +458,7 @@ def generate_feedback(course: Any, assignment: str, students: list[str] | None =
 def _one_student(course: Any, config: Any, assignment: str, student: str, secrets: list[str]) -> list[Path]:
     from nbgrader.converters import GenerateFeedback
 
-    from .course import CourseError
+    from ..course import CourseError
 
     if not any((course.autograded_dir / student / assignment).glob("*.ipynb")):
         return [_page_without_notebook(course, student, assignment)]

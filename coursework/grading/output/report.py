@@ -31,7 +31,7 @@ __all__ = ["class_results", "write_report"]
 def class_results(course: Any, assignment: str) -> dict:
     """``{"exercises": [{"name", "points", "pass_rate", "mean"}], "totals": {student: score},
     "max_score": float, "missing": [student], "unreadable": {student: why}}`` from the gradebook."""
-    from .course import CourseError
+    from ..course import CourseError
 
     exs = assignment_exercises(course, assignment)
     with course.gradebook() as gb:
@@ -90,7 +90,7 @@ def write_report(course: Any, assignment: str, out: str | Path | None = None) ->
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from .course import CourseError
+    from ..course import CourseError
 
     results = class_results(course, assignment)
     if not results["totals"]:

@@ -183,7 +183,7 @@ def _output(out: Any, page: _Page, mine: bool) -> Any:
 
 
 def _dropped(kinds: list[str]) -> str:
-    from ..i18n import msg
+    from ...i18n import msg
 
     return msg("page_output_dropped", kinds=", ".join(sorted(set(kinds)))[:200])
 

@@ -38,8 +38,8 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .course import Course, CourseError
-from .exercises import hidden_regions
+from ..course import Course, CourseError
+from ..exercises import hidden_regions
 from .strip import Region, StripError, copy_stripped, find_regions
 
 __all__ = ["release", "generate_assignments", "build_bundle", "audit_bundle", "ReleaseResult",
@@ -123,7 +123,7 @@ def generate_assignments(course: Course, assignments: list[str], lang: str | Non
     :mod:`coursework.i18n.release`)."""
     from nbgrader.converters import GenerateAssignment
 
-    from ..i18n.release import localized_source
+    from ...i18n.release import localized_source
 
     lang = _release_language(course, lang)
     for assignment in assignments:
@@ -148,7 +148,7 @@ def generate_assignments(course: Course, assignments: list[str], lang: str | Non
 
 def _release_language(course: Course, lang: str | None) -> str:
     """``lang``, else the course's ``c.Coursework.language`` (``CourseError`` for an unknown one)."""
-    from ..i18n.settings import check_language, course_language
+    from ...i18n.settings import check_language, course_language
 
     try:
         return check_language(lang, "--lang") if lang else course_language(course.config)
@@ -164,7 +164,7 @@ def release(course: Course, assignments: list[str] | None = None, *, dist: str |
     if not assignments:
         raise CourseError(f"no assignments in {course.source_dir}")
     lang = _release_language(course, lang)
-    from .secret import course_secret
+    from ..secret import course_secret
 
     course_secret(course.root, create=True)  # the hidden checks' seed key, made once, never shipped
     generate_assignments(course, assignments, lang)
@@ -283,8 +283,8 @@ def build_bundle(course: Course, assignment: str, dest: Path, *, verify_imports:
         first = next(iter(sorted(src.glob("*.ipynb"))), None)
         notebook = f"notebooks/{assignment}/{first.name if first else assignment + '.ipynb'}"
         lang = _release_language(course, lang)
-        from ..i18n.release import BUNDLE_README_KO
-        from ..i18n.settings import BUNDLE_FILE
+        from ...i18n.release import BUNDLE_README_KO
+        from ...i18n.settings import BUNDLE_FILE
 
         readme = BUNDLE_README_KO if lang == "ko" else STUDENT_README
         (stage / "README.md").write_text(readme.format(course_id=course.course_id, assignment=assignment,

@@ -280,7 +280,7 @@ def read_received(path: str | os.PathLike, columns: str | None = None) -> dict[s
 
     from nbgrader.utils import parse_utc
 
-    from .course import CourseError
+    from ..course import CourseError
 
     path = Path(path)
     try:
@@ -333,7 +333,7 @@ def due_date(course: Any, assignment: str) -> dt.datetime | None:
     """The configured due date of ``assignment`` (``c.Coursework.due_dates``) as naive UTC, or None."""
     from nbgrader.utils import parse_utc
 
-    from .course import CourseError
+    from ..course import CourseError
 
     dates = dict(course.config.Coursework.get("due_dates", {}) or {}) if "Coursework" in course.config else {}
     if assignment not in dates:
@@ -392,7 +392,7 @@ def collect(course: Any, assignment: str, sources: list[str | os.PathLike], *, p
     import nbformat
     from nbgrader.utils import parse_utc
 
-    from .course import CourseError
+    from ..course import CourseError
 
     sources_nbs = course.source_notebooks(assignment)
     if not sources_nbs:

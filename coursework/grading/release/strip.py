@@ -10,7 +10,7 @@ A marker may name the assignment whose exercise the region answers,
 ``# BEGIN REFERENCE 03_activations``, and the earlier assignments whose notebooks need
 it to run, ``# BEGIN REFERENCE 05_sgd needed-by 03_activations 04_backprop``. Which
 bundle strips what is decided by the caller (``strip(tag, needed_by)``; the course rule
-is :func:`coursework.grading.bundle.stripped_from`). A region without a tag is stripped
+is :func:`coursework.grading.release.bundle.stripped_from`). A region without a tag is stripped
 from every bundle.
 
 A marked region inside a block (the ``# BEGIN REFERENCE`` line is indented) becomes

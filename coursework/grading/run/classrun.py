@@ -42,14 +42,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..i18n import language
-from .course import Course, CourseError
-from .exercises import Exercise, exercises as find_exercises
-from .execute import DEFAULT_MAX_NOTEBOOK_BYTES, DEFAULT_MAX_OUTPUT_BYTES, DEFAULT_MEMORY_MB, NotebookOutcome
-from .restore import restore_cells
-from .room import DEFAULT_DISK_MB, sandbox_missing, stage_bundle
-from .rules import apply_rules
-from .secret import course_secret
+from ...i18n import language
+from ..course import Course, CourseError
+from ..exercises import Exercise, exercises as find_exercises
+from ..execute.notebook import DEFAULT_MAX_NOTEBOOK_BYTES, DEFAULT_MAX_OUTPUT_BYTES, DEFAULT_MEMORY_MB, NotebookOutcome
+from ..judge.restore import restore_cells
+from ..execute.room import DEFAULT_DISK_MB, sandbox_missing, stage_bundle
+from ..judge.rules import apply_rules
+from ..secret import course_secret
 from .state import GradingState, fingerprint
 
 __all__ = ["Options", "Summary", "ClassRun", "autograde"]
@@ -203,7 +203,7 @@ class ClassRun:
         with self._lock(), tempfile.TemporaryDirectory(prefix="coursework-stage-") as stage:
             self.stage = stage_bundle(self.course, self.assignment, Path(stage) / "bundle")
             if client is not None:
-                from .distributed import run_on_cluster
+                from .cluster import run_on_cluster
 
                 return run_on_cluster(self, client)
             return asyncio.run(self._run())

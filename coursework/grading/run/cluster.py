@@ -39,7 +39,7 @@ import uuid
 from pathlib import Path
 from typing import Any, Iterator
 
-from .course import CourseError
+from ..course import CourseError
 
 __all__ = ["cluster_client", "run_on_cluster", "parse_cluster"]
 

@@ -37,8 +37,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from .execute import DEFAULT_MAX_NOTEBOOK_BYTES, CellOutcome, KernelStartError, NotebookOutcome, run_notebook
-from .room import KernelRoom, _copy_files
+from ..execute.notebook import DEFAULT_MAX_NOTEBOOK_BYTES, CellOutcome, KernelStartError, NotebookOutcome, run_notebook
+from ..execute.room import KernelRoom, _copy_files
 
 __all__ = ["Job", "Result", "grade_submission", "grade_submission_async", "pack_folders", "pack_stage",
            "outcome_from_dict", "WorkerCannotStartKernels"]
@@ -212,8 +212,8 @@ async def grade_submission_async(job: Job, context: Any = None, *, log: Callable
     judge's log lines (default: kept in ``Result.log``); ``kernel_log``: the file the
     kernels' output is appended to (default: kept in ``Result.kernel_log``).
     """
-    from .autograde import _stopped_because
-    from .judge import Judge
+    from .classrun import _stopped_because
+    from ..judge.judge import Judge
 
     start = time.monotonic()
     result = Result()
