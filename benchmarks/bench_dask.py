@@ -44,7 +44,7 @@ def grade(course: Path, jobs: int, cluster: int = 0) -> dict:
     course_obj = open_course(course)
     options = ag.Options(jobs=jobs, progress=False)
     spent = {"coordinator": 0.0}
-    prepare, finish = ag.ClassRun._prepare, ag.ClassRun._finish
+    prepare, finish = ag.ClassRun.prepare, ag.ClassRun.finish
 
     def timed(fn):
         def wrapper(*args, **kwargs):
@@ -55,7 +55,7 @@ def grade(course: Path, jobs: int, cluster: int = 0) -> dict:
                 spent["coordinator"] += time.perf_counter() - t0
         return wrapper
 
-    ag.ClassRun._prepare, ag.ClassRun._finish = timed(prepare), timed(finish)
+    ag.ClassRun.prepare, ag.ClassRun.finish = timed(prepare), timed(finish)
     try:
         if cluster:
             from coursework.grading.run.cluster import cluster_client
@@ -73,7 +73,7 @@ def grade(course: Path, jobs: int, cluster: int = 0) -> dict:
             summary = ag.autograde(course_obj, A, options)
             seconds = time.perf_counter() - t1
     finally:
-        ag.ClassRun._prepare, ag.ClassRun._finish = prepare, finish
+        ag.ClassRun.prepare, ag.ClassRun.finish = prepare, finish
     if summary.failed:
         raise SystemExit(f"grading failed for {summary.failed}")
     return {"seconds": seconds, "startup": startup, "coordinator": spent["coordinator"], "n": len(summary.graded)}

@@ -21,6 +21,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from coursework.grading.secret import SECRET_FILE
 from coursework.i18n import msg
 
 from .plain import assert_finite
@@ -28,9 +29,6 @@ from .plain import assert_finite
 __all__ = ["stored", "centred_gradient", "call", "as_result_array", "assert_close", "assert_shape", "student_id",
            "student_seed", "student_rng", "type_name", "public", "sent", "kernel_code", "in_kernel", "judging",
            "SECRET_FILE"]
-
-#: The course secret mixed into the hidden checks' seeds, relative to the course root (never shipped).
-SECRET_FILE = ".coursework-secret"
 
 # Set by the judge (coursework.grading.judge.judge) while it runs a check in this process, per thread:
 # the link to the student's kernel, the student's id and the course secret.

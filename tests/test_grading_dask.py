@@ -231,7 +231,7 @@ def test_coordinator_killed_and_restarted_grades_each_student_once(tmp_path, clu
 def _break_kernels():
     """Run on one worker: its kernels 'do not start'."""
     import coursework.grading.run.worker as worker
-    from coursework.grading.execute.notebook import KernelStartError
+    from coursework.grading.execute.outcome import KernelStartError
 
     async def broken(*args, **kwargs):
         raise KernelStartError("the kernel did not start (test: this worker is broken)")

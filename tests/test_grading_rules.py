@@ -9,7 +9,7 @@ import nbformat
 import pytest
 
 from class_fixtures import EXERCISES, PER_CELL, REPO
-from coursework.grading.execute.notebook import CellOutcome, NotebookOutcome
+from coursework.grading.execute.outcome import CellOutcome, NotebookOutcome
 from coursework.grading.exercises import exercises, hidden_regions, meta, strip_hidden
 from coursework.grading.judge.restore import restore_cells
 from coursework.grading.judge.rules import apply_rules, failure_message, simple_grade

@@ -133,7 +133,7 @@ def test_checks_speak_the_course_language_with_the_same_numbers(monkeypatch):
 
 
 def test_grading_reasons_in_korean(monkeypatch):
-    from coursework.grading.execute.notebook import CellOutcome
+    from coursework.grading.execute.outcome import CellOutcome
 
     monkeypatch.setenv(settings.ENV, "ko")
     assert CellOutcome(3, "timeout").describe("image_gradients", 10) == \

@@ -15,11 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-__all__ = ["Check", "Exercise", "exercises", "meta", "is_answer", "is_check", "is_hidden",
-           "strip_hidden", "hidden_regions", "HIDDEN_BEGIN", "HIDDEN_END"]
+from .secret import HIDDEN_BEGIN, HIDDEN_END
 
-HIDDEN_BEGIN = "BEGIN HIDDEN TESTS"
-HIDDEN_END = "END HIDDEN TESTS"
+__all__ = ["Check", "Exercise", "exercises", "exercise_of", "meta", "is_answer", "is_check", "is_hidden",
+           "strip_hidden", "hidden_regions", "same_source"]
 
 
 def meta(cell: Any) -> dict:

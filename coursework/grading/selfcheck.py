@@ -19,8 +19,11 @@ import time
 from pathlib import Path
 from typing import Any, TextIO
 
+import nbformat
+
 from .exercises import exercises as find_exercises, is_check, meta
-from .execute.notebook import KernelStartError, kernel_env, run_notebook_sync
+from .execute.notebook import kernel_env, run_notebook_sync
+from .execute.outcome import KernelStartError
 from .judge.rules import apply_rules
 
 __all__ = ["check_notebook", "self_check"]
@@ -34,8 +37,6 @@ def _pending(cell: Any) -> bool:
 
 def self_check(path: str | Path, *, timeout: float = 120) -> dict:
     """Run the notebook and return the result (see :func:`check_notebook` for its use)."""
-    import nbformat
-
     path = Path(path).resolve()
     nb = nbformat.read(path, as_version=4)
     exs = find_exercises(nb)

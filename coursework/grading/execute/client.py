@@ -3,16 +3,16 @@
 The kernel is the student's process. It can print without end, send one enormous line,
 images, thousands of display updates, an error whose message is megabytes long, or
 messages that are not what Jupyter's protocol says. The grading client
-(:func:`limited_client_class`, nbclient underneath) keeps:
+(:class:`LimitedClient`, nbclient's ``NotebookClient`` underneath) keeps:
 
 - at most ``max_output_bytes`` of output per cell and ``max_notebook_bytes`` per
   notebook, all cells together (0: no limit). Sizes are characters of an output's
   text, or of its data and metadata as JSON. A stream that does not fit is cut; an
   image or other display that does not fit is dropped whole; the cell then gets a
   note saying how much was dropped and which limit it met (:meth:`notes`);
-- errors always, but cut: the name to :data:`MAX_ENAME` characters, the message to
-  :data:`MAX_EVALUE`, the traceback to its last :data:`MAX_TRACEBACK` characters (each
-  line to :data:`MAX_LINE`); what they keep counts against the limits;
+- errors always, but cut (:func:`coursework.grading.kernel.outputs.bounded_error`): the
+  name to 200 characters, the message to 10,000, the traceback to its last 64 KiB (each
+  line to 4,096); what they keep counts against the limits;
 - a display update (``update_display_data``, or a ``display_id`` shown again) counts,
   for every output it changes, against the limits of the cell running now and of the
   notebook, and is dropped when it does not fit;
@@ -23,103 +23,26 @@ messages that are not what Jupyter's protocol says. The grading client
 
 The kernel's own messages reach this client through :mod:`.relay`, which bounds each
 message before the grader holds it. So that an honest cell printing too much is cut
-rather than stopped there, the grading launcher also calls :func:`cap_messages` in the
-kernel, before any student code runs: the kernel then cuts each output it sends to a
-size the relay takes, and says so in the output. That is a courtesy, not a guarantee
-(the student's code can undo it); the limits above are the guarantee.
-
-This module imports only the standard library at the top: the launcher loads it by
-path (``runpy.run_path``) in the kernel.
+rather than stopped there, the kernel also cuts each output it sends
+(:mod:`coursework.grading.kernel.outputs`, a courtesy the student's code can undo); the
+limits above are the guarantee.
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-__all__ = ["limited_client_class", "bounded_error", "cap_messages", "DEFAULT_MAX_OUTPUT_BYTES", "DEFAULT_MAX_NOTEBOOK_BYTES",
-           "MAX_ENAME", "MAX_EVALUE", "MAX_TRACEBACK", "MAX_LINE"]
+from nbclient import NotebookClient
+from nbclient.exceptions import CellControlSignal
+from nbformat.v4 import new_output
 
-DEFAULT_MAX_OUTPUT_BYTES = 1 << 20        # per cell
-DEFAULT_MAX_NOTEBOOK_BYTES = 8 << 20      # per notebook (the largest honest graded notebook: 0.85 MB)
-MAX_ENAME = 200
-MAX_EVALUE = 10_000
-MAX_TRACEBACK = 64 * 1024
-MAX_LINE = 4096
+from ..kernel.outputs import bounded_error, json_size
+from ..settings import DEFAULTS
+
+__all__ = ["LimitedClient"]
+
 MAX_DISPLAY_ID = 200
 _STREAMS = ("stdout", "stderr")
-
-
-def _cut(text: str, limit: int) -> str:
-    return text if len(text) <= limit else f"{text[:limit]} ... ({len(text) - limit:,} more characters)"
-
-
-def bounded_error(content: dict) -> dict:
-    """An error's ``ename``, ``evalue`` and ``traceback``, of the right types and cut to the limits."""
-    ename = content.get("ename")
-    evalue = content.get("evalue")
-    ename = _cut(ename, MAX_ENAME) if isinstance(ename, str) and ename else "Error"
-    evalue = _cut(evalue, MAX_EVALUE) if isinstance(evalue, str) else ""
-    raw = content.get("traceback")
-    lines = [line for line in raw if isinstance(line, str)] if isinstance(raw, list) else []
-    kept, size = [], 0
-    for line in reversed(lines):                  # the end of a traceback says what happened
-        line = _cut(line, MAX_LINE)
-        if size + len(line) > MAX_TRACEBACK:
-            break
-        kept.append(line)
-        size += len(line)
-    kept.reverse()
-    if len(kept) < len(lines):
-        kept.insert(0, f"... ({len(lines) - len(kept):,} earlier traceback lines dropped)")
-    return {"ename": ename, "evalue": evalue, "traceback": kept or [f"{ename}: {evalue}"]}
-
-
-def cap_messages(session: Any, max_bytes: int, exempt: tuple = ()) -> None:
-    """In the kernel: make ``session`` (ipykernel's) cut every output, error and echoed input it
-    sends to about ``max_bytes`` (display data of a MIME type in ``exempt`` is sent whole)."""
-    send = session.send
-    limit = int(max_bytes)
-    if limit <= 0:
-        return
-
-    def capped(stream, msg_or_type, content=None, parent=None, *args, **kwargs):
-        if isinstance(msg_or_type, dict):
-            kind = msg_or_type.get("msg_type") or msg_or_type.get("header", {}).get("msg_type")
-            small = _capped(kind, msg_or_type.get("content"), limit, exempt)
-            if small is not msg_or_type.get("content"):
-                msg_or_type = {**msg_or_type, "content": small}
-        else:
-            content = _capped(msg_or_type, content, limit, exempt)
-        return send(stream, msg_or_type, content, parent, *args, **kwargs)
-
-    session.send = capped
-
-
-def _capped(kind: Any, content: Any, limit: int, exempt: tuple) -> Any:
-    if not isinstance(content, dict):
-        return content
-    note = " [... {:,} more characters were not sent: the limit is {:,} per output]\n"
-    if kind == "stream" and isinstance(content.get("text"), str) and len(content["text"]) > limit:
-        text = content["text"]
-        keep = max(0, limit - 120)                  # the note fits within the limit
-        return {**content, "text": text[:keep] + note.format(len(text) - keep, limit)}
-    if kind == "execute_input" and isinstance(content.get("code"), str) and len(content["code"]) > limit:
-        return {**content, "code": content["code"][:limit]}
-    if kind in ("display_data", "execute_result", "update_display_data") and isinstance(content.get("data"), dict):
-        data = content["data"]
-        if any(mime in data for mime in exempt) or _json_size([data, content.get("metadata")]) <= limit:
-            return content
-        plain = data.get("text/plain") if isinstance(data.get("text/plain"), str) else ""
-        return {**content, "metadata": {}, "data": {"text/plain": plain[:limit // 2] + note.format(
-            _json_size(data) - len(plain[:limit // 2]), limit)}}
-    if kind == "error" or (kind == "execute_reply" and content.get("status") == "error"):
-        return {**content, **bounded_error(content)}
-    return content
-
-
-def _json_size(value: Any) -> int:
-    return len(json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str))
 
 
 def _is_json_type(mime: str) -> bool:
@@ -160,151 +83,137 @@ def _clean(msg: dict) -> dict:
     return msg if fixed is content else {**msg, "content": fixed}
 
 
-_CLASS = None
+class LimitedClient(NotebookClient):
+    """nbclient keeping bounded outputs; call :meth:`reset_limits` before a notebook."""
 
+    max_output_bytes: int = DEFAULTS.max_output_bytes
+    max_notebook_bytes: int = DEFAULTS.max_notebook_output_bytes
 
-def limited_client_class():
-    """nbclient's ``NotebookClient`` with the limits of this module (the class is made once)."""
-    global _CLASS
-    if _CLASS is not None:
-        return _CLASS
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellControlSignal
-    from nbformat.v4 import new_output
+    def reset_limits(self) -> None:
+        self._kept: dict[int, int] = {}        # cell -> characters kept
+        self._total = 0                         # characters kept in the notebook
+        self._dropped: dict[int, int] = {}     # cell -> characters dropped
+        self._met: dict[int, set] = {}         # cell -> the limits it met ("cell", "notebook")
+        self._dropped_stderr: set[int] = set()
+        self._malformed: dict[int, int] = {}
+        self._cell = -1
 
-    class LimitedClient(NotebookClient):
-        """nbclient keeping bounded outputs; call :meth:`reset_limits` before a notebook."""
+    # -- accounting -------------------------------------------------------------------
+    def _room(self, cell_index: int) -> tuple[float, str]:
+        rooms = []
+        if self.max_output_bytes > 0:
+            rooms.append((self.max_output_bytes - self._kept.get(cell_index, 0), "cell"))
+        if self.max_notebook_bytes > 0:
+            rooms.append((self.max_notebook_bytes - self._total, "notebook"))
+        return min(rooms) if rooms else (float("inf"), "")
 
-        max_output_bytes: int = DEFAULT_MAX_OUTPUT_BYTES
-        max_notebook_bytes: int = DEFAULT_MAX_NOTEBOOK_BYTES
+    def _keep(self, cell_index: int, size: int) -> None:
+        self._kept[cell_index] = self._kept.get(cell_index, 0) + size
+        self._total += size
 
-        def reset_limits(self) -> None:
-            self._kept: dict[int, int] = {}        # cell -> characters kept
-            self._total = 0                         # characters kept in the notebook
-            self._dropped: dict[int, int] = {}     # cell -> characters dropped
-            self._met: dict[int, set] = {}         # cell -> the limits it met ("cell", "notebook")
-            self._dropped_stderr: set[int] = set()
-            self._malformed: dict[int, int] = {}
-            self._cell = -1
+    def _drop(self, cell_index: int, size: int, limit: str, stderr: bool = False) -> None:
+        self._dropped[cell_index] = self._dropped.get(cell_index, 0) + size
+        self._met.setdefault(cell_index, set()).add(limit)
+        if stderr:
+            self._dropped_stderr.add(cell_index)
 
-        # -- accounting -------------------------------------------------------------------
-        def _room(self, cell_index: int) -> tuple[float, str]:
-            rooms = []
-            if self.max_output_bytes > 0:
-                rooms.append((self.max_output_bytes - self._kept.get(cell_index, 0), "cell"))
-            if self.max_notebook_bytes > 0:
-                rooms.append((self.max_notebook_bytes - self._total, "notebook"))
-            return min(rooms) if rooms else (float("inf"), "")
+    def dropped(self, cell_index: int) -> int:
+        """Characters of output the cell produced that were not kept."""
+        return self._dropped.get(cell_index, 0)
 
-        def _keep(self, cell_index: int, size: int) -> None:
-            self._kept[cell_index] = self._kept.get(cell_index, 0) + size
-            self._total += size
+    def notes(self, cell_index: int) -> list:
+        """The outputs that say what was dropped from the cell (none if nothing was)."""
+        out = []
+        if self._malformed.get(cell_index):
+            out.append(new_output("stream", name="stdout", text=(
+                f"\n... {self._malformed[cell_index]:,} output(s) that were not valid notebook outputs "
+                "were dropped ...\n")))
+        dropped = self.dropped(cell_index)
+        if dropped:
+            limits = []
+            if "cell" in self._met.get(cell_index, ()):
+                limits.append(f"{self.max_output_bytes:,} bytes per cell")
+            if "notebook" in self._met.get(cell_index, ()):
+                limits.append(f"{self.max_notebook_bytes:,} bytes per notebook, all cells together")
+            out.append(new_output("stream", name="stdout", text=(
+                f"\n... output truncated: {dropped:,} more bytes were dropped "
+                f"(the limit is {' and '.join(limits)}) ...\n")))
+            if cell_index in self._dropped_stderr:
+                out.append(new_output("stream", name="stderr",
+                                      text="... (some of the dropped output went to stderr)\n"))
+        return out
 
-        def _drop(self, cell_index: int, size: int, limit: str, stderr: bool = False) -> None:
-            self._dropped[cell_index] = self._dropped.get(cell_index, 0) + size
-            self._met.setdefault(cell_index, set()).add(limit)
-            if stderr:
-                self._dropped_stderr.add(cell_index)
-
-        def dropped(self, cell_index: int) -> int:
-            """Characters of output the cell produced that were not kept."""
-            return self._dropped.get(cell_index, 0)
-
-        def notes(self, cell_index: int) -> list:
-            """The outputs that say what was dropped from the cell (none if nothing was)."""
-            out = []
-            if self._malformed.get(cell_index):
-                out.append(new_output("stream", name="stdout", text=(
-                    f"\n... {self._malformed[cell_index]:,} output(s) that were not valid notebook outputs "
-                    "were dropped ...\n")))
-            dropped = self.dropped(cell_index)
-            if dropped:
-                limits = []
-                if "cell" in self._met.get(cell_index, ()):
-                    limits.append(f"{self.max_output_bytes:,} bytes per cell")
-                if "notebook" in self._met.get(cell_index, ()):
-                    limits.append(f"{self.max_notebook_bytes:,} bytes per notebook, all cells together")
-                out.append(new_output("stream", name="stdout", text=(
-                    f"\n... output truncated: {dropped:,} more bytes were dropped "
-                    f"(the limit is {' and '.join(limits)}) ...\n")))
-                if cell_index in self._dropped_stderr:
-                    out.append(new_output("stream", name="stderr",
-                                          text="... (some of the dropped output went to stderr)\n"))
-            return out
-
-        # -- nbclient's hooks ---------------------------------------------------------------
-        def process_message(self, msg, cell, cell_index):
-            self._cell = cell_index
-            if msg["msg_type"] == "status" and not isinstance(msg["content"].get("execution_state"), str):
-                return None
-            try:
-                return super().process_message(_clean(msg), cell, cell_index)
-            except CellControlSignal:
-                raise
-            except Exception:  # noqa: BLE001 - a message nbclient cannot take is the kernel's, not ours
-                return self._malformed_output(cell_index)
-
-        def handle_comm_msg(self, outs, msg, cell_index):  # noqa: ARG002 - no widgets are emulated
+    # -- nbclient's hooks ---------------------------------------------------------------
+    def process_message(self, msg, cell, cell_index):
+        self._cell = cell_index
+        if msg["msg_type"] == "status" and not isinstance(msg["content"].get("execution_state"), str):
             return None
+        try:
+            return super().process_message(_clean(msg), cell, cell_index)
+        except CellControlSignal:
+            raise
+        except Exception:  # noqa: BLE001 - a message nbclient cannot take is the kernel's, not ours
+            return self._malformed_output(cell_index)
 
-        def _update_display_id(self, display_id, msg):
-            places = self._display_id_map.get(display_id) or {}
-            targets = sum(len(v) for v in places.values())
-            if not targets:
-                return None
-            content = msg["content"]
+    def handle_comm_msg(self, outs, msg, cell_index):  # noqa: ARG002 - no widgets are emulated
+        return None
+
+    def _update_display_id(self, display_id, msg):
+        places = self._display_id_map.get(display_id) or {}
+        targets = sum(len(v) for v in places.values())
+        if not targets:
+            return None
+        content = msg["content"]
+        data, metadata = content.get("data"), content.get("metadata", {})
+        if not _valid_data(data) or not isinstance(metadata, dict):
+            return self._malformed_output(self._cell)
+        size = json_size([data, metadata]) * targets
+        room, limit = self._room(self._cell)
+        if size > room:
+            self._drop(self._cell, size, limit)
+            return None
+        self._keep(self._cell, size)
+        return super()._update_display_id(display_id, {**msg, "content": {"data": data, "metadata": metadata}})
+
+    def output(self, outs, msg, display_id, cell_index):
+        kind, content = msg["msg_type"], msg["content"]
+        if kind == "error":
+            content = bounded_error(content)
+            self._keep(cell_index, json_size(content))
+            return super().output(outs, {**msg, "content": content}, display_id, cell_index)
+        if kind == "stream":
+            name, text = content.get("name"), content.get("text")
+            if not isinstance(text, str):
+                return self._malformed_output(cell_index)
+            name = name if name in _STREAMS else "stdout"
+            room, limit = self._room(cell_index)
+            size = len(text)
+            if size > room:
+                keep = max(0, int(room))
+                self._drop(cell_index, size - keep, limit, stderr=name == "stderr")
+                if not keep:
+                    return None
+                text, size = text[:keep], keep
+            self._keep(cell_index, size)
+            return super().output(outs, {**msg, "content": {"name": name, "text": text}}, display_id,
+                                  cell_index)
+        if kind in ("display_data", "execute_result"):
             data, metadata = content.get("data"), content.get("metadata", {})
             if not _valid_data(data) or not isinstance(metadata, dict):
-                return self._malformed_output(self._cell)
-            size = _json_size([data, metadata]) * targets
-            room, limit = self._room(self._cell)
+                return self._malformed_output(cell_index)
+            size = json_size([data, metadata])
+            room, limit = self._room(cell_index)
             if size > room:
-                self._drop(self._cell, size, limit)
+                self._drop(cell_index, size, limit)
                 return None
-            self._keep(self._cell, size)
-            return super()._update_display_id(display_id, {**msg, "content": {"data": data, "metadata": metadata}})
+            self._keep(cell_index, size)
+            content = {"data": data, "metadata": metadata}
+            if kind == "execute_result":
+                content["execution_count"] = msg["content"].get("execution_count")
+            return super().output(outs, {**msg, "content": content}, display_id, cell_index)
+        return None                      # nothing else is an output
 
-        def output(self, outs, msg, display_id, cell_index):
-            kind, content = msg["msg_type"], msg["content"]
-            if kind == "error":
-                content = bounded_error(content)
-                self._keep(cell_index, _json_size(content))
-                return super().output(outs, {**msg, "content": content}, display_id, cell_index)
-            if kind == "stream":
-                name, text = content.get("name"), content.get("text")
-                if not isinstance(text, str):
-                    return self._malformed_output(cell_index)
-                name = name if name in _STREAMS else "stdout"
-                room, limit = self._room(cell_index)
-                size = len(text)
-                if size > room:
-                    keep = max(0, int(room))
-                    self._drop(cell_index, size - keep, limit, stderr=name == "stderr")
-                    if not keep:
-                        return None
-                    text, size = text[:keep], keep
-                self._keep(cell_index, size)
-                return super().output(outs, {**msg, "content": {"name": name, "text": text}}, display_id,
-                                      cell_index)
-            if kind in ("display_data", "execute_result"):
-                data, metadata = content.get("data"), content.get("metadata", {})
-                if not _valid_data(data) or not isinstance(metadata, dict):
-                    return self._malformed_output(cell_index)
-                size = _json_size([data, metadata])
-                room, limit = self._room(cell_index)
-                if size > room:
-                    self._drop(cell_index, size, limit)
-                    return None
-                self._keep(cell_index, size)
-                content = {"data": data, "metadata": metadata}
-                if kind == "execute_result":
-                    content["execution_count"] = msg["content"].get("execution_count")
-                return super().output(outs, {**msg, "content": content}, display_id, cell_index)
-            return None                      # nothing else is an output
+    def _malformed_output(self, cell_index: int) -> None:
+        self._malformed[cell_index] = self._malformed.get(cell_index, 0) + 1
+        return None
 
-        def _malformed_output(self, cell_index: int) -> None:
-            self._malformed[cell_index] = self._malformed.get(cell_index, 0) + 1
-            return None
-
-    _CLASS = LimitedClient
-    return _CLASS

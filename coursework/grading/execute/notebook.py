@@ -3,33 +3,29 @@
 Used by ``coursework autograde`` (many kernels at once, in one asyncio loop) and by
 the student's ``coursework check``. On top of ``nbclient``:
 
-- **the kernel** is this Python (``sys.executable``) started through a small launcher
-  that first sets ``RLIMIT_AS`` (``memory_mb``; a runaway allocation raises
-  ``MemoryError`` in the student's cell instead of taking the machine down) and asks
-  Linux to kill the kernel when the grader dies (``PR_SET_PDEATHSIG``), so a grading
-  run killed with SIGKILL leaves no kernels behind. IPython history stays in memory,
-  so parallel kernels never fight over one history database;
+- **the kernel** is this Python (``sys.executable``) started through the grading
+  launcher (:mod:`coursework.grading.kernel.launcher`): ``RLIMIT_AS`` or the sandbox
+  first, and Linux kills the kernel when the grader dies (``PR_SET_PDEATHSIG``), so a
+  grading run killed with SIGKILL leaves no kernels behind. IPython history stays in
+  memory, so parallel kernels never fight over one history database;
 - **per-cell timeout**: the cell is interrupted (``KeyboardInterrupt``) and marked
   ``timeout``; a kernel that ignores the interrupt is killed (``unresponsive``);
 - **a dead kernel** (``os._exit``, a crash, the OOM killer) ends the run: the cell is
   ``died`` (with the exit code or signal), every later cell ``not-run``;
 - **a kernel that does not start** raises :class:`KernelStartError` (the machine's
   problem, never scored as the student's);
-- **output limits** (:mod:`.outputs`): at most ``max_output_bytes`` of output per cell
+- **output limits** (:mod:`.client`): at most ``max_output_bytes`` of output per cell
   and ``max_notebook_bytes`` per notebook are kept; the rest is dropped and a note says
   how much. Errors are always kept, cut to a few KB;
 - **nothing inherited**: the kernel's stdin is /dev/null and its stdout and stderr a
   pipe of its own, which the grader reads (at most :data:`KERNEL_LOG_BYTES` of it go to
   ``kernel_log``, each line behind ``| ``; without a log, /dev/null): the kernel holds
-  no descriptor of the grader's files. Confined kernels (:mod:`.sandbox`) also lose
-  ``connect()`` once ipykernel has set up its channels, before any cell runs
-  (:func:`.sandbox.forbid_connect`);
-- **nothing lost**: the kernel's IOPub socket never drops a message (ZeroMQ's default is
-  to drop past 1,000 queued, which lost a cell's "idle" and so the kernel): the backlog
-  of a kernel faster than the grader waits in the kernel's own memory.
+  no descriptor of the grader's files;
+- **a judge** (:class:`coursework.grading.judge.judge.Judge`), when given, decides the
+  test cells instead of the kernel.
 
-Outcomes are returned as :class:`CellOutcome` per code cell index; the notebook's
-cells get their outputs as usual.
+Outcomes are returned as :class:`.outcome.CellOutcome` per code cell index
+(:class:`.outcome.NotebookOutcome`); the notebook's cells get their outputs as usual.
 """
 
 from __future__ import annotations
@@ -38,129 +34,42 @@ import asyncio
 import json
 import os
 import signal
+import subprocess
 import sys
-from dataclasses import dataclass, field
+import time
 from pathlib import Path
 from typing import Any, Callable
 
-from .client import DEFAULT_MAX_NOTEBOOK_BYTES, DEFAULT_MAX_OUTPUT_BYTES, MAX_ENAME, limited_client_class
+from jupyter_client.kernelspec import KernelSpec
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from nbformat.v4 import new_output
 
-__all__ = ["CellOutcome", "NotebookOutcome", "KernelStartError", "run_notebook", "run_notebook_sync", "kernel_env",
-           "DEFAULT_MEMORY_MB", "DEFAULT_MAX_OUTPUT_BYTES", "DEFAULT_MAX_NOTEBOOK_BYTES", "KERNEL_LOG_BYTES"]
+from ..exercises import is_check
+from ..kernel import outputs as kernel_outputs
+from ..kernel.agent import MIME
+from ..kernel.launcher import LAUNCHER
+from ..settings import DEFAULTS
+from .channels import kernel_manager as relayed_kernel_manager
+from .client import LimitedClient
+from .outcome import STOPPED, CellOutcome, CellStatus, KernelStartError, NotebookOutcome
+from .relay import DEFAULT_MAX_MESSAGE_BYTES
 
-DEFAULT_MEMORY_MB = 4096
+__all__ = ["run_notebook", "run_notebook_sync", "kernel_env", "grading_kernel_manager", "KERNEL_LOG_BYTES"]
+
 KERNEL_LOG_BYTES = 64 * 1024     # of a kernel's own stdout / stderr, kept in the log
-_MAX_EVALUE = 2000
-OUTPUTS_MODULE = Path(__file__).with_name("client.py")
-
-# Runs as ``python -c LAUNCHER -f CONNECTION_FILE``: limits first, then ipykernel
-# (as ipykernel_launcher does, without the cwd on sys.path while it loads).
-LAUNCHER = r"""
-import json, os, runpy, sys
-box = os.environ.pop("COURSEWORK_SANDBOX_MODULE", None)
-caps = json.loads(os.environ.pop("COURSEWORK_KERNEL_CAPS", "null") or "null")
-outputs = runpy.run_path(caps["module"]) if caps else None             # loaded before the sandbox hides its file
-sandbox = runpy.run_path(box) if box else None
-if sandbox:                                                            # confine first (coursework.grading.kernel.sandbox)
-    sandbox["apply_from_env"]()
-mb = 0 if box else int(os.environ.get("COURSEWORK_KERNEL_MEMORY_MB") or 0)
-if mb > 0:
-    try:
-        import resource
-        limit = mb * 1024 * 1024
-        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit if hard == resource.RLIM_INFINITY else min(limit, hard)))
-    except (ImportError, ValueError, OSError):
-        pass                                                           # no limit where there is none to set
-if sys.platform.startswith("linux"):
-    try:
-        import ctypes, signal
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)   # PR_SET_PDEATHSIG
-        parent = os.environ.get("JPY_PARENT_PID")
-        if parent and os.getppid() != int(parent):
-            os._exit(1)                                                # the grader is already gone
-    except Exception:
-        pass
-if sys.path and sys.path[0] in ("", os.getcwd()):
-    del sys.path[0]
-if box:                                                                # the course's editable install: not here
-    sys.meta_path[:] = [f for f in sys.meta_path if "editable" not in getattr(f, "__module__", "").lower()]
-import zmq
-from ipykernel.kernelapp import IPKernelApp
-class GradingKernelApp(IPKernelApp):
-    def init_iopub(self, context):                                     # nothing dropped when the grader is slower:
-        context.setsockopt(zmq.SNDHWM, 0)                              # the backlog waits in the kernel's memory
-        super().init_iopub(context)
-app = GradingKernelApp.instance()
-app.initialize()                                                       # ipykernel's sockets and threads
-if outputs:
-    outputs["cap_messages"](app.session, caps["max_bytes"], tuple(caps["exempt"]))
-if sandbox:
-    sandbox["forbid_connect"]()                                        # before any student code runs
-app.start()
-"""
+MAX_EVALUE = 2000                # of an error's message, kept in its outcome
+OUTPUTS_MODULE = Path(kernel_outputs.__file__)
+OUT_OF_TIME = "the submission used up the total grading time; the remaining cells did not run"
 
 
-class KernelStartError(RuntimeError):
-    """The kernel did not start or answer: a problem of the grading machine, not of the notebook."""
-
-
-@dataclass
-class CellOutcome:
-    """How one code cell ended.
-
-    status: ``ok``, ``error`` (raised; ``ename``/``evalue``), ``timeout``, ``unresponsive``
-    (ignored the interrupt after its timeout; kernel killed), ``died`` (the kernel died
-    while it ran), ``not-run`` (after the kernel was gone; ``detail`` says why).
-    """
-
-    index: int
-    status: str
-    ename: str = ""
-    evalue: str = ""
-    detail: str = ""
-    truncated_bytes: int = 0
-    seconds: float = 0.0
-
-    @property
-    def failed(self) -> bool:
-        return self.status != "ok"
-
-    def describe(self, name: str, timeout: float) -> str:
-        """Why this cell failed, in words, e.g. ``timed out after 10 s in cell 'image_gradients'``."""
-        from ...i18n import msg
-
-        cell = repr(name)
-        if self.status == "timeout":
-            return msg("timed_out", timeout=f"{timeout:g}", cell=cell)
-        if self.status == "unresponsive":
-            return msg("unresponsive", timeout=f"{timeout:g}", cell=cell)
-        if self.status == "died":
-            return msg("kernel_died", cell=cell, detail=self.detail)
-        if self.status == "not-run":
-            return msg("not_run", detail=self.detail)
-        if self.status == "error":
-            error = f"{self.ename}: {self.evalue}" if self.evalue else self.ename
-            return msg("cell_raised", cell=cell, error=error)
-        return "ok"
-
-
-@dataclass
-class NotebookOutcome:
-    cells: dict[int, CellOutcome] = field(default_factory=dict)
-    stopped: str = ""          # why the run stopped early ('' if it ran to the end)
-    seconds: float = 0.0
-
-
-def kernel_env(*, student: str | None = None, threads: int | None = 1, memory_mb: int = DEFAULT_MEMORY_MB,
+def kernel_env(*, student: str | None = None, threads: int | None = 1, memory_mb: int = DEFAULTS.memory_mb,
                extra: dict[str, str] | None = None) -> dict[str, str]:
     """The environment of a grading kernel: ours, plus the student id and the limits.
 
-    ``threads`` BLAS / OpenMP threads per kernel (None: leave the environment's).
-    Grading uses 1: parallelism comes from running several kernels, and on a loaded
-    machine spinning BLAS threads made the notebook's small scikit-learn fits 50x
-    slower (74 s instead of 1.4 s, measured). Grading computes on the CPU
-    (``COURSEWORK_DEVICE=cpu``): the visible checks' stored values are NumPy's.
+    ``threads`` BLAS / OpenMP threads per kernel (None: leave the environment's; see
+    :class:`coursework.grading.settings.Settings` for why grading uses 1). Grading
+    computes on the CPU (``COURSEWORK_DEVICE=cpu``): the visible checks' stored values
+    are NumPy's.
     """
     env = dict(os.environ)
     env["COURSEWORK_DEVICE"] = "cpu"
@@ -179,25 +88,19 @@ def kernel_env(*, student: str | None = None, threads: int | None = 1, memory_mb
     return env
 
 
-def _kernel_manager(context: Any = None):
-    from jupyter_client.kernelspec import KernelSpec
-
-    from .channels import kernel_manager
-
+def grading_kernel_manager(context: Any = None) -> Any:
+    """A kernel manager (:func:`.channels.kernel_manager`) that starts the grading launcher."""
     spec = KernelSpec(argv=[sys.executable, "-c", LAUNCHER, "-f", "{connection_file}",
                             "--HistoryManager.hist_file=:memory:"],
                       display_name="coursework grading kernel", language="python", name="coursework-grading")
-    return kernel_manager(spec, context)
+    return relayed_kernel_manager(spec, context)
 
 
 def _caps() -> str:
     """The launcher's COURSEWORK_KERNEL_CAPS: the kernel cuts each output it sends
-    (:func:`.outputs.cap_messages`) to an eighth of the relay's limit per message, in
-    characters (JSON may spend 6 bytes on one), so that an honest cell that prints too
-    much is cut (and counted here) instead of stopped by the relay."""
-    from ..kernel.agent import MIME
-    from .relay import DEFAULT_MAX_MESSAGE_BYTES
-
+    (:func:`coursework.grading.kernel.outputs.cap_messages`) to an eighth of the relay's
+    limit per message, in characters (JSON may spend 6 bytes on one), so that an honest
+    cell that prints too much is cut (and counted here) instead of stopped by the relay."""
     return json.dumps({"module": str(OUTPUTS_MODULE), "max_bytes": DEFAULT_MAX_MESSAGE_BYTES // 8, "exempt": [MIME]})
 
 
@@ -266,9 +169,114 @@ def _exit_detail(km: Any) -> str:
     return f"exit code {code}"
 
 
+def _error(ename: str, evalue: str) -> Any:
+    return new_output("error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
+
+
+def _name(cell: Any, index: int) -> str:
+    return cell.metadata.get("nbgrader", {}).get("grade_id") or f"#{index}"
+
+
+class _NotebookRun:
+    """One notebook's cells run in order in one kernel (see :func:`run_notebook`)."""
+
+    def __init__(self, nb: Any, km: Any, *, timeout: float, max_output_bytes: int, max_notebook_bytes: int,
+                 startup_timeout: float, judge: Any, deadline: float | None):
+        self.nb, self.km, self.timeout, self.judge, self.deadline = nb, km, timeout, judge, deadline
+        self.startup_timeout = startup_timeout
+        self.outcome = NotebookOutcome()
+        self.cells = [(i, c) for i, c in enumerate(nb.cells) if c.cell_type == "code" and c.source.strip()]
+        for _, cell in self.cells:
+            cell.outputs, cell.execution_count = [], None
+        words = f"timed out after {timeout:g} s"
+        self.client = LimitedClient(nb, km=km, timeout=int(timeout), allow_errors=True, interrupt_on_timeout=True,
+                                    raise_on_iopub_timeout=True, iopub_timeout=5, record_timing=False,
+                                    startup_timeout=int(startup_timeout), store_widget_state=False,
+                                    error_on_timeout={"ename": "CellTimeoutError", "evalue": words,
+                                                      "traceback": [f"CellTimeoutError: {words}"]})
+        self.client.max_output_bytes = int(max_output_bytes)
+        self.client.max_notebook_bytes = int(max_notebook_bytes)
+        self.client.reset_limits()
+        self.client.on_cell_executed = self._remember
+        self.replies: dict[int, dict] = {}
+        self.count = 0
+
+    def _remember(self, cell: Any, cell_index: int, execute_reply: dict) -> None:
+        content = (execute_reply or {}).get("content") or {}       # the reply itself is not kept: it may be large
+        self.replies[cell_index] = {k: content.get(k) for k in ("status", "ename", "evalue")}
+
+    async def start(self, env: dict[str, str], cwd: str | os.PathLike, sink: Any) -> None:
+        """Start the kernel and connect; :class:`KernelStartError` if it does not answer."""
+        try:
+            await self.km.start_kernel(env=env, cwd=str(cwd), stdin=subprocess.DEVNULL, stdout=sink, stderr=sink)
+            self.client.kc = self.km.client()
+            self.client.kc.start_channels(stdin=False, hb=False)
+            await self.client.kc.wait_for_ready(timeout=self.startup_timeout)
+            self.client.kc.allow_stdin = False
+        except Exception as exc:  # ours, not the student's: no cell has run yet
+            raise KernelStartError(f"the kernel did not start ({type(exc).__name__}: {exc})") from exc
+
+    async def run(self, on_cell: Callable[[int, CellOutcome], None] | None) -> NotebookOutcome:
+        for pos, (index, cell) in enumerate(self.cells):
+            started = time.monotonic()
+            if self.deadline is not None and started >= self.deadline:
+                self._not_run(pos, OUT_OF_TIME)
+                break
+            if self.deadline is not None:
+                self.client.timeout = max(1, int(min(self.timeout, self.deadline - started)))
+            result = await self._cell(index, cell)
+            result.seconds = time.monotonic() - started
+            self.outcome.cells[index] = result
+            if on_cell:
+                on_cell(index, result)
+            if result.status in STOPPED:
+                self._not_run(pos + 1, result.describe(_name(cell, index), self.timeout))
+                break
+        return self.outcome
+
+    async def _cell(self, index: int, cell: Any) -> CellOutcome:
+        """Run (or, a test cell with a judge, judge) one cell; its outputs get the notes."""
+        judged = self.judge is not None and is_check(cell)
+        try:
+            if judged:
+                result = await self.judge.judge_cell(cell, index, self.client.kc, self.km, self.client.timeout)
+                result.evalue = _short(result.evalue)
+            else:
+                self.count += 1
+                if self.judge is not None:
+                    self.judge.executed(self.count, cell.metadata.get("nbgrader", {}).get("grade_id")
+                                        or f"cell {index}")
+                await self.client.async_execute_cell(cell, index, execution_count=self.count)
+                result = _classify(index, cell, self.replies.get(index))
+        except DeadKernelError:
+            result = CellOutcome(index, CellStatus.DIED, detail=_exit_detail(self.km))
+        except CellTimeoutError:
+            result = CellOutcome(index, CellStatus.UNRESPONSIVE)
+            try:
+                await self.km.shutdown_kernel(now=True)
+            except Exception:  # noqa: BLE001 - already gone
+                pass
+        result.truncated_bytes = self.client.dropped(index)
+        cell.outputs.extend(self.client.notes(index))
+        if judged:
+            pass  # the judge wrote the cell's outputs
+        elif result.status == CellStatus.TIMEOUT:
+            cell.outputs.append(_error("CellTimeoutError", f"timed out after {self.timeout:g} s"))
+        elif result.status in STOPPED:
+            cell.outputs.append(_error("KernelStopped", result.describe(_name(cell, index), self.timeout)))
+        return result
+
+    def _not_run(self, pos: int, why: str) -> None:
+        """The cells from ``pos`` on did not run, because of ``why``."""
+        self.outcome.stopped = why
+        for later, later_cell in self.cells[pos:]:
+            self.outcome.cells[later] = CellOutcome(later, CellStatus.NOT_RUN, detail=why)
+            later_cell.outputs = [_error("NotRun", why)]
+
+
 async def run_notebook(nb: Any, *, cwd: str | os.PathLike, env: dict[str, str], timeout: float,
-                       max_output_bytes: int = DEFAULT_MAX_OUTPUT_BYTES,
-                       max_notebook_bytes: int = DEFAULT_MAX_NOTEBOOK_BYTES, startup_timeout: float = 60,
+                       max_output_bytes: int = DEFAULTS.max_output_bytes,
+                       max_notebook_bytes: int = DEFAULTS.max_notebook_output_bytes, startup_timeout: float = 60,
                        kernel_log: str | os.PathLike | None = None, context: Any = None,
                        on_cell: Callable[[int, CellOutcome], None] | None = None, judge: Any = None,
                        kernel_manager: Any = None, deadline: float | None = None) -> NotebookOutcome:
@@ -276,159 +284,68 @@ async def run_notebook(nb: Any, *, cwd: str | os.PathLike, env: dict[str, str], 
 
     Errors never stop the run (every cell runs, as nbgrader does); a dead or
     unresponsive kernel does: the later cells are ``not-run``. With a ``judge``
-    (:class:`.judge.Judge`), test cells are not executed in the kernel: the judge
-    decides them, in order, and writes their outputs. Past ``deadline`` (``time.monotonic()``
-    seconds) no cell starts: the rest are ``not-run``, and a cell gets at most the time left.
+    (:class:`coursework.grading.judge.judge.Judge`), test cells are not executed in the
+    kernel: the judge decides them, in order, and writes their outputs. Past ``deadline``
+    (``time.monotonic()`` seconds) no cell starts: the rest are ``not-run``, and a cell gets
+    at most the time left. ``kernel_log``: the file the kernel's own output is appended to
+    (without one, nowhere: a student's check).
     """
-    import time
-
-    from nbclient.exceptions import CellTimeoutError, DeadKernelError
-    from nbformat.v4 import new_output
-
     start = time.monotonic()
-    outcome = NotebookOutcome()
-    code_cells = [(i, c) for i, c in enumerate(nb.cells) if c.cell_type == "code" and c.source.strip()]
-    for _, cell in code_cells:
-        cell.outputs, cell.execution_count = [], None
-
-    km = kernel_manager if kernel_manager is not None else _kernel_manager(context)
-    client = limited_client_class()(nb, km=km, timeout=int(timeout), allow_errors=True, interrupt_on_timeout=True,
-                                    raise_on_iopub_timeout=True, iopub_timeout=5, record_timing=False,
-                                    startup_timeout=int(startup_timeout), store_widget_state=False,
-                                    error_on_timeout={"ename": "CellTimeoutError",
-                                                      "evalue": f"timed out after {timeout:g} s",
-                                                      "traceback": [f"CellTimeoutError: timed out after {timeout:g} s"]})
-    client.max_output_bytes = int(max_output_bytes)
-    client.max_notebook_bytes = int(max_notebook_bytes)
-    client.reset_limits()
-    replies: dict[int, dict] = {}
-
-    def remember(cell: Any, cell_index: int, execute_reply: dict) -> None:
-        content = (execute_reply or {}).get("content") or {}       # the reply itself is not kept: it may be large
-        replies[cell_index] = {"content": {k: content.get(k) for k in ("status", "ename", "evalue")}}
-
-    client.on_cell_executed = remember
-    import subprocess
-
-    env = {**env, "COURSEWORK_KERNEL_CAPS": _caps()}
-    output = _KernelOutput() if kernel_log else None             # without a log (a student's check): nowhere
-    sink = output.write_fd if output else subprocess.DEVNULL
+    km = kernel_manager if kernel_manager is not None else grading_kernel_manager(context)
+    run = _NotebookRun(nb, km, timeout=timeout, max_output_bytes=max_output_bytes,
+                       max_notebook_bytes=max_notebook_bytes, startup_timeout=startup_timeout, judge=judge,
+                       deadline=deadline)
+    output = _KernelOutput() if kernel_log else None
     try:
-        try:
-            if output:
-                output.start()
-            await km.start_kernel(env=env, cwd=str(cwd), stdin=subprocess.DEVNULL, stdout=sink, stderr=sink)
-            if output:
-                output.started()
-            client.kc = km.client()
-            client.kc.start_channels(stdin=False, hb=False)
-            await client.kc.wait_for_ready(timeout=startup_timeout)
-            client.kc.allow_stdin = False
-        except Exception as exc:  # ours, not the student's: no cell has run yet
-            raise KernelStartError(f"the kernel did not start ({type(exc).__name__}: {exc})") from exc
-
-        from ..exercises import is_check
-
-        count = 0
-        for pos, (index, cell) in enumerate(code_cells):
-            t0 = time.monotonic()
-            if deadline is not None and t0 >= deadline:
-                outcome.stopped = "the submission used up the total grading time; the remaining cells did not run"
-                for later, later_cell in code_cells[pos:]:
-                    outcome.cells[later] = CellOutcome(later, "not-run", detail=outcome.stopped)
-                    later_cell.outputs = [new_output("error", ename="NotRun", evalue=outcome.stopped,
-                                                     traceback=[f"NotRun: {outcome.stopped}"])]
-                break
-            if deadline is not None:
-                client.timeout = max(1, int(min(timeout, deadline - t0)))
-            judged = judge is not None and is_check(cell)
-            try:
-                if judged:
-                    status, ename, evalue = await judge.judge_cell(cell, client.kc, km, client.timeout)
-                    result = CellOutcome(index, status, ename, _short(evalue))
-                    if status == "died":
-                        result.detail = evalue
-                else:
-                    count += 1
-                    if judge is not None:
-                        judge.executed(count, cell.metadata.get("nbgrader", {}).get("grade_id") or f"cell {index}")
-                    await client.async_execute_cell(cell, index, execution_count=count)
-                    result = _classify(index, cell, replies.get(index))
-            except DeadKernelError:
-                result = CellOutcome(index, "died", detail=_exit_detail(km))
-            except CellTimeoutError:
-                result = CellOutcome(index, "unresponsive")
-                try:
-                    await km.shutdown_kernel(now=True)
-                except Exception:
-                    pass
-            result.seconds = time.monotonic() - t0
-            result.truncated_bytes = client.dropped(index)
-            cell.outputs.extend(client.notes(index))
-            if judged:
-                pass  # the judge wrote the cell's outputs
-            elif result.status == "timeout":
-                cell.outputs.append(new_output("error", ename="CellTimeoutError",
-                                               evalue=f"timed out after {timeout:g} s",
-                                               traceback=[f"CellTimeoutError: timed out after {timeout:g} s"]))
-            elif result.status in ("died", "unresponsive"):
-                words = result.describe(cell.metadata.get("nbgrader", {}).get("grade_id", f"#{index}"), timeout)
-                cell.outputs.append(new_output("error", ename="KernelStopped", evalue=words,
-                                               traceback=[f"KernelStopped: {words}"]))
-            outcome.cells[index] = result
-            if on_cell:
-                on_cell(index, result)
-            if result.status in ("died", "unresponsive"):
-                name = cell.metadata.get("nbgrader", {}).get("grade_id") or f"#{index}"
-                outcome.stopped = result.describe(name, timeout)
-                for later, later_cell in code_cells[pos + 1:]:
-                    outcome.cells[later] = CellOutcome(later, "not-run", detail=outcome.stopped)
-                    later_cell.outputs = [new_output("error", ename="NotRun", evalue=outcome.stopped,
-                                                     traceback=[f"NotRun: {outcome.stopped}"])]
-                break
-        return outcome
+        if output:
+            output.start()
+        await run.start({**env, "COURSEWORK_KERNEL_CAPS": _caps()}, cwd,
+                        output.write_fd if output else subprocess.DEVNULL)
+        if output:
+            output.started()
+        return await run.run(on_cell)
     finally:
-        outcome.seconds = time.monotonic() - start
-        await _shutdown(client, km)
+        run.outcome.seconds = time.monotonic() - start
+        await _shutdown(run.client, km)
         if output:
             output.close(kernel_log)
 
 
 def _classify(index: int, cell: Any, reply: dict | None) -> CellOutcome:
-    content = (reply or {}).get("content", {})
+    content = reply or {}
     if content.get("status") == "error":
         if content.get("ename") == "CellTimeoutError":
-            return CellOutcome(index, "timeout", "CellTimeoutError", content.get("evalue", ""))
-        return CellOutcome(index, "error", _name(content.get("ename")), _short(content.get("evalue", "")))
+            return CellOutcome(index, CellStatus.TIMEOUT, "CellTimeoutError", content.get("evalue") or "")
+        return CellOutcome(index, CellStatus.ERROR, _ename(content.get("ename")), _short(content.get("evalue", "")))
     for out in cell.outputs:  # an error output without an error reply (rare)
         if out.get("output_type") == "error":
-            return CellOutcome(index, "error", _name(out.get("ename")), _short(out.get("evalue", "")))
-    return CellOutcome(index, "ok")
+            return CellOutcome(index, CellStatus.ERROR, _ename(out.get("ename")), _short(out.get("evalue", "")))
+    return CellOutcome(index, CellStatus.OK)
 
 
-def _name(ename: Any) -> str:
-    return ename[:MAX_ENAME] if isinstance(ename, str) and ename else "Error"
+def _ename(ename: Any) -> str:
+    return ename[:kernel_outputs.MAX_ENAME] if isinstance(ename, str) and ename else "Error"
 
 
-def _short(text: str) -> str:
+def _short(text: Any) -> str:
     text = str(text)
-    return text if len(text) <= _MAX_EVALUE else text[:_MAX_EVALUE] + " ..."
+    return text if len(text) <= MAX_EVALUE else text[:MAX_EVALUE] + " ..."
 
 
 async def _shutdown(client: Any, km: Any) -> None:
     try:
         if client.kc is not None:
             client.kc.stop_channels()
-    except Exception:
+    except Exception:  # noqa: BLE001 - closing what may be broken already
         pass
     try:
         if await km.is_alive():
             await asyncio.wait_for(km.shutdown_kernel(now=True), 30)
-    except Exception:
+    except Exception:  # noqa: BLE001
         pass
     try:
         await km.cleanup_resources() if asyncio.iscoroutinefunction(km.cleanup_resources) else km.cleanup_resources()
-    except Exception:
+    except Exception:  # noqa: BLE001
         pass
 
 

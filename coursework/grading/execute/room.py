@@ -1,5 +1,5 @@
 """The room a grading kernel runs in: its own folder outside the course, a scrubbed
-environment and, on Linux, the sandbox (:mod:`.sandbox`).
+environment and, on Linux, the sandbox (:mod:`coursework.grading.kernel.sandbox`).
 
 One room per submission, made by :class:`KernelRoom` under the system's temporary
 folder (short paths: the kernel's unix sockets live there)::
@@ -36,67 +36,28 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-__all__ = ["KernelRoom", "ENV_KEEP", "sandbox_missing", "stage_bundle", "grader_packages", "course_package_copies",
-           "DEFAULT_DISK_MB"]
+from ..kernel import sandbox
+from ..secret import course_package_copies
+from ..settings import DEFAULTS
+from .notebook import grading_kernel_manager
+from .relay import DEFAULT_MAX_MESSAGE_BYTES, Relay
+
+__all__ = ["KernelRoom", "ENV_KEEP", "sandbox_missing", "copy_files"]
 
 #: Variables of the grader's environment a kernel keeps (the rest is dropped).
 ENV_KEEP = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "COURSEWORK_LANG",
             "SYSTEMROOT")
-DEFAULT_DISK_MB = 512
-SANDBOX_MODULE = Path(__file__).parents[1] / "kernel" / "sandbox.py"
+SANDBOX_MODULE = Path(sandbox.__file__)
+#: The largest file of a submission (or of the assignment's own) given to a kernel.
+MAX_INPUT_BYTES = 64 << 20
 
 
 def sandbox_missing() -> str | None:
     """None where the kernel sandbox can be set up, else one line naming what is missing."""
-    from ..kernel import sandbox
-
     return sandbox.missing()
 
 
-def grader_packages() -> dict[str, Path]:
-    """The folders this grader imports ``coursework`` and ``grader_tests`` from (the course's
-    sources for an editable install, site-packages for ``pip install .``)."""
-    import importlib
-
-    return {"coursework": Path(__file__).resolve().parents[1],
-            "grader_tests": Path(importlib.import_module("grader_tests.harness").__file__).resolve().parent}
-
-
-def course_package_copies() -> list[Path]:
-    """Every copy of ``coursework`` and ``grader_tests`` a kernel could find: the grader's own
-    and any other in a folder of ``sys.path`` (an older ``pip install .`` in site-packages
-    while the grader runs from a checkout, say). A kernel reads none of them."""
-    import sys
-
-    from ..release.bundle import PACKAGES
-
-    found = {p.resolve() for p in grader_packages().values()}
-    for entry in sys.path:
-        for name in PACKAGES:
-            candidate = Path(entry or ".") / name
-            if candidate.is_dir():
-                found.add(candidate.resolve())
-    return sorted(found)
-
-
-def stage_bundle(course: Any, assignment: str, dest: Path) -> Path:
-    """The packages of ``assignment``'s student bundle (stripped as the bundle is), in ``dest``."""
-    from ..release.bundle import PACKAGES, _excluded, stripped_from
-    from ..release.strip import copy_stripped
-
-    # the grader's own packages, by files it imports (a folder named like a package in the
-    # current directory can shadow the package itself as a namespace)
-    installed = grader_packages()
-    strip = stripped_from(course, assignment)
-    for package in PACKAGES:
-        src = course.root / package
-        if not src.is_dir():  # a course folder without the sources: the installed package's
-            src = installed[package]
-        copy_stripped(src, dest / package, strip=strip, skip=lambda rel, p=package: _excluded(Path(p) / rel))
-    return dest
-
-
-def _copy_files(src: Path, dest: Path, *, skip_notebooks: bool, max_bytes: int) -> list[str]:
+def copy_files(src: Path, dest: Path, *, skip_notebooks: bool, max_bytes: int) -> list[str]:
     """Regular files of ``src`` into ``dest`` (no symlink followed, none copied); returns notes."""
     notes = []
     if not src.is_dir():
@@ -125,8 +86,9 @@ class KernelRoom:
     """One kernel's folder, environment, kernel manager and (optionally) sandbox policy."""
 
     def __init__(self, *, bundle_stage: Path, inputs: list[Path], course_root: Path, sandbox: bool = True,
-                 memory_mb: int = 4096, cpu_seconds: int | None = None, file_mb: int = 64,
-                 disk_mb: int = DEFAULT_DISK_MB, threads: int = 1, max_input_bytes: int = 64 << 20):
+                 memory_mb: int = DEFAULTS.memory_mb, cpu_seconds: int | None = None, file_mb: int = 64,
+                 disk_mb: int = DEFAULTS.disk_mb, threads: int = DEFAULTS.threads,
+                 max_input_bytes: int = MAX_INPUT_BYTES):
         self.path = Path(tempfile.mkdtemp(prefix="cw-"))
         self.bundle, self.work, self.run = self.path / "bundle", self.path / "work", self.path / "run"
         self.relay_dir = self.path / "relay"
@@ -137,7 +99,7 @@ class KernelRoom:
         shutil.copytree(bundle_stage, self.bundle)
         self.notes: list[str] = []
         for folder in inputs:  # the submission first, then the assignment's own files over it
-            self.notes += _copy_files(folder, self.work, skip_notebooks=True, max_bytes=max_input_bytes)
+            self.notes += copy_files(folder, self.work, skip_notebooks=True, max_bytes=max_input_bytes)
         self.course_root = Path(course_root)
         self.sandbox, self.memory_mb, self.cpu_seconds = sandbox, memory_mb, cpu_seconds
         self.file_mb, self.disk_mb, self.threads = file_mb, disk_mb, threads
@@ -168,10 +130,8 @@ class KernelRoom:
             env.update(extra)
         return env
 
-    def policy(self):
-        from ..kernel.sandbox import kernel_policy
-
-        return kernel_policy(str(self.work), read_only=[str(self.bundle)], exclude=[str(self.course_root)],
+    def policy(self) -> sandbox.Policy:
+        return sandbox.kernel_policy(str(self.work), read_only=[str(self.bundle)], exclude=[str(self.course_root)],
                              hide=[str(p) for p in course_package_copies()], socket_dirs=[str(self.run)],
                              memory_mb=self.memory_mb or None, cpu_seconds=self.cpu_seconds, file_mb=self.file_mb,
                              open_files=1024, processes=None)
@@ -179,9 +139,7 @@ class KernelRoom:
     def kernel_manager(self, context: Any = None):
         """A kernel manager for this room: ipc sockets in ``run/``; the grader's side (its
         control socket and clients) connects through the relay (start it: :meth:`open_relay`)."""
-        from .notebook import _kernel_manager
-
-        km = _kernel_manager(context)
+        km = grading_kernel_manager(context)
         km.transport = "ipc"
         km.ip = str(self.run / "k")
         km.connection_file = str(self.run / "kernel.json")
@@ -193,8 +151,6 @@ class KernelRoom:
         """Start the relay of ``km``'s channels: a message over ``max_message`` bytes is dropped
         (:meth:`relay_notes`); a kernel that breaks the channels' framing is stopped, and
         :attr:`stopped` says why."""
-        from .relay import DEFAULT_MAX_MESSAGE_BYTES, Relay
-
         def violated(why: str) -> None:
             self.stopped = f"{why}; the kernel was stopped"
             asyncio.ensure_future(_kill(km))
@@ -256,7 +212,7 @@ def _seed_matplotlib_cache(dest: Path) -> None:
     """Copy the grader's matplotlib font cache, so that each kernel does not rebuild it."""
     dest.mkdir(parents=True, exist_ok=True)
     try:
-        import matplotlib
+        import matplotlib  # here: only a room needs its cache folder, and it costs 0.3 s to import
 
         cache = Path(matplotlib.get_cachedir())
     except Exception:  # noqa: BLE001

@@ -36,23 +36,31 @@ import builtins
 import contextlib
 import functools
 import json
+import queue
+import sys
 import threading
 import time
+import traceback
 import types
 from typing import Any, Callable
 
 import numpy as np
+from nbformat.v4 import new_output
+
+from grader_tests import harness
 
 from ...i18n import msg
+from ..exercises import is_answer, is_check, is_hidden, meta
+from ..execute.outcome import CellOutcome, CellStatus
 from ..kernel import wire
 from ..kernel.agent import MIME, bootstrap_code, request_code
+from ..secret import HIDDEN_BEGIN, PRIVATE_MODULES
 
 __all__ = ["Judge", "Remote", "RemoteCallable", "KernelLink", "CheckTimeout", "KernelGone", "RemoteError",
            "remote_exception", "judge_namespace", "trusted_imports", "type_name", "is_remote", "PUBLIC_MODULES"]
 
 #: Modules whose module-level functions may be named to the kernel (it imports its own copy).
 PUBLIC_MODULES = ("grader_tests.", "coursework.", "numpy", "math")
-_PRIVATE = ("grader_tests.hidden", "grader_tests.builders", "grader_tests.make_expected")
 MAX_STREAM = 64 * 1024
 
 
@@ -364,8 +372,6 @@ class KernelLink:
             self.seconds += time.monotonic() - start
 
     async def _execute(self, code: str, expect_reply: bool) -> str:
-        import queue
-
         kc = self.kc
         msg_id = kc.execute(code, silent=False, store_history=False, allow_stdin=False, stop_on_error=False)
         reply = None
@@ -410,8 +416,6 @@ class KernelLink:
 
     async def _interrupt(self) -> None:
         """Interrupt the kernel after a timeout; stop it if it is still busy 5 s later."""
-        import queue
-
         try:
             await self.km.interrupt_kernel()
         except Exception:  # noqa: BLE001
@@ -466,7 +470,7 @@ def _write_back(original: Any, new: Any) -> None:
 def public_class(cls: type) -> str | None:
     """``"module:qualname"`` of a class defined at module level in a module students have, or None."""
     module, qualname = getattr(cls, "__module__", "") or "", getattr(cls, "__qualname__", "") or ""
-    if "<" in qualname or not module.startswith(("grader_tests.", "coursework.")) or module.startswith(_PRIVATE):
+    if "<" in qualname or not module.startswith(("grader_tests.", "coursework.")) or module.startswith(PRIVATE_MODULES):
         return None
     return f"{module}:{qualname}"
 
@@ -484,7 +488,7 @@ def public_function(value: Any) -> tuple[str, tuple, dict] | None:
     qualname = getattr(target, "__qualname__", "") or ""
     if "<" in qualname or not (module.startswith(PUBLIC_MODULES) or module in ("numpy", "math")):
         return None
-    if module.startswith(_PRIVATE):
+    if module.startswith(PRIVATE_MODULES):
         return None
     return f"{module}:{qualname}", tuple(args), kwargs
 
@@ -539,8 +543,6 @@ class Judge:
     """
 
     def __init__(self, source_nb: Any, student: str, secret: bytes | None = None, *, log: Callable | None = None):
-        from ..exercises import is_answer, is_check, meta
-
         self.student, self.secret = student, secret
         self.log = log or (lambda text: None)
         self.checks: dict[str, str] = {}
@@ -567,17 +569,34 @@ class Judge:
         """Cell ``name`` ran in the kernel as execution ``count`` (for the 'where' of errors)."""
         self.cell_of_count[count] = name
 
-    async def judge_cell(self, cell: Any, kc: Any, km: Any, timeout: float) -> tuple[str, str, str]:
-        """Judge one test cell; write its outputs; return (status, ename, evalue).
-
-        status: ``ok``, ``error`` (a failed check), ``timeout``, ``died``.
-        """
-        from nbformat.v4 import new_output
-
-        from ..exercises import is_hidden, meta
-
+    async def judge_cell(self, cell: Any, index: int, kc: Any, km: Any, timeout: float) -> CellOutcome:
+        """Judge one test cell (``index`` in the notebook); write its outputs; return its outcome:
+        ``ok``, ``error`` (a failed check), ``timeout`` or ``died`` (``detail``: why)."""
         grade_id = str(meta(cell).get("grade_id"))
         self.judged += 1
+        link = self._link(kc, km, timeout)
+        hidden = is_hidden(cell) or HIDDEN_BEGIN in self.checks.get(grade_id, "")
+        code = self.checks.get(grade_id)
+        printed: list[str] = []
+        if code is None:
+            result, where = CellOutcome(index, CellStatus.ERROR, "UnknownCheck",
+                                        f"no check {grade_id!r} in the assignment"), None
+        else:
+            result, where = await self._run_check(index, grade_id, code, link, timeout, printed)
+        streams = list(link.streams)
+        if code is not None and printed:
+            streams.append(("stdout", "".join(printed)[:MAX_STREAM]))
+        if result.status == CellStatus.OK:
+            stderr = "".join(text for name, text in streams if name == "stderr")
+            if stderr.strip():
+                first = next(ln for ln in stderr.splitlines() if ln.strip())
+                result = CellOutcome(index, CellStatus.ERROR, "Warning", msg("wrote_stderr", first=first[:300]))
+        cell.outputs = self._outputs(cell, result, streams, where, hidden)
+        cell.metadata.setdefault("coursework", {})["judged"] = True
+        return result
+
+    def _link(self, kc: Any, km: Any, timeout: float) -> KernelLink:
+        """The link to the kernel (made at the first check), set up for a check of ``timeout`` seconds."""
         loop = asyncio.get_running_loop()
         if self.link is None:
             self.link = KernelLink(kc, km, loop)
@@ -585,65 +604,55 @@ class Judge:
         link.kc, link.km, link.loop = kc, km, loop
         link.deadline = time.monotonic() + timeout
         link.streams, link.stream_bytes = [], 0
-        hidden = is_hidden(cell) or HIDDEN_MARK in self.checks.get(grade_id, "")
-        code = self.checks.get(grade_id)
-        status, ename, evalue, where = "ok", "", "", None
-        if code is None:
-            status, ename, evalue = "error", "UnknownCheck", f"no check {grade_id!r} in the assignment"
-        else:
-            printed: list[str] = []
+        return link
 
-            def run() -> None:
-                from grader_tests import harness
+    async def _run_check(self, index: int, grade_id: str, code: str, link: KernelLink, timeout: float,
+                         printed: list[str]) -> tuple[CellOutcome, list | None]:
+        """Run the check's code in a worker thread; its outcome, and where in the student's cells
+        the exception came from (None: not from there)."""
+        def run() -> None:
+            with harness.judging(link, self.student, self.secret), _printing_into(printed):
+                exec(compile(code, f"<check {grade_id}>", "exec"), judge_namespace(self.trusted, link))  # noqa: S102
 
-                with harness.judging(link, self.student, self.secret), _printing_into(printed):
-                    exec(compile(code, f"<check {grade_id}>", "exec"), judge_namespace(self.trusted, link))  # noqa: S102
+        try:
+            await asyncio.get_running_loop().run_in_executor(None, run)
+        except AssertionError as exc:
+            return CellOutcome(index, CellStatus.ERROR, "AssertionError", str(exc)), getattr(exc, "coursework_where",
+                                                                                              None)
+        except CheckTimeout:
+            return CellOutcome(index, CellStatus.TIMEOUT, "CellTimeoutError",
+                               msg("check_timed_out", timeout=f"{timeout:g}")), None
+        except KernelGone as exc:
+            why = str(exc) or "the kernel died"
+            return CellOutcome(index, CellStatus.DIED, "KernelStopped", why, detail=why), None
+        except Exception as exc:  # noqa: BLE001 - the check could not finish: a failed check
+            self.log(f"check {grade_id} raised in the judge:\n{traceback.format_exc()}")
+            return CellOutcome(index, CellStatus.ERROR, type(exc).__name__, str(exc)), getattr(exc, "coursework_where",
+                                                                                               None)
+        return CellOutcome(index, CellStatus.OK), None
 
-            try:
-                await loop.run_in_executor(None, run)
-            except AssertionError as exc:
-                status, ename, evalue = "error", "AssertionError", str(exc)
-                where = getattr(exc, "coursework_where", None)
-            except CheckTimeout:
-                status, ename, evalue = "timeout", "CellTimeoutError", msg("check_timed_out", timeout=f"{timeout:g}")
-            except KernelGone as exc:
-                status, ename, evalue = "died", "KernelStopped", str(exc) or "the kernel died"
-            except Exception as exc:  # noqa: BLE001 - the check could not finish: a failed check
-                import traceback
-
-                status, ename, evalue = "error", type(exc).__name__, str(exc)
-                where = getattr(exc, "coursework_where", None)
-                self.log(f"check {grade_id} raised in the judge:\n{traceback.format_exc()}")
-        streams = list(link.streams)
-        if code is not None and printed:
-            streams.append(("stdout", "".join(printed)[:MAX_STREAM]))
-        if status == "ok":
-            stderr = "".join(text for name, text in streams if name == "stderr")
-            if stderr.strip():
-                first = next(ln for ln in stderr.splitlines() if ln.strip())
-                status, ename, evalue = "error", "Warning", msg("wrote_stderr", first=first[:300])
-        outputs = []
+    def _outputs(self, cell: Any, result: CellOutcome, streams: list[tuple[str, str]], where: list | None,
+                 hidden: bool) -> list:
+        """The judged cell's outputs: what the check printed (not for a hidden check), and its error."""
+        outputs: list = []
         if not hidden:
             for name, text in streams:
                 if outputs and outputs[-1].name == name:
                     outputs[-1].text += text
                 else:
                     outputs.append(new_output("stream", name=name, text=text))
-        if status != "ok":
-            lines = [f"{ename}: {evalue}"]
+        if result.status != CellStatus.OK:
+            lines = [f"{result.ename}: {result.evalue}"]
             extra = cell.metadata.setdefault("coursework", {})
             if where and not hidden:
                 last = where[-1]
                 label = self.cell_of_count.get(last["cell"], f"In [{last['cell']}]")
                 extra["where"] = {"cell": label, "line": last["line"], "text": last["text"]}
                 lines.append(msg("in_your_cell", cell=repr(label), line=last["line"], text=last["text"]))
-            outputs.append(new_output("error", ename=ename, evalue=evalue, traceback=lines))
-        cell.outputs = outputs
-        cell.metadata.setdefault("coursework", {})["judged"] = True
-        return status, ename, evalue
+            outputs.append(new_output("error", ename=result.ename, evalue=result.evalue, traceback=lines))
+        return outputs
 
 
-HIDDEN_MARK = "BEGIN HIDDEN TESTS"
 
 
 class _ThreadStdout:
@@ -673,8 +682,6 @@ _STDOUT_LOCK = threading.Lock()
 
 @contextlib.contextmanager
 def _printing_into(into: list):
-    import sys
-
     with _STDOUT_LOCK:
         if not isinstance(sys.stdout, _ThreadStdout):
             sys.stdout = _ThreadStdout(sys.stdout)

@@ -18,14 +18,13 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from nbformat.v4 import new_output
+
 from ...i18n import msg
 from ..exercises import Exercise, meta
-from ..execute.notebook import NotebookOutcome
+from ..execute.outcome import FAILED, CellStatus, NotebookOutcome
 
 __all__ = ["apply_rules", "failure_message", "simple_grade"]
-
-_FAILED = ("error", "timeout", "unresponsive", "died")
-
 
 def simple_grade(cell: Any) -> tuple[float, float]:
     """nbgrader's ``determine_grade`` for a test cell, without importing nbgrader."""
@@ -58,8 +57,6 @@ def failure_message(cell: Any) -> str | None:
 
 
 def _error(ename: str, text: str) -> Any:
-    from nbformat.v4 import new_output
-
     return new_output("error", ename=ename, evalue=text, traceback=[f"{ename}: {text}"])
 
 
@@ -82,10 +79,10 @@ def apply_rules(nb: Any, exercises: list[Exercise], outcome: NotebookOutcome, ti
                 record["notes"].append(msg("answer_missing", cell=repr(ex.answer)))
             else:
                 run = outcome.cells.get(at)
-                if run is not None and run.status in _FAILED:
+                if run is not None and run.status in FAILED:
                     reason = (msg("exercise_zero", name=repr(ex.name), why=run.describe(ex.answer, timeout))
-                              + ("" if run.status == "died" else msg("must_run_to_end")))
-                elif run is not None and run.status == "not-run":
+                              + ("" if run.status == CellStatus.DIED else msg("must_run_to_end")))
+                elif run is not None and run.status == CellStatus.NOT_RUN:
                     reason = msg("exercise_zero", name=repr(ex.name), why=run.detail)
                 if run is not None and run.truncated_bytes:
                     record["notes"].append(msg("output_cut", cell=repr(ex.answer), bytes=f"{run.truncated_bytes:,}"))

@@ -18,6 +18,7 @@ the kernel and travel as handles (``{"$h": [id, type, callable]}``).
 import builtins
 import functools
 import importlib
+import inspect
 import json
 import linecache
 import operator
@@ -26,6 +27,7 @@ import sys
 import numpy as np
 
 try:  # as a package module; in the kernel, wire's source is prepended instead
+    from . import wire
     from .wire import decode, dumps, encode
 except ImportError:  # pragma: no cover - the kernel's copy
     pass
@@ -231,7 +233,7 @@ def _student_frames(exc, limit=3):
 
 def serve(text):
     """Handle one request and publish the reply under the judge's request."""
-    from IPython.display import publish_display_data
+    from IPython.display import publish_display_data  # here: the kernel's own IPython, only where it runs
 
     module = sys.modules[__name__]
     if getattr(module, "AGENT", None) is None:
@@ -241,10 +243,6 @@ def serve(text):
 
 def bootstrap_code(name="_coursework_agent"):
     """The code that installs the agent in a kernel as module ``name`` (wire's source and ours)."""
-    import inspect
-
-    from . import wire
-
     source = inspect.getsource(wire) + "\n\n" + inspect.getsource(sys.modules[__name__])
     return ("import sys as _s, types as _t\n"
             f"_m = _t.ModuleType({name!r})\n"

@@ -30,6 +30,7 @@ from traitlets import Bool
 from ...i18n import msg
 from ...i18n.messages import student_exception_pattern
 from ..exercises import exercises, is_answer, is_check, is_hidden, meta
+from .feedback_html import note, student_frames
 
 __all__ = ["AfterHiddenInputs", "first_hidden_check"]
 
@@ -48,8 +49,6 @@ def _stderr_prefixes() -> tuple[str, ...]:
 
 
 def _frames_only(traceback: list) -> list[str]:
-    from .feedback_html import student_frames
-
     return [f"Cell In[{count}], line {line}" for count, line in student_frames(traceback)]
 
 
@@ -91,8 +90,6 @@ class AfterHiddenInputs(Preprocessor):
                 kept.append(out)
             cell["outputs"] = kept
             if changed:
-                from .feedback_html import note
-
                 cell.outputs.insert(0, note(msg("fb_after_hidden"), resources))
         if reasons:
             self._replace_reasons(nb, reasons)

@@ -21,6 +21,7 @@ are written.
 
 from __future__ import annotations
 
+import ast
 import csv
 import os
 import tempfile
@@ -28,22 +29,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..exercises import Exercise, exercises as find_exercises
+import nbformat
+
+from ..course import Course, CourseError
+from ..exercises import Exercise, exercises as find_exercises, is_answer, meta
 
 __all__ = ["Export", "assignment_exercises", "exercise_scores", "exercise_titles", "export_csv", "neutralise"]
 
 
-def assignment_exercises(course: Any, assignment: str) -> list[Exercise]:
+def assignment_exercises(course: Course, assignment: str) -> list[Exercise]:
     """The exercises of an assignment's source notebooks, in notebook order."""
-    import nbformat
-
     out: list[Exercise] = []
     for path in course.source_notebooks(assignment).values():
         out += find_exercises(nbformat.read(path, as_version=4))
     return out
 
 
-def exercise_scores(course: Any, assignment: str, gb: Any,
+def exercise_scores(course: Course, assignment: str, gb: Any,
                     problems: list[str] | None = None) -> dict[str, dict[str, float | None]]:
     """student -> {exercise: score} for every submission of ``assignment`` in the gradebook.
 
@@ -68,18 +70,12 @@ def exercise_scores(course: Any, assignment: str, gb: Any,
     return out
 
 
-def exercise_titles(course: Any, assignment: str) -> dict[str, str]:
+def exercise_titles(course: Course, assignment: str) -> dict[str, str]:
     """grade_id of each answer cell -> the exercise's name as the notebook writes it.
 
     The name of a function or class the cell defines whose spelling, without case and
     underscores, is the grade_id's (``myvalue`` -> ``MyValue``); else the grade_id.
     """
-    import ast
-
-    import nbformat
-
-    from ..exercises import is_answer, meta
-
     out: dict[str, str] = {}
     for path in course.source_notebooks(assignment).values():
         for cell in nbformat.read(path, as_version=4).cells:
@@ -122,12 +118,10 @@ class Export:
     problems: list[str] = field(default_factory=list)
 
 
-def export_csv(course: Any, to: str | os.PathLike | None = None, assignments: list[str] | None = None,
+def export_csv(course: Course, to: str | os.PathLike | None = None, assignments: list[str] | None = None,
                *, every: bool = False) -> Export:
     """Write the CSV (default ``<course>/grades.csv``); see the module docstring."""
-    from nbgrader.api import MissingEntry
-
-    from ..course import CourseError
+    from nbgrader.api import MissingEntry  # here: `coursework similarity` imports this module without nbgrader (4 s)
 
     dest = Path(to) if to else course.root / "grades.csv"
     result = Export(dest)

@@ -15,23 +15,20 @@ from __future__ import annotations
 from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool, Unicode
 
+from ..exercises import is_check, strip_hidden
+from ..secret import HIDDEN_BEGIN
+
 __all__ = ["HideHiddenTracebacks", "ClearHiddenRegions"]
-
-
-def _is_check(cell) -> bool:
-    from ..exercises import is_check
-
-    return is_check(cell)
 
 
 class HideHiddenTracebacks(Preprocessor):
     """Reduce the error output of hidden-test cells to ``Name: message``."""
 
     enabled = Bool(True, help="nbconvert runs only enabled preprocessors").tag(config=True)
-    begin_marker = Unicode("BEGIN HIDDEN TESTS", help="Marks the start of a hidden-test region").tag(config=True)
+    begin_marker = Unicode(HIDDEN_BEGIN, help="Marks the start of a hidden-test region").tag(config=True)
 
     def preprocess_cell(self, cell, resources, index):
-        if cell.cell_type != "code" or self.begin_marker not in cell.source or not _is_check(cell):
+        if cell.cell_type != "code" or self.begin_marker not in cell.source or not is_check(cell):
             return cell, resources
         kept = []
         for output in cell.get("outputs", []):
@@ -57,17 +54,7 @@ class ClearHiddenRegions(Preprocessor):
     enabled = Bool(True, help="nbconvert runs only enabled preprocessors").tag(config=True)
 
     def preprocess_cell(self, cell, resources, index):
-        from ..exercises import HIDDEN_BEGIN, HIDDEN_END, is_check
-
         if not is_check(cell) or HIDDEN_BEGIN not in cell.source:
             return cell, resources
-        kept, inside = [], False
-        for line in cell.source.split("\n"):
-            if HIDDEN_BEGIN in line:
-                inside = True
-            elif HIDDEN_END in line:
-                inside = False
-            elif not inside:
-                kept.append(line)
-        cell.source = "\n".join(kept)
+        cell.source = strip_hidden(cell.source)
         return cell, resources

@@ -43,18 +43,25 @@ notebook appears in its text, the page is deleted and the command fails.
 
 from __future__ import annotations
 
+import copy
 import html
+import json
+import os
 import re
 import sys
 from pathlib import Path
 from typing import Any
 
+import nbformat
 from nbconvert.preprocessors import Preprocessor
+from nbformat.v4 import new_markdown_cell, new_output
 from traitlets import Bool, Integer, List, Unicode
 
 from ...i18n import msg
 from ...i18n.messages import student_exception_pattern
+from ..course import Course, CourseError
 from ..exercises import hidden_regions, is_answer, is_check, is_hidden
+from .safe_export import is_ours, ours
 from .safe_html import escape_md, meta_tag, new_nonce, policy
 
 __all__ = ["ExplainGrading", "RedactHiddenChecks", "StudentErrors", "generate_feedback", "page_text", "hidden_lines",
@@ -65,10 +72,6 @@ _SUMMARY_OPEN, _SUMMARY_CLOSE = '<div class="coursework-summary">\n\n', "\n\n</d
 
 def note(text: str, resources: dict) -> Any:
     """A grading note, as an output that the feedback page shows highlighted (marked as the grader's)."""
-    from nbformat.v4 import new_output
-
-    from .safe_export import ours
-
     return new_output("display_data", data={"text/plain": text, "text/html": _note_html(text)},
                       metadata=ours(resources))
 
@@ -101,8 +104,6 @@ class ExplainGrading(Preprocessor):
             if str(grading.get("comment") or "").strip() == "No response.":  # nbgrader's automatic comment
                 grading["comment"] = ""
         if exercises or notes:
-            from .safe_export import ours
-
             summary = self._summary(exercises, notes)
             summary.source = _SUMMARY_OPEN + summary.source + _SUMMARY_CLOSE   # the grader's box
             summary.metadata = ours(resources)
@@ -112,8 +113,6 @@ class ExplainGrading(Preprocessor):
 
     @staticmethod
     def _summary(exercises: list[dict], notes: list[str]) -> Any:
-        from nbformat.v4 import new_markdown_cell
-
         rows = [f"| {msg('fb_col_exercise')} | {msg('fb_col_points')} | |", "| --- | --- | --- |"]
         for ex in exercises:
             name = ex.get("name", "?")
@@ -251,8 +250,6 @@ class StudentErrors(Preprocessor):
             if check and float(grading.get("score", 0) or 0) < float(grading.get("points", 0) or 0):
                 failed.append((str(grading.get("grade_id")), grading.get("score", 0), grading.get("points", 0),
                                message, where))
-        from .safe_export import is_ours
-
         summary = next((c for c in nb.cells if c.cell_type == "markdown" and is_ours(c, resources)
                         and c.metadata["coursework"].get("summary")), None) or next(
             (c for c in nb.cells if c.cell_type == "markdown" and c.metadata.get("coursework") == "summary"), None)
@@ -321,10 +318,8 @@ def _preprocessor_list(config: Any) -> list:
     return names
 
 
-def hidden_lines(course: Any, assignment: str) -> list[str]:
+def hidden_lines(course: Course, assignment: str) -> list[str]:
     """Every non-trivial line of every hidden-test region of the assignment's sources."""
-    import nbformat
-
     lines = set()
     for path in course.source_notebooks(assignment).values():
         nb = nbformat.read(path, as_version=4)
@@ -365,11 +360,9 @@ def page_text(raw_html: str) -> str:
     return " ".join(html.unescape("".join(parts)).split())
 
 
-def _page_without_notebook(course: Any, student: str, assignment: str) -> Path:
+def _page_without_notebook(course: Course, student: str, assignment: str) -> Path:
     """A page for a submission without a gradable notebook: its score and why."""
-    import json
-
-    record_path = course.state_dir / assignment / f"{student}.json"
+    record_path = course.record_path(assignment, student)
     record = json.loads(record_path.read_text()) if record_path.exists() else {}
     notes = sorted({n for nb in record.get("notebooks", {}).values() for n in nb.get("notes", [])})
     items = "".join(f"<li>{html.escape(n)}</li>" for n in notes) or f"<li>{html.escape(msg('fb_no_notebook'))}</li>"
@@ -405,7 +398,7 @@ def tidy_page(raw_html: str) -> str:
     return page.replace("</head>", _WRAP + "</head>", 1) if _WRAP not in page else page
 
 
-def generate_feedback(course: Any, assignment: str, students: list[str] | None = None,
+def generate_feedback(course: Course, assignment: str, students: list[str] | None = None,
                       problems: dict[str, str] | None = None) -> list[Path]:
     """Write ``feedback/<student>/<assignment>/*.html`` for every autograded student; return the pages.
 
@@ -413,12 +406,7 @@ def generate_feedback(course: Any, assignment: str, students: list[str] | None =
     ``problems`` (student -> why); without ``problems`` the first such student stops the run
     with :class:`CourseError`, after the others are done.
     """
-    import copy
-
-    from ..course import CourseError
-
-    autograded = sorted(p.parent.name for p in course.autograded_dir.glob(f"*/{assignment}")
-                        if p.is_dir() and not p.parent.name.startswith("."))
+    autograded = course.graded(assignment)
     if students:
         autograded = [s for s in autograded if s in set(students)]
     if not autograded:
@@ -430,8 +418,6 @@ def generate_feedback(course: Any, assignment: str, students: list[str] | None =
     config.StudentErrors.hide_paths = [str(course.root), str(Path(course.root).resolve())]
     secrets = hidden_lines(course, assignment)
     pages: list[Path] = []
-    import os
-
     cwd = os.getcwd()
     failed: dict[str, str] = {}
     try:
@@ -455,12 +441,10 @@ def generate_feedback(course: Any, assignment: str, students: list[str] | None =
     return pages
 
 
-def _one_student(course: Any, config: Any, assignment: str, student: str, secrets: list[str]) -> list[Path]:
-    from nbgrader.converters import GenerateFeedback
+def _one_student(course: Course, config: Any, assignment: str, student: str, secrets: list[str]) -> list[Path]:
+    from nbgrader.converters import GenerateFeedback  # here: nbgrader costs 4 s; tests read pages without it
 
-    from ..course import CourseError
-
-    if not any((course.autograded_dir / student / assignment).glob("*.ipynb")):
+    if not any(course.autograded_folder(assignment, student).glob("*.ipynb")):
         return [_page_without_notebook(course, student, assignment)]
     converter = GenerateFeedback(coursedir=course.coursedir(assignment, student_id=student), config=config)
     converter.force = True

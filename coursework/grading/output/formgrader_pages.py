@@ -25,6 +25,7 @@ import base64
 import hashlib
 from typing import Any
 
+from .safe_export import SafeHTMLExporter
 from .safe_html import new_nonce, policy
 
 __all__ = ["SafeSubmissionHandler", "INLINE_HANDLERS", "csp_of"]
@@ -54,7 +55,7 @@ class _WithNonce:
 
 
 def _handler_class():
-    from nbgrader.server_extensions.formgrader.handlers import SubmissionHandler
+    from nbgrader.server_extensions.formgrader.handlers import SubmissionHandler  # here: nbgrader is imported only when asked for (4 s)
 
     class SafeSubmissionHandler(SubmissionHandler):
         """nbgrader's submission view through the course's exporter, under a nonce policy."""
@@ -71,8 +72,6 @@ def _handler_class():
 
         @property
         def exporter(self):
-            from .safe_export import SafeHTMLExporter
-
             made = self.settings.get("coursework_exporter")
             if made is None:
                 made = SafeHTMLExporter(config=self.settings["nbgrader_exporter"].config)
@@ -93,7 +92,7 @@ def _jupyter_server_extension_points():
 
 
 def _load_jupyter_server_extension(server_app) -> None:
-    from jupyter_server.utils import url_path_join
+    from jupyter_server.utils import url_path_join  # here: only the server loading the extension has it
 
     webapp = server_app.web_app
     route = url_path_join(webapp.settings["base_url"], r"/formgrader/submissions/([^/]+)/?")

@@ -33,13 +33,17 @@ summary, grading notes) is marked with a token that lives only in ``resources``
 
 from __future__ import annotations
 
+import base64
 import html
 import re
 import string
 from typing import Any
 
 from nbconvert.exporters import HTMLExporter
+from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
+from nbformat.v4 import new_output
 
+from ...i18n import msg
 from .safe_html import clean, finish_page, new_nonce, placeholder, policy
 
 __all__ = ["SafeHTMLExporter", "make_safe", "ours", "is_ours"]
@@ -77,8 +81,6 @@ def _plain(text: str) -> str:
 
 
 def _markdown(source: str, attachments: Any) -> str:
-    from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
-
     safe_attachments = {}
     for name, bundle in (attachments or {}).items() if isinstance(attachments, dict) else ():
         images = {k: v for k, v in (bundle or {}).items() if k in _IMAGES and _is_base64(v)}
@@ -138,8 +140,6 @@ def _instructors(cell: Any) -> bool:
 
 
 def _output(out: Any, page: _Page, mine: bool) -> Any:
-    from nbformat.v4 import new_output
-
     kind = out.get("output_type")
     if kind == "stream":
         name = "stderr" if out.get("name") == "stderr" else "stdout"
@@ -165,8 +165,6 @@ def _output(out: Any, page: _Page, mine: bool) -> Any:
         elif mime == "text/markdown" and "text/html" not in (out.get("data") or {}):
             data["text/html"] = page.put(clean(page.student_markdown(_text(value))))
         elif mime == "image/svg+xml" and "text/html" not in (out.get("data") or {}):
-            import base64
-
             encoded = base64.b64encode(_text(value).encode("utf-8")).decode("ascii")
             data["text/html"] = page.put(f'<img src="data:image/svg+xml;base64,{encoded}" alt="">')
         else:
@@ -183,8 +181,6 @@ def _output(out: Any, page: _Page, mine: bool) -> Any:
 
 
 def _dropped(kinds: list[str]) -> str:
-    from ...i18n import msg
-
     return msg("page_output_dropped", kinds=", ".join(sorted(set(kinds)))[:200])
 
 

@@ -30,6 +30,8 @@ import html
 import secrets
 from typing import Iterable
 
+import nh3
+
 __all__ = ["clean", "escape_md", "policy", "meta_tag", "finish_page", "new_nonce", "OURS_CLASSES", "MATHJAX"]
 
 #: where nbconvert's MathJax (2.7.7, HTMLExporter.mathjax_url) loads its styles and fonts from.
@@ -43,14 +45,10 @@ _MD_SPECIAL = set("\\`*_[]|!~$<>&{}#")
 
 
 def _tags() -> set[str]:
-    import nh3
-
     return set(nh3.ALLOWED_TAGS) - {"map", "area"}     # image maps: links without a visible anchor
 
 
 def _attributes() -> dict[str, set[str]]:
-    import nh3
-
     attrs = {tag: set(values) for tag, values in nh3.ALLOWED_ATTRIBUTES.items() if tag not in ("map", "area")}
     attrs.setdefault("*", set()).update({"title", "lang", "dir"})
     for cell in ("td", "th"):
@@ -72,8 +70,6 @@ def _keep_url(element: str, attribute: str, value: str) -> str | None:
 def clean(fragment: str, *, ours: bool = False) -> str:
     """``fragment`` (HTML) with only harmless markup left; see the module docstring.
     ``ours``: the grader's own HTML, which may also use :data:`OURS_CLASSES`."""
-    import nh3
-
     return nh3.clean(str(fragment), tags=_tags(), clean_content_tags={"script", "style"}, attributes=_attributes(),
                      attribute_filter=_keep_url, strip_comments=True, link_rel="noopener noreferrer nofollow",
                      url_schemes={"http", "https", "mailto", "data"}, filter_style_properties={"text-align"},

@@ -28,6 +28,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -37,18 +38,21 @@ import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
+import nbformat
+from nbgrader.converters import GenerateAssignment
+
+from ...i18n.release import BUNDLE_README_KO, localized_source
+from ...i18n.settings import BUNDLE_FILE, check_language, course_language
 from ..course import Course, CourseError
 from ..exercises import hidden_regions
+from ..secret import EXCLUDED_FROM_BUNDLE, NEVER_IN_A_BUNDLE, PACKAGES, course_secret, grader_packages
 from .strip import Region, StripError, copy_stripped, find_regions
 
-__all__ = ["release", "generate_assignments", "build_bundle", "audit_bundle", "ReleaseResult",
-           "EXCLUDED_FROM_BUNDLE", "stripped_from", "package_regions", "reference_tags", "shipped_early"]
+__all__ = ["release", "generate_assignments", "build_bundle", "audit_bundle", "ReleaseResult", "stage_packages",
+           "stripped_from", "package_regions", "reference_tags", "shipped_early"]
 
-# coursework/demos: the lecture's live demos run the reference implementations; students never need them.
-EXCLUDED_FROM_BUNDLE = ("grader_tests/hidden", "grader_tests/builders", "grader_tests/make_expected.py",
-                        "coursework/demos")
-PACKAGES = ("coursework", "grader_tests")
 TOP_FILES = ("pyproject.toml", "environment.yml")
 SOLUTION = re.compile(r"### BEGIN SOLUTION\s*\n(.*?)\n[ \t]*### END SOLUTION", re.S)
 
@@ -121,10 +125,6 @@ def generate_assignments(course: Course, assignments: list[str], lang: str | Non
     """nbgrader ``generate_assignment --force`` for each assignment, in this process, from
     the source with its markdown in ``lang`` (default: the course's language;
     :mod:`coursework.i18n.release`)."""
-    from nbgrader.converters import GenerateAssignment
-
-    from ...i18n.release import localized_source
-
     lang = _release_language(course, lang)
     for assignment in assignments:
         course.source_notebooks(assignment)  # a clear error if it does not exist
@@ -148,8 +148,6 @@ def generate_assignments(course: Course, assignments: list[str], lang: str | Non
 
 def _release_language(course: Course, lang: str | None) -> str:
     """``lang``, else the course's ``c.Coursework.language`` (``CourseError`` for an unknown one)."""
-    from ...i18n.settings import check_language, course_language
-
     try:
         return check_language(lang, "--lang") if lang else course_language(course.config)
     except ValueError as exc:
@@ -164,8 +162,6 @@ def release(course: Course, assignments: list[str] | None = None, *, dist: str |
     if not assignments:
         raise CourseError(f"no assignments in {course.source_dir}")
     lang = _release_language(course, lang)
-    from ..secret import course_secret
-
     course_secret(course.root, create=True)  # the hidden checks' seed key, made once, never shipped
     generate_assignments(course, assignments, lang)
     result = ReleaseResult(assignments)
@@ -249,6 +245,30 @@ def _excluded(rel: Path) -> bool:
     return rel.as_posix() in EXCLUDED_FROM_BUNDLE
 
 
+def stage_packages(course: Course, assignment: str, dest: Path) -> dict[str, int]:
+    """The packages of ``assignment``'s student bundle, stripped (:func:`stripped_from`), into
+    ``dest``; returns {package file: reference regions stripped} for the files that had any.
+
+    Each package is copied from the course folder, or, where the course has no sources
+    of it, from the folder the grader imports it from (found by the files it imports: a
+    folder named like a package in the current directory can shadow the package itself).
+    """
+    installed = grader_packages()
+    strip = stripped_from(course, assignment)
+    stripped: dict[str, int] = {}
+    for package in PACKAGES:
+        src = course.root / package
+        if not src.is_dir():
+            src = installed[package]
+        try:
+            found = copy_stripped(src, dest / package, strip=strip,
+                                  skip=lambda rel, p=package: _excluded(Path(p) / rel))
+        except StripError as exc:
+            raise CourseError(f"cannot strip the package: {exc}") from exc
+        stripped.update({f"{package}/{k}": v for k, v in found.items()})
+    return stripped
+
+
 def build_bundle(course: Course, assignment: str, dest: Path, *, verify_imports: bool = True, lang: str | None = None
                  ) -> tuple[Path, dict[str, int], list[str]]:
     """Write ``assignment``'s student zip to ``dest``; returns (dest, stripped regions per file, warnings).
@@ -261,18 +281,10 @@ def build_bundle(course: Course, assignment: str, dest: Path, *, verify_imports:
         raise CourseError(f"cannot build the bundle: {', '.join(missing)} missing in {root}")
     warnings: list[str] = []
     package_regions(course)  # bad markers are an error before anything is written
-    strip = stripped_from(course, assignment)
     top = f"{course.course_id}-{assignment}"
     with tempfile.TemporaryDirectory(prefix="coursework-bundle-") as tmp:
         stage = Path(tmp) / top
-        stripped: dict[str, int] = {}
-        for package in PACKAGES:
-            try:
-                found = copy_stripped(root / package, stage / package, strip=strip,
-                                      skip=lambda rel, p=package: _excluded(Path(p) / rel))
-            except StripError as exc:
-                raise CourseError(f"cannot strip the package: {exc}") from exc
-            stripped.update({f"{package}/{k}": v for k, v in found.items()})
+        stripped = stage_packages(course, assignment, stage)
         for name in TOP_FILES:
             shutil.copy2(root / name, stage / name)
         src = course.release_dir / assignment
@@ -283,9 +295,6 @@ def build_bundle(course: Course, assignment: str, dest: Path, *, verify_imports:
         first = next(iter(sorted(src.glob("*.ipynb"))), None)
         notebook = f"notebooks/{assignment}/{first.name if first else assignment + '.ipynb'}"
         lang = _release_language(course, lang)
-        from ...i18n.release import BUNDLE_README_KO
-        from ...i18n.settings import BUNDLE_FILE
-
         readme = BUNDLE_README_KO if lang == "ko" else STUDENT_README
         (stage / "README.md").write_text(readme.format(course_id=course.course_id, assignment=assignment,
                                                        notebook=notebook), encoding="utf-8")
@@ -337,8 +346,6 @@ def secrets(course: Course, assignment: str) -> dict[str, str]:
     hidden-test region of any assignment and each of its lines (20 characters or more,
     not a comment), and each reference region the bundle strips (:func:`stripped_from`).
     """
-    import nbformat
-
     found: dict[str, str] = {}
     strip = stripped_from(course, assignment)
     order = course.assignments()
@@ -366,15 +373,12 @@ def secrets(course: Course, assignment: str) -> dict[str, str]:
 def audit_bundle(zip_path: Path, course: Course, assignment: str) -> list[str]:
     """Problems of a bundle: forbidden paths, and secrets (:func:`secrets`) found in its files."""
     problems = []
-    forbidden = ("solutions/", "grader_tests/hidden/", "grader_tests/builders/", "grader_tests/make_expected.py",
-                 "nbgrader_config.py", "gradebook.db", "submitted/", "autograded/", "feedback/", "tests/",
-                 ".coursework-secret")
     hidden_secrets = secrets(course, assignment)
     with zipfile.ZipFile(zip_path) as zf:
         texts = {}
         for name in zf.namelist():
             inner = name.split("/", 1)[1] if "/" in name else name
-            if any(inner == f.rstrip("/") or inner.startswith(f) for f in forbidden):
+            if any(inner == f.rstrip("/") or inner.startswith(f) for f in NEVER_IN_A_BUNDLE):
                 problems.append(f"{name}: must not be in the bundle")
             data = zf.read(name)
             if b"\0" not in data[:4096]:
@@ -391,8 +395,6 @@ def _notebook_text(raw: str) -> str:
     """Every string a notebook holds, as plain text (JSON escapes undone): cell sources and
     outputs, and also every cell's and the notebook's metadata (translations, tool records),
     where a copy of a solution would otherwise pass unseen."""
-    import json
-
     try:
         nb = json.loads(raw)
     except ValueError:

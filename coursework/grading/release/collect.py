@@ -40,6 +40,7 @@ collected with other content is replaced only with ``replace=True`` (``--yes``).
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import hashlib
 import json
@@ -50,8 +51,15 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable
 
-__all__ = ["Handin", "Outcome", "CollectResult", "collect", "find_handins", "check_student_id", "due_date",
-           "penalty_method", "read_received", "duration", "MAX_NOTEBOOK_BYTES"]
+import nbformat
+import re2
+from nbgrader.api import MissingEntry
+from nbgrader.utils import parse_utc
+
+from ..course import Course, CourseError
+
+__all__ = ["Handin", "Outcome", "CollectResult", "collect", "find_handins", "check_student_id", "read_received",
+           "duration", "MAX_NOTEBOOK_BYTES"]
 
 MAX_NOTEBOOK_BYTES = 50 * 2**20
 TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S.%f %Z"  # nbgrader's
@@ -156,8 +164,6 @@ def check_student_id(student: str) -> str:
 
 def compile_pattern(pattern: str) -> Any:
     """``--pattern`` compiled by RE2 (linear-time matching); ``ValueError`` says why it cannot be."""
-    import re2
-
     options = re2.Options()
     options.log_errors = False
     try:
@@ -276,12 +282,6 @@ def read_received(path: str | os.PathLike, columns: str | None = None) -> dict[s
     is UTC; write e.g. ``2026-12-07 23:10 Europe/Berlin`` or ``2026-12-07T22:10:00+00:00``.
     Raises ``CourseError`` naming the file, the row and what was wrong.
     """
-    import csv
-
-    from nbgrader.utils import parse_utc
-
-    from ..course import CourseError
-
     path = Path(path)
     try:
         if path.stat().st_size > _MAX_RECEIVED_BYTES:
@@ -329,33 +329,10 @@ def read_received(path: str | os.PathLike, columns: str | None = None) -> dict[s
 
 # -- due dates ----------------------------------------------------------------------------------
 
-def due_date(course: Any, assignment: str) -> dt.datetime | None:
-    """The configured due date of ``assignment`` (``c.Coursework.due_dates``) as naive UTC, or None."""
-    from nbgrader.utils import parse_utc
-
-    from ..course import CourseError
-
-    dates = dict(course.config.Coursework.get("due_dates", {}) or {}) if "Coursework" in course.config else {}
-    if assignment not in dates:
-        return None
-    try:
-        return parse_utc(str(dates[assignment]))
-    except Exception:
-        raise CourseError(f"c.Coursework.due_dates[{assignment!r}] = {dates[assignment]!r} is not a date; "
-                          f"write e.g. '2026-12-07 23:59 Europe/Berlin' or '2026-12-07 23:59 UTC'") from None
-
-
-def penalty_method(course: Any) -> str:
-    section = course.config.LateSubmissionPlugin if "LateSubmissionPlugin" in course.config else {}
-    return str(section.get("penalty_method", "none"))
-
-
-def _record_due_date(course: Any, assignment: str, due: dt.datetime | None) -> None:
+def _record_due_date(course: Course, assignment: str, due: dt.datetime | None) -> None:
     """Put the configured due date into the gradebook, where nbgrader's late penalty reads it."""
     if due is None:
         return
-    from nbgrader.api import MissingEntry
-
     with course.gradebook() as gb:
         try:
             gb.find_assignment(assignment)
@@ -381,7 +358,7 @@ def _pick(handins: list[Handin], assignment: str) -> Handin:
     raise Refused(f"several notebooks, none clearly this assignment's ({shown}); keep one or pass --pattern")
 
 
-def collect(course: Any, assignment: str, sources: list[str | os.PathLike], *, pattern: str | None = None,
+def collect(course: Course, assignment: str, sources: list[str | os.PathLike], *, pattern: str | None = None,
             timestamp: str | None = None, received: str | os.PathLike | None = None,
             received_columns: str | None = None, replace: bool = False) -> CollectResult:
     """File the hand-ins in ``sources`` (folders or zips) under ``submitted/``; see the module docstring.
@@ -389,11 +366,6 @@ def collect(course: Any, assignment: str, sources: list[str | os.PathLike], *, p
     ``timestamp`` (one time for all) or ``received`` (a CSV of times per student, see
     :func:`read_received`) set the received times; otherwise each file's time on this disk.
     """
-    import nbformat
-    from nbgrader.utils import parse_utc
-
-    from ..course import CourseError
-
     sources_nbs = course.source_notebooks(assignment)
     if not sources_nbs:
         raise CourseError(f"{assignment!r} has no notebook in {course.source_dir / assignment}")
@@ -413,8 +385,8 @@ def collect(course: Any, assignment: str, sources: list[str | os.PathLike], *, p
     except Exception:
         raise CourseError(f"--timestamp {timestamp!r} is not a time (e.g. '2026-12-07 23:10 Europe/Berlin')") from None
     per_student = read_received(received, received_columns) if received else None
-    due = due_date(course, assignment)
-    result = CollectResult(assignment, due, penalty_method(course))
+    due = course.due_date(assignment)
+    result = CollectResult(assignment, due, course.late_penalty)
     result.times = (f"--timestamp {_show(fixed)}" if fixed else f"--received {received}" if received else
                     "each file's time on this disk (for a zip's contents, the zip file's); dates stored inside "
                     "zips are never used")
@@ -479,7 +451,7 @@ def _late_archives(outcomes: list[Outcome], by_student: dict[str, list[Handin]],
     return out
 
 
-def _file(course: Any, assignment: str, student: str, data: bytes, when: dt.datetime, replace: bool,
+def _file(course: Course, assignment: str, student: str, data: bytes, when: dt.datetime, replace: bool,
           explicit: bool = False) -> Outcome:
     """File one notebook received at ``when``. The same notebook again keeps its first received
     time, unless the time is ``explicit`` (``--timestamp`` / ``--received``): then it is retimed."""
@@ -493,8 +465,6 @@ def _file(course: Any, assignment: str, student: str, data: bytes, when: dt.date
     if folder.exists():
         old = target.read_bytes() if target.is_file() else b""
         if hashlib.sha256(old).digest() == hashlib.sha256(data).digest():
-            from nbgrader.utils import parse_utc
-
             stamp_file = folder / "timestamp.txt"
             kept = parse_utc(stamp_file.read_text().strip()) if stamp_file.is_file() else None
             if not explicit or kept == when:

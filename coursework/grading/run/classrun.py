@@ -6,94 +6,125 @@ one asyncio loop. Each submission goes through nbgrader's own pieces, in process
 
 1. the student and the submission are created or updated in the gradebook; the
    submitted files are copied, then the assignment's own files over them;
-2. **sanitize**: deleted / edited test cells are restored (:mod:`.restore`), then
+2. **sanitize**: deleted / edited test cells are restored
+   (:mod:`coursework.grading.judge.restore`), then
    nbgrader's ``ClearOutput``, ``DeduplicateIds``, ``OverwriteKernelspec``,
    ``OverwriteCells``, ``CheckCellMetadata``;
 3. **execute** the student's cells in a fresh kernel in a room of its own outside the
-   course (:mod:`.room`: a copy of the student's bundle, a scrubbed environment, on
-   Linux the sandbox of :mod:`.sandbox`), while the **judge** (:mod:`.judge`) decides
-   every test cell in this process, from the source notebook's checks; hidden inputs
-   are drawn from a seed per student keyed with the course secret (:mod:`.secret`);
+   course (:mod:`coursework.grading.execute.room`: a copy of the student's bundle, a
+   scrubbed environment, on Linux the sandbox of :mod:`coursework.grading.kernel.sandbox`),
+   while the **judge** (:mod:`coursework.grading.judge.judge`) decides every test cell in
+   the grading process, from the source notebook's checks; hidden inputs are drawn from a
+   seed per student keyed with the course secret (:mod:`coursework.grading.secret`). This
+   middle part is a function of plain data, a :class:`.worker.Job` turned into a
+   :class:`.worker.Result`, run here (:mod:`.local`) or on a Dask cluster's workers
+   (:mod:`.cluster`);
 4. **score**: nbgrader's ``IgnorePattern``, ``LimitOutput``, then the exercise rules
-   (:mod:`.rules`), then ``SaveAutoGrades``, ``AssignLatePenalties``,
+   (:mod:`coursework.grading.judge.rules`), then ``SaveAutoGrades``, ``AssignLatePenalties``,
    ``CheckCellMetadata``;
 5. the graded notebook (only it: nothing else comes back from the kernel's room) is
    written to a temporary folder that replaces
    ``autograded/<student>/<assignment>`` in one rename, the record of every check
-   (score, reason) to ``autograded/.coursework/<assignment>/<student>.json``, and the
+   (score, reason) to ``autograded/.coursework/<assignment>/<student>.json``
+   (:meth:`~coursework.grading.course.Course.record_path`), and the
    state file (:mod:`.state`) is updated: the run can be killed at any moment and
    started again.
 
 A submission whose grading fails for a reason of ours, not the student's (e.g. a
 kernel that does not start, twice), is reported, left out of the state file so
 that the next run grades it, and the others go on; the run then exits non-zero.
+
+Preparing, finishing, failing and the progress bar are this module's, once, whichever
+executor grades (:meth:`ClassRun.run`).
 """
 
 from __future__ import annotations
 
-import asyncio
+import contextlib
 import json
 import os
 import shutil
 import sys
+import tempfile
 import time
 import traceback
-from dataclasses import dataclass, field
+from collections import deque
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator, NamedTuple, Protocol
+
+import nbformat
+import nbgrader.preprocessors as nbgrader_preprocessors
+from nbgrader.api import MissingEntry
+from nbgrader.utils import determine_grade
+from tqdm.auto import tqdm
 
 from ...i18n import language
 from ..course import Course, CourseError
 from ..exercises import Exercise, exercises as find_exercises
-from ..execute.notebook import DEFAULT_MAX_NOTEBOOK_BYTES, DEFAULT_MAX_OUTPUT_BYTES, DEFAULT_MEMORY_MB, NotebookOutcome
-from ..judge.restore import restore_cells
-from ..execute.room import DEFAULT_DISK_MB, sandbox_missing, stage_bundle
+from ..execute.outcome import NotebookOutcome
+from ..execute.room import sandbox_missing
+from ..judge.restore import Restored, restore_cells
 from ..judge.rules import apply_rules
+from ..release.bundle import stage_packages
 from ..secret import course_secret
-from .state import GradingState, fingerprint
+from ..settings import DEFAULTS, Settings
+from .cluster import DaskExecutor
+from .local import LocalExecutor
+from .state import GradingState, StateEntry, fingerprint
+from .worker import GradingFailed, Job, Result, nb_from_json, nb_to_json, pack_folders
 
-__all__ = ["Options", "Summary", "ClassRun", "autograde"]
+__all__ = ["Options", "Summary", "Score", "Late", "ClassRun", "Submission", "Prepared", "autograde"]
 
 TMP_SUFFIX = ".coursework-tmp"
 OLD_SUFFIX = ".coursework-old"
+NO_SANDBOX = ("Graded WITHOUT the kernel sandbox (--no-sandbox): the submission's code ran with the grader's "
+              "rights.")
 
 
 @dataclass
 class Options:
-    """How to grade. ``timeout=None`` takes the course's ``Execute(Preprocessor).timeout``."""
+    """How to run: ``jobs`` kernels at once (local grading), grade again what is unchanged
+    (``force``), a progress bar, only some ``students``; and how to grade (``settings``)."""
 
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
-    timeout: float | None = None
     force: bool = False
-    memory_mb: int = DEFAULT_MEMORY_MB
-    max_output_bytes: int = DEFAULT_MAX_OUTPUT_BYTES             # output kept per cell
-    max_notebook_output_bytes: int = DEFAULT_MAX_NOTEBOOK_BYTES   # and per notebook, all cells together
-    threads: int = 1
     progress: bool = True
     students: list[str] | None = None
-    sandbox: bool = True                 # False: --no-sandbox (the run and every page say so)
-    disk_mb: int = DEFAULT_DISK_MB       # what a kernel may keep in its folder
-    max_notebook_mb: float = 20.0        # a larger submitted notebook is not graded
-    max_cells: int = 2000                # nor one with more cells
-    total_seconds: float = 1800.0        # all cells of one submission together
+    settings: Settings = DEFAULTS
+
+
+class Score(NamedTuple):
+    raw: float       # before a late penalty, as nbgrader's raw score
+    points: float
+
+
+class Late(NamedTuple):
+    penalty: float
+    seconds: float
 
 
 @dataclass
 class Summary:
+    """What a run did: who was graded, skipped (unchanged) or failed (why), each score, the
+    late students, the seconds it took, whether the sandbox was on, and the workers that
+    could not start kernels (address -> why; Dask only)."""
+
     assignment: str
     graded: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
-    scores: dict[str, tuple[float, float]] = field(default_factory=dict)  # raw score (before a late penalty), points
-    late: dict[str, tuple[float, float]] = field(default_factory=dict)    # late students: penalty, seconds late
+    scores: dict[str, Score] = field(default_factory=dict)
+    late: dict[str, Late] = field(default_factory=dict)
     seconds: float = 0.0
     sandbox: bool = True
+    workers_down: dict[str, str] = field(default_factory=dict)
 
-    def record(self, student: str, entry: dict) -> None:
+    def record(self, student: str, entry: StateEntry) -> None:
         """The score of ``student`` from their state entry (:meth:`.state.GradingState.done`)."""
-        self.scores[student] = (entry.get("score", 0.0), entry.get("points", 0.0))
-        if entry.get("seconds_late", 0.0) > 0:
-            self.late[student] = (entry.get("penalty", 0.0), entry["seconds_late"])
+        self.scores[student] = Score(entry.score, entry.points)
+        if entry.seconds_late > 0:
+            self.late[student] = Late(entry.penalty, entry.seconds_late)
 
     def line(self) -> str:
         line = (f"{self.assignment}: graded {len(self.graded)}, skipped {len(self.skipped)} (unchanged), "
@@ -108,14 +139,71 @@ class Summary:
 
 
 @dataclass
-class _Notebook:
+class SubmittedNotebook:
+    """One notebook of a submission on its way through grading."""
+
     name: str
     nb: Any = None
-    resources: dict | None = None
-    restored: list = field(default_factory=list)
+    resources: dict = field(default_factory=dict)
+    restored: list[Restored] = field(default_factory=list)
     problem: str = ""          # why it cannot run (missing, unreadable); scored 0
-    notes: list = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
     judge: dict = field(default_factory=dict)  # the judge's requests to the kernel (Judge.stats)
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A submission to grade: the student, their folder ``submitted/<student>/<assignment>`` and
+    the fingerprint of what is graded (:func:`.state.fingerprint`)."""
+
+    student: str
+    folder: Path
+    digest: str
+
+
+@dataclass
+class Prepared:
+    """A submission ready to grade: its notebooks (sanitized), the folder its graded notebooks
+    are written to before they replace ``autograded/<student>/<assignment>``, and its job."""
+
+    submission: Submission
+    tmp: Path
+    books: list[SubmittedNotebook]
+    job: Job
+
+
+class Executor(Protocol):
+    """What grades jobs (:class:`.local.LocalExecutor`, :class:`.cluster.DaskExecutor`)."""
+
+    slots: int
+    packed: bool
+    workers_down: dict[str, str]
+
+    def __enter__(self) -> Executor: ...
+
+    def __exit__(self, *exc_info: Any) -> None: ...
+
+    def submit(self, job: Job) -> None: ...
+
+    def next_done(self) -> tuple[Job, Result | GradingFailed]: ...
+
+
+class _Progress:
+    """The progress bar over the submissions to grade (each named once, when it is done)."""
+
+    def __init__(self, total: int, assignment: str, enabled: bool):
+        self.bar = tqdm(total=total, desc=f"autograde {assignment}", unit="submission", disable=not enabled,
+                        file=sys.stderr, dynamic_ncols=True)
+
+    def done(self, student: str) -> None:
+        self.bar.set_postfix_str(student, refresh=False)
+        self.bar.update(1)
+
+    def write(self, text: str) -> None:
+        self.bar.write(text, file=sys.stderr)
+
+    def close(self) -> None:
+        self.bar.close()
 
 
 class ClassRun:
@@ -124,12 +212,9 @@ class ClassRun:
     SANITIZE = ("ClearOutput", "DeduplicateIds", "OverwriteKernelspec", "OverwriteCells", "CheckCellMetadata")
 
     def __init__(self, course: Course, assignment: str, options: Options | None = None):
-        import nbformat
-
         self.course, self.assignment = course, assignment
         self.options = options or Options()
-        self.timeout = float(self.options.timeout or course.timeout)
-        if self.options.sandbox:
+        if self.options.settings.sandbox:
             why = sandbox_missing()
             if why:
                 raise CourseError(f"the kernel sandbox cannot be set up here: {why}. Grade without it only if you "
@@ -139,14 +224,20 @@ class ClassRun:
         sources = course.source_notebooks(assignment)
         with course.gradebook() as gb:
             try:
-                known = [nb.name for nb in gb.find_assignment(assignment).notebooks]
-            except Exception:
+                found = gb.find_assignment(assignment)
+            except MissingEntry:
                 raise CourseError(f"assignment {assignment!r} is not in the gradebook {course.db_url}; "
                                   f"run `coursework release {assignment}` first") from None
+            known, due = [nb.name for nb in found.notebooks], found.duedate
         self.notebooks = [n for n in sorted(known) if n in sources]
         if not self.notebooks:
             raise CourseError(f"no notebook of {assignment!r} is both in {course.source_dir / assignment} "
                               f"and in the gradebook; run `coursework release {assignment}`")
+        # the course's: a timeout and language not given; always its due date and late penalty,
+        # which nbgrader applies from the gradebook and the config (here so that the fingerprint has them)
+        self.settings = replace(self.options.settings.resolved(timeout=float(course.timeout), lang=language()),
+                                due_date=str(due or ""), late_penalty=course.late_penalty)
+        self.timeout = float(self.settings.timeout or course.timeout)
         self.source_paths = {n: sources[n] for n in self.notebooks}
         self.source_nbs = {n: nbformat.read(p, as_version=4) for n, p in self.source_paths.items()}
         self.release_nbs = {}
@@ -154,40 +245,28 @@ class ClassRun:
             path = course.release_notebook(assignment, n)
             self.release_nbs[n] = nbformat.read(path, as_version=4) if path.exists() else None
         self.exercises: dict[str, list[Exercise]] = {n: find_exercises(nb) for n, nb in self.source_nbs.items()}
-        self.state = GradingState(course.state_dir / "state.json")
-        self.records_dir = course.state_dir / assignment
-        self.logs_dir = course.state_dir / "logs" / assignment
-        self.settings = {"timeout": self.timeout, "memory_mb": self.options.memory_mb,
-                         "max_output_bytes": self.options.max_output_bytes, "sandbox": self.options.sandbox,
-                         "max_notebook_bytes": self.options.max_notebook_output_bytes, "judge": 1}
+        self.state = GradingState(course.state_file)
         self.secret = course_secret(course.root, create=True)
+        self.stage: Path | None = None
 
     # -- what to grade -----------------------------------------------------------------
     def submissions(self) -> list[tuple[str, Path]]:
-        root = self.course.submitted_dir
-        found = sorted((p.parent.name, p) for p in root.glob(f"*/{self.assignment}")
-                       if p.is_dir() and not p.is_symlink() and not p.parent.is_symlink()
-                       and not p.parent.name.startswith("."))
-        if self.options.students:
-            wanted = set(self.options.students)
-            found = [(s, p) for s, p in found if s in wanted]
-        return found
+        """(student, folder) of every submission of the assignment (only ``options.students``, if given)."""
+        found = self.course.submissions(self.assignment)
+        wanted = set(self.options.students or found)
+        return [(s, p) for s, p in found.items() if s in wanted]
 
     def digest(self, folder: Path) -> str:
+        """The fingerprint of grading ``folder``: its files, the assignment's source files, the settings."""
         files = [(f"submitted/{p.relative_to(folder)}", p) for p in sorted(folder.rglob("*")) if p.is_file()]
         files += [(f"source/{p.relative_to(self.course.source_dir)}", p)
                   for p in sorted((self.course.source_dir / self.assignment).rglob("*")) if p.is_file()]
         return fingerprint(files, self.settings)
 
-    def final_dir(self, student: str) -> Path:
-        return self.course.autograded_dir / student / self.assignment
-
     def is_current(self, student: str, digest: str) -> bool:
         entry = self.state.get(self.assignment, student)
-        if not entry or entry.get("hash") != digest or not self.final_dir(student).is_dir():
+        if not entry or entry.hash != digest or not self.course.autograded_folder(self.assignment, student).is_dir():
             return False
-        from nbgrader.api import MissingEntry
-
         with self.course.gradebook() as gb:
             try:
                 gb.find_submission(self.assignment, student)
@@ -197,86 +276,109 @@ class ClassRun:
 
     # -- the run -----------------------------------------------------------------------
     def run(self, client: Any = None) -> Summary:
-        """Grade here, or on the workers of a Dask ``client`` (:mod:`.distributed`)."""
-        import tempfile
-
+        """Grade here, or on the workers of a Dask ``client`` (:mod:`.cluster`)."""
         with self._lock(), tempfile.TemporaryDirectory(prefix="coursework-stage-") as stage:
-            self.stage = stage_bundle(self.course, self.assignment, Path(stage) / "bundle")
-            if client is not None:
-                from .cluster import run_on_cluster
-
-                return run_on_cluster(self, client)
-            return asyncio.run(self._run())
-
-    def _lock(self):
-        """One run per course at a time (an OS lock: a killed run releases it)."""
-        import contextlib
-
-        @contextlib.contextmanager
-        def held():
+            self.stage = Path(stage) / "bundle"
+            stage_packages(self.course, self.assignment, self.stage)
+            start = time.monotonic()
+            summary, todo = self.plan()
+            progress = _Progress(len(todo), self.assignment, self.options.progress)
             try:
-                import fcntl
-            except ImportError:  # not on Windows
-                yield
-                return
-            self.course.state_dir.mkdir(parents=True, exist_ok=True)
-            with open(self.course.state_dir / "autograde.lock", "w") as fh:
-                try:
-                    fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                except BlockingIOError:
-                    raise CourseError(f"another `coursework autograde` is running on {self.course.root}") from None
-                yield
+                executor: Executor = (DaskExecutor(client, self.stage, say=progress.write) if client is not None
+                                      else LocalExecutor(self.options.jobs))
+                with executor:
+                    self._grade(todo, executor, summary, progress)
+                summary.workers_down = dict(executor.workers_down)
+            finally:
+                progress.close()
+            summary.graded.sort()
+            summary.seconds = time.monotonic() - start
+            return summary
 
-        return held()
+    @contextlib.contextmanager
+    def _lock(self) -> Iterator[None]:
+        """One run per course at a time (an OS lock: a killed run releases it)."""
+        try:
+            import fcntl  # here: there is no fcntl on Windows (no lock there)
+        except ImportError:
+            yield
+            return
+        self.course.state_dir.mkdir(parents=True, exist_ok=True)
+        with open(self.course.state_dir / "autograde.lock", "w") as fh:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise CourseError(f"another `coursework autograde` is running on {self.course.root}") from None
+            yield
 
-    def _start(self) -> tuple[Summary, list[tuple[str, Path, str]], Any]:
-        """A new summary, the submissions to grade (unchanged ones are counted as skipped) and
-        the progress bar over them; local and cluster runs both begin here."""
-        from tqdm.auto import tqdm
-
-        summary = Summary(self.assignment, sandbox=self.options.sandbox)
+    def plan(self) -> tuple[Summary, list[Submission]]:
+        """A new summary and the submissions to grade (unchanged ones, already graded under the
+        same settings, are counted as skipped); half-written folders of a killed run are removed."""
+        summary = Summary(self.assignment, sandbox=self.settings.sandbox)
         self._clean_leftovers()
         todo = []
         for student, folder in self.submissions():
             digest = self.digest(folder)
-            if not self.options.force and self.is_current(student, digest):
+            entry = self.state.get(self.assignment, student)
+            if not self.options.force and entry is not None and self.is_current(student, digest):
                 summary.skipped.append(student)
-                summary.record(student, self.state.get(self.assignment, student))
+                summary.record(student, entry)
             else:
-                todo.append((student, folder, digest))
-        bar = tqdm(total=len(todo), desc=f"autograde {self.assignment}", unit="submission",
-                   disable=not self.options.progress, file=sys.stderr, dynamic_ncols=True)
-        return summary, todo, bar
+                todo.append(Submission(student, folder, digest))
+        return summary, todo
 
-    async def _run(self) -> Summary:
-        start = time.monotonic()
-        summary, todo, bar = self._start()
-        slots = asyncio.Semaphore(max(1, int(self.options.jobs)))
-        import zmq.asyncio
+    def _grade(self, todo: list[Submission], executor: Executor, summary: Summary, progress: _Progress) -> None:
+        """Prepare the submissions as the executor takes them, and finish each as its result comes."""
+        queue, pending = deque(todo), {}
 
-        context = zmq.asyncio.Context()
-
-        async def one(student: str, folder: Path, digest: str) -> None:
-            async with slots:
+        def top_up() -> None:
+            while queue and len(pending) < executor.slots:
+                submission = queue.popleft()
                 try:
-                    await self._grade(student, folder, digest, context)
-                    summary.graded.append(student)
-                    summary.record(student, self.state.get(self.assignment, student))
+                    prepared = self.prepare(submission, packed=executor.packed)
+                    if not prepared.job.notebooks:     # nothing can run: scored here
+                        self._done(prepared, Result(), summary, progress)
+                        continue
+                    executor.submit(prepared.job)
+                    pending[submission.student] = prepared
                 except Exception as exc:  # ours, not the student's: report, go on
-                    summary.failed[student] = f"{type(exc).__name__}: {exc}"
-                    self._log(student, traceback.format_exc())
-                    shutil.rmtree(self._tmp_dir(student), ignore_errors=True)
-                bar.set_postfix_str(student, refresh=False)  # the one just finished: each named once
-                bar.update(1)
+                    self._failed(submission.student, exc, summary, progress)
 
+        top_up()
+        while pending:
+            job, outcome = executor.next_done()
+            prepared = pending.pop(job.student)
+            if isinstance(outcome, GradingFailed):
+                self._failed(job.student, outcome, summary, progress)
+            else:
+                self._done(prepared, outcome, summary, progress)
+            top_up()
+
+    def _done(self, prepared: Prepared, result: Result, summary: Summary, progress: _Progress) -> None:
+        student = prepared.submission.student
         try:
-            await asyncio.gather(*(one(*item) for item in todo))
-        finally:
-            bar.close()
-            context.term()
-        summary.graded.sort()
-        summary.seconds = time.monotonic() - start
-        return summary
+            self.finish(prepared, result)
+        except Exception as exc:  # finishing failed: ours, not the student's
+            self._failed(student, exc, summary, progress)
+            return
+        summary.graded.append(student)
+        entry = self.state.get(self.assignment, student)
+        if entry is not None:
+            summary.record(student, entry)
+        progress.done(student)
+
+    def _failed(self, student: str, exc: BaseException, summary: Summary, progress: _Progress) -> None:
+        """``student``'s submission could not be graded, for a reason of ours: reported, logged, left
+        out of the state (the next run grades it)."""
+        if isinstance(exc, GradingFailed):
+            why, trace = exc.why, exc.trace
+        else:
+            why, trace = f"{type(exc).__name__}: {exc}", "".join(traceback.format_exception(type(exc), exc,
+                                                                                              exc.__traceback__))
+        summary.failed[student] = why
+        self._log(student, trace)
+        shutil.rmtree(self._tmp_dir(student), ignore_errors=True)
+        progress.done(student)
 
     def _tmp_dir(self, student: str) -> Path:
         return self.course.autograded_dir / student / f".{self.assignment}{TMP_SUFFIX}"
@@ -291,8 +393,9 @@ class ClassRun:
                 shutil.rmtree(leftover, ignore_errors=True)
 
     def _log(self, student: str, text: str) -> None:
-        self.logs_dir.mkdir(parents=True, exist_ok=True)
-        with open(self.logs_dir / f"{student}.log", "a") as fh:
+        path = self.course.log_path(self.assignment, student)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "a") as fh:
             fh.write(text + "\n")
 
     def _resources(self, student: str, notebook: str) -> dict:
@@ -301,61 +404,14 @@ class ClassRun:
                              "db_url": self.course.db_url}}
 
     def _preprocessors(self, names: tuple[str, ...]) -> list:
-        import nbgrader.preprocessors as pps
+        return [getattr(nbgrader_preprocessors, name)(config=self.course.config) for name in names]
 
-        return [getattr(pps, name)(config=self.course.config) for name in names]
-
-    # -- one submission ----------------------------------------------------------------
-    async def _grade(self, student: str, folder: Path, digest: str, context: Any) -> tuple[float, float]:
-        from .worker import grade_submission_async
-
+    # -- one submission: before ----------------------------------------------------------
+    def prepare(self, submission: Submission, *, packed: bool = False) -> Prepared:
+        """The gradebook's rows of ``submission``, its notebooks read and sanitized, and the job
+        of grading them: with ``packed``, files and the bundle as bytes (for another machine)."""
+        student, folder = submission.student, submission.folder
         tmp = self._tmp_dir(student)
-        books = self._prepare(student, folder, tmp)
-        self.logs_dir.mkdir(parents=True, exist_ok=True)
-        result = await grade_submission_async(self._job(student, folder, books), context,
-                                              log=lambda text: self._log(student, text),
-                                              kernel_log=self.logs_dir / f"{student}.kernel.log")
-        return self._finish(student, folder, tmp, books, self._outcomes(books, result), digest)
-
-    def _job(self, student: str, folder: Path, books: list[_Notebook], *, packed: bool = False):
-        """What the middle of grading (:func:`.worker.grade_submission`) needs for ``books``:
-        with ``packed``, files and the bundle as bytes (for another process or machine)."""
-        from .worker import Job, nb_to_json
-
-        settings = {"timeout": self.timeout, "memory_mb": self.options.memory_mb,
-                    "max_output_bytes": self.options.max_output_bytes,
-                    "max_notebook_bytes": self.options.max_notebook_output_bytes, "sandbox": self.options.sandbox,
-                    "disk_mb": self.options.disk_mb, "threads": self.options.threads,
-                    "total_seconds": self.options.total_seconds, "lang": language()}
-        runnable = [b for b in books if not b.problem]
-        job = Job(student=student, assignment=self.assignment, notebooks={b.name: nb_to_json(b.nb) for b in runnable},
-                  sources={b.name: nb_to_json(self.source_nbs[b.name]) for b in runnable}, settings=settings,
-                  course_root=str(self.course.root), secret=self.secret)
-        inputs = [folder, self.course.source_dir / self.assignment]
-        if packed:
-            from .worker import pack_folders
-
-            job.files, job.input_notes = pack_folders(inputs)
-        else:
-            job.inputs, job.stage = [str(p) for p in inputs], str(self.stage)
-        return job
-
-    def _outcomes(self, books: list[_Notebook], result: Any) -> dict[str, NotebookOutcome]:
-        """Put ``result``'s executed notebooks, notes and judge statistics into ``books``."""
-        from .worker import nb_from_json, outcome_from_dict
-
-        outcomes = {}
-        for book in books:
-            if book.name in result.notebooks:
-                book.nb = nb_from_json(result.notebooks[book.name])
-                book.notes += result.notes[book.name]
-                book.judge = result.judge.get(book.name, {})
-                outcomes[book.name] = outcome_from_dict(result.outcomes[book.name])
-        return outcomes
-
-    def _prepare(self, student: str, folder: Path, tmp: Path) -> list[_Notebook]:
-        import nbformat
-
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
         with self.course.gradebook() as gb:
@@ -365,73 +421,114 @@ class ClassRun:
                 gb.update_or_create_submission(self.assignment, student, timestamp=stamp)
             else:
                 gb.update_or_create_submission(self.assignment, student)
-        books = []
-        for name in self.notebooks:
-            book = _Notebook(name, resources=self._resources(student, name))
-            path = folder / f"{name}.ipynb"
-            limit = int(self.options.max_notebook_mb * 1024 * 1024)
-            if not path.exists() and not path.is_symlink():
-                book.problem = f"the notebook {name}.ipynb is missing from the submission"
-            elif path.is_symlink() or not path.is_file():
-                book.problem = f"the notebook {name}.ipynb is not a regular file (a link or a folder); not graded"
-            elif path.stat().st_size > limit:
-                book.problem = (f"the notebook {name}.ipynb is {path.stat().st_size / 2**20:.1f} MB, over the limit of "
-                                f"{self.options.max_notebook_mb:g} MB; not graded (clear large outputs and submit again)")
-            else:
-                try:
-                    nb = nbformat.read(path, as_version=4)
-                    if len(nb.cells) > self.options.max_cells:
-                        raise ValueError(f"{len(nb.cells):,} cells, over the limit of {self.options.max_cells:,}")
-                    book.restored = restore_cells(nb, self.source_nbs[name], self.release_nbs[name])
-                    for pp in self._preprocessors(self.SANITIZE):
-                        nb, book.resources = pp(nb, book.resources)
-                    book.nb = nb
-                except Exception as exc:  # unreadable JSON, broken nbgrader metadata, ...
-                    book.problem = f"the notebook {name}.ipynb could not be graded: {type(exc).__name__}: {exc}"
-            books.append(book)
-        return books
+        books = [self._read(student, folder, name) for name in self.notebooks]
+        return Prepared(submission, tmp, books, self._job(student, folder, books, packed=packed))
 
-    def _finish(self, student: str, folder: Path, tmp: Path, books: list[_Notebook],
-                outcomes: dict[str, NotebookOutcome], digest: str) -> tuple[float, float]:
-        import nbformat
-        from nbgrader.utils import determine_grade
+    def _read(self, student: str, folder: Path, name: str) -> SubmittedNotebook:
+        """One submitted notebook, read, its locked cells restored and sanitized; or why it cannot run."""
+        book = SubmittedNotebook(name, resources=self._resources(student, name))
+        path = folder / f"{name}.ipynb"
+        settings = self.settings
+        limit = int(settings.max_notebook_mb * 1024 * 1024)
+        if not path.exists() and not path.is_symlink():
+            book.problem = f"the notebook {name}.ipynb is missing from the submission"
+        elif path.is_symlink() or not path.is_file():
+            book.problem = f"the notebook {name}.ipynb is not a regular file (a link or a folder); not graded"
+        elif path.stat().st_size > limit:
+            book.problem = (f"the notebook {name}.ipynb is {path.stat().st_size / 2**20:.1f} MB, over the limit of "
+                            f"{settings.max_notebook_mb:g} MB; not graded (clear large outputs and submit again)")
+        else:
+            try:
+                nb = nbformat.read(path, as_version=4)
+                if len(nb.cells) > settings.max_cells:
+                    raise ValueError(f"{len(nb.cells):,} cells, over the limit of {settings.max_cells:,}")
+                book.restored = restore_cells(nb, self.source_nbs[name], self.release_nbs[name])
+                for pp in self._preprocessors(self.SANITIZE):
+                    nb, book.resources = pp(nb, book.resources)
+                book.nb = nb
+            except Exception as exc:  # unreadable JSON, broken nbgrader metadata, ...
+                book.problem = f"the notebook {name}.ipynb could not be graded: {type(exc).__name__}: {exc}"
+        return book
 
-        record = {"student": student, "assignment": self.assignment, "timeout": self.timeout,
-                  "sandbox": self.options.sandbox, "judge": True, "notebooks": {}, "score": 0.0, "points": 0.0}
-        for book in books:
-            if book.problem:
-                nb_record = self._zero(student, book)
-            else:
-                nb, res = book.nb, book.resources
-                for pp in self._preprocessors(("IgnorePattern", "LimitOutput")):
-                    nb, res = pp(nb, res)
-                nb_record = apply_rules(nb, self.exercises[book.name], outcomes[book.name], self.timeout,
-                                        grade=lambda cell: determine_grade(cell))
-                nb_record["restored"] = [r.__dict__ for r in book.restored]
-                nb_record["judge"] = book.judge
-                nb_record["notes"] = [r.sentence() for r in book.restored] + book.notes + nb_record["notes"]
-                if not self.options.sandbox:
-                    nb_record["notes"].append(NO_SANDBOX)
-                self._distrust_scores(student, book.name)
-                for pp in self._preprocessors(("SaveAutoGrades", "AssignLatePenalties", "CheckCellMetadata")):
-                    nb, res = pp(nb, res)
-                nb.metadata["coursework"] = {"student": student, "notes": nb_record["notes"],
-                                             "sandbox": self.options.sandbox, "judge": True, "exercises": [
-                    {"name": name, **{k: v for k, v in ex.items() if k != "checks"}}
-                    for name, ex in nb_record["exercises"].items()]}
-                nbformat.write(nb, tmp / f"{book.name}.ipynb")
+    def _job(self, student: str, folder: Path, books: list[SubmittedNotebook], *, packed: bool) -> Job:
+        runnable = [b for b in books if not b.problem]
+        job = Job(student=student, assignment=self.assignment, notebooks={b.name: nb_to_json(b.nb) for b in runnable},
+                  sources={b.name: nb_to_json(self.source_nbs[b.name]) for b in runnable}, settings=self.settings,
+                  course_root=str(self.course.root), secret=self.secret)
+        inputs = [folder, self.course.source_dir / self.assignment]
+        if packed:
+            job.files, job.input_notes = pack_folders(inputs)
+        else:
+            job.inputs, job.stage = [str(p) for p in inputs], str(self.stage)
+        return job
+
+    # -- one submission: after -----------------------------------------------------------
+    def finish(self, prepared: Prepared, result: Result) -> Score:
+        """Score the graded notebooks of ``result`` into the gradebook; write the graded folder, the
+        record, the logs and the state entry. Returns the raw score and the points."""
+        student = prepared.submission.student
+        self._write_logs(student, result)
+        outcomes = self._outcomes(prepared.books, result)
+        record: dict[str, Any] = {"student": student, "assignment": self.assignment, "timeout": self.timeout,
+                                  "sandbox": self.settings.sandbox, "judge": True, "notebooks": {}, "score": 0.0,
+                                  "points": 0.0}
+        for book in prepared.books:
+            nb_record = (self._zero(student, book) if book.problem
+                         else self._score(student, book, outcomes[book.name], prepared.tmp))
             record["notebooks"][book.name] = nb_record
             record["score"] += nb_record["score"]
             record["points"] += nb_record["points"]
         score, penalty, late = self._gradebook_score(student)
         record.update(score_in_gradebook=score, late_penalty=penalty, seconds_late=late)
-        self.records_dir.mkdir(parents=True, exist_ok=True)
-        _write_json(self.records_dir / f"{student}.json", record)
-        self._swap_in(student, tmp)
-        self.state.done(self.assignment, student, digest, score, record["points"], penalty, late)
-        return score, record["points"]
+        path = self.course.record_path(self.assignment, student)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _write_json(path, record)
+        self._swap_in(student, prepared.tmp)
+        self.state.done(self.assignment, student, prepared.submission.digest, score, record["points"], penalty, late)
+        return Score(score, record["points"])
 
-    def _zero(self, student: str, book: _Notebook) -> dict:
+    def _write_logs(self, student: str, result: Result) -> None:
+        for text in result.log:
+            self._log(student, text)
+        if result.kernel_log:
+            path = self.course.kernel_log_path(self.assignment, student)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with open(path, "ab") as fh:
+                fh.write(result.kernel_log)
+
+    def _outcomes(self, books: list[SubmittedNotebook], result: Result) -> dict[str, NotebookOutcome]:
+        """Put ``result``'s executed notebooks, notes and judge statistics into ``books``."""
+        outcomes = {}
+        for book in books:
+            if book.name in result.notebooks:
+                book.nb = nb_from_json(result.notebooks[book.name])
+                book.notes += result.notes[book.name]
+                book.judge = result.judge.get(book.name, {})
+                outcomes[book.name] = result.outcomes[book.name]
+        return outcomes
+
+    def _score(self, student: str, book: SubmittedNotebook, outcome: NotebookOutcome, tmp: Path) -> dict:
+        """One graded notebook scored by the rules into the gradebook and written to ``tmp``; its record."""
+        nb, res = book.nb, book.resources
+        for pp in self._preprocessors(("IgnorePattern", "LimitOutput")):
+            nb, res = pp(nb, res)
+        nb_record = apply_rules(nb, self.exercises[book.name], outcome, self.timeout, grade=determine_grade)
+        nb_record["restored"] = [r.__dict__ for r in book.restored]
+        nb_record["judge"] = book.judge
+        nb_record["notes"] = [r.sentence() for r in book.restored] + book.notes + nb_record["notes"]
+        if not self.settings.sandbox:
+            nb_record["notes"].append(NO_SANDBOX)
+        self._distrust_scores(student, book.name)
+        for pp in self._preprocessors(("SaveAutoGrades", "AssignLatePenalties", "CheckCellMetadata")):
+            nb, res = pp(nb, res)
+        nb.metadata["coursework"] = {"student": student, "notes": nb_record["notes"], "sandbox": self.settings.sandbox,
+                                     "judge": True, "exercises": [
+            {"name": name, **{k: v for k, v in ex.items() if k != "checks"}}
+            for name, ex in nb_record["exercises"].items()]}
+        nbformat.write(nb, tmp / f"{book.name}.ipynb")
+        return nb_record
+
+    def _zero(self, student: str, book: SubmittedNotebook) -> dict:
         """A notebook that cannot run: every grade 0, with the reason."""
         with self.course.gradebook() as gb:
             sub = gb.find_submission_notebook(book.name, self.assignment, student)
@@ -466,34 +563,13 @@ class ClassRun:
             return float(sub.score), float(sub.late_submission_penalty or 0.0), float(sub.total_seconds_late)
 
     def _swap_in(self, student: str, tmp: Path) -> None:
-        final = self.final_dir(student)
+        final = self.course.autograded_folder(self.assignment, student)
         old = final.parent / f".{self.assignment}{OLD_SUFFIX}"
         if final.exists():
             shutil.rmtree(old, ignore_errors=True)
             os.replace(final, old)
         os.replace(tmp, final)
         shutil.rmtree(old, ignore_errors=True)
-
-
-def _stopped_because(outcome: NotebookOutcome, nb: Any, why: str) -> None:
-    """The kernel was stopped by the grader (e.g. its folder grew past the limit): say so
-    instead of 'killed by SIGKILL' in the dead cell, the cells after it and the notes."""
-    for cell in outcome.cells.values():
-        if cell.status == "died":
-            old = cell.detail
-            cell.detail = why
-            for out in nb.cells[cell.index].get("outputs", []):
-                if out.get("output_type") == "error" and old in str(out.get("evalue", "")):
-                    out["evalue"] = out["evalue"].replace(old, why)
-                    out["traceback"] = [f"{out.get('ename', 'Error')}: {out['evalue']}"]
-    for cell in outcome.cells.values():
-        if cell.status == "not-run":
-            cell.detail = why
-    outcome.stopped = why
-
-
-NO_SANDBOX = ("Graded WITHOUT the kernel sandbox (--no-sandbox): the submission's code ran with the grader's "
-              "rights.")
 
 
 def _write_json(path: Path, data: Any) -> None:
@@ -504,5 +580,5 @@ def _write_json(path: Path, data: Any) -> None:
 
 def autograde(course: Course, assignment: str, options: Options | None = None, client: Any = None) -> Summary:
     """Grade every submission of ``assignment`` (see the module docstring); with a Dask
-    ``client``, on its cluster's workers (:mod:`.distributed`)."""
+    ``client``, on its cluster's workers (:mod:`.cluster`)."""
     return ClassRun(course, assignment, options).run(client)

@@ -1,10 +1,11 @@
 """Grading a class on a Dask cluster: ``coursework autograde A --scheduler tcp://HOST:PORT``
 or ``--cluster local:N``.
 
-The coordinator (this process) does what only it may do: it prepares each submission
-(gradebook rows, the sanitized notebooks), finishes it (scores, gradebook,
-``autograded/``, the record, the resumable state) and shows the progress bar. The Dask
-workers run the middle part, :func:`.worker.grade_submission`, on a :class:`.worker.Job`
+The coordinator (this process) does what only it may do, as in local grading
+(:class:`.classrun.ClassRun`): it prepares each submission (gradebook rows, the sanitized
+notebooks), finishes it (scores, gradebook, ``autograded/``, the record, the resumable
+state) and shows the progress bar. The executor here, :class:`DaskExecutor`, only turns
+a job into a result: the Dask workers run :func:`.worker.grade_submission` on a :class:`.worker.Job`
 holding plain data: the sanitized notebooks, the source notebooks, the submission's
 other files and the assignment's own files (bytes), the grading settings and the course
 secret; the student bundle's packages travel once per worker (a gzipped tar, scattered to
@@ -31,17 +32,17 @@ coordinator prepares them as the workers go (a class of 1,000 is not held in mem
 from __future__ import annotations
 
 import contextlib
-import shutil
-import sys
-import time
+import hashlib
+import importlib
 import traceback
 import uuid
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from ..course import CourseError
+from .worker import GradingFailed, Job, Result, WorkerCannotStartKernels, grade_submission, pack_stage
 
-__all__ = ["cluster_client", "run_on_cluster", "parse_cluster"]
+__all__ = ["DaskExecutor", "cluster_client", "parse_cluster", "code_digest", "check_workers"]
 
 
 def parse_cluster(text: str) -> int:
@@ -52,9 +53,9 @@ def parse_cluster(text: str) -> int:
     return int(count)
 
 
-def _need_distributed():
+def _need_distributed() -> Any:
     try:
-        import distributed
+        import distributed  # here: Dask is optional (the [dask] extra)
     except ImportError:
         raise CourseError("grading on a Dask cluster needs the package 'distributed': "
                           "pip install -e '.[dask]' (or pip install distributed)") from None
@@ -66,7 +67,7 @@ def cluster_client(scheduler: str | None = None, cluster: str | None = None) -> 
     """A ``distributed.Client`` of the running scheduler at ``scheduler``, or of a
     ``LocalCluster`` of ``local:N`` single-threaded worker processes (closed afterwards)."""
     distributed = _need_distributed()
-    import dask
+    import dask  # here: Dask is optional (the [dask] extra); it comes with distributed
 
     if scheduler and cluster:
         raise CourseError("give either --scheduler or --cluster, not both")
@@ -90,12 +91,9 @@ def cluster_client(scheduler: str | None = None, cluster: str | None = None) -> 
 def code_digest() -> str:
     """SHA-256 of the installed ``coursework`` and ``grader_tests`` sources (hidden checks
     included): the judge's code. A worker must have the coordinator's, or scores could differ."""
-    import hashlib
-    import importlib
-
     h = hashlib.sha256()
     for package in ("coursework", "grader_tests"):
-        root = Path(importlib.import_module(package).__file__).parent
+        root = Path(str(importlib.import_module(package).__file__)).parent
         for path in sorted(root.rglob("*.py")):
             if "__pycache__" not in path.parts:
                 h.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
@@ -113,134 +111,85 @@ def check_workers(client: Any) -> None:
                           "cluster)")
 
 
-def _grade_remote(job: Any, stage_tar: bytes) -> Any:
+def _grade_remote(job: Job, stage_tar: bytes) -> Result:
     """Runs on a worker: the job with the bundle's tar (scattered once), graded."""
-    from .worker import grade_submission
-
     job.stage_tar = stage_tar
     return grade_submission(job)
 
 
-def run_on_cluster(run: Any, client: Any) -> Any:
-    """Grade ``run``'s (a :class:`.autograde.ClassRun`, its bundle staged) submissions on
-    ``client``'s workers; returns the run's :class:`.autograde.Summary`."""
-    from distributed import as_completed, wait
+class DaskExecutor:
+    """Grades jobs on the workers of a Dask ``client`` (use as a context manager; see the
+    module docstring). At most :attr:`slots` (twice the cluster's threads) are in flight, so
+    the coordinator prepares submissions as the workers go (a class of 1,000 is not held in
+    memory). A worker whose kernels do not start is named through ``say``, gets no more work,
+    and its jobs go to the others; :attr:`workers_down` lists them (address -> why).
+    """
 
-    from .worker import Result, WorkerCannotStartKernels, pack_stage
+    packed = True             # a job carries the submission's files: the workers share no folder
 
-    start = time.monotonic()
-    summary, todo, bar = run._start()
-    try:
-        client.wait_for_workers(1, timeout=120)
-    except Exception:  # noqa: BLE001
-        bar.close()
-        raise CourseError(f"the Dask cluster at {client.scheduler.address} has no worker (start one with "
-                          f"`dask worker {client.scheduler.address}`)") from None
-    try:
-        check_workers(client)
-    except CourseError:
-        bar.close()
-        raise
-    stage_tar, stage_hash = pack_stage(run.stage)
-    stage = client.scatter(stage_tar, broadcast=True, hash=False)
-    bad: dict[str, str] = {}          # worker address -> why it cannot grade
-    pending: dict[Any, tuple] = {}    # future -> (student, folder, digest, tmp, books, job)
-    queue = list(todo)
-    done = as_completed()
+    def __init__(self, client: Any, stage: Path, say: Callable[[str], None] = print):
+        self.client, self.stage, self.say = client, Path(stage), say
+        self.slots = 1
+        self.workers_down: dict[str, str] = {}
+        self.pending: dict[Any, Job] = {}
+        self.done: Any = None
+        self.stage_future: Any = None
+        self.stage_hash = ""
 
-    def good_workers() -> list[str]:
-        return [w for w in client.nthreads() if w not in bad]
+    def __enter__(self) -> DaskExecutor:
+        from distributed import as_completed  # here: Dask is optional (the [dask] extra)
 
-    def submit(item: tuple, job: Any = None) -> None:
-        student, folder, digest = item[:3]
-        tmp = run._tmp_dir(student)
-        if job is None:
-            books = run._prepare(student, folder, tmp)
-            job = run._job(student, folder, books, packed=True)
-            job.stage_hash = stage_hash
-        else:
-            books = item[4]
-        if not job.notebooks:  # nothing can run: scored here, as local grading would
-            finish((student, folder, digest, tmp, books, job), Result())
-            return
-        workers = good_workers() if bad else None
-        if bad and not workers:
-            raise _NoWorker("every worker failed to start kernels: " + "; ".join(f"{w}: {why}" for w, why in bad.items()))
-        future = client.submit(_grade_remote, job, stage, key=f"coursework-grade-{uuid.uuid4().hex}", pure=False,
-                               workers=workers, allow_other_workers=False)
-        pending[future] = (student, folder, digest, tmp, books, job)
-        done.add(future)
+        try:
+            self.client.wait_for_workers(1, timeout=120)
+        except Exception:  # noqa: BLE001 - any failure to find a worker says the same
+            address = self.client.scheduler.address
+            raise CourseError(f"the Dask cluster at {address} has no worker (start one with "
+                              f"`dask worker {address}`)") from None
+        check_workers(self.client)
+        stage_tar, self.stage_hash = pack_stage(self.stage)
+        self.stage_future = self.client.scatter(stage_tar, broadcast=True, hash=False)
+        self.slots = max(1, 2 * sum(self.client.nthreads().values()))
+        self.done = as_completed()
+        return self
 
-    def finish(entry: tuple, result: Any) -> None:
-        student, folder, digest, tmp, books, _ = entry
-        for text in result.log:
-            run._log(student, text)
-        if result.kernel_log:
-            run.logs_dir.mkdir(parents=True, exist_ok=True)
-            with open(run.logs_dir / f"{student}.kernel.log", "ab") as fh:
-                fh.write(result.kernel_log)
-        run._finish(student, folder, tmp, books, run._outcomes(books, result), digest)
-        summary.graded.append(student)
-        summary.record(student, run.state.get(run.assignment, student))
-        bar.set_postfix_str(student, refresh=False)
-        bar.update(1)
+    def __exit__(self, *exc_info: Any) -> None:
+        from distributed import wait  # here: Dask is optional (the [dask] extra)
 
-    def fail(student: str, why: str, trace: str) -> None:
-        summary.failed[student] = why
-        run._log(student, trace)
-        shutil.rmtree(run._tmp_dir(student), ignore_errors=True)
-        bar.set_postfix_str(student, refresh=False)
-        bar.update(1)
-
-    window = max(1, 2 * sum(client.nthreads().values()))
-
-    def top_up() -> None:
-        while queue and len(pending) < window:
-            item = queue.pop(0)
-            try:
-                submit(item)
-            except _NoWorker as exc:
-                fail(item[0], str(exc), str(exc))
-            except Exception as exc:  # ours, not the student's: report, go on
-                fail(item[0], f"{type(exc).__name__}: {exc}", traceback.format_exc())
-
-    try:
-        top_up()
-        while pending:
-            future = next(done)
-            entry = pending.pop(future)
-            student = entry[0]
-            try:
-                if future.status == "finished":
-                    finish(entry, future.result())
-                else:
-                    exc = future.exception()
-                    if isinstance(exc, WorkerCannotStartKernels):
-                        if exc.worker not in bad:
-                            bad[exc.worker] = exc.why
-                            bar.write(f"worker {exc.worker} cannot start kernels ({exc.why}); its submissions go to "
-                                      "the other workers", file=sys.stderr)
-                        try:
-                            submit(entry, entry[5])
-                        except _NoWorker as none_left:
-                            fail(student, str(none_left), str(none_left))
-                    else:
-                        tb = "".join(traceback.format_exception(type(exc), exc, future.traceback()))
-                        fail(student, f"{type(exc).__name__}: {exc}", tb)
-            except Exception as exc:  # finishing failed: ours, not the student's
-                fail(student, f"{type(exc).__name__}: {exc}", traceback.format_exc())
-            top_up()
-    finally:
-        bar.close()
-        for future in list(pending):
+        for future in list(self.pending):
             future.cancel()
         with contextlib.suppress(Exception):
-            wait(list(pending), timeout=5)
-    summary.graded.sort()
-    summary.seconds = time.monotonic() - start
-    summary.workers_down = dict(bad)
-    return summary
+            wait(list(self.pending), timeout=5)
+        self.pending.clear()
 
+    def submit(self, job: Job) -> None:
+        """Send ``job`` to a worker that can start kernels; :class:`~.worker.GradingFailed` when none is left."""
+        workers = [w for w in self.client.nthreads() if w not in self.workers_down] if self.workers_down else None
+        if self.workers_down and not workers:
+            raise GradingFailed("every worker failed to start kernels: "
+                                + "; ".join(f"{w}: {why}" for w, why in self.workers_down.items()))
+        job.stage_hash = self.stage_hash
+        future = self.client.submit(_grade_remote, job, self.stage_future, key=f"coursework-grade-{uuid.uuid4().hex}",
+                                    pure=False, workers=workers, allow_other_workers=False)
+        self.pending[future] = job
+        self.done.add(future)
 
-class _NoWorker(RuntimeError):
-    pass
+    def next_done(self) -> tuple[Job, Result | GradingFailed]:
+        """The next job that finished (waits for one), with its result or why it failed. A job whose
+        worker could not start kernels is sent to another worker first."""
+        while True:
+            future = next(self.done)
+            job = self.pending.pop(future)
+            if future.status == "finished":
+                return job, future.result()
+            exc = future.exception()
+            if not isinstance(exc, WorkerCannotStartKernels):
+                trace = "".join(traceback.format_exception(type(exc), exc, future.traceback()))
+                return job, GradingFailed(f"{type(exc).__name__}: {exc}", trace)
+            if exc.worker not in self.workers_down:
+                self.workers_down[exc.worker] = exc.why
+                self.say(f"worker {exc.worker} cannot start kernels ({exc.why}); its submissions go to the other "
+                         "workers")
+            try:
+                self.submit(job)
+            except GradingFailed as none_left:
+                return job, none_left
