@@ -178,7 +178,8 @@ class Course:
         """The students with a folder in ``submitted/`` for any assignment."""
         if not self.submitted_dir.is_dir():
             return set()
-        return {p.parent.name for p in self.submitted_dir.glob("*/*") if p.is_dir() and not p.parent.name.startswith(".")}
+        return {p.parent.name for p in self.submitted_dir.glob("*/*")
+                if p.is_dir() and not p.parent.name.startswith(".")}
 
     # -- deadlines ---------------------------------------------------------------------
     def due_date(self, assignment: str) -> dt.datetime | None:
@@ -190,7 +191,7 @@ class Course:
             return None
         try:
             return parse_utc(str(dates[assignment]))
-        except Exception:
+        except Exception:  # noqa: BLE001 - whatever dateutil raises, the instructor reads one line
             raise CourseError(f"c.Coursework.due_dates[{assignment!r}] = {dates[assignment]!r} is not a date; "
                               f"write e.g. '2026-12-07 23:59 Europe/Berlin' or '2026-12-07 23:59 UTC'") from None
 

@@ -12,8 +12,9 @@ Pure metadata: no nbgrader import, so the student's self-check can use it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from .secret import HIDDEN_BEGIN, HIDDEN_END
 
@@ -58,7 +59,8 @@ def strip_hidden(source: str) -> str:
 
 def hidden_regions(source: str) -> list[str]:
     """The text of each hidden-test region of ``source`` (without the marker lines)."""
-    regions, current = [], None
+    regions: list[str] = []
+    current: list[str] | None = None
     for line in source.split("\n"):
         if HIDDEN_BEGIN in line:
             current = []

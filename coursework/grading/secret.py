@@ -43,9 +43,11 @@ EXCLUDED_FROM_BUNDLE = ("grader_tests/hidden", "grader_tests/builders", "grader_
 PRIVATE_MODULES = tuple(path.removesuffix(".py").replace("/", ".") for path in EXCLUDED_FROM_BUNDLE
                         if path.startswith("grader_tests/"))
 #: Course paths that a bundle's audit refuses (a folder ends in ``/``).
-NEVER_IN_A_BUNDLE = ("solutions/", *(f"{path}/" if not path.endswith(".py") else path for path in EXCLUDED_FROM_BUNDLE
-                                     if path.startswith("grader_tests/")),
-                     "nbgrader_config.py", "gradebook.db", "submitted/", "autograded/", "feedback/", "tests/", SECRET_FILE)
+NEVER_IN_A_BUNDLE = ("solutions/",
+                     *(path if path.endswith(".py") else f"{path}/" for path in EXCLUDED_FROM_BUNDLE
+                       if path.startswith("grader_tests/")),
+                     "nbgrader_config.py", "gradebook.db", "submitted/", "autograded/", "feedback/", "tests/",
+                     SECRET_FILE)
 
 
 def course_secret(root: str | os.PathLike, *, create: bool = False) -> bytes | None:

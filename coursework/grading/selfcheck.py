@@ -21,9 +21,10 @@ from typing import Any, TextIO
 
 import nbformat
 
-from .exercises import exercises as find_exercises, is_check, meta
 from .execute.notebook import kernel_env, run_notebook_sync
 from .execute.outcome import KernelStartError
+from .exercises import exercises as find_exercises
+from .exercises import is_check, meta
 from .judge.rules import apply_rules
 
 __all__ = ["check_notebook", "self_check"]

@@ -19,6 +19,7 @@ from typing import Any
 
 import zmq
 from jupyter_client.asynchronous import AsyncKernelClient
+from jupyter_client.connect import ConnectionFileMixin
 from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.session import Session
@@ -62,8 +63,9 @@ class BoundedSession(Session):
 _SOCKET_TYPES = {"shell": zmq.DEALER, "iopub": zmq.SUB, "stdin": zmq.DEALER, "control": zmq.DEALER, "hb": zmq.REQ}
 
 
-class _Relayed:
-    """Connections to ``coursework_relay`` (the relay's socket prefix) when set, with bounded queues."""
+class _Relayed(ConnectionFileMixin):
+    """Connections to ``coursework_relay`` (the relay's socket prefix) when set, with bounded queues
+    (mixed into jupyter_client's client and manager, both ``ConnectionFileMixin`` s)."""
 
     coursework_relay = ""
 
@@ -103,7 +105,7 @@ class _OneSpec(KernelSpecManager):
 
     spec: Any = None
 
-    def get_kernel_spec(self, kernel_name: str):  # noqa: ARG002 - one spec for every name
+    def get_kernel_spec(self, kernel_name: str):
         return self.spec
 
 

@@ -155,7 +155,7 @@ class LimitedClient(NotebookClient):
         except Exception:  # noqa: BLE001 - a message nbclient cannot take is the kernel's, not ours
             return self._malformed_output(cell_index)
 
-    def handle_comm_msg(self, outs, msg, cell_index):  # noqa: ARG002 - no widgets are emulated
+    def handle_comm_msg(self, outs, msg, cell_index):
         return None
 
     def _update_display_id(self, display_id, msg):

@@ -37,8 +37,9 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from jupyter_client.kernelspec import KernelSpec
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
@@ -209,10 +210,11 @@ class _NotebookRun:
         """Start the kernel and connect; :class:`KernelStartError` if it does not answer."""
         try:
             await self.km.start_kernel(env=env, cwd=str(cwd), stdin=subprocess.DEVNULL, stdout=sink, stderr=sink)
-            self.client.kc = self.km.client()
-            self.client.kc.start_channels(stdin=False, hb=False)
-            await self.client.kc.wait_for_ready(timeout=self.startup_timeout)
-            self.client.kc.allow_stdin = False
+            kc: Any = self.km.client()      # an AsyncKernelClient (the relayed one)
+            self.client.kc = kc
+            kc.start_channels(stdin=False, hb=False)
+            await kc.wait_for_ready(timeout=self.startup_timeout)
+            kc.allow_stdin = False
         except Exception as exc:  # ours, not the student's: no cell has run yet
             raise KernelStartError(f"the kernel did not start ({type(exc).__name__}: {exc})") from exc
 

@@ -29,9 +29,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import os
 import struct
-from typing import Callable
+from collections.abc import Callable
 
 __all__ = ["Relay", "ZmtpFilter", "DEFAULT_MAX_MESSAGE_BYTES", "FRAME_COST"]
 
@@ -160,7 +161,7 @@ class Relay:
         os.makedirs(folder, mode=0o700, exist_ok=True)
         for port in self.ports:
             path = f"{self.grader}-{port}"
-            server = await asyncio.start_unix_server(lambda r, w, p=port: self._serve(p, r, w), path=path)
+            server = await asyncio.start_unix_server(functools.partial(self._serve, port), path=path)
             os.chmod(path, 0o600)
             self._servers.append(server)
 
@@ -186,6 +187,7 @@ class Relay:
 
     async def _serve(self, port: int, g_reader: asyncio.StreamReader, g_writer: asyncio.StreamWriter) -> None:
         task = asyncio.current_task()
+        assert task is not None                 # a server's connection runs as a task
         self._tasks.add(task)
         k_writer = None
         try:
@@ -222,7 +224,8 @@ async def _pump(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, zmtp
             if zmtp is not None:
                 data = zmtp.feed(data)
                 if zmtp.violation:
-                    violated(zmtp.violation)
+                    if violated is not None:
+                        violated(zmtp.violation)
                     return
             if data:
                 writer.write(data)

@@ -59,7 +59,7 @@ def sandbox_missing() -> str | None:
 
 def copy_files(src: Path, dest: Path, *, skip_notebooks: bool, max_bytes: int) -> list[str]:
     """Regular files of ``src`` into ``dest`` (no symlink followed, none copied); returns notes."""
-    notes = []
+    notes: list[str] = []
     if not src.is_dir():
         return notes
     for root, dirs, files in os.walk(src, followlinks=False):
@@ -104,6 +104,7 @@ class KernelRoom:
         self.sandbox, self.memory_mb, self.cpu_seconds = sandbox, memory_mb, cpu_seconds
         self.file_mb, self.disk_mb, self.threads = file_mb, disk_mb, threads
         self.stopped: str = ""
+        self._kills: set[asyncio.Future] = set()    # kernels being stopped (kept until done)
         _seed_matplotlib_cache(self.work / ".mpl")
 
     # -- the kernel's environment and policy ------------------------------------------------
@@ -153,7 +154,7 @@ class KernelRoom:
         :attr:`stopped` says why."""
         def violated(why: str) -> None:
             self.stopped = f"{why}; the kernel was stopped"
-            asyncio.ensure_future(_kill(km))
+            self._kills.add(asyncio.ensure_future(_kill(km)))
 
         self.relay = Relay(km.ip, km.coursework_relay, list(range(1, 6)),
                            max_message=max_message or DEFAULT_MAX_MESSAGE_BYTES, on_violation=violated)
@@ -199,7 +200,7 @@ async def _kill(km: Any) -> None:
 
 def _tree_size(root: Path) -> int:
     total = 0
-    for dirpath, dirs, files in os.walk(root, followlinks=False):
+    for dirpath, _dirs, files in os.walk(root, followlinks=False):
         for name in files:
             try:
                 total += os.lstat(os.path.join(dirpath, name)).st_blocks * 512

@@ -42,7 +42,8 @@ import threading
 import time
 import traceback
 import types
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 import numpy as np
 from nbformat.v4 import new_output
@@ -50,8 +51,8 @@ from nbformat.v4 import new_output
 from grader_tests import harness
 
 from ...i18n import msg
-from ..exercises import is_answer, is_check, is_hidden, meta
 from ..execute.outcome import CellOutcome, CellStatus
+from ..exercises import is_answer, is_check, is_hidden, meta
 from ..kernel import wire
 from ..kernel.agent import MIME, bootstrap_code, request_code
 from ..secret import HIDDEN_BEGIN, PRIVATE_MODULES
@@ -75,7 +76,7 @@ class KernelGone(BaseException):
 class RemoteError(Exception):
     """Base of the exceptions raised by the student's code in the kernel (by type name)."""
 
-    where: list = []
+    where: ClassVar[list] = []
 
 
 _EXCEPTIONS: dict[str, type] = {}
@@ -113,7 +114,7 @@ class Remote:
     __slots__ = ("_link", "_id", "_type", "__weakref__")
     _coursework_remote = True  # grader_tests.harness.type_name reads the kernel's type name
 
-    def __init__(self, link: "KernelLink", hid: int, type_: str):
+    def __init__(self, link: KernelLink, hid: int, type_: str):
         object.__setattr__(self, "_link", link)
         object.__setattr__(self, "_id", hid)
         object.__setattr__(self, "_type", type_)
@@ -194,10 +195,10 @@ class Remote:
     def __instancecheck__(self, instance: Any) -> bool:
         return self._link.request({"op": "isinstance", "target": instance, "cls": self}) is True
 
-    def __deepcopy__(self, memo: dict) -> "Remote":
+    def __deepcopy__(self, memo: dict) -> Remote:
         return self  # the kernel copies what it is given; a handle names one object
 
-    def __copy__(self) -> "Remote":
+    def __copy__(self) -> Remote:
         return self
 
     def __reduce__(self):
@@ -286,9 +287,9 @@ class KernelLink:
         if fn is not None:
             path, args, kwargs = fn
             return {"$fn": [path, self.encode(list(args)), self.encode(dict(kwargs))]}
-        path = public_class(type(value))
-        if path is not None and isinstance(getattr(value, "__dict__", None), dict):
-            return {"$obj": [path, self.encode(dict(vars(value)))]}
+        cls_path = public_class(type(value))
+        if cls_path is not None and isinstance(getattr(value, "__dict__", None), dict):
+            return {"$obj": [cls_path, self.encode(dict(vars(value)))]}
         raise TypeError(f"the judge cannot send a {type(value).__name__} to the student's kernel "
                         "(only plain data, kernel handles and public functions cross)")
 
@@ -346,8 +347,8 @@ class KernelLink:
                 raised = data["raised"]
                 if type(raised) is not dict:
                     raise wire.WireError("bad error report")
-                name = raised.get("type") if type(raised.get("type")) is str else "Error"
-                message = raised.get("message") if type(raised.get("message")) is str else ""
+                name = str(raised["type"]) if type(raised.get("type")) is str else "Error"
+                message = str(raised["message"]) if type(raised.get("message")) is str else ""
                 where = _where(raised.get("where"))
                 if name == "Unencodable":  # the agent could not turn the value into plain data
                     raise wire.WireError(message[:2000])
@@ -386,7 +387,7 @@ class KernelLink:
             except queue.Empty:
                 if not await self.km.is_alive():
                     self.gone = "the kernel died"
-                    raise KernelGone(self.gone)
+                    raise KernelGone(self.gone) from None
                 continue
             if msg.get("parent_header", {}).get("msg_id") != msg_id:
                 continue
@@ -439,13 +440,13 @@ class KernelLink:
         return fn()
 
 
-def _where(raw: Any) -> list:
-    out = []
+def _where(raw: Any) -> list[dict]:
+    out: list[dict] = []
     if type(raw) is not list:
         return out
     for item in raw[-3:]:
         if type(item) is dict and type(item.get("cell")) is int and type(item.get("line")) is int:
-            text = item.get("text") if type(item.get("text")) is str else ""
+            text = str(item["text"]) if type(item.get("text")) is str else ""
             out.append({"cell": item["cell"], "line": item["line"], "text": text[:300]})
     return out
 
@@ -505,7 +506,7 @@ def trusted_imports(cells: list[str]) -> dict:
             tree = ast.parse("\n".join(lines))
         except SyntaxError:
             continue
-        imports = [node for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom))]
+        imports: list[ast.stmt] = [node for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom))]
         if imports:
             exec(compile(ast.Module(body=imports, type_ignores=[]), "<notebook imports>", "exec"), ns)  # noqa: S102
     ns.pop("__builtins__", None)

@@ -16,13 +16,14 @@ the reason of a loss, in words a student can act on.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from nbformat.v4 import new_output
 
 from ...i18n import msg
-from ..exercises import Exercise, meta
 from ..execute.outcome import FAILED, CellStatus, NotebookOutcome
+from ..exercises import Exercise, meta
 
 __all__ = ["apply_rules", "failure_message", "simple_grade"]
 
@@ -86,10 +87,11 @@ def apply_rules(nb: Any, exercises: list[Exercise], outcome: NotebookOutcome, ti
                     reason = msg("exercise_zero", name=repr(ex.name), why=run.detail)
                 if run is not None and run.truncated_bytes:
                     record["notes"].append(msg("output_cut", cell=repr(ex.answer), bytes=f"{run.truncated_bytes:,}"))
-        checks = {}
+        checks: dict[str, dict[str, Any]] = {}
         for check in ex.checks:
             at = index.get(check.grade_id)
-            entry = {"score": 0.0, "points": check.points, "reason": None, "hidden": check.hidden, "restored": None}
+            entry: dict[str, Any] = {"score": 0.0, "points": check.points, "reason": None, "hidden": check.hidden,
+                                     "restored": None}
             if at is None:  # cannot happen after restore; be explicit anyway
                 entry["reason"] = "this check is missing from the notebook"
                 checks[check.grade_id] = entry

@@ -26,7 +26,7 @@ box = os.environ.pop("COURSEWORK_SANDBOX_MODULE", None)
 caps = json.loads(os.environ.pop("COURSEWORK_KERNEL_CAPS", "null") or "null")
 outputs = runpy.run_path(caps["module"]) if caps else None             # loaded before the sandbox hides its file
 sandbox = runpy.run_path(box) if box else None
-if sandbox:                                                            # confine first (coursework.grading.kernel.sandbox)
+if sandbox:                                                            # confine first (kernel/sandbox.py)
     sandbox["apply_from_env"]()
 mb = 0 if box else int(os.environ.get("COURSEWORK_KERNEL_MEMORY_MB") or 0)
 if mb > 0:

@@ -524,7 +524,7 @@ def apply_from_env(var: str = "COURSEWORK_SANDBOX", required: bool = True) -> "d
 
 def _probe_here() -> dict:
     """Run in a throwaway process: every check, then a real apply of an empty policy."""
-    result = {"platform": sys.platform, "machine": platform.machine(), "kernel": platform.release()}
+    result: dict = {"platform": sys.platform, "machine": platform.machine(), "kernel": platform.release()}
     try:
         result["arch"] = machine_arch()
         result["landlock_abi"] = landlock_abi()

@@ -119,7 +119,7 @@ def _b64(text):
         raise WireError("expected base64 text")
     try:
         return base64.b64decode(text.encode("ascii"), validate=True)
-    except Exception:
+    except Exception:  # noqa: BLE001 - any failure is the sender's bad data
         raise WireError("invalid base64") from None
 
 
@@ -222,7 +222,7 @@ def decode(data, handle=None, function=None, depth=0, counter=None):
             gen.bit_generator.state = _plain_state(body)
         except WireError:
             raise
-        except Exception:
+        except Exception:  # noqa: BLE001 - any failure is the sender's bad data
             raise WireError("bad generator state") from None
         return gen
     if tag == "$h":

@@ -32,7 +32,8 @@ from typing import Any
 import nbformat
 
 from ..course import Course, CourseError
-from ..exercises import Exercise, exercises as find_exercises, is_answer, meta
+from ..exercises import Exercise, is_answer, meta
+from ..exercises import exercises as find_exercises
 
 __all__ = ["Export", "assignment_exercises", "exercise_scores", "exercise_titles", "export_csv", "neutralise"]
 
@@ -56,17 +57,18 @@ def exercise_scores(course: Course, assignment: str, gb: Any,
     of = {c.grade_id: ex.name for ex in exs for c in ex.checks}
     out: dict[str, dict[str, float | None]] = {}
     for sub in gb.assignment_submissions(assignment):
-        row: dict[str, float | None] = {ex.name: 0.0 for ex in exs}
+        row: dict[str, float] = {ex.name: 0.0 for ex in exs}
         try:
             for nb in sub.notebooks:
                 for grade in nb.grades:
                     if grade.name in of:
                         row[of[grade.name]] += float(grade.score or 0.0)
-        except Exception as exc:  # this student's only
-            row = {ex.name: None for ex in exs}
+        except Exception as exc:  # noqa: BLE001 - this student's only
+            out[sub.student_id] = {ex.name: None for ex in exs}
             if problems is not None:
                 problems.append(f"{assignment} {sub.student_id}: {type(exc).__name__}: {exc}")
-        out[sub.student_id] = row
+            continue
+        out[sub.student_id] = dict(row)
     return out
 
 
@@ -121,8 +123,6 @@ class Export:
 def export_csv(course: Course, to: str | os.PathLike | None = None, assignments: list[str] | None = None,
                *, every: bool = False) -> Export:
     """Write the CSV (default ``<course>/grades.csv``); see the module docstring."""
-    from nbgrader.api import MissingEntry  # here: `coursework similarity` imports this module without nbgrader (4 s)
-
     dest = Path(to) if to else course.root / "grades.csv"
     result = Export(dest)
     rows: list[dict[str, str]] = []
@@ -139,50 +139,12 @@ def export_csv(course: Course, to: str | os.PathLike | None = None, assignments:
         else:
             names = [a for a in known if gb.assignment_submissions(a)]
         result.assignments = names
-        per_assignment: dict[str, list[str]] = {}
-        scores: dict[str, dict[str, dict[str, float]]] = {}
-        for name in names:
-            try:
-                titles = exercise_titles(course, name)
-                exs = assignment_exercises(course, name)
-                per_assignment[name] = [titles.get(ex.name, ex.name) for ex in exs]
-                scores[name] = {}
-                raw = exercise_scores(course, name, gb, problems=result.problems)
-                for student, row in raw.items():
-                    scores[name][student] = {titles.get(k, k): v for k, v in row.items()}
-            except CourseError:  # no source any more: nbgrader's columns only
-                per_assignment[name], scores[name] = [], {}
+        titles, scores = _exercise_scores(course, names, gb, result.problems)
         students = list(gb.students)
         for name in names:
             assignment = gb.find_assignment(name)
-            for student in students:
-                row = {"assignment": name, "duedate": assignment.duedate, "student_id": student.id,
-                       "last_name": student.last_name, "first_name": student.first_name, "email": student.email,
-                       "max_score": assignment.max_score}
-                try:
-                    try:
-                        sub = gb.find_submission(name, student.id)
-                    except MissingEntry:
-                        row.update(timestamp="", raw_score=0.0, late_submission_penalty=0.0, score=0.0)
-                    else:
-                        penalty = float(sub.late_submission_penalty or 0.0)
-                        row.update(timestamp=sub.timestamp, raw_score=float(sub.score), late_submission_penalty=penalty,
-                                   score=max(0.0, float(sub.score) - penalty))
-                except Exception as exc:  # this student's row only
-                    result.problems.append(f"{name} {student.id}: {type(exc).__name__}: {exc}; scores left empty")
-                    row.update(timestamp="", raw_score="", late_submission_penalty="", score="")
-                rows.append({k: ("" if v is None else str(v)) for k, v in row.items()})
-    counts: dict[str, int] = {}
-    for exs in per_assignment.values():
-        for ex in exs:
-            counts[ex] = counts.get(ex, 0) + 1
-    column = {(a, ex): (ex if counts[ex] == 1 else f"{a}/{ex}") for a, exs in per_assignment.items() for ex in exs}
-    extra = list(dict.fromkeys(column.values()))
-    for row in rows:
-        a, student = row["assignment"], row["student_id"]
-        for ex in per_assignment.get(a, []):
-            got = scores[a].get(student, {}).get(ex, 0.0)
-            row[column[(a, ex)]] = "" if got is None or row["score"] == "" else f"{got:g}"
+            rows += [_student_row(gb, assignment, student, result.problems) for student in students]
+    extra = _exercise_columns(rows, titles, scores)
     dest.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(suffix=".csv", dir=dest.parent)
     with os.fdopen(fd, "w", newline="", encoding="utf-8") as fh:
@@ -193,6 +155,63 @@ def export_csv(course: Course, to: str | os.PathLike | None = None, assignments:
     os.replace(tmp, dest)
     result.rows = len(rows)
     return result
+
+
+def _exercise_scores(course: Course, names: list[str], gb: Any, problems: list[str]
+                     ) -> tuple[dict[str, list[str]], dict[str, dict[str, dict[str, float | None]]]]:
+    """Per assignment: its exercises' titles in notebook order, and student -> {title: score}."""
+    titles: dict[str, list[str]] = {}
+    scores: dict[str, dict[str, dict[str, float | None]]] = {}
+    for name in names:
+        try:
+            named = exercise_titles(course, name)
+            titles[name] = [named.get(ex.name, ex.name) for ex in assignment_exercises(course, name)]
+            scores[name] = {student: {named.get(k, k): v for k, v in row.items()}
+                            for student, row in exercise_scores(course, name, gb, problems=problems).items()}
+        except CourseError:  # no source any more: nbgrader's columns only
+            titles[name], scores[name] = [], {}
+    return titles, scores
+
+
+def _student_row(gb: Any, assignment: Any, student: Any, problems: list[str]) -> dict[str, str]:
+    """nbgrader's columns of one student for one assignment (0 without a submission; empty scores,
+    and a line in ``problems``, when they cannot be read)."""
+    from nbgrader.api import MissingEntry  # here: `coursework similarity` imports this module without nbgrader (4 s)
+
+    name = assignment.name
+    row: dict[str, Any] = {"assignment": name, "duedate": assignment.duedate, "student_id": student.id,
+                           "last_name": student.last_name, "first_name": student.first_name, "email": student.email,
+                           "max_score": assignment.max_score}
+    try:
+        try:
+            sub = gb.find_submission(name, student.id)
+        except MissingEntry:
+            row.update(timestamp="", raw_score=0.0, late_submission_penalty=0.0, score=0.0)
+        else:
+            penalty = float(sub.late_submission_penalty or 0.0)
+            row.update(timestamp=sub.timestamp, raw_score=float(sub.score), late_submission_penalty=penalty,
+                       score=max(0.0, float(sub.score) - penalty))
+    except Exception as exc:  # noqa: BLE001 - this student's row only
+        problems.append(f"{name} {student.id}: {type(exc).__name__}: {exc}; scores left empty")
+        row.update(timestamp="", raw_score="", late_submission_penalty="", score="")
+    return {k: ("" if v is None else str(v)) for k, v in row.items()}
+
+
+def _exercise_columns(rows: list[dict[str, str]], titles: dict[str, list[str]],
+                      scores: dict[str, dict[str, dict[str, float | None]]]) -> list[str]:
+    """Add each exercise's score to ``rows``; returns the columns' names (``<assignment>/<exercise>``
+    where two assignments have an exercise of that name)."""
+    counts: dict[str, int] = {}
+    for named in titles.values():
+        for title in named:
+            counts[title] = counts.get(title, 0) + 1
+    column = {(a, t): (t if counts[t] == 1 else f"{a}/{t}") for a, named in titles.items() for t in named}
+    for row in rows:
+        a, student = row["assignment"], row["student_id"]
+        for title in titles.get(a, []):
+            got = scores[a].get(student, {}).get(title, 0.0)
+            row[column[(a, title)]] = "" if got is None or row["score"] == "" else f"{got:g}"
+    return list(dict.fromkeys(column.values()))
 
 
 def _nbgrader_columns() -> list[str]:

@@ -424,7 +424,7 @@ def generate_feedback(course: Course, assignment: str, students: list[str] | Non
         for student in autograded:
             try:
                 pages += _one_student(course, config, assignment, student, secrets)
-            except Exception as exc:  # this student's only: no page, reported, the class goes on
+            except Exception as exc:  # noqa: BLE001 - this student's only: no page, reported, the class goes on
                 failed[student] = str(exc) if isinstance(exc, CourseError) else f"{type(exc).__name__}: {exc}"
                 for page in (course.feedback_dir / student / assignment).glob("*.html"):
                     page.unlink()

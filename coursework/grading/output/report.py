@@ -36,7 +36,7 @@ def class_results(course: Course, assignment: str) -> dict:
     with course.gradebook() as gb:
         try:
             max_score = float(gb.find_assignment(assignment).max_score)
-        except Exception:
+        except Exception:  # noqa: BLE001 - not there, or unreadable: one line for the instructor
             raise CourseError(f"assignment {assignment!r} is not in the gradebook") from None
         problems: list[str] = []
         per_student = exercise_scores(course, assignment, gb, problems=problems)
@@ -46,7 +46,7 @@ def class_results(course: Course, assignment: str) -> dict:
         for sub in gb.assignment_submissions(assignment):
             try:
                 totals[sub.student_id] = float(sub.score)
-            except Exception as exc:  # this student's only
+            except Exception as exc:  # noqa: BLE001 - this student's only
                 unreadable[sub.student_id] = f"{type(exc).__name__}: {exc}"
         known = {s.id for s in gb.students}
     missing = sorted((known | course.submitters()) - set(totals) - set(unreadable))
@@ -57,7 +57,7 @@ def class_results(course: Course, assignment: str) -> dict:
     n = len(per_student)
     rows = []
     for ex in exs:
-        got = [per_student[s][ex.name] for s in per_student]
+        got = [float(per_student[s][ex.name] or 0.0) for s in per_student]   # unreadable rows are left out above
         full = sum(1 for g in got if ex.points and g >= ex.points - 1e-9)
         rows.append({"name": titles.get(ex.name, ex.name), "points": ex.points, "pass_rate": full / n if n else 0.0,
                      "mean": (sum(got) / n / ex.points) if n and ex.points else 0.0})

@@ -89,7 +89,7 @@ def _markdown(source: str, attachments: Any) -> str:
     try:
         renderer = IPythonRenderer(escape=False, attachments=safe_attachments, embed_images=False)
         return MarkdownWithMath(renderer=renderer).render(str(source))
-    except Exception:  # e.g. a missing attachment: show the text rather than no page
+    except Exception:  # noqa: BLE001 - e.g. a missing attachment: show the text rather than no page
         return _plain(str(source))
 
 
@@ -106,7 +106,7 @@ class _Page:
     may still take."""
 
     def __init__(self, nonce: str):
-        self.nonce, self.fragments = nonce, []
+        self.nonce, self.fragments = nonce, list[str]()
         self.markdown_left, self.code_left = MARKDOWN_PAGE, CODE_PAGE
 
     def put(self, fragment: str) -> str:

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import html
 import secrets
-from typing import Iterable
+from collections.abc import Iterable
 
 import nh3
 
@@ -52,7 +52,7 @@ def _attributes() -> dict[str, set[str]]:
     attrs = {tag: set(values) for tag, values in nh3.ALLOWED_ATTRIBUTES.items() if tag not in ("map", "area")}
     attrs.setdefault("*", set()).update({"title", "lang", "dir"})
     for cell in ("td", "th"):
-        attrs.setdefault(cell, set()).add("style")       # markdown tables align columns with style; only text-align stays
+        attrs.setdefault(cell, set()).add("style")  # markdown tables align columns with style; only text-align stays
     return attrs
 
 

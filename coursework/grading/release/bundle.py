@@ -38,7 +38,6 @@ import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import nbformat
 from nbgrader.converters import GenerateAssignment
@@ -236,7 +235,7 @@ def shipped_early(course: Course, assignment: str) -> list[str]:
     because its notebook needs them (``needed-by``)."""
     lines = []
     for rel, regions in package_regions(course).items():
-        for tag in sorted({r.tag for r in regions if assignment in r.needed_by}):
+        for tag in sorted({str(r.tag) for r in regions if assignment in r.needed_by}):
             lines.append(f"{assignment}: ships {tag}'s reference in {rel} (needed-by {assignment})")
     return lines
 
@@ -262,7 +261,7 @@ def stage_packages(course: Course, assignment: str, dest: Path) -> dict[str, int
             src = installed[package]
         try:
             found = copy_stripped(src, dest / package, strip=strip,
-                                  skip=lambda rel, p=package: _excluded(Path(p) / rel))
+                                  skip=lambda rel, p=package: _excluded(Path(p) / rel))  # type: ignore[misc]
         except StripError as exc:
             raise CourseError(f"cannot strip the package: {exc}") from exc
         stripped.update({f"{package}/{k}": v for k, v in found.items()})
@@ -363,10 +362,10 @@ def secrets(course: Course, assignment: str) -> dict[str, str]:
                     for j, line in enumerate(region.splitlines()):
                         if len(line.strip()) >= 20 and not line.strip().startswith("#"):
                             found[f"hidden test line of {other}/{name} cell {i} #{k}.{j}"] = _normal(line)
-    for rel, regions in package_regions(course).items():
-        for k, region in enumerate(regions):
-            if strip(region.tag, region.needed_by) and region.body.strip():
-                found[f"reference region in {rel} #{k}"] = _normal(region.body)
+    for rel, package_parts in package_regions(course).items():
+        for k, part in enumerate(package_parts):
+            if strip(part.tag, part.needed_by) and part.body.strip():
+                found[f"reference region in {rel} #{k}"] = _normal(part.body)
     return found
 
 

@@ -47,9 +47,10 @@ import json
 import os
 import shutil
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, Callable
+from typing import Any
 
 import nbformat
 import re2
@@ -183,7 +184,7 @@ def _student_of(rel: str, assignment: str, pattern: Any | None) -> str:
     if len(parts) > 1:
         return check_student_id(parts[0])
     stem = parts[0][: -len(".ipynb")]
-    if stem == assignment or "_" not in stem and stem.lower() == assignment.lower():
+    if stem == assignment or ("_" not in stem and stem.lower() == assignment.lower()):
         raise Refused("no student id in the name: put each student's files in a folder named after them, "
                       "name the file <student>_<assignment>.ipynb, or pass --pattern")
     return check_student_id(stem.split("_", 1)[0])
@@ -308,7 +309,7 @@ def read_received(path: str | os.PathLike, columns: str | None = None) -> dict[s
             raise CourseError(f"--received {path}: expected a column of student ids ({', '.join(STUDENT_COLUMNS)}) "
                               f"and one of times ({', '.join(TIME_COLUMNS)}); its columns: {', '.join(header)}. "
                               "Name yours with --received-columns STUDENT,TIME")
-        who, when = found
+        who, when = (int(i) for i in found if i is not None)
     out: dict[str, dt.datetime] = {}
     for line, row in enumerate(rows, start=2):
         if not any(cell.strip() for cell in row):
@@ -318,7 +319,7 @@ def read_received(path: str | os.PathLike, columns: str | None = None) -> dict[s
         student, stamp = row[who].strip(), row[when].strip()
         try:
             received = parse_utc(stamp)
-        except Exception:
+        except Exception:  # noqa: BLE001 - whatever dateutil raises, the instructor reads one line
             raise CourseError(f"--received {path}, line {line}: {stamp[:60]!r} is not a time "
                               "(e.g. '2026-12-07 23:10 Europe/Berlin')") from None
         if student in out and out[student] != received:
@@ -382,7 +383,7 @@ def collect(course: Course, assignment: str, sources: list[str | os.PathLike], *
         raise CourseError("give either --timestamp (one time for all) or --received (a time per student), not both")
     try:
         fixed = parse_utc(timestamp) if timestamp else None
-    except Exception:
+    except Exception:  # noqa: BLE001 - whatever dateutil raises, the instructor reads one line
         raise CourseError(f"--timestamp {timestamp!r} is not a time (e.g. '2026-12-07 23:10 Europe/Berlin')") from None
     per_student = read_received(received, received_columns) if received else None
     due = course.due_date(assignment)
@@ -414,7 +415,7 @@ def collect(course: Course, assignment: str, sources: list[str | os.PathLike], *
                 raise Refused(f"the notebook is larger than {MAX_NOTEBOOK_BYTES // 2**20} MB")
             try:
                 nb = nbformat.reads(data.decode("utf-8"), as_version=4)
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001
                 raise Refused(f"not a readable notebook ({type(exc).__name__})") from None
             if not _grade_ids(nb) & wanted:
                 raise Refused(f"not a notebook of {assignment} (none of its graded cells)")

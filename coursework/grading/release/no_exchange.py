@@ -11,8 +11,16 @@ feedback) stops with one sentence that says what to do instead.
 
 from __future__ import annotations
 
-from nbgrader.exchange.abc import (Exchange, ExchangeCollect, ExchangeFetchAssignment, ExchangeFetchFeedback,
-                                   ExchangeList, ExchangeReleaseAssignment, ExchangeReleaseFeedback, ExchangeSubmit)
+from nbgrader.exchange.abc import (
+    Exchange,
+    ExchangeCollect,
+    ExchangeFetchAssignment,
+    ExchangeFetchFeedback,
+    ExchangeList,
+    ExchangeReleaseAssignment,
+    ExchangeReleaseFeedback,
+    ExchangeSubmit,
+)
 from nbgrader.exchange.abc.exchange import ExchangeError
 
 __all__ = ["NoExchange", "NoList", "NoTransfer", "MESSAGE"]

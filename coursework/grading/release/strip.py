@@ -25,9 +25,9 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 __all__ = ["StripError", "Region", "find_regions", "strip_reference", "copy_stripped", "region_tags", "STUB",
            "REMOVED"]

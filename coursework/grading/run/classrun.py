@@ -49,9 +49,10 @@ import tempfile
 import time
 import traceback
 from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Iterator, NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol
 
 import nbformat
 import nbgrader.preprocessors as nbgrader_preprocessors
@@ -61,9 +62,10 @@ from tqdm.auto import tqdm
 
 from ...i18n import language
 from ..course import Course, CourseError
-from ..exercises import Exercise, exercises as find_exercises
 from ..execute.outcome import NotebookOutcome
 from ..execute.room import sandbox_missing
+from ..exercises import Exercise
+from ..exercises import exercises as find_exercises
 from ..judge.restore import Restored, restore_cells
 from ..judge.rules import apply_rules
 from ..release.bundle import stage_packages
@@ -329,7 +331,7 @@ class ClassRun:
 
     def _grade(self, todo: list[Submission], executor: Executor, summary: Summary, progress: _Progress) -> None:
         """Prepare the submissions as the executor takes them, and finish each as its result comes."""
-        queue, pending = deque(todo), {}
+        queue, pending = deque(todo), dict[str, Prepared]()
 
         def top_up() -> None:
             while queue and len(pending) < executor.slots:
@@ -341,7 +343,7 @@ class ClassRun:
                         continue
                     executor.submit(prepared.job)
                     pending[submission.student] = prepared
-                except Exception as exc:  # ours, not the student's: report, go on
+                except Exception as exc:  # noqa: BLE001 - ours, not the student's: report, go on
                     self._failed(submission.student, exc, summary, progress)
 
         top_up()
@@ -358,7 +360,7 @@ class ClassRun:
         student = prepared.submission.student
         try:
             self.finish(prepared, result)
-        except Exception as exc:  # finishing failed: ours, not the student's
+        except Exception as exc:  # noqa: BLE001 - finishing failed: ours, not the student's
             self._failed(student, exc, summary, progress)
             return
         summary.graded.append(student)
@@ -446,7 +448,7 @@ class ClassRun:
                 for pp in self._preprocessors(self.SANITIZE):
                     nb, book.resources = pp(nb, book.resources)
                 book.nb = nb
-            except Exception as exc:  # unreadable JSON, broken nbgrader metadata, ...
+            except Exception as exc:  # noqa: BLE001 - unreadable JSON, broken nbgrader metadata, ...
                 book.problem = f"the notebook {name}.ipynb could not be graded: {type(exc).__name__}: {exc}"
         return book
 

@@ -36,8 +36,9 @@ import hashlib
 import importlib
 import traceback
 import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from ..course import CourseError
 from .worker import GradingFailed, Job, Result, WorkerCannotStartKernels, grade_submission, pack_stage

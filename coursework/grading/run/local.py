@@ -31,7 +31,6 @@ class LocalExecutor:
     """
 
     packed = False            # a job names the folders on this machine; nothing is copied into it
-    workers_down: dict[str, str] = {}
 
     def __init__(self, jobs: int):
         self.slots = max(1, int(jobs))
@@ -39,6 +38,7 @@ class LocalExecutor:
         self.thread = threading.Thread(target=self._serve, name="coursework-kernels", daemon=True)
         self.pending: dict[concurrent.futures.Future, Job] = {}
         self.context: Any = None
+        self.workers_down: dict[str, str] = {}     # none: this machine's kernels fail their submissions
 
     def __enter__(self) -> LocalExecutor:
         self.thread.start()
@@ -79,6 +79,6 @@ class LocalExecutor:
         job = self.pending.pop(future)
         try:
             return job, future.result()
-        except Exception as exc:  # ours, not the student's: that submission fails, the run goes on
+        except Exception as exc:  # noqa: BLE001 - ours, not the student's: that submission fails, the run goes on
             return job, GradingFailed(f"{type(exc).__name__}: {exc}",
                                       "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))

@@ -259,6 +259,8 @@ async def _grade_notebook(job: Job, nb: Any, source: Any, stage: Path, inputs: l
     the notes of its room and the judge's statistics. A kernel that does not start is tried
     once more, then :class:`KernelStartError` is raised."""
     s = job.settings
+    if s.timeout is None:
+        raise ValueError("the job's settings have no timeout: a class run resolves them (Settings.resolved)")
     notes: list[str] = []
     for attempt in (1, 2):
         room = KernelRoom(bundle_stage=stage, course_root=Path(job.course_root), inputs=inputs, sandbox=s.sandbox,
