@@ -158,8 +158,10 @@ class Course:
         """Notebook name (without ``.ipynb``) -> source notebook path."""
         folder = self.source_dir / assignment
         if not folder.is_dir():
-            raise CourseError(f"no assignment {assignment!r}: {folder} does not exist "
-                              f"(assignments: {', '.join(self.assignments()) or 'none'})")
+            raise CourseError(
+                f"no assignment {assignment!r}: {folder} does not exist "
+                f"(assignments: {', '.join(self.assignments()) or 'none'})"
+            )
         return {p.stem: p for p in sorted(folder.glob("*.ipynb"))}
 
     def release_notebook(self, assignment: str, notebook: str) -> Path:
@@ -178,8 +180,9 @@ class Course:
         """The students with a folder in ``submitted/`` for any assignment."""
         if not self.submitted_dir.is_dir():
             return set()
-        return {p.parent.name for p in self.submitted_dir.glob("*/*")
-                if p.is_dir() and not p.parent.name.startswith(".")}
+        return {
+            p.parent.name for p in self.submitted_dir.glob("*/*") if p.is_dir() and not p.parent.name.startswith(".")
+        }
 
     # -- deadlines ---------------------------------------------------------------------
     def due_date(self, assignment: str) -> dt.datetime | None:
@@ -192,8 +195,10 @@ class Course:
         try:
             return parse_utc(str(dates[assignment]))
         except Exception:  # noqa: BLE001 - whatever dateutil raises, the instructor reads one line
-            raise CourseError(f"c.Coursework.due_dates[{assignment!r}] = {dates[assignment]!r} is not a date; "
-                              f"write e.g. '2026-12-07 23:59 Europe/Berlin' or '2026-12-07 23:59 UTC'") from None
+            raise CourseError(
+                f"c.Coursework.due_dates[{assignment!r}] = {dates[assignment]!r} is not a date; "
+                f"write e.g. '2026-12-07 23:59 Europe/Berlin' or '2026-12-07 23:59 UTC'"
+            ) from None
 
     @property
     def late_penalty(self) -> str:
@@ -243,5 +248,8 @@ def _student_folders(root: Path, assignment: str) -> dict[str, Path]:
     """Student id -> ``root/<student>/<assignment>`` for the real folders (no links, no dot folders)."""
     if not root.is_dir():
         return {}
-    return {p.parent.name: p for p in sorted(root.glob(f"*/{assignment}"))
-            if p.is_dir() and not p.is_symlink() and not p.parent.is_symlink() and not p.parent.name.startswith(".")}
+    return {
+        p.parent.name: p
+        for p in sorted(root.glob(f"*/{assignment}"))
+        if p.is_dir() and not p.is_symlink() and not p.parent.is_symlink() and not p.parent.name.startswith(".")
+    }

@@ -18,8 +18,19 @@ from typing import Any
 
 from .secret import HIDDEN_BEGIN, HIDDEN_END
 
-__all__ = ["Check", "Exercise", "exercises", "exercise_of", "meta", "is_answer", "is_check", "is_hidden",
-           "strip_hidden", "hidden_regions", "same_source"]
+__all__ = [
+    "Check",
+    "Exercise",
+    "exercises",
+    "exercise_of",
+    "meta",
+    "is_answer",
+    "is_check",
+    "is_hidden",
+    "strip_hidden",
+    "hidden_regions",
+    "same_source",
+]
 
 
 def meta(cell: Any) -> dict:

@@ -27,8 +27,18 @@ import secrets
 import sys
 from pathlib import Path
 
-__all__ = ["course_secret", "course_package_copies", "grader_packages", "SECRET_FILE", "HIDDEN_BEGIN", "HIDDEN_END",
-           "PACKAGES", "EXCLUDED_FROM_BUNDLE", "PRIVATE_MODULES", "NEVER_IN_A_BUNDLE"]
+__all__ = [
+    "course_secret",
+    "course_package_copies",
+    "grader_packages",
+    "SECRET_FILE",
+    "HIDDEN_BEGIN",
+    "HIDDEN_END",
+    "PACKAGES",
+    "EXCLUDED_FROM_BUNDLE",
+    "PRIVATE_MODULES",
+    "NEVER_IN_A_BUNDLE",
+]
 
 SECRET_FILE = ".coursework-secret"
 HIDDEN_BEGIN = "BEGIN HIDDEN TESTS"
@@ -37,17 +47,32 @@ HIDDEN_END = "END HIDDEN TESTS"
 #: The course's packages: a student bundle ships them stripped; the grader imports them whole.
 PACKAGES = ("coursework", "grader_tests")
 #: Parts of the packages (paths relative to the course) that no student bundle holds.
-EXCLUDED_FROM_BUNDLE = ("grader_tests/hidden", "grader_tests/builders", "grader_tests/make_expected.py",
-                        "coursework/demos")
+EXCLUDED_FROM_BUNDLE = (
+    "grader_tests/hidden",
+    "grader_tests/builders",
+    "grader_tests/make_expected.py",
+    "coursework/demos",
+)
 #: The modules among them that hold secrets (hidden checks, their inputs): never named to a kernel.
-PRIVATE_MODULES = tuple(path.removesuffix(".py").replace("/", ".") for path in EXCLUDED_FROM_BUNDLE
-                        if path.startswith("grader_tests/"))
+PRIVATE_MODULES = tuple(
+    path.removesuffix(".py").replace("/", ".") for path in EXCLUDED_FROM_BUNDLE if path.startswith("grader_tests/")
+)
 #: Course paths that a bundle's audit refuses (a folder ends in ``/``).
-NEVER_IN_A_BUNDLE = ("solutions/",
-                     *(path if path.endswith(".py") else f"{path}/" for path in EXCLUDED_FROM_BUNDLE
-                       if path.startswith("grader_tests/")),
-                     "nbgrader_config.py", "gradebook.db", "submitted/", "autograded/", "feedback/", "tests/",
-                     SECRET_FILE)
+NEVER_IN_A_BUNDLE = (
+    "solutions/",
+    *(
+        path if path.endswith(".py") else f"{path}/"
+        for path in EXCLUDED_FROM_BUNDLE
+        if path.startswith("grader_tests/")
+    ),
+    "nbgrader_config.py",
+    "gradebook.db",
+    "submitted/",
+    "autograded/",
+    "feedback/",
+    "tests/",
+    SECRET_FILE,
+)
 
 
 def course_secret(root: str | os.PathLike, *, create: bool = False) -> bytes | None:
@@ -71,8 +96,10 @@ def grader_packages() -> dict[str, Path]:
     """The folders this grader imports ``coursework`` and ``grader_tests`` from (the course's
     sources for an editable install, site-packages for ``pip install .``)."""
     harness = importlib.import_module("grader_tests.harness")  # by name: grader_tests imports this module
-    return {"coursework": Path(__file__).resolve().parents[1],
-            "grader_tests": Path(str(harness.__file__)).resolve().parent}
+    return {
+        "coursework": Path(__file__).resolve().parents[1],
+        "grader_tests": Path(str(harness.__file__)).resolve().parent,
+    }
 
 
 def course_package_copies() -> list[Path]:

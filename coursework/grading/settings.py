@@ -76,8 +76,10 @@ class Settings:
         numbers["timeout"] = self.timeout if self.timeout is not None else 1.0
         negative = [name for name, value in numbers.items() if value < 0]
         if negative:
-            raise ValueError(f"Settings: {', '.join(negative)} must not be negative, got "
-                             + ", ".join(f"{name}={numbers[name]!r}" for name in negative))
+            raise ValueError(
+                f"Settings: {', '.join(negative)} must not be negative, got "
+                + ", ".join(f"{name}={numbers[name]!r}" for name in negative)
+            )
 
     def resolved(self, **values: Any) -> Settings:
         """A copy with each of ``values`` set where this one has None (the course's)."""

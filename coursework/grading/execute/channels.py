@@ -32,8 +32,15 @@ PLACEHOLDER = "coursework_unreadable"
 
 def _placeholder(why: str) -> dict:
     header = {"msg_type": PLACEHOLDER, "msg_id": "", "why": why}
-    return {"header": header, "msg_id": "", "msg_type": PLACEHOLDER, "parent_header": {}, "metadata": {},
-            "content": {}, "buffers": []}
+    return {
+        "header": header,
+        "msg_id": "",
+        "msg_type": PLACEHOLDER,
+        "parent_header": {},
+        "metadata": {},
+        "content": {},
+        "buffers": [],
+    }
 
 
 class BoundedSession(Session):

@@ -47,7 +47,7 @@ _STREAMS = ("stdout", "stderr")
 
 def _is_json_type(mime: str) -> bool:
     """nbformat's ``^application/(.*\\+)?json$``, without a regular expression."""
-    rest = mime[len("application/"):] if mime.startswith("application/") else None
+    rest = mime[len("application/") :] if mime.startswith("application/") else None
     return rest is not None and (rest == "json" or rest.endswith("+json"))
 
 
@@ -74,7 +74,8 @@ def _clean(msg: dict) -> dict:
     if transient is not None:
         ok = isinstance(transient, dict) and (
             "display_id" not in transient
-            or (isinstance(transient["display_id"], str) and 0 < len(transient["display_id"]) <= MAX_DISPLAY_ID))
+            or (isinstance(transient["display_id"], str) and 0 < len(transient["display_id"]) <= MAX_DISPLAY_ID)
+        )
         if not ok:
             fixed = {k: v for k, v in fixed.items() if k != "transient"}
     count = content.get("execution_count")
@@ -90,10 +91,10 @@ class LimitedClient(NotebookClient):
     max_notebook_bytes: int = DEFAULTS.max_notebook_output_bytes
 
     def reset_limits(self) -> None:
-        self._kept: dict[int, int] = {}        # cell -> characters kept
-        self._total = 0                         # characters kept in the notebook
-        self._dropped: dict[int, int] = {}     # cell -> characters dropped
-        self._met: dict[int, set] = {}         # cell -> the limits it met ("cell", "notebook")
+        self._kept: dict[int, int] = {}  # cell -> characters kept
+        self._total = 0  # characters kept in the notebook
+        self._dropped: dict[int, int] = {}  # cell -> characters dropped
+        self._met: dict[int, set] = {}  # cell -> the limits it met ("cell", "notebook")
         self._dropped_stderr: set[int] = set()
         self._malformed: dict[int, int] = {}
         self._cell = -1
@@ -125,9 +126,16 @@ class LimitedClient(NotebookClient):
         """The outputs that say what was dropped from the cell (none if nothing was)."""
         out = []
         if self._malformed.get(cell_index):
-            out.append(new_output("stream", name="stdout", text=(
-                f"\n... {self._malformed[cell_index]:,} output(s) that were not valid notebook outputs "
-                "were dropped ...\n")))
+            out.append(
+                new_output(
+                    "stream",
+                    name="stdout",
+                    text=(
+                        f"\n... {self._malformed[cell_index]:,} output(s) that were not valid notebook outputs "
+                        "were dropped ...\n"
+                    ),
+                )
+            )
         dropped = self.dropped(cell_index)
         if dropped:
             limits = []
@@ -135,12 +143,20 @@ class LimitedClient(NotebookClient):
                 limits.append(f"{self.max_output_bytes:,} bytes per cell")
             if "notebook" in self._met.get(cell_index, ()):
                 limits.append(f"{self.max_notebook_bytes:,} bytes per notebook, all cells together")
-            out.append(new_output("stream", name="stdout", text=(
-                f"\n... output truncated: {dropped:,} more bytes were dropped "
-                f"(the limit is {' and '.join(limits)}) ...\n")))
+            out.append(
+                new_output(
+                    "stream",
+                    name="stdout",
+                    text=(
+                        f"\n... output truncated: {dropped:,} more bytes were dropped "
+                        f"(the limit is {' and '.join(limits)}) ...\n"
+                    ),
+                )
+            )
             if cell_index in self._dropped_stderr:
-                out.append(new_output("stream", name="stderr",
-                                      text="... (some of the dropped output went to stderr)\n"))
+                out.append(
+                    new_output("stream", name="stderr", text="... (some of the dropped output went to stderr)\n")
+                )
         return out
 
     # -- nbclient's hooks ---------------------------------------------------------------
@@ -195,8 +211,7 @@ class LimitedClient(NotebookClient):
                     return None
                 text, size = text[:keep], keep
             self._keep(cell_index, size)
-            return super().output(outs, {**msg, "content": {"name": name, "text": text}}, display_id,
-                                  cell_index)
+            return super().output(outs, {**msg, "content": {"name": name, "text": text}}, display_id, cell_index)
         if kind in ("display_data", "execute_result"):
             data, metadata = content.get("data"), content.get("metadata", {})
             if not _valid_data(data) or not isinstance(metadata, dict):
@@ -211,9 +226,8 @@ class LimitedClient(NotebookClient):
             if kind == "execute_result":
                 content["execution_count"] = msg["content"].get("execution_count")
             return super().output(outs, {**msg, "content": content}, display_id, cell_index)
-        return None                      # nothing else is an output
+        return None  # nothing else is an output
 
     def _malformed_output(self, cell_index: int) -> None:
         self._malformed[cell_index] = self._malformed.get(cell_index, 0) + 1
         return None
-

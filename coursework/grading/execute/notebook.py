@@ -57,14 +57,19 @@ from .relay import DEFAULT_MAX_MESSAGE_BYTES
 
 __all__ = ["run_notebook", "run_notebook_sync", "kernel_env", "grading_kernel_manager", "KERNEL_LOG_BYTES"]
 
-KERNEL_LOG_BYTES = 64 * 1024     # of a kernel's own stdout / stderr, kept in the log
-MAX_EVALUE = 2000                # of an error's message, kept in its outcome
+KERNEL_LOG_BYTES = 64 * 1024  # of a kernel's own stdout / stderr, kept in the log
+MAX_EVALUE = 2000  # of an error's message, kept in its outcome
 OUTPUTS_MODULE = Path(kernel_outputs.__file__)
 OUT_OF_TIME = "the submission used up the total grading time; the remaining cells did not run"
 
 
-def kernel_env(*, student: str | None = None, threads: int | None = 1, memory_mb: int = DEFAULTS.memory_mb,
-               extra: dict[str, str] | None = None) -> dict[str, str]:
+def kernel_env(
+    *,
+    student: str | None = None,
+    threads: int | None = 1,
+    memory_mb: int = DEFAULTS.memory_mb,
+    extra: dict[str, str] | None = None,
+) -> dict[str, str]:
     """The environment of a grading kernel: ours, plus the student id and the limits.
 
     ``threads`` BLAS / OpenMP threads per kernel (None: leave the environment's; see
@@ -74,8 +79,13 @@ def kernel_env(*, student: str | None = None, threads: int | None = 1, memory_mb
     """
     env = dict(os.environ)
     env["COURSEWORK_DEVICE"] = "cpu"
-    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS",
-                "VECLIB_MAXIMUM_THREADS"):
+    for var in (
+        "OMP_NUM_THREADS",
+        "OPENBLAS_NUM_THREADS",
+        "MKL_NUM_THREADS",
+        "NUMEXPR_NUM_THREADS",
+        "VECLIB_MAXIMUM_THREADS",
+    ):
         if threads:
             env[var] = str(threads)
     env["COURSEWORK_KERNEL_MEMORY_MB"] = str(int(memory_mb or 0))
@@ -91,9 +101,12 @@ def kernel_env(*, student: str | None = None, threads: int | None = 1, memory_mb
 
 def grading_kernel_manager(context: Any = None) -> Any:
     """A kernel manager (:func:`.channels.kernel_manager`) that starts the grading launcher."""
-    spec = KernelSpec(argv=[sys.executable, "-c", LAUNCHER, "-f", "{connection_file}",
-                            "--HistoryManager.hist_file=:memory:"],
-                      display_name="coursework grading kernel", language="python", name="coursework-grading")
+    spec = KernelSpec(
+        argv=[sys.executable, "-c", LAUNCHER, "-f", "{connection_file}", "--HistoryManager.hist_file=:memory:"],
+        display_name="coursework grading kernel",
+        language="python",
+        name="coursework-grading",
+    )
     return relayed_kernel_manager(spec, context)
 
 
@@ -141,7 +154,7 @@ class _KernelOutput:
 
     def close(self, log: str | os.PathLike | None) -> None:
         if self.loop is not None:
-            self._read()                                   # what is already in the pipe
+            self._read()  # what is already in the pipe
             self.loop.remove_reader(self.read_fd)
         self.started()
         os.close(self.read_fd)
@@ -150,8 +163,10 @@ class _KernelOutput:
         lines = bytes(self.kept).decode("utf-8", errors="replace").splitlines()
         dropped = self.total - len(self.kept)
         with open(log, "a", encoding="utf-8") as fh:
-            fh.write(f"--- the kernel's own output: {self.total:,} bytes"
-                     f"{f', the last {dropped:,} not kept' if dropped else ''} ---\n")
+            fh.write(
+                f"--- the kernel's own output: {self.total:,} bytes"
+                f"{f', the last {dropped:,} not kept' if dropped else ''} ---\n"
+            )
             fh.writelines(f"| {line}\n" for line in lines)
 
 
@@ -181,8 +196,18 @@ def _name(cell: Any, index: int) -> str:
 class _NotebookRun:
     """One notebook's cells run in order in one kernel (see :func:`run_notebook`)."""
 
-    def __init__(self, nb: Any, km: Any, *, timeout: float, max_output_bytes: int, max_notebook_bytes: int,
-                 startup_timeout: float, judge: Any, deadline: float | None):
+    def __init__(
+        self,
+        nb: Any,
+        km: Any,
+        *,
+        timeout: float,
+        max_output_bytes: int,
+        max_notebook_bytes: int,
+        startup_timeout: float,
+        judge: Any,
+        deadline: float | None,
+    ):
         self.nb, self.km, self.timeout, self.judge, self.deadline = nb, km, timeout, judge, deadline
         self.startup_timeout = startup_timeout
         self.outcome = NotebookOutcome()
@@ -190,11 +215,23 @@ class _NotebookRun:
         for _, cell in self.cells:
             cell.outputs, cell.execution_count = [], None
         words = f"timed out after {timeout:g} s"
-        self.client = LimitedClient(nb, km=km, timeout=int(timeout), allow_errors=True, interrupt_on_timeout=True,
-                                    raise_on_iopub_timeout=True, iopub_timeout=5, record_timing=False,
-                                    startup_timeout=int(startup_timeout), store_widget_state=False,
-                                    error_on_timeout={"ename": "CellTimeoutError", "evalue": words,
-                                                      "traceback": [f"CellTimeoutError: {words}"]})
+        self.client = LimitedClient(
+            nb,
+            km=km,
+            timeout=int(timeout),
+            allow_errors=True,
+            interrupt_on_timeout=True,
+            raise_on_iopub_timeout=True,
+            iopub_timeout=5,
+            record_timing=False,
+            startup_timeout=int(startup_timeout),
+            store_widget_state=False,
+            error_on_timeout={
+                "ename": "CellTimeoutError",
+                "evalue": words,
+                "traceback": [f"CellTimeoutError: {words}"],
+            },
+        )
         self.client.max_output_bytes = int(max_output_bytes)
         self.client.max_notebook_bytes = int(max_notebook_bytes)
         self.client.reset_limits()
@@ -203,14 +240,14 @@ class _NotebookRun:
         self.count = 0
 
     def _remember(self, cell: Any, cell_index: int, execute_reply: dict) -> None:
-        content = (execute_reply or {}).get("content") or {}       # the reply itself is not kept: it may be large
+        content = (execute_reply or {}).get("content") or {}  # the reply itself is not kept: it may be large
         self.replies[cell_index] = {k: content.get(k) for k in ("status", "ename", "evalue")}
 
     async def start(self, env: dict[str, str], cwd: str | os.PathLike, sink: Any) -> None:
         """Start the kernel and connect; :class:`KernelStartError` if it does not answer."""
         try:
             await self.km.start_kernel(env=env, cwd=str(cwd), stdin=subprocess.DEVNULL, stdout=sink, stderr=sink)
-            kc: Any = self.km.client()      # an AsyncKernelClient (the relayed one)
+            kc: Any = self.km.client()  # an AsyncKernelClient (the relayed one)
             self.client.kc = kc
             kc.start_channels(stdin=False, hb=False)
             await kc.wait_for_ready(timeout=self.startup_timeout)
@@ -246,8 +283,9 @@ class _NotebookRun:
             else:
                 self.count += 1
                 if self.judge is not None:
-                    self.judge.executed(self.count, cell.metadata.get("nbgrader", {}).get("grade_id")
-                                        or f"cell {index}")
+                    self.judge.executed(
+                        self.count, cell.metadata.get("nbgrader", {}).get("grade_id") or f"cell {index}"
+                    )
                 await self.client.async_execute_cell(cell, index, execution_count=self.count)
                 result = _classify(index, cell, self.replies.get(index))
         except DeadKernelError:
@@ -276,12 +314,22 @@ class _NotebookRun:
             later_cell.outputs = [_error("NotRun", why)]
 
 
-async def run_notebook(nb: Any, *, cwd: str | os.PathLike, env: dict[str, str], timeout: float,
-                       max_output_bytes: int = DEFAULTS.max_output_bytes,
-                       max_notebook_bytes: int = DEFAULTS.max_notebook_output_bytes, startup_timeout: float = 60,
-                       kernel_log: str | os.PathLike | None = None, context: Any = None,
-                       on_cell: Callable[[int, CellOutcome], None] | None = None, judge: Any = None,
-                       kernel_manager: Any = None, deadline: float | None = None) -> NotebookOutcome:
+async def run_notebook(
+    nb: Any,
+    *,
+    cwd: str | os.PathLike,
+    env: dict[str, str],
+    timeout: float,
+    max_output_bytes: int = DEFAULTS.max_output_bytes,
+    max_notebook_bytes: int = DEFAULTS.max_notebook_output_bytes,
+    startup_timeout: float = 60,
+    kernel_log: str | os.PathLike | None = None,
+    context: Any = None,
+    on_cell: Callable[[int, CellOutcome], None] | None = None,
+    judge: Any = None,
+    kernel_manager: Any = None,
+    deadline: float | None = None,
+) -> NotebookOutcome:
     """Execute ``nb``'s code cells in order (in place) and return each one's outcome.
 
     Errors never stop the run (every cell runs, as nbgrader does); a dead or
@@ -294,15 +342,23 @@ async def run_notebook(nb: Any, *, cwd: str | os.PathLike, env: dict[str, str], 
     """
     start = time.monotonic()
     km = kernel_manager if kernel_manager is not None else grading_kernel_manager(context)
-    run = _NotebookRun(nb, km, timeout=timeout, max_output_bytes=max_output_bytes,
-                       max_notebook_bytes=max_notebook_bytes, startup_timeout=startup_timeout, judge=judge,
-                       deadline=deadline)
+    run = _NotebookRun(
+        nb,
+        km,
+        timeout=timeout,
+        max_output_bytes=max_output_bytes,
+        max_notebook_bytes=max_notebook_bytes,
+        startup_timeout=startup_timeout,
+        judge=judge,
+        deadline=deadline,
+    )
     output = _KernelOutput() if kernel_log else None
     try:
         if output:
             output.start()
-        await run.start({**env, "COURSEWORK_KERNEL_CAPS": _caps()}, cwd,
-                        output.write_fd if output else subprocess.DEVNULL)
+        await run.start(
+            {**env, "COURSEWORK_KERNEL_CAPS": _caps()}, cwd, output.write_fd if output else subprocess.DEVNULL
+        )
         if output:
             output.started()
         return await run.run(on_cell)
@@ -326,7 +382,7 @@ def _classify(index: int, cell: Any, reply: dict | None) -> CellOutcome:
 
 
 def _ename(ename: Any) -> str:
-    return ename[:kernel_outputs.MAX_ENAME] if isinstance(ename, str) and ename else "Error"
+    return ename[: kernel_outputs.MAX_ENAME] if isinstance(ename, str) and ename else "Error"
 
 
 def _short(text: Any) -> str:

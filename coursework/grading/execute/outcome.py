@@ -19,11 +19,11 @@ class CellStatus(str, Enum):
     """How a code cell ended. A ``str``, so that records and JSON hold the plain word."""
 
     OK = "ok"
-    ERROR = "error"                    # raised (a test cell: its check failed)
-    TIMEOUT = "timeout"                # interrupted after its time limit
-    UNRESPONSIVE = "unresponsive"      # ignored the interrupt: the kernel was killed
-    DIED = "died"                      # the kernel died while it ran
-    NOT_RUN = "not-run"                # the kernel was gone (or the time used up) before it
+    ERROR = "error"  # raised (a test cell: its check failed)
+    TIMEOUT = "timeout"  # interrupted after its time limit
+    UNRESPONSIVE = "unresponsive"  # ignored the interrupt: the kernel was killed
+    DIED = "died"  # the kernel died while it ran
+    NOT_RUN = "not-run"  # the kernel was gone (or the time used up) before it
 
     def __str__(self) -> str:
         return self.value

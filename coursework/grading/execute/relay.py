@@ -39,9 +39,9 @@ __all__ = ["Relay", "ZmtpFilter", "DEFAULT_MAX_MESSAGE_BYTES", "FRAME_COST"]
 #: The largest message a kernel may send (all frames). The judge's largest reply in the
 #: course is 0.2 MB; the kernel cuts an output to 4M characters before it sends it.
 DEFAULT_MAX_MESSAGE_BYTES = 32 << 20
-FRAME_COST = 64                     # what one frame costs the grader beyond its bytes
+FRAME_COST = 64  # what one frame costs the grader beyond its bytes
 MAX_COMMAND = 64 * 1024
-GREETING = 64                       # ZMTP 3.x: signature 10, version 2, mechanism 20, as-server 1, filler 31
+GREETING = 64  # ZMTP 3.x: signature 10, version 2, mechanism 20, as-server 1, filler 31
 _CHUNK = 64 * 1024
 
 
@@ -56,11 +56,11 @@ class ZmtpFilter:
     def __init__(self, max_message: int = DEFAULT_MAX_MESSAGE_BYTES):
         self.max_message = int(max_message)
         self._greeting = b""
-        self._head = b""             # the frame header being read
-        self._left = 0               # body bytes of the current frame still to come
-        self._held = bytearray()     # the message (or command) so far
-        self._size = 0               # what the current message costs so far
-        self._skipping = False       # dropping the rest of a message that grew too large
+        self._head = b""  # the frame header being read
+        self._left = 0  # body bytes of the current frame still to come
+        self._held = bytearray()  # the message (or command) so far
+        self._size = 0  # what the current message costs so far
+        self._skipping = False  # dropping the rest of a message that grew too large
         self._command = self._more = False
         self.messages = self.dropped = self.dropped_bytes = 0
         self.violation: str | None = None
@@ -112,8 +112,11 @@ class ZmtpFilter:
         self._more = bool(flags & 0x01) and not self._command
         if self._command:
             if size > MAX_COMMAND or self._size:
-                self.violation = f"the kernel sent a command frame of {size:,} bytes" if size > MAX_COMMAND else \
-                    "the kernel sent a command inside a message"
+                self.violation = (
+                    f"the kernel sent a command frame of {size:,} bytes"
+                    if size > MAX_COMMAND
+                    else "the kernel sent a command inside a message"
+                )
                 return
         elif not self._skipping:
             self._size += size + FRAME_COST
@@ -146,8 +149,15 @@ class Relay:
     Use ``await relay.start()`` before the grader connects, ``await relay.close()`` after.
     """
 
-    def __init__(self, kernel: str, grader: str, ports: list[int], *, max_message: int = DEFAULT_MAX_MESSAGE_BYTES,
-                 on_violation: Callable[[str], None] | None = None):
+    def __init__(
+        self,
+        kernel: str,
+        grader: str,
+        ports: list[int],
+        *,
+        max_message: int = DEFAULT_MAX_MESSAGE_BYTES,
+        on_violation: Callable[[str], None] | None = None,
+    ):
         self.kernel, self.grader, self.ports = str(kernel), str(grader), list(ports)
         self.max_message = int(max_message)
         self.on_violation = on_violation
@@ -187,7 +197,7 @@ class Relay:
 
     async def _serve(self, port: int, g_reader: asyncio.StreamReader, g_writer: asyncio.StreamWriter) -> None:
         task = asyncio.current_task()
-        assert task is not None                 # a server's connection runs as a task
+        assert task is not None  # a server's connection runs as a task
         self._tasks.add(task)
         k_writer = None
         try:
@@ -196,7 +206,7 @@ class Relay:
             try:
                 k_reader, k_writer = await asyncio.open_unix_connection(f"{self.kernel}-{port}")
             except OSError:
-                return                          # the kernel is not listening yet: ZeroMQ will connect again
+                return  # the kernel is not listening yet: ZeroMQ will connect again
             zmtp = ZmtpFilter(self.max_message)
             self._filters.append(zmtp)
             up = asyncio.ensure_future(_pump(g_reader, k_writer))
@@ -213,8 +223,12 @@ class Relay:
             self._tasks.discard(task)
 
 
-async def _pump(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, zmtp: ZmtpFilter | None = None,
-                violated: Callable[[str], None] | None = None) -> None:
+async def _pump(
+    reader: asyncio.StreamReader,
+    writer: asyncio.StreamWriter,
+    zmtp: ZmtpFilter | None = None,
+    violated: Callable[[str], None] | None = None,
+) -> None:
     """Copy ``reader`` to ``writer`` until either side ends (through ``zmtp``, until it finds a violation)."""
     try:
         while True:

@@ -45,8 +45,17 @@ from .relay import DEFAULT_MAX_MESSAGE_BYTES, Relay
 __all__ = ["KernelRoom", "ENV_KEEP", "sandbox_missing", "copy_files"]
 
 #: Variables of the grader's environment a kernel keeps (the rest is dropped).
-ENV_KEEP = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "COURSEWORK_LANG",
-            "SYSTEMROOT")
+ENV_KEEP = (
+    "PATH",
+    "LANG",
+    "LC_ALL",
+    "LC_CTYPE",
+    "TZ",
+    "OPENBLAS_CORETYPE",
+    "OPENBLAS_L2_SIZE",
+    "COURSEWORK_LANG",
+    "SYSTEMROOT",
+)
 SANDBOX_MODULE = Path(sandbox.__file__)
 #: The largest file of a submission (or of the assignment's own) given to a kernel.
 MAX_INPUT_BYTES = 64 << 20
@@ -73,8 +82,10 @@ def copy_files(src: Path, dest: Path, *, skip_notebooks: bool, max_bytes: int) -
             if skip_notebooks and name.endswith(".ipynb"):
                 continue
             if info.st_size > max_bytes:
-                notes.append(f"the file {(rel_root / name).as_posix()} ({info.st_size:,} bytes) was not given to "
-                             f"the kernel (the limit is {max_bytes:,} bytes per file)")
+                notes.append(
+                    f"the file {(rel_root / name).as_posix()} ({info.st_size:,} bytes) was not given to "
+                    f"the kernel (the limit is {max_bytes:,} bytes per file)"
+                )
                 continue
             target = dest / rel_root / name
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -85,10 +96,20 @@ def copy_files(src: Path, dest: Path, *, skip_notebooks: bool, max_bytes: int) -
 class KernelRoom:
     """One kernel's folder, environment, kernel manager and (optionally) sandbox policy."""
 
-    def __init__(self, *, bundle_stage: Path, inputs: list[Path], course_root: Path, sandbox: bool = True,
-                 memory_mb: int = DEFAULTS.memory_mb, cpu_seconds: int | None = None, file_mb: int = 64,
-                 disk_mb: int = DEFAULTS.disk_mb, threads: int = DEFAULTS.threads,
-                 max_input_bytes: int = MAX_INPUT_BYTES):
+    def __init__(
+        self,
+        *,
+        bundle_stage: Path,
+        inputs: list[Path],
+        course_root: Path,
+        sandbox: bool = True,
+        memory_mb: int = DEFAULTS.memory_mb,
+        cpu_seconds: int | None = None,
+        file_mb: int = 64,
+        disk_mb: int = DEFAULTS.disk_mb,
+        threads: int = DEFAULTS.threads,
+        max_input_bytes: int = MAX_INPUT_BYTES,
+    ):
         self.path = Path(tempfile.mkdtemp(prefix="cw-"))
         self.bundle, self.work, self.run = self.path / "bundle", self.path / "work", self.path / "run"
         self.relay_dir = self.path / "relay"
@@ -104,25 +125,41 @@ class KernelRoom:
         self.sandbox, self.memory_mb, self.cpu_seconds = sandbox, memory_mb, cpu_seconds
         self.file_mb, self.disk_mb, self.threads = file_mb, disk_mb, threads
         self.stopped: str = ""
-        self._kills: set[asyncio.Future] = set()    # kernels being stopped (kept until done)
+        self._kills: set[asyncio.Future] = set()  # kernels being stopped (kept until done)
         _seed_matplotlib_cache(self.work / ".mpl")
 
     # -- the kernel's environment and policy ------------------------------------------------
     def env(self, extra: dict[str, str] | None = None) -> dict[str, str]:
         env = {k: os.environ[k] for k in ENV_KEEP if k in os.environ}
         work = str(self.work)
-        env.update({
-            "HOME": work, "TMPDIR": str(self.work / "tmp"), "PYTHONPATH": str(self.bundle),
-            "PYTHONNOUSERSITE": "1", "PYTHONDONTWRITEBYTECODE": "1", "MPLCONFIGDIR": str(self.work / ".mpl"),
-            "MPLBACKEND": "module://matplotlib_inline.backend_inline", "IPYTHONDIR": str(self.work / ".ipython"),
-            "JUPYTER_CONFIG_DIR": str(self.work / ".jupyter"), "JUPYTER_DATA_DIR": str(self.work / ".jupyter-data"),
-            "JUPYTER_RUNTIME_DIR": str(self.work / ".jupyter-runtime"), "JUPYTER_PLATFORM_DIRS": "1",
-            "COURSEWORK_DEVICE": "cpu", "COURSEWORK_KERNEL_MEMORY_MB": str(int(self.memory_mb or 0)),
-            "NBGRADER_EXECUTION": "autograde", "PYDEVD_DISABLE_FILE_VALIDATION": "1",
-        })
+        env.update(
+            {
+                "HOME": work,
+                "TMPDIR": str(self.work / "tmp"),
+                "PYTHONPATH": str(self.bundle),
+                "PYTHONNOUSERSITE": "1",
+                "PYTHONDONTWRITEBYTECODE": "1",
+                "MPLCONFIGDIR": str(self.work / ".mpl"),
+                "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+                "IPYTHONDIR": str(self.work / ".ipython"),
+                "JUPYTER_CONFIG_DIR": str(self.work / ".jupyter"),
+                "JUPYTER_DATA_DIR": str(self.work / ".jupyter-data"),
+                "JUPYTER_RUNTIME_DIR": str(self.work / ".jupyter-runtime"),
+                "JUPYTER_PLATFORM_DIRS": "1",
+                "COURSEWORK_DEVICE": "cpu",
+                "COURSEWORK_KERNEL_MEMORY_MB": str(int(self.memory_mb or 0)),
+                "NBGRADER_EXECUTION": "autograde",
+                "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+            }
+        )
         env.setdefault("LANG", "C.UTF-8")
-        for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS",
-                    "VECLIB_MAXIMUM_THREADS"):
+        for var in (
+            "OMP_NUM_THREADS",
+            "OPENBLAS_NUM_THREADS",
+            "MKL_NUM_THREADS",
+            "NUMEXPR_NUM_THREADS",
+            "VECLIB_MAXIMUM_THREADS",
+        ):
             env[var] = str(self.threads)
         if self.sandbox:
             env["COURSEWORK_SANDBOX_MODULE"] = str(SANDBOX_MODULE)
@@ -132,10 +169,18 @@ class KernelRoom:
         return env
 
     def policy(self) -> sandbox.Policy:
-        return sandbox.kernel_policy(str(self.work), read_only=[str(self.bundle)], exclude=[str(self.course_root)],
-                             hide=[str(p) for p in course_package_copies()], socket_dirs=[str(self.run)],
-                             memory_mb=self.memory_mb or None, cpu_seconds=self.cpu_seconds, file_mb=self.file_mb,
-                             open_files=1024, processes=None)
+        return sandbox.kernel_policy(
+            str(self.work),
+            read_only=[str(self.bundle)],
+            exclude=[str(self.course_root)],
+            hide=[str(p) for p in course_package_copies()],
+            socket_dirs=[str(self.run)],
+            memory_mb=self.memory_mb or None,
+            cpu_seconds=self.cpu_seconds,
+            file_mb=self.file_mb,
+            open_files=1024,
+            processes=None,
+        )
 
     def kernel_manager(self, context: Any = None):
         """A kernel manager for this room: ipc sockets in ``run/``; the grader's side (its
@@ -152,12 +197,18 @@ class KernelRoom:
         """Start the relay of ``km``'s channels: a message over ``max_message`` bytes is dropped
         (:meth:`relay_notes`); a kernel that breaks the channels' framing is stopped, and
         :attr:`stopped` says why."""
+
         def violated(why: str) -> None:
             self.stopped = f"{why}; the kernel was stopped"
             self._kills.add(asyncio.ensure_future(_kill(km)))
 
-        self.relay = Relay(km.ip, km.coursework_relay, list(range(1, 6)),
-                           max_message=max_message or DEFAULT_MAX_MESSAGE_BYTES, on_violation=violated)
+        self.relay = Relay(
+            km.ip,
+            km.coursework_relay,
+            list(range(1, 6)),
+            max_message=max_message or DEFAULT_MAX_MESSAGE_BYTES,
+            on_violation=violated,
+        )
         await self.relay.start()
 
     def relay_notes(self) -> list[str]:
@@ -165,8 +216,10 @@ class KernelRoom:
         n = self.relay.dropped if self.relay is not None else 0
         if not n:
             return []
-        return [f"the kernel sent {n} message(s) of more than {self.relay.max_message // 2**20} MB; they were "
-                "dropped (an output or answer that large cannot be graded)"]
+        return [
+            f"the kernel sent {n} message(s) of more than {self.relay.max_message // 2**20} MB; they were "
+            "dropped (an output or answer that large cannot be graded)"
+        ]
 
     # -- while it runs ---------------------------------------------------------------------
     async def watch(self, km: Any, every: float = 0.5) -> None:
@@ -176,7 +229,7 @@ class KernelRoom:
             await asyncio.sleep(every)
             size = await asyncio.to_thread(_tree_size, self.work)
             if size > limit:
-                self.stopped = (f"the kernel wrote more than {self.disk_mb} MB into its folder and was stopped")
+                self.stopped = f"the kernel wrote more than {self.disk_mb} MB into its folder and was stopped"
                 await _kill(km)
                 return
 
@@ -223,4 +276,3 @@ def _seed_matplotlib_cache(dest: Path) -> None:
             shutil.copyfile(path, dest / path.name)
         except OSError:
             pass
-

@@ -57,8 +57,21 @@ from ..kernel import wire
 from ..kernel.agent import MIME, bootstrap_code, request_code
 from ..secret import HIDDEN_BEGIN, PRIVATE_MODULES
 
-__all__ = ["Judge", "Remote", "RemoteCallable", "KernelLink", "CheckTimeout", "KernelGone", "RemoteError",
-           "remote_exception", "judge_namespace", "trusted_imports", "type_name", "is_remote", "PUBLIC_MODULES"]
+__all__ = [
+    "Judge",
+    "Remote",
+    "RemoteCallable",
+    "KernelLink",
+    "CheckTimeout",
+    "KernelGone",
+    "RemoteError",
+    "remote_exception",
+    "judge_namespace",
+    "trusted_imports",
+    "type_name",
+    "is_remote",
+    "PUBLIC_MODULES",
+]
 
 #: Modules whose module-level functions may be named to the kernel (it imports its own copy).
 PUBLIC_MODULES = ("grader_tests.", "coursework.", "numpy", "math")
@@ -107,6 +120,7 @@ def type_name(value: Any) -> str:
 
 
 # -- handles ---------------------------------------------------------------------------------
+
 
 class Remote:
     """A handle to an object that stays in the student's kernel."""
@@ -159,8 +173,10 @@ class Remote:
         return value
 
     def __bool__(self) -> bool:
-        raise TypeError(f"the truth of a kernel object (a {self._type}) is not asked of the kernel: a check "
-                        "decides on plain data (grader_tests.plain)")
+        raise TypeError(
+            f"the truth of a kernel object (a {self._type}) is not asked of the kernel: a check "
+            "decides on plain data (grader_tests.plain)"
+        )
 
     def __float__(self) -> float:
         value = self._builtin("float")
@@ -224,14 +240,16 @@ class Remote:
 
     # comparisons: decided here, never by the student's __eq__ / __ne__ / __lt__ ...
     def __eq__(self, other):
-        return self is other   # a handle names one kernel object: equal means the same object
+        return self is other  # a handle names one kernel object: equal means the same object
 
     def __ne__(self, other):
         return self is not other
 
     def _order(self, other):
-        raise TypeError(f"a kernel object (a {self._type}) is not ordered by the kernel: a check compares "
-                        "plain data (grader_tests.plain)")
+        raise TypeError(
+            f"a kernel object (a {self._type}) is not ordered by the kernel: a check compares "
+            "plain data (grader_tests.plain)"
+        )
 
     __lt__ = __le__ = __gt__ = __ge__ = _order
 
@@ -241,8 +259,16 @@ def _add_operator(name: str, fn: str) -> None:
     setattr(Remote, f"__r{name}__", lambda self, other: self._binary(fn, other, self))
 
 
-for _name, _fn in (("add", "add"), ("sub", "sub"), ("mul", "mul"), ("truediv", "truediv"),
-                   ("floordiv", "floordiv"), ("mod", "mod"), ("pow", "pow"), ("matmul", "matmul")):
+for _name, _fn in (
+    ("add", "add"),
+    ("sub", "sub"),
+    ("mul", "mul"),
+    ("truediv", "truediv"),
+    ("floordiv", "floordiv"),
+    ("mod", "mod"),
+    ("pow", "pow"),
+    ("matmul", "matmul"),
+):
     _add_operator(_name, _fn)
 
 
@@ -256,6 +282,7 @@ class RemoteCallable(Remote):
 
 
 # -- the link to one kernel ----------------------------------------------------------------
+
 
 class KernelLink:
     """The judge's end of one kernel: requests from the check's thread, I/O on the loop.
@@ -290,8 +317,10 @@ class KernelLink:
         cls_path = public_class(type(value))
         if cls_path is not None and isinstance(getattr(value, "__dict__", None), dict):
             return {"$obj": [cls_path, self.encode(dict(vars(value)))]}
-        raise TypeError(f"the judge cannot send a {type(value).__name__} to the student's kernel "
-                        "(only plain data, kernel handles and public functions cross)")
+        raise TypeError(
+            f"the judge cannot send a {type(value).__name__} to the student's kernel "
+            "(only plain data, kernel handles and public functions cross)"
+        )
 
     def encode(self, value: Any) -> Any:
         return wire.encode(value, self._encode_other)
@@ -404,8 +433,9 @@ class KernelLink:
             if errors and errors[-1].startswith("KeyboardInterrupt"):
                 raise CheckTimeout()
             why = errors[-1] if errors else "no reply"
-            raise AssertionError(f"the kernel did not answer the judge ({why[:300]}); did your code change "
-                                 "or remove the grader's agent?")
+            raise AssertionError(
+                f"the kernel did not answer the judge ({why[:300]}); did your code change or remove the grader's agent?"
+            )
         return reply if reply is not None else ""
 
     def _stream(self, name: str, text: str) -> None:
@@ -496,6 +526,7 @@ def public_function(value: Any) -> tuple[str, tuple, dict] | None:
 
 # -- the namespace a test cell runs in ----------------------------------------------------------
 
+
 def trusted_imports(cells: list[str]) -> dict:
     """The judge-side names of a notebook's imports: the top-level ``import`` statements of the
     given (instructor's, locked) cells, executed here. IPython magics are skipped."""
@@ -535,6 +566,7 @@ def judge_namespace(trusted: dict, link: KernelLink) -> dict:
 
 # -- one submission ------------------------------------------------------------------------------
 
+
 class Judge:
     """Judges the test cells of one submission (one notebook) against its kernel.
 
@@ -557,14 +589,17 @@ class Judge:
                 trusted_cells.append(cell.source)
         self.trusted = trusted_imports(trusted_cells)
         self.link: KernelLink | None = None
-        self.cell_of_count: dict[int, str] = {}   # the kernel's execution count -> the cell's name
+        self.cell_of_count: dict[int, str] = {}  # the kernel's execution count -> the cell's name
         self.judged = 0
 
     def stats(self) -> dict:
         """Requests sent to the kernel, the seconds they took, and the checks judged."""
         link = self.link
-        return {"checks": self.judged, "requests": link.requests if link else 0,
-                "seconds": round(link.seconds, 3) if link else 0.0}
+        return {
+            "checks": self.judged,
+            "requests": link.requests if link else 0,
+            "seconds": round(link.seconds, 3) if link else 0.0,
+        }
 
     def executed(self, count: int, name: str) -> None:
         """Cell ``name`` ran in the kernel as execution ``count`` (for the 'where' of errors)."""
@@ -580,8 +615,10 @@ class Judge:
         code = self.checks.get(grade_id)
         printed: list[str] = []
         if code is None:
-            result, where = CellOutcome(index, CellStatus.ERROR, "UnknownCheck",
-                                        f"no check {grade_id!r} in the assignment"), None
+            result, where = (
+                CellOutcome(index, CellStatus.ERROR, "UnknownCheck", f"no check {grade_id!r} in the assignment"),
+                None,
+            )
         else:
             result, where = await self._run_check(index, grade_id, code, link, timeout, printed)
         streams = list(link.streams)
@@ -607,10 +644,12 @@ class Judge:
         link.streams, link.stream_bytes = [], 0
         return link
 
-    async def _run_check(self, index: int, grade_id: str, code: str, link: KernelLink, timeout: float,
-                         printed: list[str]) -> tuple[CellOutcome, list | None]:
+    async def _run_check(
+        self, index: int, grade_id: str, code: str, link: KernelLink, timeout: float, printed: list[str]
+    ) -> tuple[CellOutcome, list | None]:
         """Run the check's code in a worker thread; its outcome, and where in the student's cells
         the exception came from (None: not from there)."""
+
         def run() -> None:
             with harness.judging(link, self.student, self.secret), _printing_into(printed):
                 exec(compile(code, f"<check {grade_id}>", "exec"), judge_namespace(self.trusted, link))  # noqa: S102
@@ -618,22 +657,26 @@ class Judge:
         try:
             await asyncio.get_running_loop().run_in_executor(None, run)
         except AssertionError as exc:
-            return CellOutcome(index, CellStatus.ERROR, "AssertionError", str(exc)), getattr(exc, "coursework_where",
-                                                                                              None)
+            return CellOutcome(index, CellStatus.ERROR, "AssertionError", str(exc)), getattr(
+                exc, "coursework_where", None
+            )
         except CheckTimeout:
-            return CellOutcome(index, CellStatus.TIMEOUT, "CellTimeoutError",
-                               msg("check_timed_out", timeout=f"{timeout:g}")), None
+            return CellOutcome(
+                index, CellStatus.TIMEOUT, "CellTimeoutError", msg("check_timed_out", timeout=f"{timeout:g}")
+            ), None
         except KernelGone as exc:
             why = str(exc) or "the kernel died"
             return CellOutcome(index, CellStatus.DIED, "KernelStopped", why, detail=why), None
         except Exception as exc:  # noqa: BLE001 - the check could not finish: a failed check
             self.log(f"check {grade_id} raised in the judge:\n{traceback.format_exc()}")
-            return CellOutcome(index, CellStatus.ERROR, type(exc).__name__, str(exc)), getattr(exc, "coursework_where",
-                                                                                               None)
+            return CellOutcome(index, CellStatus.ERROR, type(exc).__name__, str(exc)), getattr(
+                exc, "coursework_where", None
+            )
         return CellOutcome(index, CellStatus.OK), None
 
-    def _outputs(self, cell: Any, result: CellOutcome, streams: list[tuple[str, str]], where: list | None,
-                 hidden: bool) -> list:
+    def _outputs(
+        self, cell: Any, result: CellOutcome, streams: list[tuple[str, str]], where: list | None, hidden: bool
+    ) -> list:
         """The judged cell's outputs: what the check printed (not for a hidden check), and its error."""
         outputs: list = []
         if not hidden:
@@ -652,8 +695,6 @@ class Judge:
                 lines.append(msg("in_your_cell", cell=repr(label), line=last["line"], text=last["text"]))
             outputs.append(new_output("error", ename=result.ename, evalue=result.evalue, traceback=lines))
         return outputs
-
-
 
 
 class _ThreadStdout:

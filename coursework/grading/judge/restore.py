@@ -42,16 +42,20 @@ __all__ = ["Restored", "restore_cells"]
 @dataclass(frozen=True)
 class Restored:
     grade_id: str
-    how: str            # "deleted" or "edited"
+    how: str  # "deleted" or "edited"
     is_check: bool
 
     def sentence(self) -> str:
         if self.how == "forged":
-            return (f"A cell of your notebook claimed to be the graded cell {self.grade_id!r}, which the "
-                    f"assignment has once or not at all; it was graded as an ordinary cell.")
+            return (
+                f"A cell of your notebook claimed to be the graded cell {self.grade_id!r}, which the "
+                f"assignment has once or not at all; it was graded as an ordinary cell."
+            )
         what = "test cell" if self.is_check else "locked cell"
-        return (f"The {what} {self.grade_id!r} was {self.how} in your notebook; "
-                f"it was restored from the assignment before grading.")
+        return (
+            f"The {what} {self.grade_id!r} was {self.how} in your notebook; "
+            f"it was restored from the assignment before grading."
+        )
 
 
 #: keys of ``metadata.coursework`` that only grading and feedback write
@@ -114,8 +118,9 @@ def restore_cells(nb: Any, source: Any, release: Any | None = None) -> list[Rest
     missing; flag those that were edited. Returns what was restored (forged metadata first)."""
     forged = normalize_metadata(nb, source)
     present = {meta(c).get("grade_id"): i for i, c in enumerate(nb.cells) if meta(c).get("grade_id")}
-    released = {meta(c).get("grade_id"): c for c in (release.cells if release is not None else [])
-                if meta(c).get("grade_id")}
+    released = {
+        meta(c).get("grade_id"): c for c in (release.cells if release is not None else []) if meta(c).get("grade_id")
+    }
     done: list[Restored] = []
     previous_present: str | None = None
     for cell in source.cells:

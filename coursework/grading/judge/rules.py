@@ -27,6 +27,7 @@ from ..exercises import Exercise, meta
 
 __all__ = ["apply_rules", "failure_message", "simple_grade"]
 
+
 def simple_grade(cell: Any) -> tuple[float, float]:
     """nbgrader's ``determine_grade`` for a test cell, without importing nbgrader."""
     points = float(meta(cell).get("points", 0) or 0)
@@ -61,8 +62,13 @@ def _error(ename: str, text: str) -> Any:
     return new_output("error", ename=ename, evalue=text, traceback=[f"{ename}: {text}"])
 
 
-def apply_rules(nb: Any, exercises: list[Exercise], outcome: NotebookOutcome, timeout: float,
-                grade: Callable[[Any], tuple[float | None, float]] = simple_grade) -> dict:
+def apply_rules(
+    nb: Any,
+    exercises: list[Exercise],
+    outcome: NotebookOutcome,
+    timeout: float,
+    grade: Callable[[Any], tuple[float | None, float]] = simple_grade,
+) -> dict:
     """Apply the rules to ``nb`` (in place, after execution) and return the record.
 
     Record: ``{"exercises": {name: {"score", "points", "reason", "checks": {grade_id:
@@ -81,8 +87,9 @@ def apply_rules(nb: Any, exercises: list[Exercise], outcome: NotebookOutcome, ti
             else:
                 run = outcome.cells.get(at)
                 if run is not None and run.status in FAILED:
-                    reason = (msg("exercise_zero", name=repr(ex.name), why=run.describe(ex.answer, timeout))
-                              + ("" if run.status == CellStatus.DIED else msg("must_run_to_end")))
+                    reason = msg("exercise_zero", name=repr(ex.name), why=run.describe(ex.answer, timeout)) + (
+                        "" if run.status == CellStatus.DIED else msg("must_run_to_end")
+                    )
                 elif run is not None and run.status == CellStatus.NOT_RUN:
                     reason = msg("exercise_zero", name=repr(ex.name), why=run.detail)
                 if run is not None and run.truncated_bytes:
@@ -90,8 +97,13 @@ def apply_rules(nb: Any, exercises: list[Exercise], outcome: NotebookOutcome, ti
         checks: dict[str, dict[str, Any]] = {}
         for check in ex.checks:
             at = index.get(check.grade_id)
-            entry: dict[str, Any] = {"score": 0.0, "points": check.points, "reason": None, "hidden": check.hidden,
-                                     "restored": None}
+            entry: dict[str, Any] = {
+                "score": 0.0,
+                "points": check.points,
+                "reason": None,
+                "hidden": check.hidden,
+                "restored": None,
+            }
             if at is None:  # cannot happen after restore; be explicit anyway
                 entry["reason"] = "this check is missing from the notebook"
                 checks[check.grade_id] = entry

@@ -36,8 +36,30 @@ MIME = "application/x-coursework-judge+json"
 MAX_REPR = 300
 MAX_LIST = 200_000
 MAX_MESSAGE = 2000
-BINARY = frozenset({"add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "matmul", "and_", "or_", "xor",
-                    "lshift", "rshift", "eq", "ne", "lt", "le", "gt", "ge", "contains"})
+BINARY = frozenset(
+    {
+        "add",
+        "sub",
+        "mul",
+        "truediv",
+        "floordiv",
+        "mod",
+        "pow",
+        "matmul",
+        "and_",
+        "or_",
+        "xor",
+        "lshift",
+        "rshift",
+        "eq",
+        "ne",
+        "lt",
+        "le",
+        "gt",
+        "ge",
+        "contains",
+    }
+)
 UNARY = frozenset({"neg", "pos", "abs", "invert"})
 
 
@@ -90,8 +112,9 @@ class Agent:
             if after:
                 reply["after"] = after
         except BaseException as exc:  # noqa: BLE001 - everything goes back to the judge, as data
-            reply = {"raised": {"type": type(exc).__name__[:100], "message": _message(exc),
-                                "where": _student_frames(exc)}}
+            reply = {
+                "raised": {"type": type(exc).__name__[:100], "message": _message(exc), "where": _student_frames(exc)}
+            }
         try:
             return json.dumps(reply, separators=(",", ":"), allow_nan=False)
         except Exception as exc:  # noqa: BLE001
@@ -244,12 +267,14 @@ def serve(text):
 def bootstrap_code(name="_coursework_agent"):
     """The code that installs the agent in a kernel as module ``name`` (wire's source and ours)."""
     source = inspect.getsource(wire) + "\n\n" + inspect.getsource(sys.modules[__name__])
-    return ("import sys as _s, types as _t\n"
-            f"_m = _t.ModuleType({name!r})\n"
-            f"_m.__dict__['__name__'] = {name!r}\n"
-            f"exec(compile({source!r}, '<coursework judge agent>', 'exec'), _m.__dict__)\n"
-            f"_s.modules[{name!r}] = _m\n"
-            "del _s, _t, _m\n")
+    return (
+        "import sys as _s, types as _t\n"
+        f"_m = _t.ModuleType({name!r})\n"
+        f"_m.__dict__['__name__'] = {name!r}\n"
+        f"exec(compile({source!r}, '<coursework judge agent>', 'exec'), _m.__dict__)\n"
+        f"_s.modules[{name!r}] = _m\n"
+        "del _s, _t, _m\n"
+    )
 
 
 def request_code(text, name="_coursework_agent"):

@@ -42,7 +42,7 @@ def bounded_error(content: dict) -> dict:
     raw = content.get("traceback")
     lines = [line for line in raw if isinstance(line, str)] if isinstance(raw, list) else []
     kept, size = [], 0
-    for line in reversed(lines):                  # the end of a traceback says what happened
+    for line in reversed(lines):  # the end of a traceback says what happened
         line = _cut(line, MAX_LINE)
         if size + len(line) > MAX_TRACEBACK:
             break
@@ -81,7 +81,7 @@ def _capped(kind: Any, content: Any, limit: int, exempt: tuple) -> Any:
     note = " [... {:,} more characters were not sent: the limit is {:,} per output]\n"
     if kind == "stream" and isinstance(content.get("text"), str) and len(content["text"]) > limit:
         text = content["text"]
-        keep = max(0, limit - 120)                  # the note fits within the limit
+        keep = max(0, limit - 120)  # the note fits within the limit
         return {**content, "text": text[:keep] + note.format(len(text) - keep, limit)}
     if kind == "execute_input" and isinstance(content.get("code"), str) and len(content["code"]) > limit:
         return {**content, "code": content["code"][:limit]}
@@ -90,8 +90,13 @@ def _capped(kind: Any, content: Any, limit: int, exempt: tuple) -> Any:
         if any(mime in data for mime in exempt) or json_size([data, content.get("metadata")]) <= limit:
             return content
         plain = data.get("text/plain") if isinstance(data.get("text/plain"), str) else ""
-        return {**content, "metadata": {}, "data": {"text/plain": plain[:limit // 2] + note.format(
-            json_size(data) - len(plain[:limit // 2]), limit)}}
+        return {
+            **content,
+            "metadata": {},
+            "data": {
+                "text/plain": plain[: limit // 2] + note.format(json_size(data) - len(plain[: limit // 2]), limit)
+            },
+        }
     if kind == "error" or (kind == "execute_reply" and content.get("status") == "error"):
         return {**content, **bounded_error(content)}
     return content

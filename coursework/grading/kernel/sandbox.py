@@ -72,14 +72,33 @@ import sys
 import time
 from dataclasses import asdict, dataclass, field, fields
 
-__all__ = ["Policy", "SandboxError", "apply", "apply_from_env", "forbid_connect", "probe", "missing",
-           "default_read_paths", "listed_paths",
-           "kernel_policy", "DEVICE_FILES", "PROC_FILES"]
+__all__ = [
+    "Policy",
+    "SandboxError",
+    "apply",
+    "apply_from_env",
+    "forbid_connect",
+    "probe",
+    "missing",
+    "default_read_paths",
+    "listed_paths",
+    "kernel_policy",
+    "DEVICE_FILES",
+    "PROC_FILES",
+]
 
 DEVICE_FILES = ("/dev/null", "/dev/zero", "/dev/random", "/dev/urandom")
 # machine-wide /proc entries a Python kernel may read under Policy.proc == "self"
-PROC_FILES = ("/proc/cpuinfo", "/proc/meminfo", "/proc/stat", "/proc/loadavg", "/proc/uptime", "/proc/version",
-              "/proc/filesystems", "/proc/sys")
+PROC_FILES = (
+    "/proc/cpuinfo",
+    "/proc/meminfo",
+    "/proc/stat",
+    "/proc/loadavg",
+    "/proc/uptime",
+    "/proc/version",
+    "/proc/filesystems",
+    "/proc/sys",
+)
 
 
 class SandboxError(RuntimeError):
@@ -100,6 +119,7 @@ class Policy:
     proc: "self" (default: the process's own /proc/<pid> entries but ``net``, resolved when
     ``apply`` runs, and PROC_FILES), "all" (the /proc tree) or "none".
     """
+
     read_only: list = field(default_factory=list)
     list_only: list = field(default_factory=list)
     read_write: list = field(default_factory=list)
@@ -116,7 +136,8 @@ class Policy:
         for name in ("read_only", "list_only", "read_write", "socket_dirs"):
             value = getattr(self, name)
             if not isinstance(value, (list, tuple)) or not all(
-                    isinstance(p, str) and os.path.isabs(p) and "\0" not in p for p in value):
+                isinstance(p, str) and os.path.isabs(p) and "\0" not in p for p in value
+            ):
                 raise SandboxError(f"Policy.{name}: expected a list of absolute path strings, got {value!r}")
             setattr(self, name, [str(p) for p in value])
         for name in ("memory_mb", "cpu_seconds", "file_mb", "open_files", "processes"):
@@ -160,8 +181,9 @@ def _lib():
 
 
 def _prctl(option, a2=0, a3=0, a4=0, a5=0):
-    res = _lib().prctl(ctypes.c_int(option), ctypes.c_ulong(a2), ctypes.c_ulong(a3), ctypes.c_ulong(a4),
-                       ctypes.c_ulong(a5))
+    res = _lib().prctl(
+        ctypes.c_int(option), ctypes.c_ulong(a2), ctypes.c_ulong(a3), ctypes.c_ulong(a4), ctypes.c_ulong(a5)
+    )
     return res, (ctypes.get_errno() if res < 0 else 0)
 
 
@@ -172,11 +194,17 @@ def _syscall(nr, *args):
 
 # --- limits, prctls, capabilities -------------------------------------------------------
 
+
 def _set_rlimits(policy):
     mb = 1024 * 1024
-    wanted = {"RLIMIT_AS": policy.memory_mb and policy.memory_mb * mb,
-              "RLIMIT_CPU": policy.cpu_seconds, "RLIMIT_FSIZE": policy.file_mb and policy.file_mb * mb,
-              "RLIMIT_NOFILE": policy.open_files, "RLIMIT_NPROC": policy.processes, "RLIMIT_CORE": 0}
+    wanted = {
+        "RLIMIT_AS": policy.memory_mb and policy.memory_mb * mb,
+        "RLIMIT_CPU": policy.cpu_seconds,
+        "RLIMIT_FSIZE": policy.file_mb and policy.file_mb * mb,
+        "RLIMIT_NOFILE": policy.open_files,
+        "RLIMIT_NPROC": policy.processes,
+        "RLIMIT_CORE": 0,
+    }
     done = {}
     for name, value in wanted.items():
         if value is None:
@@ -195,17 +223,16 @@ def _set_rlimits(policy):
 
 def _drop_capabilities():
     last = int(open("/proc/sys/kernel/cap_last_cap").read())
-    bounding_dropped = all(_prctl(24, cap)[0] == 0 for cap in range(last + 1))      # PR_CAPBSET_DROP
-    _prctl(47, 4)                                                                     # PR_CAP_AMBIENT_CLEAR_ALL
+    bounding_dropped = all(_prctl(24, cap)[0] == 0 for cap in range(last + 1))  # PR_CAPBSET_DROP
+    _prctl(47, 4)  # PR_CAP_AMBIENT_CLEAR_ALL
 
     class Header(ctypes.Structure):
         _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
 
     class Data(ctypes.Structure):
-        _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32),
-                    ("inheritable", ctypes.c_uint32)]
+        _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32), ("inheritable", ctypes.c_uint32)]
 
-    header, data = Header(0x20080522, 0), (Data * 2)()                                # _LINUX_CAPABILITY_VERSION_3
+    header, data = Header(0x20080522, 0), (Data * 2)()  # _LINUX_CAPABILITY_VERSION_3
     if _lib().capset(ctypes.byref(header), data) != 0:
         raise SandboxError(f"cannot drop capabilities: capset failed ({os.strerror(ctypes.get_errno())})")
     return {"bounding_set_dropped": bounding_dropped, "sets": "empty"}
@@ -213,15 +240,18 @@ def _drop_capabilities():
 
 # --- Landlock ---------------------------------------------------------------------------
 
-_NR_CREATE, _NR_ADD_RULE, _NR_RESTRICT = 444, 445, 446      # the same on x86_64 and aarch64
+_NR_CREATE, _NR_ADD_RULE, _NR_RESTRICT = 444, 445, 446  # the same on x86_64 and aarch64
 _FS_EXECUTE, _FS_WRITE_FILE, _FS_READ_FILE, _FS_READ_DIR = 1 << 0, 1 << 1, 1 << 2, 1 << 3
 _FS_MAKE_SOCK, _FS_TRUNCATE, _FS_IOCTL_DEV, _FS_RESOLVE_UNIX = 1 << 9, 1 << 14, 1 << 15, 1 << 16
 _FS_FILE_RIGHTS = _FS_EXECUTE | _FS_WRITE_FILE | _FS_READ_FILE | _FS_TRUNCATE | _FS_IOCTL_DEV
 
 
 class _RulesetAttr(ctypes.Structure):
-    _fields_ = [("handled_access_fs", ctypes.c_uint64), ("handled_access_net", ctypes.c_uint64),
-                ("scoped", ctypes.c_uint64)]
+    _fields_ = [
+        ("handled_access_fs", ctypes.c_uint64),
+        ("handled_access_net", ctypes.c_uint64),
+        ("scoped", ctypes.c_uint64),
+    ]
 
 
 class _PathBeneath(ctypes.Structure):
@@ -242,7 +272,7 @@ def landlock_abi() -> int:
 
 
 def _handled_fs(abi):
-    rights = (1 << 13) - 1                      # ABI 1: EXECUTE .. MAKE_SYM
+    rights = (1 << 13) - 1  # ABI 1: EXECUTE .. MAKE_SYM
     for version, bit in ((2, 13), (3, 14), (5, 15), (9, 16)):
         if abi >= version:
             rights |= 1 << bit
@@ -264,7 +294,7 @@ def _proc_paths(mode):
 def _landlock(policy):
     abi = landlock_abi()
     fs = _handled_fs(abi)
-    attr = _RulesetAttr(fs, 3 if abi >= 4 else 0, 3 if abi >= 6 else 0)   # TCP bind+connect; abstract unix+signal
+    attr = _RulesetAttr(fs, 3 if abi >= 4 else 0, 3 if abi >= 6 else 0)  # TCP bind+connect; abstract unix+signal
     size = 8 if abi < 4 else 16 if abi < 6 else 24
     ruleset, err = _syscall(_NR_CREATE, ctypes.byref(attr), ctypes.c_size_t(size), ctypes.c_uint32(0))
     if ruleset < 0:
@@ -273,8 +303,12 @@ def _landlock(policy):
     socket = _FS_MAKE_SOCK | _FS_READ_FILE | _FS_READ_DIR | (_FS_RESOLVE_UNIX & fs)
     rules, skipped = 0, []
     try:
-        groups = ((policy.read_only + _proc_paths(policy.proc), read_only), (policy.list_only, _FS_READ_DIR),
-                  (policy.read_write, fs), (policy.socket_dirs, socket))
+        groups = (
+            (policy.read_only + _proc_paths(policy.proc), read_only),
+            (policy.list_only, _FS_READ_DIR),
+            (policy.read_write, fs),
+            (policy.socket_dirs, socket),
+        )
         for paths, rights in groups:
             for path in paths:
                 try:
@@ -289,8 +323,9 @@ def _landlock(policy):
                     if not stat.S_ISDIR(os.fstat(fd).st_mode):
                         allowed &= _FS_FILE_RIGHTS
                     rule = _PathBeneath(allowed, fd)
-                    res, err = _syscall(_NR_ADD_RULE, ctypes.c_int(ruleset), ctypes.c_int(1), ctypes.byref(rule),
-                                        ctypes.c_uint32(0))
+                    res, err = _syscall(
+                        _NR_ADD_RULE, ctypes.c_int(ruleset), ctypes.c_int(1), ctypes.byref(rule), ctypes.c_uint32(0)
+                    )
                     if res < 0:
                         raise SandboxError(f"Landlock rule for {path} refused ({os.strerror(err)})")
                     rules += 1
@@ -301,55 +336,224 @@ def _landlock(policy):
             raise SandboxError(f"Landlock is missing: landlock_restrict_self failed ({os.strerror(err)})")
     finally:
         os.close(ruleset)
-    return {"abi": abi, "handled_fs": hex(fs), "tcp_denied": abi >= 4, "scoped_ipc": abi >= 6,
-            "pathname_unix_checked": abi >= 9, "rules": rules, "skipped": skipped}
+    return {
+        "abi": abi,
+        "handled_fs": hex(fs),
+        "tcp_denied": abi >= 4,
+        "scoped_ipc": abi >= 6,
+        "pathname_unix_checked": abi >= 9,
+        "rules": rules,
+        "skipped": skipped,
+    }
 
 
 # --- seccomp ----------------------------------------------------------------------------
 
 _ARCHES = {  # audit arch, x32 bit, syscall numbers (x86_64: asm/unistd_64.h; aarch64: asm-generic/unistd.h)
-    "x86_64": (0xC000003E, 0x40000000, dict(
-        clone=56, clone3=435, socket=41, socketpair=53, utimensat=280, prctl=157, ioctl=16,
-        connect=42, sendto=44, sendmsg=46, sendmmsg=307, seccomp=317,
-        signal_own=dict(kill=62, tgkill=234, rt_sigqueueinfo=129, rt_tgsigqueueinfo=297),
-        deny=dict(fork=57, vfork=58, tkill=200, pidfd_send_signal=424, ptrace=101, process_vm_readv=310,
-                  process_vm_writev=311, pidfd_getfd=438,
-                  mount=165, umount2=166, pivot_root=155, chroot=161, move_mount=429, open_tree=428, fsopen=430,
-                  fsconfig=431, fsmount=432, fspick=433, mount_setattr=442, open_tree_attr=467, unshare=272,
-                  setns=308, reboot=169, kexec_load=246, kexec_file_load=320, init_module=175, finit_module=313,
-                  delete_module=176, bpf=321, perf_event_open=298, userfaultfd=323, io_uring_setup=425,
-                  io_uring_enter=426, io_uring_register=427, keyctl=250, add_key=248, request_key=249, swapon=167,
-                  swapoff=168, settimeofday=164, clock_settime=227, adjtimex=159, clock_adjtime=305, acct=163,
-                  quotactl=179, quotactl_fd=443, syslog=103, iopl=172, ioperm=173, shmget=29, shmat=30,
-                  shmctl=31, semget=64, semop=65, semctl=66, semtimedop=220, msgget=68, msgsnd=69, msgrcv=70,
-                  msgctl=71, mq_open=240, mq_unlink=241, mq_timedsend=242, mq_timedreceive=243, mq_notify=244,
-                  mq_getsetattr=245),
-        metadata=dict(chmod=90, fchmodat=268, fchmodat2=452, chown=92, lchown=94, fchownat=260, utime=132,
-                      utimes=235, futimesat=261, setxattr=188, lsetxattr=189, removexattr=197, lremovexattr=198,
-                      setxattrat=463, removexattrat=466))),
-    "aarch64": (0xC00000B7, 0, dict(
-        clone=220, clone3=435, socket=198, socketpair=199, utimensat=88, prctl=167, ioctl=29,
-        connect=203, sendto=206, sendmsg=211, sendmmsg=269, seccomp=277,
-        signal_own=dict(kill=129, tgkill=131, rt_sigqueueinfo=138, rt_tgsigqueueinfo=240),
-        deny=dict(tkill=130, pidfd_send_signal=424, ptrace=117, process_vm_readv=270, process_vm_writev=271,
-                  pidfd_getfd=438, mount=40, umount2=39,
-                  pivot_root=41, chroot=51, move_mount=429, open_tree=428, fsopen=430, fsconfig=431, fsmount=432,
-                  fspick=433, mount_setattr=442, open_tree_attr=467, unshare=97, setns=268, reboot=142,
-                  kexec_load=104, kexec_file_load=294, init_module=105, finit_module=273, delete_module=106, bpf=280,
-                  perf_event_open=241, userfaultfd=282, io_uring_setup=425, io_uring_enter=426,
-                  io_uring_register=427, keyctl=219, add_key=217, request_key=218, swapon=224, swapoff=225,
-                  settimeofday=170, clock_settime=112, adjtimex=171, clock_adjtime=266, acct=89, quotactl=60,
-                  quotactl_fd=443, syslog=116, shmget=194, shmat=196, shmctl=195, semget=190, semop=193,
-                  semctl=191, semtimedop=192, msgget=186, msgsnd=189, msgrcv=188, msgctl=187, mq_open=180,
-                  mq_unlink=181, mq_timedsend=182, mq_timedreceive=183, mq_notify=184, mq_getsetattr=185),
-        metadata=dict(fchmodat=53, fchmodat2=452, fchownat=54, setxattr=5, lsetxattr=6, removexattr=14,
-                      lremovexattr=15, setxattrat=463, removexattrat=466))),
+    "x86_64": (
+        0xC000003E,
+        0x40000000,
+        dict(
+            clone=56,
+            clone3=435,
+            socket=41,
+            socketpair=53,
+            utimensat=280,
+            prctl=157,
+            ioctl=16,
+            connect=42,
+            sendto=44,
+            sendmsg=46,
+            sendmmsg=307,
+            seccomp=317,
+            signal_own=dict(kill=62, tgkill=234, rt_sigqueueinfo=129, rt_tgsigqueueinfo=297),
+            deny=dict(
+                fork=57,
+                vfork=58,
+                tkill=200,
+                pidfd_send_signal=424,
+                ptrace=101,
+                process_vm_readv=310,
+                process_vm_writev=311,
+                pidfd_getfd=438,
+                mount=165,
+                umount2=166,
+                pivot_root=155,
+                chroot=161,
+                move_mount=429,
+                open_tree=428,
+                fsopen=430,
+                fsconfig=431,
+                fsmount=432,
+                fspick=433,
+                mount_setattr=442,
+                open_tree_attr=467,
+                unshare=272,
+                setns=308,
+                reboot=169,
+                kexec_load=246,
+                kexec_file_load=320,
+                init_module=175,
+                finit_module=313,
+                delete_module=176,
+                bpf=321,
+                perf_event_open=298,
+                userfaultfd=323,
+                io_uring_setup=425,
+                io_uring_enter=426,
+                io_uring_register=427,
+                keyctl=250,
+                add_key=248,
+                request_key=249,
+                swapon=167,
+                swapoff=168,
+                settimeofday=164,
+                clock_settime=227,
+                adjtimex=159,
+                clock_adjtime=305,
+                acct=163,
+                quotactl=179,
+                quotactl_fd=443,
+                syslog=103,
+                iopl=172,
+                ioperm=173,
+                shmget=29,
+                shmat=30,
+                shmctl=31,
+                semget=64,
+                semop=65,
+                semctl=66,
+                semtimedop=220,
+                msgget=68,
+                msgsnd=69,
+                msgrcv=70,
+                msgctl=71,
+                mq_open=240,
+                mq_unlink=241,
+                mq_timedsend=242,
+                mq_timedreceive=243,
+                mq_notify=244,
+                mq_getsetattr=245,
+            ),
+            metadata=dict(
+                chmod=90,
+                fchmodat=268,
+                fchmodat2=452,
+                chown=92,
+                lchown=94,
+                fchownat=260,
+                utime=132,
+                utimes=235,
+                futimesat=261,
+                setxattr=188,
+                lsetxattr=189,
+                removexattr=197,
+                lremovexattr=198,
+                setxattrat=463,
+                removexattrat=466,
+            ),
+        ),
+    ),
+    "aarch64": (
+        0xC00000B7,
+        0,
+        dict(
+            clone=220,
+            clone3=435,
+            socket=198,
+            socketpair=199,
+            utimensat=88,
+            prctl=167,
+            ioctl=29,
+            connect=203,
+            sendto=206,
+            sendmsg=211,
+            sendmmsg=269,
+            seccomp=277,
+            signal_own=dict(kill=129, tgkill=131, rt_sigqueueinfo=138, rt_tgsigqueueinfo=240),
+            deny=dict(
+                tkill=130,
+                pidfd_send_signal=424,
+                ptrace=117,
+                process_vm_readv=270,
+                process_vm_writev=271,
+                pidfd_getfd=438,
+                mount=40,
+                umount2=39,
+                pivot_root=41,
+                chroot=51,
+                move_mount=429,
+                open_tree=428,
+                fsopen=430,
+                fsconfig=431,
+                fsmount=432,
+                fspick=433,
+                mount_setattr=442,
+                open_tree_attr=467,
+                unshare=97,
+                setns=268,
+                reboot=142,
+                kexec_load=104,
+                kexec_file_load=294,
+                init_module=105,
+                finit_module=273,
+                delete_module=106,
+                bpf=280,
+                perf_event_open=241,
+                userfaultfd=282,
+                io_uring_setup=425,
+                io_uring_enter=426,
+                io_uring_register=427,
+                keyctl=219,
+                add_key=217,
+                request_key=218,
+                swapon=224,
+                swapoff=225,
+                settimeofday=170,
+                clock_settime=112,
+                adjtimex=171,
+                clock_adjtime=266,
+                acct=89,
+                quotactl=60,
+                quotactl_fd=443,
+                syslog=116,
+                shmget=194,
+                shmat=196,
+                shmctl=195,
+                semget=190,
+                semop=193,
+                semctl=191,
+                semtimedop=192,
+                msgget=186,
+                msgsnd=189,
+                msgrcv=188,
+                msgctl=187,
+                mq_open=180,
+                mq_unlink=181,
+                mq_timedsend=182,
+                mq_timedreceive=183,
+                mq_notify=184,
+                mq_getsetattr=185,
+            ),
+            metadata=dict(
+                fchmodat=53,
+                fchmodat2=452,
+                fchownat=54,
+                setxattr=5,
+                lsetxattr=6,
+                removexattr=14,
+                lremovexattr=15,
+                setxattrat=463,
+                removexattrat=466,
+            ),
+        ),
+    ),
 }
 _RET_KILL_PROCESS, _RET_ERRNO, _RET_ALLOW = 0x80000000, 0x00050000, 0x7FFF0000
-_LD, _JEQ, _JSET, _RET = 0x20, 0x15, 0x45, 0x06                 # BPF_LD|W|ABS, JMP|JEQ|K, JMP|JSET|K, RET|K
+_LD, _JEQ, _JSET, _RET = 0x20, 0x15, 0x45, 0x06  # BPF_LD|W|ABS, JMP|JEQ|K, JMP|JSET|K, RET|K
 _CLONE_THREAD = 0x00010000
-_CLONE_NEW_NAMESPACES = 0x7E020080        # NEWTIME|NEWNS|NEWCGROUP|NEWUTS|NEWIPC|NEWUSER|NEWPID|NEWNET
-_AF_UNIX, _AF_NETLINK = 1, 16      # netlink gets EOPNOTSUPP: libzmq aborts when getifaddrs() fails with EPERM
+_CLONE_NEW_NAMESPACES = 0x7E020080  # NEWTIME|NEWNS|NEWCGROUP|NEWUTS|NEWIPC|NEWUSER|NEWPID|NEWNET
+_AF_UNIX, _AF_NETLINK = 1, 16  # netlink gets EOPNOTSUPP: libzmq aborts when getifaddrs() fails with EPERM
 
 
 def machine_arch() -> str:
@@ -359,8 +563,10 @@ def machine_arch() -> str:
     machine = platform.machine().lower()
     arch = {"x86_64": "x86_64", "amd64": "x86_64", "aarch64": "aarch64", "arm64": "aarch64"}.get(machine)
     if arch is None or struct.calcsize("P") != 8 or sys.byteorder != "little":
-        raise SandboxError(f"unknown architecture {machine} ({struct.calcsize('P') * 8}-bit, {sys.byteorder}-endian):"
-                           " seccomp tables exist for 64-bit little-endian x86_64 and aarch64 only")
+        raise SandboxError(
+            f"unknown architecture {machine} ({struct.calcsize('P') * 8}-bit, {sys.byteorder}-endian):"
+            " seccomp tables exist for 64-bit little-endian x86_64 and aarch64 only"
+        )
     return arch
 
 
@@ -395,29 +601,55 @@ def _filter(arch, block_metadata, pid):
         p.append((_JSET, x32, "kill", None))
     p += [(_JEQ, nr, "eperm", None) for nr in sorted(set(denied.values()))]
     p += [(_JEQ, nr, "noop", None) for nr in sorted(set(ignored.values()))]
-    p += [(_JEQ, table["clone3"], "enosys", None), (_JEQ, table["clone"], "clone", None),
-          (_JEQ, table["socket"], "socket", None), (_JEQ, table["socketpair"], "socket", None),
-          (_JEQ, table["prctl"], "prctl", None), (_JEQ, table["ioctl"], "ioctl", None)]
+    p += [
+        (_JEQ, table["clone3"], "enosys", None),
+        (_JEQ, table["clone"], "clone", None),
+        (_JEQ, table["socket"], "socket", None),
+        (_JEQ, table["socketpair"], "socket", None),
+        (_JEQ, table["prctl"], "prctl", None),
+        (_JEQ, table["ioctl"], "ioctl", None),
+    ]
     p += [(_JEQ, nr, "signal", None) for nr in sorted(table["signal_own"].values())]
     if block_metadata:
         p.append((_JEQ, table["utimensat"], "utimensat", None))
-    p += [(_RET, _RET_ALLOW, None, None),
-          ("label", "clone"), (_LD, 16, None, None),                    # args[0], low word: flags
-          (_JSET, _CLONE_NEW_NAMESPACES, "eperm", None), (_JSET, _CLONE_THREAD, "allow", "eperm"),
-          ("label", "socket"), (_LD, 16, None, None), (_JEQ, _AF_UNIX, "allow", None),
-          (_JEQ, _AF_NETLINK, "eopnotsupp", "eperm"),
-          ("label", "signal"), (_LD, 16, None, None), (_JEQ, pid, "allow", "eperm"),  # own process only
-          ("label", "prctl"), (_LD, 16, None, None), (_JEQ, 1, "eperm", "allow"),   # PR_SET_PDEATHSIG stays
-          ("label", "ioctl"), (_LD, 24, None, None), (_JEQ, 0x5412, "eperm", None),   # TIOCSTI: type into a tty
-          (_JEQ, 0x541C, "eperm", "allow"),                                            # TIOCLINUX
-          ("label", "utimensat"), (_LD, 24, None, None), (_JEQ, 0, None, "noop"),    # args[1] (path) NULL: futimens
-          (_LD, 28, None, None), (_JEQ, 0, "allow", "noop"),
-          ("label", "allow"), (_RET, _RET_ALLOW, None, None),
-          ("label", "eperm"), (_RET, _RET_ERRNO | errno.EPERM, None, None),
-          ("label", "enosys"), (_RET, _RET_ERRNO | errno.ENOSYS, None, None),
-          ("label", "eopnotsupp"), (_RET, _RET_ERRNO | errno.EOPNOTSUPP, None, None),
-          ("label", "noop"), (_RET, _RET_ERRNO | 0, None, None),      # returns 0 without running the call
-          ("label", "kill"), (_RET, _RET_KILL_PROCESS, None, None)]
+    p += [
+        (_RET, _RET_ALLOW, None, None),
+        ("label", "clone"),
+        (_LD, 16, None, None),  # args[0], low word: flags
+        (_JSET, _CLONE_NEW_NAMESPACES, "eperm", None),
+        (_JSET, _CLONE_THREAD, "allow", "eperm"),
+        ("label", "socket"),
+        (_LD, 16, None, None),
+        (_JEQ, _AF_UNIX, "allow", None),
+        (_JEQ, _AF_NETLINK, "eopnotsupp", "eperm"),
+        ("label", "signal"),
+        (_LD, 16, None, None),
+        (_JEQ, pid, "allow", "eperm"),  # own process only
+        ("label", "prctl"),
+        (_LD, 16, None, None),
+        (_JEQ, 1, "eperm", "allow"),  # PR_SET_PDEATHSIG stays
+        ("label", "ioctl"),
+        (_LD, 24, None, None),
+        (_JEQ, 0x5412, "eperm", None),  # TIOCSTI: type into a tty
+        (_JEQ, 0x541C, "eperm", "allow"),  # TIOCLINUX
+        ("label", "utimensat"),
+        (_LD, 24, None, None),
+        (_JEQ, 0, None, "noop"),  # args[1] (path) NULL: futimens
+        (_LD, 28, None, None),
+        (_JEQ, 0, "allow", "noop"),
+        ("label", "allow"),
+        (_RET, _RET_ALLOW, None, None),
+        ("label", "eperm"),
+        (_RET, _RET_ERRNO | errno.EPERM, None, None),
+        ("label", "enosys"),
+        (_RET, _RET_ERRNO | errno.ENOSYS, None, None),
+        ("label", "eopnotsupp"),
+        (_RET, _RET_ERRNO | errno.EOPNOTSUPP, None, None),
+        ("label", "noop"),
+        (_RET, _RET_ERRNO | 0, None, None),  # returns 0 without running the call
+        ("label", "kill"),
+        (_RET, _RET_KILL_PROCESS, None, None),
+    ]
     return p, sorted(denied), sorted(ignored) + (["utimensat (with a path)"] if ignored else [])
 
 
@@ -430,25 +662,43 @@ def _seccomp(block_metadata):
         _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.POINTER(SockFilter))]
 
     prog = SockFprog(len(instructions), instructions)
-    res, err = _prctl(22, 2, ctypes.addressof(prog))                  # PR_SET_SECCOMP, SECCOMP_MODE_FILTER
+    res, err = _prctl(22, 2, ctypes.addressof(prog))  # PR_SET_SECCOMP, SECCOMP_MODE_FILTER
     if res != 0:
         raise SandboxError(f"seccomp is missing: PR_SET_SECCOMP failed ({os.strerror(err)})")
-    return {"arch": arch, "instructions": len(instructions), "denied": denied, "ignored": ignored,
-            "clone3": "ENOSYS", "clone": "CLONE_THREAD only", "socket": "AF_UNIX only",
-            "prctl": "PR_SET_PDEATHSIG refused", "ioctl": "TIOCSTI and TIOCLINUX refused",
-            "signals": "to this process only (kill, tgkill, rt_(tg)sigqueueinfo)"}
+    return {
+        "arch": arch,
+        "instructions": len(instructions),
+        "denied": denied,
+        "ignored": ignored,
+        "clone3": "ENOSYS",
+        "clone": "CLONE_THREAD only",
+        "socket": "AF_UNIX only",
+        "prctl": "PR_SET_PDEATHSIG refused",
+        "ioctl": "TIOCSTI and TIOCLINUX refused",
+        "signals": "to this process only (kill, tgkill, rt_(tg)sigqueueinfo)",
+    }
 
 
 def _no_connect_filter(arch):
     """connect, sendmsg and sendmmsg refused; sendto only without an address (args[4] == NULL)."""
     audit, _, table = _ARCHES[arch]
-    return [(_LD, 4, None, None), (_JEQ, audit, None, "allow"), (_LD, 0, None, None),
-            (_JEQ, table["connect"], "eperm", None), (_JEQ, table["sendmsg"], "eperm", None),
-            (_JEQ, table["sendmmsg"], "eperm", None), (_JEQ, table["sendto"], None, "allow"),
-            (_LD, 48, None, None), (_JEQ, 0, None, "eperm"),                                  # args[4], low word
-            (_LD, 52, None, None), (_JEQ, 0, "allow", "eperm"),                              # high word
-            ("label", "allow"), (_RET, _RET_ALLOW, None, None),
-            ("label", "eperm"), (_RET, _RET_ERRNO | errno.EPERM, None, None)]
+    return [
+        (_LD, 4, None, None),
+        (_JEQ, audit, None, "allow"),
+        (_LD, 0, None, None),
+        (_JEQ, table["connect"], "eperm", None),
+        (_JEQ, table["sendmsg"], "eperm", None),
+        (_JEQ, table["sendmmsg"], "eperm", None),
+        (_JEQ, table["sendto"], None, "allow"),
+        (_LD, 48, None, None),
+        (_JEQ, 0, None, "eperm"),  # args[4], low word
+        (_LD, 52, None, None),
+        (_JEQ, 0, "allow", "eperm"),  # high word
+        ("label", "allow"),
+        (_RET, _RET_ALLOW, None, None),
+        ("label", "eperm"),
+        (_RET, _RET_ERRNO | errno.EPERM, None, None),
+    ]
 
 
 def forbid_connect() -> dict:
@@ -468,8 +718,12 @@ def forbid_connect() -> dict:
         _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.POINTER(SockFilter))]
 
     prog = SockFprog(len(instructions), instructions)
-    res, err = _syscall(_ARCHES[arch][2]["seccomp"], ctypes.c_uint(1), ctypes.c_uint(1),     # SET_MODE_FILTER, TSYNC
-                        ctypes.c_void_p(ctypes.addressof(prog)))
+    res, err = _syscall(
+        _ARCHES[arch][2]["seccomp"],
+        ctypes.c_uint(1),
+        ctypes.c_uint(1),  # SET_MODE_FILTER, TSYNC
+        ctypes.c_void_p(ctypes.addressof(prog)),
+    )
     if res != 0:
         why = os.strerror(err) if res < 0 else f"thread {res} could not be synchronised"
         raise SandboxError(f"cannot forbid connect(): seccomp failed ({why})")
@@ -477,6 +731,7 @@ def forbid_connect() -> dict:
 
 
 # --- the public steps -------------------------------------------------------------------
+
 
 def apply(policy: Policy) -> dict:
     """Confine the current process for good; returns what was applied (JSON-serialisable).
@@ -488,18 +743,20 @@ def apply(policy: Policy) -> dict:
         raise SandboxError(f"apply: expected a Policy, got {type(policy).__name__}")
     start = time.perf_counter()
     arch = machine_arch()
-    landlock_abi()                                          # missing features fail before anything changes
+    landlock_abi()  # missing features fail before anything changes
     try:
         threads = len(os.listdir("/proc/self/task"))
     except OSError:
         threads = 1
     if threads != 1:
-        raise SandboxError(f"apply must run while the process has one thread (it has {threads}):"
-                           " Landlock and seccomp would leave the other threads free")
+        raise SandboxError(
+            f"apply must run while the process has one thread (it has {threads}):"
+            " Landlock and seccomp would leave the other threads free"
+        )
     report = {"arch": arch, "rlimits": _set_rlimits(policy)}
-    if _prctl(1, signal.SIGKILL)[0] != 0:                                # PR_SET_PDEATHSIG
+    if _prctl(1, signal.SIGKILL)[0] != 0:  # PR_SET_PDEATHSIG
         raise SandboxError("PR_SET_PDEATHSIG failed")
-    if _prctl(38, 1)[0] != 0:                                            # PR_SET_NO_NEW_PRIVS
+    if _prctl(38, 1)[0] != 0:  # PR_SET_NO_NEW_PRIVS
         raise SandboxError("PR_SET_NO_NEW_PRIVS failed")
     report["pdeathsig"] = report["no_new_privs"] = True
     report["capabilities"] = _drop_capabilities()
@@ -544,11 +801,19 @@ def probe(timeout: float = 60.0) -> dict:
     Returns {"ready": bool, "missing": str | None (one line), "landlock_abi": int, ...}.
     """
     if not sys.platform.startswith("linux"):
-        return {"ready": False, "missing": f"not Linux ({sys.platform}): Landlock and seccomp are Linux-only",
-                "platform": sys.platform}
+        return {
+            "ready": False,
+            "missing": f"not Linux ({sys.platform}): Landlock and seccomp are Linux-only",
+            "platform": sys.platform,
+        }
     try:
-        done = subprocess.run([sys.executable, "-I", "-S", os.path.abspath(__file__), "--probe"],
-                              capture_output=True, text=True, timeout=timeout, check=False)
+        done = subprocess.run(
+            [sys.executable, "-I", "-S", os.path.abspath(__file__), "--probe"],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
     except (OSError, subprocess.SubprocessError) as exc:
         return {"ready": False, "missing": f"the sandbox probe did not run ({exc})"}
     try:
@@ -564,6 +829,7 @@ def missing() -> "str | None":
 
 
 # --- what a Python kernel reads ----------------------------------------------------------
+
 
 def _inside(path, root):
     return path == root or path.startswith(root.rstrip("/") + "/")
@@ -600,10 +866,28 @@ def _read_paths(exclude, hide):
     excluded = [os.path.realpath(e) for e in exclude]
     hidden = [os.path.realpath(h) for h in hide]
     prefix = os.path.realpath(sys.prefix)
-    candidates = [sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
-                  *(p for p in sys.path if p), "/usr", "/lib", "/lib64", "/bin", "/sbin", "/usr/share",
-                  "/sys", *DEVICE_FILES, "/etc/ld.so.cache", "/etc/localtime", "/etc/passwd", "/etc/group",
-                  "/etc/nsswitch.conf", "/etc/fonts", "/etc/mime.types"]
+    candidates = [
+        sys.prefix,
+        sys.base_prefix,
+        sys.exec_prefix,
+        sys.base_exec_prefix,
+        *(p for p in sys.path if p),
+        "/usr",
+        "/lib",
+        "/lib64",
+        "/bin",
+        "/sbin",
+        "/usr/share",
+        "/sys",
+        *DEVICE_FILES,
+        "/etc/ld.so.cache",
+        "/etc/localtime",
+        "/etc/passwd",
+        "/etc/group",
+        "/etc/nsswitch.conf",
+        "/etc/fonts",
+        "/etc/mime.types",
+    ]
     out, listed = set(), set()
 
     def add(path):
@@ -636,14 +920,21 @@ def kernel_policy(scratch: str, *, read_only=(), exclude=(), hide=(), socket_dir
     ``options``: Policy's other fields (memory_mb, cpu_seconds, file_mb, open_files, processes,
     block_metadata, proc)."""
     read, listed = _read_paths(exclude, hide)
-    return Policy(read_only=read + [str(p) for p in read_only], list_only=listed,
-                  read_write=[str(scratch), *DEVICE_FILES], socket_dirs=[str(p) for p in socket_dirs], **options)
+    return Policy(
+        read_only=read + [str(p) for p in read_only],
+        list_only=listed,
+        read_write=[str(scratch), *DEVICE_FILES],
+        socket_dirs=[str(p) for p in socket_dirs],
+        **options,
+    )
 
 
 if __name__ == "__main__":
     if sys.argv[1:] == ["--probe"]:
         print(json.dumps(_probe_here()))
     else:
-        print("usage: python sandbox.py --probe   (prints whether the sandbox can be set up here, as JSON)",
-              file=sys.stderr)
+        print(
+            "usage: python sandbox.py --probe   (prints whether the sandbox can be set up here, as JSON)",
+            file=sys.stderr,
+        )
         sys.exit(2)

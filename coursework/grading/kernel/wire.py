@@ -38,14 +38,28 @@ import math
 
 import numpy as np
 
-MAX_TEXT = 64 * 1024 * 1024      # characters of one message
-MAX_ITEMS = 200_000              # values in one message (arrays count as one)
+MAX_TEXT = 64 * 1024 * 1024  # characters of one message
+MAX_ITEMS = 200_000  # values in one message (arrays count as one)
 MAX_ELEMENTS = 16 * 1024 * 1024  # elements of one array
 MAX_DEPTH = 40
 MAX_INT_DIGITS = 60
 MAX_STR = 1 << 20
-DTYPES = ("bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
-          "float16", "float32", "float64", "complex64", "complex128")
+DTYPES = (
+    "bool",
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "uint8",
+    "uint16",
+    "uint32",
+    "uint64",
+    "float16",
+    "float32",
+    "float64",
+    "complex64",
+    "complex128",
+)
 _TAGS = ("$f", "$c", "$b", "$t", "$d", "$a", "$s", "$rng", "$h", "$fn", "$obj")
 
 
@@ -158,7 +172,7 @@ def decode(data, handle=None, function=None, depth=0, counter=None):
         return [decode(v, handle, function, depth + 1, counter) for v in data]
     if t is not dict or len(data) != 1:
         raise WireError(f"unexpected {t.__name__} in a message")
-    (tag, body), = data.items()
+    ((tag, body),) = data.items()
     if tag == "$f":
         if body not in ("nan", "inf", "-inf"):
             raise WireError("bad special float")
@@ -228,8 +242,13 @@ def decode(data, handle=None, function=None, depth=0, counter=None):
     if tag == "$h":
         if handle is None:
             raise WireError("a handle where none may be")
-        if type(body) is not list or len(body) != 3 or type(body[0]) is not int or type(body[1]) is not str \
-                or type(body[2]) is not bool:
+        if (
+            type(body) is not list
+            or len(body) != 3
+            or type(body[0]) is not int
+            or type(body[1]) is not str
+            or type(body[2]) is not bool
+        ):
             raise WireError("bad handle")
         return handle(body)
     if tag == "$fn":
@@ -262,13 +281,17 @@ def _plain_state(state):
     inner = state.get("state")
     if type(inner) is not dict or set(inner) != {"state", "inc"}:
         raise WireError("bad generator state")
-    if any(type(inner[k]) is not int or not 0 <= inner[k] < 2 ** 128 for k in ("state", "inc")):
+    if any(type(inner[k]) is not int or not 0 <= inner[k] < 2**128 for k in ("state", "inc")):
         raise WireError("bad generator state")
     has, word = state.get("has_uint32"), state.get("uinteger")
-    if type(has) is not int or type(word) is not int or has not in (0, 1) or not 0 <= word < 2 ** 32:
+    if type(has) is not int or type(word) is not int or has not in (0, 1) or not 0 <= word < 2**32:
         raise WireError("bad generator state")
-    return {"bit_generator": "PCG64", "state": {"state": inner["state"], "inc": inner["inc"]},
-            "has_uint32": has, "uinteger": word}
+    return {
+        "bit_generator": "PCG64",
+        "state": {"state": inner["state"], "inc": inner["inc"]},
+        "has_uint32": has,
+        "uinteger": word,
+    }
 
 
 def loads(text, handle=None, function=None):

@@ -46,8 +46,9 @@ def assignment_exercises(course: Course, assignment: str) -> list[Exercise]:
     return out
 
 
-def exercise_scores(course: Course, assignment: str, gb: Any,
-                    problems: list[str] | None = None) -> dict[str, dict[str, float | None]]:
+def exercise_scores(
+    course: Course, assignment: str, gb: Any, problems: list[str] | None = None
+) -> dict[str, dict[str, float | None]]:
     """student -> {exercise: score} for every submission of ``assignment`` in the gradebook.
 
     A submission whose grades cannot be read gets ``None`` per exercise, and a line in
@@ -86,8 +87,11 @@ def exercise_titles(course: Course, assignment: str) -> dict[str, str]:
             gid = str(meta(cell).get("grade_id"))
             code = "\n".join(ln for ln in cell.source.splitlines() if "### BEGIN" not in ln and "### END" not in ln)
             try:
-                names = [n.name for n in ast.parse(code).body
-                         if isinstance(n, (ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef))]
+                names = [
+                    n.name
+                    for n in ast.parse(code).body
+                    if isinstance(n, (ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef))
+                ]
             except SyntaxError:
                 names = []
             key = gid.replace("_", "").lower()
@@ -120,8 +124,9 @@ class Export:
     problems: list[str] = field(default_factory=list)
 
 
-def export_csv(course: Course, to: str | os.PathLike | None = None, assignments: list[str] | None = None,
-               *, every: bool = False) -> Export:
+def export_csv(
+    course: Course, to: str | os.PathLike | None = None, assignments: list[str] | None = None, *, every: bool = False
+) -> Export:
     """Write the CSV (default ``<course>/grades.csv``); see the module docstring."""
     dest = Path(to) if to else course.root / "grades.csv"
     result = Export(dest)
@@ -130,8 +135,9 @@ def export_csv(course: Course, to: str | os.PathLike | None = None, assignments:
         known = [a.name for a in gb.assignments]
         unknown = [a for a in assignments or [] if a not in known]
         if unknown:
-            raise CourseError(f"not in the gradebook: {', '.join(unknown)} (assignments there: "
-                              f"{', '.join(known) or 'none'})")
+            raise CourseError(
+                f"not in the gradebook: {', '.join(unknown)} (assignments there: {', '.join(known) or 'none'})"
+            )
         if assignments:
             names = [a for a in known if a in assignments]
         elif every:
@@ -157,8 +163,9 @@ def export_csv(course: Course, to: str | os.PathLike | None = None, assignments:
     return result
 
 
-def _exercise_scores(course: Course, names: list[str], gb: Any, problems: list[str]
-                     ) -> tuple[dict[str, list[str]], dict[str, dict[str, dict[str, float | None]]]]:
+def _exercise_scores(
+    course: Course, names: list[str], gb: Any, problems: list[str]
+) -> tuple[dict[str, list[str]], dict[str, dict[str, dict[str, float | None]]]]:
     """Per assignment: its exercises' titles in notebook order, and student -> {title: score}."""
     titles: dict[str, list[str]] = {}
     scores: dict[str, dict[str, dict[str, float | None]]] = {}
@@ -166,8 +173,10 @@ def _exercise_scores(course: Course, names: list[str], gb: Any, problems: list[s
         try:
             named = exercise_titles(course, name)
             titles[name] = [named.get(ex.name, ex.name) for ex in assignment_exercises(course, name)]
-            scores[name] = {student: {named.get(k, k): v for k, v in row.items()}
-                            for student, row in exercise_scores(course, name, gb, problems=problems).items()}
+            scores[name] = {
+                student: {named.get(k, k): v for k, v in row.items()}
+                for student, row in exercise_scores(course, name, gb, problems=problems).items()
+            }
         except CourseError:  # no source any more: nbgrader's columns only
             titles[name], scores[name] = [], {}
     return titles, scores
@@ -179,9 +188,15 @@ def _student_row(gb: Any, assignment: Any, student: Any, problems: list[str]) ->
     from nbgrader.api import MissingEntry  # here: `coursework similarity` imports this module without nbgrader (4 s)
 
     name = assignment.name
-    row: dict[str, Any] = {"assignment": name, "duedate": assignment.duedate, "student_id": student.id,
-                           "last_name": student.last_name, "first_name": student.first_name, "email": student.email,
-                           "max_score": assignment.max_score}
+    row: dict[str, Any] = {
+        "assignment": name,
+        "duedate": assignment.duedate,
+        "student_id": student.id,
+        "last_name": student.last_name,
+        "first_name": student.first_name,
+        "email": student.email,
+        "max_score": assignment.max_score,
+    }
     try:
         try:
             sub = gb.find_submission(name, student.id)
@@ -189,16 +204,21 @@ def _student_row(gb: Any, assignment: Any, student: Any, problems: list[str]) ->
             row.update(timestamp="", raw_score=0.0, late_submission_penalty=0.0, score=0.0)
         else:
             penalty = float(sub.late_submission_penalty or 0.0)
-            row.update(timestamp=sub.timestamp, raw_score=float(sub.score), late_submission_penalty=penalty,
-                       score=max(0.0, float(sub.score) - penalty))
+            row.update(
+                timestamp=sub.timestamp,
+                raw_score=float(sub.score),
+                late_submission_penalty=penalty,
+                score=max(0.0, float(sub.score) - penalty),
+            )
     except Exception as exc:  # noqa: BLE001 - this student's row only
         problems.append(f"{name} {student.id}: {type(exc).__name__}: {exc}; scores left empty")
         row.update(timestamp="", raw_score="", late_submission_penalty="", score="")
     return {k: ("" if v is None else str(v)) for k, v in row.items()}
 
 
-def _exercise_columns(rows: list[dict[str, str]], titles: dict[str, list[str]],
-                      scores: dict[str, dict[str, dict[str, float | None]]]) -> list[str]:
+def _exercise_columns(
+    rows: list[dict[str, str]], titles: dict[str, list[str]], scores: dict[str, dict[str, dict[str, float | None]]]
+) -> list[str]:
     """Add each exercise's score to ``rows``; returns the columns' names (``<assignment>/<exercise>``
     where two assignments have an exercise of that name)."""
     counts: dict[str, int] = {}
@@ -215,5 +235,16 @@ def _exercise_columns(rows: list[dict[str, str]], titles: dict[str, list[str]],
 
 
 def _nbgrader_columns() -> list[str]:
-    return ["assignment", "duedate", "timestamp", "student_id", "last_name", "first_name", "email", "raw_score",
-            "late_submission_penalty", "score", "max_score"]
+    return [
+        "assignment",
+        "duedate",
+        "timestamp",
+        "student_id",
+        "last_name",
+        "first_name",
+        "email",
+        "raw_score",
+        "late_submission_penalty",
+        "score",
+        "max_score",
+    ]

@@ -85,7 +85,7 @@ def _handler_class():
 
 
 def __getattr__(name: str):
-    if name == "SafeSubmissionHandler":   # nbgrader is imported only when asked for
+    if name == "SafeSubmissionHandler":  # nbgrader is imported only when asked for
         return _handler_class()
     raise AttributeError(name)
 

@@ -40,8 +40,9 @@ def class_results(course: Course, assignment: str) -> dict:
             raise CourseError(f"assignment {assignment!r} is not in the gradebook") from None
         problems: list[str] = []
         per_student = exercise_scores(course, assignment, gb, problems=problems)
-        unreadable = {s: "its scores could not be read" for s, row in per_student.items()
-                      if any(v is None for v in row.values())}
+        unreadable = {
+            s: "its scores could not be read" for s, row in per_student.items() if any(v is None for v in row.values())
+        }
         totals = {}
         for sub in gb.assignment_submissions(assignment):
             try:
@@ -57,12 +58,24 @@ def class_results(course: Course, assignment: str) -> dict:
     n = len(per_student)
     rows = []
     for ex in exs:
-        got = [float(per_student[s][ex.name] or 0.0) for s in per_student]   # unreadable rows are left out above
+        got = [float(per_student[s][ex.name] or 0.0) for s in per_student]  # unreadable rows are left out above
         full = sum(1 for g in got if ex.points and g >= ex.points - 1e-9)
-        rows.append({"name": titles.get(ex.name, ex.name), "points": ex.points, "pass_rate": full / n if n else 0.0,
-                     "mean": (sum(got) / n / ex.points) if n and ex.points else 0.0})
-    return {"exercises": rows, "totals": totals, "max_score": max_score, "missing": missing,
-            "unreadable": unreadable, "unsandboxed": unsandboxed(course, assignment)}
+        rows.append(
+            {
+                "name": titles.get(ex.name, ex.name),
+                "points": ex.points,
+                "pass_rate": full / n if n else 0.0,
+                "mean": (sum(got) / n / ex.points) if n and ex.points else 0.0,
+            }
+        )
+    return {
+        "exercises": rows,
+        "totals": totals,
+        "max_score": max_score,
+        "missing": missing,
+        "unreadable": unreadable,
+        "unsandboxed": unsandboxed(course, assignment),
+    }
 
 
 def unsandboxed(course: Course, assignment: str) -> list[str]:
@@ -120,11 +133,14 @@ def write_report(course: Course, assignment: str, out: str | Path | None = None)
 
     table = "".join(
         f"<tr><td><code>{html.escape(r['name'])}</code></td><td>{r['points']:g}</td>"
-        f"<td>{100 * r['pass_rate']:.0f}%</td><td>{100 * r['mean']:.0f}%</td></tr>" for r in rows)
+        f"<td>{100 * r['pass_rate']:.0f}%</td><td>{100 * r['mean']:.0f}%</td></tr>"
+        for r in rows
+    )
     mean, median = statistics.fmean(totals), statistics.median(totals)
     page = folder / "report.html"
     lists = _students_list("Did not submit", results["missing"]) + _students_list(
-        "Could not be read (left out above)", [f"{s}: {w}" for s, w in results["unreadable"].items()])
+        "Could not be read (left out above)", [f"{s}: {w}" for s, w in results["unreadable"].items()]
+    )
     page.write_text(
         f"<!DOCTYPE html><html><head>{meta_tag(policy(new_nonce()))}<meta charset='utf-8'>"
         f"<title>{html.escape(assignment)}: class report</title>"
@@ -133,15 +149,20 @@ def write_report(course: Course, assignment: str, out: str | Path | None = None)
         "td:first-child,th:first-child{text-align:left}</style></head><body>"
         f"<h1>{html.escape(assignment)}: class report</h1>"
         f"<p>{len(totals)} submissions; total score: mean {mean:.2f}, median {median:g}, of {max_score:g}.</p>"
-        + (f"<p style='color:#a00'><strong>Graded WITHOUT the kernel sandbox (--no-sandbox):</strong> "
-           f"{html.escape(', '.join(results['unsandboxed']))}. Their code ran with the grader's rights.</p>"
-           if results["unsandboxed"] else "") +
-        f"{lists}"
+        + (
+            f"<p style='color:#a00'><strong>Graded WITHOUT the kernel sandbox (--no-sandbox):</strong> "
+            f"{html.escape(', '.join(results['unsandboxed']))}. Their code ran with the grader's rights.</p>"
+            if results["unsandboxed"]
+            else ""
+        )
+        + f"{lists}"
         "<table><tr><th>exercise</th><th>points</th><th>pass rate (all points)</th>"
         f"<th>mean share of points</th></tr>{table}</table>"
         f"<p><img src='data:image/png;base64,{base64.b64encode(png.read_bytes()).decode('ascii')}' "
         "alt='pass rates and score distribution' style='max-width:100%'></p>"
-        "</body></html>", encoding="utf-8")
+        "</body></html>",
+        encoding="utf-8",
+    )
     return page
 
 

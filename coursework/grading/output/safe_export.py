@@ -53,8 +53,8 @@ __all__ = ["SafeHTMLExporter", "make_safe", "ours", "is_ours"]
 MARKDOWN_CELL, MARKDOWN_PAGE, CODE_CELL, CODE_PAGE = 8_000, 32_000, 8_000, 32_000
 
 _B64 = set(string.ascii_letters + string.digits + "+/=\n\r ")
-_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")   # linear: one class, then one character
-_SPACES = re.compile(" {17,}")                  # linear: a run is consumed once
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")  # linear: one class, then one character
+_SPACES = re.compile(" {17,}")  # linear: a run is consumed once
 _IMAGES = ("image/png", "image/jpeg", "image/gif")
 _ID_CHARS = set(string.ascii_letters + string.digits + "_-.")
 
@@ -71,9 +71,11 @@ def is_ours(node: Any, resources: dict) -> bool:
     return bool(token) and isinstance(mark, dict) and mark.get("ours") == token
 
 
-_TEXT_CELL = ('<div class="cell border-box-sizing text_cell rendered"><div class="prompt input_prompt"></div>'
-              '<div class="inner_cell"><div class="text_cell_render border-box-sizing rendered_html">{}</div>'
-              '</div></div>')
+_TEXT_CELL = (
+    '<div class="cell border-box-sizing text_cell rendered"><div class="prompt input_prompt"></div>'
+    '<div class="inner_cell"><div class="text_cell_render border-box-sizing rendered_html">{}</div>'
+    "</div></div>"
+)
 
 
 def _plain(text: str) -> str:
@@ -145,8 +147,12 @@ def _output(out: Any, page: _Page, mine: bool) -> Any:
         name = "stderr" if out.get("name") == "stderr" else "stdout"
         return new_output("stream", name=name, text=_ANSI.sub("", _text(out.get("text", ""))))
     if kind == "error":
-        return new_output("error", ename=str(out.get("ename", "")), evalue=str(out.get("evalue", "")),
-                          traceback=[_ANSI.sub("", str(line)) for line in out.get("traceback", []) or []])
+        return new_output(
+            "error",
+            ename=str(out.get("ename", "")),
+            evalue=str(out.get("evalue", "")),
+            traceback=[_ANSI.sub("", str(line)) for line in out.get("traceback", []) or []],
+        )
     if kind not in ("display_data", "execute_result"):
         return new_output("stream", name="stdout", text=_dropped([str(kind)]))
     data, meta, dropped = {}, {}, []
@@ -156,8 +162,13 @@ def _output(out: Any, page: _Page, mine: bool) -> Any:
         elif mime in _IMAGES and _is_base64(value):
             data[mime] = value
             size = (out.get("metadata") or {}).get(mime) or {}
-            kept = {k: size[k] for k in ("width", "height") if isinstance(size, dict)
-                    and isinstance(size.get(k), (int, float)) and not isinstance(size.get(k), bool)}
+            kept = {
+                k: size[k]
+                for k in ("width", "height")
+                if isinstance(size, dict)
+                and isinstance(size.get(k), (int, float))
+                and not isinstance(size.get(k), bool)
+            }
             if kept:
                 meta[mime] = kept
         elif mime == "text/html":
@@ -192,7 +203,7 @@ def make_safe(nb: Any, resources: dict, nonce: str) -> tuple[Any, dict]:
     for key in list(meta):
         if key not in ("kernelspec", "language_info", "nbgrader", "coursework"):
             del meta[key]
-    meta["language_info"] = {"name": "python", "pygments_lexer": "ipython3"}   # the lexer is ours to choose
+    meta["language_info"] = {"name": "python", "pygments_lexer": "ipython3"}  # the lexer is ours to choose
     for cell in nb.cells:
         mine = is_ours(cell, resources)
         cell_id = str(cell.get("id", ""))
@@ -204,25 +215,31 @@ def make_safe(nb: Any, resources: dict, nonce: str) -> tuple[Any, dict]:
             gid, comment = grading.get("grade_id"), grading.get("comment")
             if gid is not None and not set(str(gid)) <= _ID_CHARS:
                 grading["grade_id"] = html.escape(str(gid))
-            if isinstance(comment, str):      # the template renders it as markdown, unsanitised
+            if isinstance(comment, str):  # the template renders it as markdown, unsanitised
                 grading["comment"] = html.escape(comment)
         if cell.cell_type == "markdown" and (mine or isinstance(grading, dict)):
-            rendered = (_markdown(cell.source, cell.get("attachments")) if mine or _instructors(cell)
-                        else page.student_markdown(cell.source, cell.get("attachments")))
+            rendered = (
+                _markdown(cell.source, cell.get("attachments"))
+                if mine or _instructors(cell)
+                else page.student_markdown(cell.source, cell.get("attachments"))
+            )
             cell.source = page.put(clean(rendered, ours=mine))
             cell.pop("attachments", None)
         elif cell.cell_type in ("markdown", "raw"):
             # a student's own markdown (or raw) cell: a raw HTML cell that looks like a markdown
             # cell, so that the template does not run its markdown parser on the placeholder
-            text = (page.student_markdown(cell.source, cell.get("attachments")) if cell.cell_type == "markdown"
-                    else _plain(str(cell.source)))
+            text = (
+                page.student_markdown(cell.source, cell.get("attachments"))
+                if cell.cell_type == "markdown"
+                else _plain(str(cell.source))
+            )
             cell.cell_type, cell.source = "raw", page.put(_TEXT_CELL.format(clean(text)))
             cell.metadata["raw_mimetype"] = "text/html"
             cell.pop("attachments", None)
         elif cell.cell_type == "code":
             page.highlight(cell, whole=_instructors(cell))
             cell.outputs = [_output(out, page, is_ours(out, resources)) for out in cell.get("outputs", [])]
-    for key in ("student", "first_name", "last_name"):   # Formgrader's header prints these unescaped
+    for key in ("student", "first_name", "last_name"):  # Formgrader's header prints these unescaped
         if isinstance(resources.get(key), str):
             resources[key] = html.escape(resources[key])
     resources["coursework_fragments"] = page.fragments
@@ -240,7 +257,7 @@ class SafeHTMLExporter(HTMLExporter):
         return resources
 
     def _preprocess(self, nb, resources):
-        self.embed_images = False            # never read local files into a page
+        self.embed_images = False  # never read local files into a page
         nb, resources = super()._preprocess(nb, resources)
         return make_safe(nb, resources, resources["coursework_nonce"])
 

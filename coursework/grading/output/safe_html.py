@@ -45,7 +45,7 @@ _MD_SPECIAL = set("\\`*_[]|!~$<>&{}#")
 
 
 def _tags() -> set[str]:
-    return set(nh3.ALLOWED_TAGS) - {"map", "area"}     # image maps: links without a visible anchor
+    return set(nh3.ALLOWED_TAGS) - {"map", "area"}  # image maps: links without a visible anchor
 
 
 def _attributes() -> dict[str, set[str]]:
@@ -70,14 +70,27 @@ def _keep_url(element: str, attribute: str, value: str) -> str | None:
 def clean(fragment: str, *, ours: bool = False) -> str:
     """``fragment`` (HTML) with only harmless markup left; see the module docstring.
     ``ours``: the grader's own HTML, which may also use :data:`OURS_CLASSES`."""
-    return nh3.clean(str(fragment), tags=_tags(), clean_content_tags={"script", "style"}, attributes=_attributes(),
-                     attribute_filter=_keep_url, strip_comments=True, link_rel="noopener noreferrer nofollow",
-                     url_schemes={"http", "https", "mailto", "data"}, filter_style_properties={"text-align"},
-                     allowed_classes=OURS_CLASSES if ours else {})
+    return nh3.clean(
+        str(fragment),
+        tags=_tags(),
+        clean_content_tags={"script", "style"},
+        attributes=_attributes(),
+        attribute_filter=_keep_url,
+        strip_comments=True,
+        link_rel="noopener noreferrer nofollow",
+        url_schemes={"http", "https", "mailto", "data"},
+        filter_style_properties={"text-align"},
+        allowed_classes=OURS_CLASSES if ours else {},
+    )
 
 
-_MD_TABLE = str.maketrans({**{ch: "\\" + ch for ch in _MD_SPECIAL}, **{ch: html.escape(ch) for ch in "<>&\""},
-                          **{ch: " " for ch in "\r\n\t\v\f"}})
+_MD_TABLE = str.maketrans(
+    {
+        **{ch: "\\" + ch for ch in _MD_SPECIAL},
+        **{ch: html.escape(ch) for ch in '<>&"'},
+        **{ch: " " for ch in "\r\n\t\v\f"},
+    }
+)
 
 
 def escape_md(text: object) -> str:
@@ -130,10 +143,12 @@ def meta_tag(csp: str) -> str:
 # nbconvert configures MathJax in a <script type="text/x-mathjax-config">, which MathJax runs
 # with eval: the policy allows no eval (MathJax would eval such a block wherever it stood in
 # the page), so the same settings go into window.MathJax before MathJax loads.
-_MATHJAX_CONFIG = ("<script>window.MathJax = {TeX: {equationNumbers: {autoNumber: 'AMS', useLabelIds: true}}, "
-                   "tex2jax: {inlineMath: [['$', '$'], ['\\\\(', '\\\\)']], displayMath: [['$$', '$$'], "
-                   "['\\\\[', '\\\\]']], processEscapes: true, processEnvironments: true}, displayAlign: 'center', "
-                   "messageStyle: 'none', CommonHTML: {linebreaks: {automatic: true}}};</script>\n")
+_MATHJAX_CONFIG = (
+    "<script>window.MathJax = {TeX: {equationNumbers: {autoNumber: 'AMS', useLabelIds: true}}, "
+    "tex2jax: {inlineMath: [['$', '$'], ['\\\\(', '\\\\)']], displayMath: [['$$', '$$'], "
+    "['\\\\[', '\\\\]']], processEscapes: true, processEnvironments: true}, displayAlign: 'center', "
+    "messageStyle: 'none', CommonHTML: {linebreaks: {automatic: true}}};</script>\n"
+)
 _MATHJAX_BLOCK = ('<script type="text/x-mathjax-config">', "</script>")
 
 
@@ -141,14 +156,14 @@ def _mathjax_config(page: str) -> str:
     start = page.find(_MATHJAX_BLOCK[0])
     end = page.find(_MATHJAX_BLOCK[1], start) if start >= 0 else -1
     if end >= 0:
-        page = page[:start] + page[end + len(_MATHJAX_BLOCK[1]):]
+        page = page[:start] + page[end + len(_MATHJAX_BLOCK[1]) :]
     loader = page.find(f'<script src="{MATHJAX}')
     return page[:loader] + _MATHJAX_CONFIG + page[loader:] if loader >= 0 else page
 
 
 def placeholder(nonce: str, index: int) -> str:
     """The token that stands for fragment ``index`` of a page until :func:`finish_page`."""
-    return f"cwsafe{nonce}n{index}x"   # closed by "x": n1x is no prefix of n10x
+    return f"cwsafe{nonce}n{index}x"  # closed by "x": n1x is no prefix of n10x
 
 
 def finish_page(page: str, fragments: list[str], nonce: str, csp: str) -> str:
@@ -170,7 +185,7 @@ def finish_page(page: str, fragments: list[str], nonce: str, csp: str) -> str:
     for piece in pieces[1:]:
         digits, x, rest = piece.partition("x")
         if not (x and digits.isdigit() and int(digits) < len(fragments)):
-            out.append(prefix + piece)      # not one of ours (cannot happen: the nonce is fresh)
+            out.append(prefix + piece)  # not one of ours (cannot happen: the nonce is fresh)
             continue
         index = int(digits)
         if index in seen:

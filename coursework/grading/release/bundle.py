@@ -28,6 +28,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -49,8 +50,18 @@ from ..exercises import hidden_regions
 from ..secret import EXCLUDED_FROM_BUNDLE, NEVER_IN_A_BUNDLE, PACKAGES, course_secret, grader_packages
 from .strip import Region, StripError, copy_stripped, find_regions
 
-__all__ = ["release", "generate_assignments", "build_bundle", "audit_bundle", "ReleaseResult", "stage_packages",
-           "stripped_from", "package_regions", "reference_tags", "shipped_early"]
+__all__ = [
+    "release",
+    "generate_assignments",
+    "build_bundle",
+    "audit_bundle",
+    "ReleaseResult",
+    "stage_packages",
+    "stripped_from",
+    "package_regions",
+    "reference_tags",
+    "shipped_early",
+]
 
 TOP_FILES = ("pyproject.toml", "environment.yml")
 SOLUTION = re.compile(r"### BEGIN SOLUTION\s*\n(.*?)\n[ \t]*### END SOLUTION", re.S)
@@ -105,7 +116,7 @@ to its end. Do not edit or delete the check cells: they are restored before grad
 class ReleaseResult:
     assignments: list[str]
     bundles: dict[str, Path] = field(default_factory=dict)
-    stripped: dict[str, dict[str, int]] = field(default_factory=dict)   # assignment -> {file: regions}
+    stripped: dict[str, dict[str, int]] = field(default_factory=dict)  # assignment -> {file: regions}
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -113,8 +124,9 @@ class ReleaseResult:
         out = [f"released {', '.join(self.assignments)} into notebooks/"]
         for assignment, path in self.bundles.items():
             found = self.stripped.get(assignment, {})
-            out.append(f"student bundle: {path} ({sum(found.values())} reference region(s) stripped from "
-                       f"{len(found)} file(s))")
+            out.append(
+                f"student bundle: {path} ({sum(found.values())} reference region(s) stripped from {len(found)} file(s))"
+            )
         out += [f"note: {n}" for n in self.notes]
         out += [f"warning: {w}" for w in self.warnings]
         return out
@@ -153,8 +165,14 @@ def _release_language(course: Course, lang: str | None) -> str:
         raise CourseError(str(exc)) from None
 
 
-def release(course: Course, assignments: list[str] | None = None, *, dist: str | os.PathLike | None = None,
-            make_bundle: bool = True, lang: str | None = None) -> ReleaseResult:
+def release(
+    course: Course,
+    assignments: list[str] | None = None,
+    *,
+    dist: str | os.PathLike | None = None,
+    make_bundle: bool = True,
+    lang: str | None = None,
+) -> ReleaseResult:
     """Regenerate the release of ``assignments`` (default: all) and build one bundle each
     in ``dist`` (default: ``<course>/dist``), in ``lang`` (default: the course's language)."""
     assignments = list(assignments or course.assignments())
@@ -193,13 +211,17 @@ def package_regions(course: Course) -> dict[str, list[Region]]:
                 raise CourseError(str(exc)) from None
             unknown = sorted({n for r in regions for n in (r.tag, *r.needed_by) if n is not None and n not in order})
             if unknown:
-                raise CourseError(f"{rel}: reference marker(s) name {', '.join(unknown)}, which name no assignment "
-                                  f"(assignments: {', '.join(order)})")
+                raise CourseError(
+                    f"{rel}: reference marker(s) name {', '.join(unknown)}, which name no assignment "
+                    f"(assignments: {', '.join(order)})"
+                )
             for r in regions:
                 late = [n for n in r.needed_by if r.tag is None or order.index(n) >= order.index(r.tag)]
                 if late:
-                    raise CourseError(f"{rel}: a region of {r.tag or 'no assignment'} is marked needed-by "
-                                      f"{', '.join(late)}: needed-by names earlier assignments only")
+                    raise CourseError(
+                        f"{rel}: a region of {r.tag or 'no assignment'} is marked needed-by "
+                        f"{', '.join(late)}: needed-by names earlier assignments only"
+                    )
             if regions:
                 found[rel] = regions
     return found
@@ -220,7 +242,7 @@ def stripped_from(course: Course, assignment: str):
     order = course.assignments()
     if assignment not in order:
         raise CourseError(f"no assignment {assignment!r} (assignments: {', '.join(order)})")
-    later = set(order[order.index(assignment) + 1:])
+    later = set(order[order.index(assignment) + 1 :])
 
     def strip(tag: str | None, needed_by: tuple[str, ...] = ()) -> bool:
         if tag is None or tag == assignment:
@@ -240,8 +262,9 @@ def shipped_early(course: Course, assignment: str) -> list[str]:
     return lines
 
 
-def _excluded(rel: Path) -> bool:
-    return rel.as_posix() in EXCLUDED_FROM_BUNDLE
+def _excluded_in(package: str, rel: Path) -> bool:
+    """``rel`` (a path inside ``package``) is a part that no bundle ships."""
+    return (Path(package) / rel).as_posix() in EXCLUDED_FROM_BUNDLE
 
 
 def stage_packages(course: Course, assignment: str, dest: Path) -> dict[str, int]:
@@ -260,16 +283,16 @@ def stage_packages(course: Course, assignment: str, dest: Path) -> dict[str, int
         if not src.is_dir():
             src = installed[package]
         try:
-            found = copy_stripped(src, dest / package, strip=strip,
-                                  skip=lambda rel, p=package: _excluded(Path(p) / rel))  # type: ignore[misc]
+            found = copy_stripped(src, dest / package, strip=strip, skip=functools.partial(_excluded_in, package))
         except StripError as exc:
             raise CourseError(f"cannot strip the package: {exc}") from exc
         stripped.update({f"{package}/{k}": v for k, v in found.items()})
     return stripped
 
 
-def build_bundle(course: Course, assignment: str, dest: Path, *, verify_imports: bool = True, lang: str | None = None
-                 ) -> tuple[Path, dict[str, int], list[str]]:
+def build_bundle(
+    course: Course, assignment: str, dest: Path, *, verify_imports: bool = True, lang: str | None = None
+) -> tuple[Path, dict[str, int], list[str]]:
     """Write ``assignment``'s student zip to ``dest``; returns (dest, stripped regions per file, warnings).
 
     ``lang`` (default: the course's language) is recorded in the bundle's package
@@ -289,18 +312,24 @@ def build_bundle(course: Course, assignment: str, dest: Path, *, verify_imports:
         src = course.release_dir / assignment
         if not src.is_dir():
             raise CourseError(f"no release of {assignment!r} in {course.release_dir}")
-        shutil.copytree(src, stage / "notebooks" / assignment,
-                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", "*.pyc"))
+        shutil.copytree(
+            src,
+            stage / "notebooks" / assignment,
+            ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", "*.pyc"),
+        )
         first = next(iter(sorted(src.glob("*.ipynb"))), None)
         notebook = f"notebooks/{assignment}/{first.name if first else assignment + '.ipynb'}"
         lang = _release_language(course, lang)
         readme = BUNDLE_README_KO if lang == "ko" else STUDENT_README
-        (stage / "README.md").write_text(readme.format(course_id=course.course_id, assignment=assignment,
-                                                       notebook=notebook), encoding="utf-8")
+        (stage / "README.md").write_text(
+            readme.format(course_id=course.course_id, assignment=assignment, notebook=notebook), encoding="utf-8"
+        )
         (stage / "coursework" / "i18n" / BUNDLE_FILE).write_text(lang + "\n", encoding="utf-8")
         if not stripped:
-            warnings.append(f"{assignment}: no '# BEGIN REFERENCE' region of it or a later assignment in the "
-                            "package sources: its bundle ships every reference implementation of the package")
+            warnings.append(
+                f"{assignment}: no '# BEGIN REFERENCE' region of it or a later assignment in the "
+                "package sources: its bundle ships every reference implementation of the package"
+            )
         if verify_imports:
             _verify_imports(stage)
         dest.parent.mkdir(parents=True, exist_ok=True)
@@ -319,16 +348,19 @@ def build_bundle(course: Course, assignment: str, dest: Path, *, verify_imports:
 
 def _verify_imports(stage: Path) -> None:
     """Import every module of the stripped packages in a fresh Python; fail on the first error."""
-    code = ("import importlib, os, pkgutil, sys\n"
-            "stage = os.environ['COURSEWORK_STAGE']\n"
-            "for name in sys.argv[1:]:\n"
-            "    pkg = importlib.import_module(name)\n"
-            "    assert pkg.__path__[0].startswith(stage), (name, pkg.__path__)\n"
-            "    for info in pkgutil.walk_packages(pkg.__path__, name + '.'):\n"
-            "        importlib.import_module(info.name)\n")
+    code = (
+        "import importlib, os, pkgutil, sys\n"
+        "stage = os.environ['COURSEWORK_STAGE']\n"
+        "for name in sys.argv[1:]:\n"
+        "    pkg = importlib.import_module(name)\n"
+        "    assert pkg.__path__[0].startswith(stage), (name, pkg.__path__)\n"
+        "    for info in pkgutil.walk_packages(pkg.__path__, name + '.'):\n"
+        "        importlib.import_module(info.name)\n"
+    )
     env = dict(os.environ, PYTHONPATH=str(stage), MPLBACKEND="Agg", COURSEWORK_STAGE=str(stage))
-    proc = subprocess.run([sys.executable, "-c", code, *PACKAGES], cwd=stage, env=env, capture_output=True,
-                          text=True, timeout=600)
+    proc = subprocess.run(
+        [sys.executable, "-c", code, *PACKAGES], cwd=stage, env=env, capture_output=True, text=True, timeout=600
+    )
     if proc.returncode != 0:
         tail = "\n".join(proc.stderr.strip().splitlines()[-6:])
         raise CourseError(f"a module of the stripped package does not import:\n{tail}")

@@ -59,8 +59,17 @@ from nbgrader.utils import parse_utc
 
 from ..course import Course, CourseError
 
-__all__ = ["Handin", "Outcome", "CollectResult", "collect", "find_handins", "check_student_id", "read_received",
-           "duration", "MAX_NOTEBOOK_BYTES"]
+__all__ = [
+    "Handin",
+    "Outcome",
+    "CollectResult",
+    "collect",
+    "find_handins",
+    "check_student_id",
+    "read_received",
+    "duration",
+    "MAX_NOTEBOOK_BYTES",
+]
 
 MAX_NOTEBOOK_BYTES = 50 * 2**20
 TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S.%f %Z"  # nbgrader's
@@ -80,7 +89,7 @@ class Handin:
     read: Callable[[], bytes]
     size: int
     mtime: dt.datetime  # UTC, naive: when its file (for a zip entry, the zip) was written on this disk
-    archive: str = ""   # the zip it came from (its own dates are never used)
+    archive: str = ""  # the zip it came from (its own dates are never used)
 
 
 @dataclass
@@ -116,12 +125,13 @@ class CollectResult:
             late = f"  LATE by {duration(o.late_by)}" if o.late_by else ""
             note = f"  ({o.reason})" if o.reason else ""
             out.append(f"  {o.student:<{width}}  {o.status:<9}  {_show(o.timestamp)}{late}{note}")
-        counts = {s: sum(1 for o in self.outcomes if o.status == s) for s in
-                  ("collected", "replaced", "unchanged", "retimed", "refused")}
+        counts = {
+            s: sum(1 for o in self.outcomes if o.status == s)
+            for s in ("collected", "replaced", "unchanged", "retimed", "refused")
+        }
         if not counts["retimed"]:
             del counts["retimed"]
-        out.append(", ".join(f"{k} {v}" for k, v in counts.items())
-                   + f" -> submitted/<student>/{self.assignment}/")
+        out.append(", ".join(f"{k} {v}" for k, v in counts.items()) + f" -> submitted/<student>/{self.assignment}/")
         return out
 
     @property
@@ -144,6 +154,7 @@ def duration(delta: dt.timedelta | float) -> str:
 
 
 # -- student ids -------------------------------------------------------------------------------
+
 
 def check_student_id(student: str) -> str:
     """``student`` if it is safe as one folder name under ``submitted/``; else :class:`Refused`."""
@@ -185,12 +196,15 @@ def _student_of(rel: str, assignment: str, pattern: Any | None) -> str:
         return check_student_id(parts[0])
     stem = parts[0][: -len(".ipynb")]
     if stem == assignment or ("_" not in stem and stem.lower() == assignment.lower()):
-        raise Refused("no student id in the name: put each student's files in a folder named after them, "
-                      "name the file <student>_<assignment>.ipynb, or pass --pattern")
+        raise Refused(
+            "no student id in the name: put each student's files in a folder named after them, "
+            "name the file <student>_<assignment>.ipynb, or pass --pattern"
+        )
     return check_student_id(stem.split("_", 1)[0])
 
 
 # -- finding the hand-ins ----------------------------------------------------------------------
+
 
 def _utc(timestamp: float) -> dt.datetime:
     return dt.datetime.fromtimestamp(timestamp, dt.timezone.utc).replace(tzinfo=None)
@@ -214,10 +228,10 @@ def _zip_handins(data: Path, where: str, prefix: str = "") -> list[Handin]:
 def _zip_reader(data: Any, info: zipfile.ZipInfo) -> Callable[[], bytes]:
     def read() -> bytes:
         if info.file_size > MAX_NOTEBOOK_BYTES:
-            raise Refused(f"the notebook is {info.file_size / 2**20:.0f} MB (at most "
-                          f"{MAX_NOTEBOOK_BYTES // 2**20} MB)")
+            raise Refused(f"the notebook is {info.file_size / 2**20:.0f} MB (at most {MAX_NOTEBOOK_BYTES // 2**20} MB)")
         with zipfile.ZipFile(data) as zf, zf.open(info) as fh:
             return fh.read(MAX_NOTEBOOK_BYTES + 1)
+
     return read
 
 
@@ -260,6 +274,7 @@ def _file_reader(path: Path) -> Callable[[], bytes]:
         if size > MAX_NOTEBOOK_BYTES:
             raise Refused(f"the notebook is {size / 2**20:.0f} MB (at most {MAX_NOTEBOOK_BYTES // 2**20} MB)")
         return path.read_bytes()
+
     return read
 
 
@@ -306,9 +321,11 @@ def read_received(path: str | os.PathLike, columns: str | None = None) -> dict[s
     else:
         found = [next((keys.index(k) for k in names if k in keys), None) for names in (STUDENT_COLUMNS, TIME_COLUMNS)]
         if None in found:
-            raise CourseError(f"--received {path}: expected a column of student ids ({', '.join(STUDENT_COLUMNS)}) "
-                              f"and one of times ({', '.join(TIME_COLUMNS)}); its columns: {', '.join(header)}. "
-                              "Name yours with --received-columns STUDENT,TIME")
+            raise CourseError(
+                f"--received {path}: expected a column of student ids ({', '.join(STUDENT_COLUMNS)}) "
+                f"and one of times ({', '.join(TIME_COLUMNS)}); its columns: {', '.join(header)}. "
+                "Name yours with --received-columns STUDENT,TIME"
+            )
         who, when = (int(i) for i in found if i is not None)
     out: dict[str, dt.datetime] = {}
     for line, row in enumerate(rows, start=2):
@@ -320,8 +337,9 @@ def read_received(path: str | os.PathLike, columns: str | None = None) -> dict[s
         try:
             received = parse_utc(stamp)
         except Exception:  # noqa: BLE001 - whatever dateutil raises, the instructor reads one line
-            raise CourseError(f"--received {path}, line {line}: {stamp[:60]!r} is not a time "
-                              "(e.g. '2026-12-07 23:10 Europe/Berlin')") from None
+            raise CourseError(
+                f"--received {path}, line {line}: {stamp[:60]!r} is not a time (e.g. '2026-12-07 23:10 Europe/Berlin')"
+            ) from None
         if student in out and out[student] != received:
             raise CourseError(f"--received {path}, line {line}: a second, different time for {student!r}")
         out[student] = received
@@ -329,6 +347,7 @@ def read_received(path: str | os.PathLike, columns: str | None = None) -> dict[s
 
 
 # -- due dates ----------------------------------------------------------------------------------
+
 
 def _record_due_date(course: Course, assignment: str, due: dt.datetime | None) -> None:
     """Put the configured due date into the gradebook, where nbgrader's late penalty reads it."""
@@ -344,9 +363,13 @@ def _record_due_date(course: Course, assignment: str, due: dt.datetime | None) -
 
 # -- filing -------------------------------------------------------------------------------------
 
+
 def _grade_ids(nb: Any) -> set[str]:
-    return {str(c.get("metadata", {}).get("nbgrader", {}).get("grade_id")) for c in nb.get("cells", [])
-            if (c.get("metadata", {}).get("nbgrader", {}) or {}).get("grade")}
+    return {
+        str(c.get("metadata", {}).get("nbgrader", {}).get("grade_id"))
+        for c in nb.get("cells", [])
+        if (c.get("metadata", {}).get("nbgrader", {}) or {}).get("grade")
+    }
 
 
 def _pick(handins: list[Handin], assignment: str) -> Handin:
@@ -359,9 +382,17 @@ def _pick(handins: list[Handin], assignment: str) -> Handin:
     raise Refused(f"several notebooks, none clearly this assignment's ({shown}); keep one or pass --pattern")
 
 
-def collect(course: Course, assignment: str, sources: list[str | os.PathLike], *, pattern: str | None = None,
-            timestamp: str | None = None, received: str | os.PathLike | None = None,
-            received_columns: str | None = None, replace: bool = False) -> CollectResult:
+def collect(
+    course: Course,
+    assignment: str,
+    sources: list[str | os.PathLike],
+    *,
+    pattern: str | None = None,
+    timestamp: str | None = None,
+    received: str | os.PathLike | None = None,
+    received_columns: str | None = None,
+    replace: bool = False,
+) -> CollectResult:
     """File the hand-ins in ``sources`` (folders or zips) under ``submitted/``; see the module docstring.
 
     ``timestamp`` (one time for all) or ``received`` (a CSV of times per student, see
@@ -388,9 +419,14 @@ def collect(course: Course, assignment: str, sources: list[str | os.PathLike], *
     per_student = read_received(received, received_columns) if received else None
     due = course.due_date(assignment)
     result = CollectResult(assignment, due, course.late_penalty)
-    result.times = (f"--timestamp {_show(fixed)}" if fixed else f"--received {received}" if received else
-                    "each file's time on this disk (for a zip's contents, the zip file's); dates stored inside "
-                    "zips are never used")
+    result.times = (
+        f"--timestamp {_show(fixed)}"
+        if fixed
+        else f"--received {received}"
+        if received
+        else "each file's time on this disk (for a zip's contents, the zip file's); dates stored inside "
+        "zips are never used"
+    )
 
     by_student: dict[str, list[Handin]] = {}
     for source in sources:
@@ -446,14 +482,17 @@ def _late_archives(outcomes: list[Outcome], by_student: dict[str, list[Handin]],
                     late.setdefault(h.archive, []).append(o.student)
     out = []
     for archive, students in sorted(late.items()):
-        out.append(f"the {len(students)} hand-in(s) in {archive} count as received when the zip was written on this "
-                   f"disk, after the due date; a zip's own dates are set by whoever made it and are not used. If they "
-                   f"came in time, say when: --received FILE.csv (your LMS's submission times) or --timestamp TIME")
+        out.append(
+            f"the {len(students)} hand-in(s) in {archive} count as received when the zip was written on this "
+            f"disk, after the due date; a zip's own dates are set by whoever made it and are not used. If they "
+            f"came in time, say when: --received FILE.csv (your LMS's submission times) or --timestamp TIME"
+        )
     return out
 
 
-def _file(course: Course, assignment: str, student: str, data: bytes, when: dt.datetime, replace: bool,
-          explicit: bool = False) -> Outcome:
+def _file(
+    course: Course, assignment: str, student: str, data: bytes, when: dt.datetime, replace: bool, explicit: bool = False
+) -> Outcome:
     """File one notebook received at ``when``. The same notebook again keeps its first received
     time, unless the time is ``explicit`` (``--timestamp`` / ``--received``): then it is retimed."""
     folder = course.submitted_dir / student / assignment
@@ -470,11 +509,13 @@ def _file(course: Course, assignment: str, student: str, data: bytes, when: dt.d
             kept = parse_utc(stamp_file.read_text().strip()) if stamp_file.is_file() else None
             if not explicit or kept == when:
                 return Outcome(student, "", "unchanged", "", kept)  # first received: a later download changes nothing
-            stamp_file.write_text(stamp + "\n")                     # the instructor said when it came
+            stamp_file.write_text(stamp + "\n")  # the instructor said when it came
             return Outcome(student, "", "retimed", f"was {_show(kept)}", when)
         if not replace:
-            raise Refused(f"{student} already has a different notebook in submitted/{student}/{assignment}/; "
-                          f"rerun with --yes to replace it (the collected notebook is deleted)")
+            raise Refused(
+                f"{student} already has a different notebook in submitted/{student}/{assignment}/; "
+                f"rerun with --yes to replace it (the collected notebook is deleted)"
+            )
         status = "replaced"
     tmp = folder.parent / f".{assignment}.collect-tmp"
     shutil.rmtree(tmp, ignore_errors=True)

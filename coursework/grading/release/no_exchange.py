@@ -25,9 +25,11 @@ from nbgrader.exchange.abc.exchange import ExchangeError
 
 __all__ = ["NoExchange", "NoList", "NoTransfer", "MESSAGE"]
 
-MESSAGE = ("this course has no nbgrader exchange: hand out dist/<course>-<assignment>.zip from `coursework release`, "
-           "take the hand-ins in with `coursework collect ASSIGNMENT FOLDER`, and send students their "
-           "feedback/<student>/<assignment>/ pages")
+MESSAGE = (
+    "this course has no nbgrader exchange: hand out dist/<course>-<assignment>.zip from `coursework release`, "
+    "take the hand-ins in with `coursework collect ASSIGNMENT FOLDER`, and send students their "
+    "feedback/<student>/<assignment>/ pages"
+)
 
 
 class NoExchange(Exchange):

@@ -29,11 +29,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["StripError", "Region", "find_regions", "strip_reference", "copy_stripped", "region_tags", "STUB",
-           "REMOVED"]
+__all__ = ["StripError", "Region", "find_regions", "strip_reference", "copy_stripped", "region_tags", "STUB", "REMOVED"]
 
-BEGIN = re.compile(r"^(?P<indent>[ \t]*)#\s*BEGIN REFERENCE\b[ \t]*(?P<tag>[\w.-]*)"
-                   r"(?:[ \t]+needed-by(?P<needed>(?:[ \t]+[\w.-]+)+))?[ \t]*$")
+BEGIN = re.compile(
+    r"^(?P<indent>[ \t]*)#\s*BEGIN REFERENCE\b[ \t]*(?P<tag>[\w.-]*)"
+    r"(?:[ \t]+needed-by(?P<needed>(?:[ \t]+[\w.-]+)+))?[ \t]*$"
+)
 END = re.compile(r"^[ \t]*#\s*END REFERENCE\b")
 _LOOSE_BEGIN = re.compile(r"^[ \t]*#\s*BEGIN REFERENCE\b")
 STUB = 'raise NotImplementedError("reference implementation not shipped to students")'
@@ -57,12 +58,12 @@ def marker(match: re.Match) -> tuple[str | None, tuple[str, ...]]:
 class Region:
     """One reference region of a source file: its marker and the lines it spans."""
 
-    tag: str | None                 # the assignment it answers (None: untagged)
-    needed_by: tuple[str, ...]      # earlier assignments whose notebooks run it
-    indent: str                     # the indentation of its ``BEGIN`` line
-    first: int                      # index (0-based) of the ``BEGIN`` line
-    last: int                       # index of the ``END`` line
-    body: str                       # the lines between the markers
+    tag: str | None  # the assignment it answers (None: untagged)
+    needed_by: tuple[str, ...]  # earlier assignments whose notebooks run it
+    indent: str  # the indentation of its ``BEGIN`` line
+    first: int  # index (0-based) of the ``BEGIN`` line
+    last: int  # index of the ``END`` line
+    body: str  # the lines between the markers
 
 
 def find_regions(text: str, filename: str = "<string>") -> list[Region]:
@@ -87,8 +88,7 @@ def find_regions(text: str, filename: str = "<string>") -> list[Region]:
         elif END.match(line):
             if begin is None:
                 raise StripError(f"{filename}:{number}: END REFERENCE without a BEGIN REFERENCE")
-            found.append(Region(*marker(begin), begin.group("indent"), start, index,
-                                "".join(lines[start + 1:index])))
+            found.append(Region(*marker(begin), begin.group("indent"), start, index, "".join(lines[start + 1 : index])))
             begin = None
     if begin is not None:
         raise StripError(f"{filename}:{start + 1}: BEGIN REFERENCE is never closed")
@@ -100,8 +100,9 @@ def region_tags(text: str) -> list[tuple[str | None, tuple[str, ...]]]:
     return [(r.tag, r.needed_by) for r in find_regions(text)]
 
 
-def strip_reference(text: str, filename: str = "<string>", *,
-                    strip: Callable[[str | None, tuple[str, ...]], bool] = _always) -> tuple[str, int]:
+def strip_reference(
+    text: str, filename: str = "<string>", *, strip: Callable[[str | None, tuple[str, ...]], bool] = _always
+) -> tuple[str, int]:
     """``text`` with its reference regions replaced; returns (new text, number of regions replaced).
 
     ``strip(tag, needed_by)`` says whether a region goes (tag None: untagged); a kept
@@ -114,7 +115,7 @@ def strip_reference(text: str, filename: str = "<string>", *,
     for region in find_regions(text, filename):
         if not strip(region.tag, region.needed_by):
             continue
-        out += lines[done:region.first]
+        out += lines[done : region.first]
         out.append(f"{region.indent}{STUB}\n" if region.indent else f"{REMOVED}\n")
         done = region.last + 1
         regions += 1
@@ -127,8 +128,13 @@ def strip_reference(text: str, filename: str = "<string>", *,
     return result, regions
 
 
-def copy_stripped(src: Path, dst: Path, *, skip: Callable[[Path], bool] = lambda p: False,
-                  strip: Callable[[str | None, tuple[str, ...]], bool] = _always) -> dict[str, int]:
+def copy_stripped(
+    src: Path,
+    dst: Path,
+    *,
+    skip: Callable[[Path], bool] = lambda p: False,
+    strip: Callable[[str | None, tuple[str, ...]], bool] = _always,
+) -> dict[str, int]:
     """Copy the tree ``src`` to ``dst``, stripping every ``.py`` file.
 
     ``strip(tag, needed_by)`` is passed to :func:`strip_reference`. ``skip(relative_path)`` leaves

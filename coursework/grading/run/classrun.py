@@ -80,8 +80,7 @@ __all__ = ["Options", "Summary", "Score", "Late", "ClassRun", "Submission", "Pre
 
 TMP_SUFFIX = ".coursework-tmp"
 OLD_SUFFIX = ".coursework-old"
-NO_SANDBOX = ("Graded WITHOUT the kernel sandbox (--no-sandbox): the submission's code ran with the grader's "
-              "rights.")
+NO_SANDBOX = "Graded WITHOUT the kernel sandbox (--no-sandbox): the submission's code ran with the grader's rights."
 
 
 @dataclass
@@ -97,7 +96,7 @@ class Options:
 
 
 class Score(NamedTuple):
-    raw: float       # before a late penalty, as nbgrader's raw score
+    raw: float  # before a late penalty, as nbgrader's raw score
     points: float
 
 
@@ -129,15 +128,23 @@ class Summary:
             self.late[student] = Late(entry.penalty, entry.seconds_late)
 
     def line(self) -> str:
-        line = (f"{self.assignment}: graded {len(self.graded)}, skipped {len(self.skipped)} (unchanged), "
-                f"failed {len(self.failed)} in {self.seconds:.1f} s")
+        line = (
+            f"{self.assignment}: graded {len(self.graded)}, skipped {len(self.skipped)} (unchanged), "
+            f"failed {len(self.failed)} in {self.seconds:.1f} s"
+        )
         return line if self.sandbox else line + " -- WITHOUT the kernel sandbox (--no-sandbox)"
 
     def as_dict(self) -> dict:
-        return {"assignment": self.assignment, "graded": self.graded, "skipped": self.skipped,
-                "failed": self.failed, "scores": {k: list(v) for k, v in self.scores.items()},
-                "late": {k: {"penalty": p, "seconds_late": t} for k, (p, t) in self.late.items()},
-                "seconds": round(self.seconds, 3), "sandbox": self.sandbox}
+        return {
+            "assignment": self.assignment,
+            "graded": self.graded,
+            "skipped": self.skipped,
+            "failed": self.failed,
+            "scores": {k: list(v) for k, v in self.scores.items()},
+            "late": {k: {"penalty": p, "seconds_late": t} for k, (p, t) in self.late.items()},
+            "seconds": round(self.seconds, 3),
+            "sandbox": self.sandbox,
+        }
 
 
 @dataclass
@@ -148,7 +155,7 @@ class SubmittedNotebook:
     nb: Any = None
     resources: dict = field(default_factory=dict)
     restored: list[Restored] = field(default_factory=list)
-    problem: str = ""          # why it cannot run (missing, unreadable); scored 0
+    problem: str = ""  # why it cannot run (missing, unreadable); scored 0
     notes: list[str] = field(default_factory=list)
     judge: dict = field(default_factory=dict)  # the judge's requests to the kernel (Judge.stats)
 
@@ -194,8 +201,14 @@ class _Progress:
     """The progress bar over the submissions to grade (each named once, when it is done)."""
 
     def __init__(self, total: int, assignment: str, enabled: bool):
-        self.bar = tqdm(total=total, desc=f"autograde {assignment}", unit="submission", disable=not enabled,
-                        file=sys.stderr, dynamic_ncols=True)
+        self.bar = tqdm(
+            total=total,
+            desc=f"autograde {assignment}",
+            unit="submission",
+            disable=not enabled,
+            file=sys.stderr,
+            dynamic_ncols=True,
+        )
 
     def done(self, student: str) -> None:
         self.bar.set_postfix_str(student, refresh=False)
@@ -219,26 +232,35 @@ class ClassRun:
         if self.options.settings.sandbox:
             why = sandbox_missing()
             if why:
-                raise CourseError(f"the kernel sandbox cannot be set up here: {why}. Grade without it only if you "
-                                  "trust every submission: --no-sandbox (the run, the report and every feedback "
-                                  "page then say the grades were produced without it)")
+                raise CourseError(
+                    f"the kernel sandbox cannot be set up here: {why}. Grade without it only if you "
+                    "trust every submission: --no-sandbox (the run, the report and every feedback "
+                    "page then say the grades were produced without it)"
+                )
         self.coursedir = course.coursedir(assignment)
         sources = course.source_notebooks(assignment)
         with course.gradebook() as gb:
             try:
                 found = gb.find_assignment(assignment)
             except MissingEntry:
-                raise CourseError(f"assignment {assignment!r} is not in the gradebook {course.db_url}; "
-                                  f"run `coursework release {assignment}` first") from None
+                raise CourseError(
+                    f"assignment {assignment!r} is not in the gradebook {course.db_url}; "
+                    f"run `coursework release {assignment}` first"
+                ) from None
             known, due = [nb.name for nb in found.notebooks], found.duedate
         self.notebooks = [n for n in sorted(known) if n in sources]
         if not self.notebooks:
-            raise CourseError(f"no notebook of {assignment!r} is both in {course.source_dir / assignment} "
-                              f"and in the gradebook; run `coursework release {assignment}`")
+            raise CourseError(
+                f"no notebook of {assignment!r} is both in {course.source_dir / assignment} "
+                f"and in the gradebook; run `coursework release {assignment}`"
+            )
         # the course's: a timeout and language not given; always its due date and late penalty,
         # which nbgrader applies from the gradebook and the config (here so that the fingerprint has them)
-        self.settings = replace(self.options.settings.resolved(timeout=float(course.timeout), lang=language()),
-                                due_date=str(due or ""), late_penalty=course.late_penalty)
+        self.settings = replace(
+            self.options.settings.resolved(timeout=float(course.timeout), lang=language()),
+            due_date=str(due or ""),
+            late_penalty=course.late_penalty,
+        )
         self.timeout = float(self.settings.timeout or course.timeout)
         self.source_paths = {n: sources[n] for n in self.notebooks}
         self.source_nbs = {n: nbformat.read(p, as_version=4) for n, p in self.source_paths.items()}
@@ -261,8 +283,11 @@ class ClassRun:
     def digest(self, folder: Path) -> str:
         """The fingerprint of grading ``folder``: its files, the assignment's source files, the settings."""
         files = [(f"submitted/{p.relative_to(folder)}", p) for p in sorted(folder.rglob("*")) if p.is_file()]
-        files += [(f"source/{p.relative_to(self.course.source_dir)}", p)
-                  for p in sorted((self.course.source_dir / self.assignment).rglob("*")) if p.is_file()]
+        files += [
+            (f"source/{p.relative_to(self.course.source_dir)}", p)
+            for p in sorted((self.course.source_dir / self.assignment).rglob("*"))
+            if p.is_file()
+        ]
         return fingerprint(files, self.settings)
 
     def is_current(self, student: str, digest: str) -> bool:
@@ -286,8 +311,11 @@ class ClassRun:
             summary, todo = self.plan()
             progress = _Progress(len(todo), self.assignment, self.options.progress)
             try:
-                executor: Executor = (DaskExecutor(client, self.stage, say=progress.write) if client is not None
-                                      else LocalExecutor(self.options.jobs))
+                executor: Executor = (
+                    DaskExecutor(client, self.stage, say=progress.write)
+                    if client is not None
+                    else LocalExecutor(self.options.jobs)
+                )
                 with executor:
                     self._grade(todo, executor, summary, progress)
                 summary.workers_down = dict(executor.workers_down)
@@ -338,7 +366,7 @@ class ClassRun:
                 submission = queue.popleft()
                 try:
                     prepared = self.prepare(submission, packed=executor.packed)
-                    if not prepared.job.notebooks:     # nothing can run: scored here
+                    if not prepared.job.notebooks:  # nothing can run: scored here
                         self._done(prepared, Result(), summary, progress)
                         continue
                     executor.submit(prepared.job)
@@ -375,8 +403,10 @@ class ClassRun:
         if isinstance(exc, GradingFailed):
             why, trace = exc.why, exc.trace
         else:
-            why, trace = f"{type(exc).__name__}: {exc}", "".join(traceback.format_exception(type(exc), exc,
-                                                                                              exc.__traceback__))
+            why, trace = (
+                f"{type(exc).__name__}: {exc}",
+                "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)),
+            )
         summary.failed[student] = why
         self._log(student, trace)
         shutil.rmtree(self._tmp_dir(student), ignore_errors=True)
@@ -401,9 +431,16 @@ class ClassRun:
             fh.write(text + "\n")
 
     def _resources(self, student: str, notebook: str) -> dict:
-        return {"unique_key": notebook, "output_files_dir": f"{notebook}_files",
-                "nbgrader": {"student": student, "assignment": self.assignment, "notebook": notebook,
-                             "db_url": self.course.db_url}}
+        return {
+            "unique_key": notebook,
+            "output_files_dir": f"{notebook}_files",
+            "nbgrader": {
+                "student": student,
+                "assignment": self.assignment,
+                "notebook": notebook,
+                "db_url": self.course.db_url,
+            },
+        }
 
     def _preprocessors(self, names: tuple[str, ...]) -> list:
         return [getattr(nbgrader_preprocessors, name)(config=self.course.config) for name in names]
@@ -437,8 +474,10 @@ class ClassRun:
         elif path.is_symlink() or not path.is_file():
             book.problem = f"the notebook {name}.ipynb is not a regular file (a link or a folder); not graded"
         elif path.stat().st_size > limit:
-            book.problem = (f"the notebook {name}.ipynb is {path.stat().st_size / 2**20:.1f} MB, over the limit of "
-                            f"{settings.max_notebook_mb:g} MB; not graded (clear large outputs and submit again)")
+            book.problem = (
+                f"the notebook {name}.ipynb is {path.stat().st_size / 2**20:.1f} MB, over the limit of "
+                f"{settings.max_notebook_mb:g} MB; not graded (clear large outputs and submit again)"
+            )
         else:
             try:
                 nb = nbformat.read(path, as_version=4)
@@ -454,9 +493,15 @@ class ClassRun:
 
     def _job(self, student: str, folder: Path, books: list[SubmittedNotebook], *, packed: bool) -> Job:
         runnable = [b for b in books if not b.problem]
-        job = Job(student=student, assignment=self.assignment, notebooks={b.name: nb_to_json(b.nb) for b in runnable},
-                  sources={b.name: nb_to_json(self.source_nbs[b.name]) for b in runnable}, settings=self.settings,
-                  course_root=str(self.course.root), secret=self.secret)
+        job = Job(
+            student=student,
+            assignment=self.assignment,
+            notebooks={b.name: nb_to_json(b.nb) for b in runnable},
+            sources={b.name: nb_to_json(self.source_nbs[b.name]) for b in runnable},
+            settings=self.settings,
+            course_root=str(self.course.root),
+            secret=self.secret,
+        )
         inputs = [folder, self.course.source_dir / self.assignment]
         if packed:
             job.files, job.input_notes = pack_folders(inputs)
@@ -471,12 +516,22 @@ class ClassRun:
         student = prepared.submission.student
         self._write_logs(student, result)
         outcomes = self._outcomes(prepared.books, result)
-        record: dict[str, Any] = {"student": student, "assignment": self.assignment, "timeout": self.timeout,
-                                  "sandbox": self.settings.sandbox, "judge": True, "notebooks": {}, "score": 0.0,
-                                  "points": 0.0}
+        record: dict[str, Any] = {
+            "student": student,
+            "assignment": self.assignment,
+            "timeout": self.timeout,
+            "sandbox": self.settings.sandbox,
+            "judge": True,
+            "notebooks": {},
+            "score": 0.0,
+            "points": 0.0,
+        }
         for book in prepared.books:
-            nb_record = (self._zero(student, book) if book.problem
-                         else self._score(student, book, outcomes[book.name], prepared.tmp))
+            nb_record = (
+                self._zero(student, book)
+                if book.problem
+                else self._score(student, book, outcomes[book.name], prepared.tmp)
+            )
             record["notebooks"][book.name] = nb_record
             record["score"] += nb_record["score"]
             record["points"] += nb_record["points"]
@@ -523,10 +578,16 @@ class ClassRun:
         self._distrust_scores(student, book.name)
         for pp in self._preprocessors(("SaveAutoGrades", "AssignLatePenalties", "CheckCellMetadata")):
             nb, res = pp(nb, res)
-        nb.metadata["coursework"] = {"student": student, "notes": nb_record["notes"], "sandbox": self.settings.sandbox,
-                                     "judge": True, "exercises": [
-            {"name": name, **{k: v for k, v in ex.items() if k != "checks"}}
-            for name, ex in nb_record["exercises"].items()]}
+        nb.metadata["coursework"] = {
+            "student": student,
+            "notes": nb_record["notes"],
+            "sandbox": self.settings.sandbox,
+            "judge": True,
+            "exercises": [
+                {"name": name, **{k: v for k, v in ex.items() if k != "checks"}}
+                for name, ex in nb_record["exercises"].items()
+            ],
+        }
         nbformat.write(nb, tmp / f"{book.name}.ipynb")
         return nb_record
 
@@ -539,10 +600,30 @@ class ClassRun:
                 grade.needs_manual_grade = False
             gb.db.commit()
         exs = self.exercises[book.name]
-        return {"score": 0.0, "points": sum(e.points for e in exs), "notes": [book.problem], "restored": [],
-                "exercises": {e.name: {"score": 0.0, "points": e.points, "reason": book.problem, "checks": {
-                    c.grade_id: {"score": 0.0, "points": c.points, "reason": book.problem, "hidden": c.hidden,
-                                 "restored": None} for c in e.checks}} for e in exs}}
+        return {
+            "score": 0.0,
+            "points": sum(e.points for e in exs),
+            "notes": [book.problem],
+            "restored": [],
+            "exercises": {
+                e.name: {
+                    "score": 0.0,
+                    "points": e.points,
+                    "reason": book.problem,
+                    "checks": {
+                        c.grade_id: {
+                            "score": 0.0,
+                            "points": c.points,
+                            "reason": book.problem,
+                            "hidden": c.hidden,
+                            "restored": None,
+                        }
+                        for c in e.checks
+                    },
+                }
+                for e in exs
+            },
+        }
 
     def _distrust_scores(self, student: str, notebook: str) -> None:
         """Clear what this run did not write: ``manual_score`` and ``extra_credit`` of the

@@ -58,8 +58,10 @@ def _need_distributed() -> Any:
     try:
         import distributed  # here: Dask is optional (the [dask] extra)
     except ImportError:
-        raise CourseError("grading on a Dask cluster needs the package 'distributed': "
-                          "pip install -e '.[dask]' (or pip install distributed)") from None
+        raise CourseError(
+            "grading on a Dask cluster needs the package 'distributed': "
+            "pip install -e '.[dask]' (or pip install distributed)"
+        ) from None
     return distributed
 
 
@@ -76,16 +78,26 @@ def cluster_client(scheduler: str | None = None, cluster: str | None = None) -> 
         try:
             client = distributed.Client(scheduler, timeout="30s")
         except (OSError, TimeoutError) as exc:
-            raise CourseError(f"no Dask scheduler answered at {scheduler} ({exc}); start one with "
-                              f"`dask scheduler` and workers with `dask worker {scheduler}`") from None
+            raise CourseError(
+                f"no Dask scheduler answered at {scheduler} ({exc}); start one with "
+                f"`dask scheduler` and workers with `dask worker {scheduler}`"
+            ) from None
         with client:
             yield client
         return
     n = parse_cluster(cluster or "")
     with dask.config.set({"distributed.scheduler.allowed-failures": 1}):
-        with distributed.LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
-                                      host="127.0.0.1", silence_logs=40) as local, \
-                distributed.Client(local) as client:
+        with (
+            distributed.LocalCluster(
+                n_workers=n,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                host="127.0.0.1",
+                silence_logs=40,
+            ) as local,
+            distributed.Client(local) as client,
+        ):
             yield client
 
 
@@ -107,9 +119,11 @@ def check_workers(client: Any) -> None:
     theirs = client.run(code_digest)
     other = sorted(w for w, digest in theirs.items() if digest != mine)
     if other:
-        raise CourseError(f"worker(s) {', '.join(other)} have other course code (coursework / grader_tests) than "
-                          "this machine; install the same commit of the course there (README: Grading on a Dask "
-                          "cluster)")
+        raise CourseError(
+            f"worker(s) {', '.join(other)} have other course code (coursework / grader_tests) than "
+            "this machine; install the same commit of the course there (README: Grading on a Dask "
+            "cluster)"
+        )
 
 
 def _grade_remote(job: Job, stage_tar: bytes) -> Result:
@@ -126,7 +140,7 @@ class DaskExecutor:
     and its jobs go to the others; :attr:`workers_down` lists them (address -> why).
     """
 
-    packed = True             # a job carries the submission's files: the workers share no folder
+    packed = True  # a job carries the submission's files: the workers share no folder
 
     def __init__(self, client: Any, stage: Path, say: Callable[[str], None] = print):
         self.client, self.stage, self.say = client, Path(stage), say
@@ -144,8 +158,9 @@ class DaskExecutor:
             self.client.wait_for_workers(1, timeout=120)
         except Exception:  # noqa: BLE001 - any failure to find a worker says the same
             address = self.client.scheduler.address
-            raise CourseError(f"the Dask cluster at {address} has no worker (start one with "
-                              f"`dask worker {address}`)") from None
+            raise CourseError(
+                f"the Dask cluster at {address} has no worker (start one with `dask worker {address}`)"
+            ) from None
         check_workers(self.client)
         stage_tar, self.stage_hash = pack_stage(self.stage)
         self.stage_future = self.client.scatter(stage_tar, broadcast=True, hash=False)
@@ -166,11 +181,20 @@ class DaskExecutor:
         """Send ``job`` to a worker that can start kernels; :class:`~.worker.GradingFailed` when none is left."""
         workers = [w for w in self.client.nthreads() if w not in self.workers_down] if self.workers_down else None
         if self.workers_down and not workers:
-            raise GradingFailed("every worker failed to start kernels: "
-                                + "; ".join(f"{w}: {why}" for w, why in self.workers_down.items()))
+            raise GradingFailed(
+                "every worker failed to start kernels: "
+                + "; ".join(f"{w}: {why}" for w, why in self.workers_down.items())
+            )
         job.stage_hash = self.stage_hash
-        future = self.client.submit(_grade_remote, job, self.stage_future, key=f"coursework-grade-{uuid.uuid4().hex}",
-                                    pure=False, workers=workers, allow_other_workers=False)
+        future = self.client.submit(
+            _grade_remote,
+            job,
+            self.stage_future,
+            key=f"coursework-grade-{uuid.uuid4().hex}",
+            pure=False,
+            workers=workers,
+            allow_other_workers=False,
+        )
         self.pending[future] = job
         self.done.add(future)
 
@@ -188,8 +212,9 @@ class DaskExecutor:
                 return job, GradingFailed(f"{type(exc).__name__}: {exc}", trace)
             if exc.worker not in self.workers_down:
                 self.workers_down[exc.worker] = exc.why
-                self.say(f"worker {exc.worker} cannot start kernels ({exc.why}); its submissions go to the other "
-                         "workers")
+                self.say(
+                    f"worker {exc.worker} cannot start kernels ({exc.why}); its submissions go to the other workers"
+                )
             try:
                 self.submit(job)
             except GradingFailed as none_left:

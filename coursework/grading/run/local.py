@@ -30,7 +30,7 @@ class LocalExecutor:
     kernel that does not start twice, say).
     """
 
-    packed = False            # a job names the folders on this machine; nothing is copied into it
+    packed = False  # a job names the folders on this machine; nothing is copied into it
 
     def __init__(self, jobs: int):
         self.slots = max(1, int(jobs))
@@ -38,7 +38,7 @@ class LocalExecutor:
         self.thread = threading.Thread(target=self._serve, name="coursework-kernels", daemon=True)
         self.pending: dict[concurrent.futures.Future, Job] = {}
         self.context: Any = None
-        self.workers_down: dict[str, str] = {}     # none: this machine's kernels fail their submissions
+        self.workers_down: dict[str, str] = {}  # none: this machine's kernels fail their submissions
 
     def __enter__(self) -> LocalExecutor:
         self.thread.start()
@@ -47,7 +47,7 @@ class LocalExecutor:
 
     def __exit__(self, *exc_info: Any) -> None:
         for future in self.pending:
-            future.cancel()                          # the kernels are shut down as their tasks end
+            future.cancel()  # the kernels are shut down as their tasks end
         concurrent.futures.wait(list(self.pending), timeout=60)
         self.pending.clear()
         if exc_info[0] is None:
@@ -75,10 +75,11 @@ class LocalExecutor:
     def next_done(self) -> tuple[Job, Result | GradingFailed]:
         """The next job that finished (waits for one), with its result or why it failed."""
         done, _ = concurrent.futures.wait(list(self.pending), return_when=concurrent.futures.FIRST_COMPLETED)
-        future = min(done, key=lambda f: list(self.pending).index(f))    # the first submitted among them
+        future = min(done, key=lambda f: list(self.pending).index(f))  # the first submitted among them
         job = self.pending.pop(future)
         try:
             return job, future.result()
         except Exception as exc:  # noqa: BLE001 - ours, not the student's: that submission fails, the run goes on
-            return job, GradingFailed(f"{type(exc).__name__}: {exc}",
-                                      "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
+            return job, GradingFailed(
+                f"{type(exc).__name__}: {exc}", "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+            )

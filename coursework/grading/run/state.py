@@ -56,9 +56,14 @@ class StateEntry:
         if not isinstance(data, dict) or not isinstance(data.get("hash"), str):
             return None
         try:
-            return cls(hash=data["hash"], score=float(data.get("score", 0.0)), points=float(data.get("points", 0.0)),
-                       penalty=float(data.get("penalty", 0.0)), seconds_late=float(data.get("seconds_late", 0.0)),
-                       graded_at=str(data.get("graded_at", "")))
+            return cls(
+                hash=data["hash"],
+                score=float(data.get("score", 0.0)),
+                points=float(data.get("points", 0.0)),
+                penalty=float(data.get("penalty", 0.0)),
+                seconds_late=float(data.get("seconds_late", 0.0)),
+                graded_at=str(data.get("graded_at", "")),
+            )
         except (TypeError, ValueError):
             return None
 
@@ -86,8 +91,16 @@ class GradingState:
     def get(self, assignment: str, student: str) -> StateEntry | None:
         return self.entries.get(self.key(assignment, student))
 
-    def done(self, assignment: str, student: str, digest: str, score: float, points: float,
-             penalty: float = 0.0, seconds_late: float = 0.0) -> StateEntry:
+    def done(
+        self,
+        assignment: str,
+        student: str,
+        digest: str,
+        score: float,
+        points: float,
+        penalty: float = 0.0,
+        seconds_late: float = 0.0,
+    ) -> StateEntry:
         """``score`` before the late ``penalty`` (nbgrader's raw score), as in the gradebook."""
         entry = StateEntry(digest, score, points, penalty, seconds_late, time.strftime("%Y-%m-%dT%H:%M:%S"))
         self.entries[self.key(assignment, student)] = entry
@@ -103,8 +116,12 @@ class GradingState:
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".state-", suffix=".json")
         try:
             with os.fdopen(fd, "w") as fh:
-                json.dump({"version": 1, "submissions": {k: asdict(v) for k, v in self.entries.items()}}, fh,
-                          indent=1, sort_keys=True)
+                json.dump(
+                    {"version": 1, "submissions": {k: asdict(v) for k, v in self.entries.items()}},
+                    fh,
+                    indent=1,
+                    sort_keys=True,
+                )
                 fh.flush()
                 os.fsync(fh.fileno())
             os.chmod(tmp, 0o644)

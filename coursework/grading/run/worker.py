@@ -47,10 +47,22 @@ from ..execute.room import MAX_INPUT_BYTES, KernelRoom, copy_files
 from ..judge.judge import Judge
 from ..settings import Settings
 
-__all__ = ["Job", "Result", "GradingFailed", "WorkerCannotStartKernels", "grade_submission", "grade_submission_async",
-           "pack_folders", "pack_stage", "unpack_stage", "write_files", "nb_to_json", "nb_from_json"]
+__all__ = [
+    "Job",
+    "Result",
+    "GradingFailed",
+    "WorkerCannotStartKernels",
+    "grade_submission",
+    "grade_submission_async",
+    "pack_folders",
+    "pack_stage",
+    "unpack_stage",
+    "write_files",
+    "nb_to_json",
+    "nb_from_json",
+]
 
-KERNEL_LOG_KEPT = 1 << 20        # of the kernels' own output, what travels back in a Result
+KERNEL_LOG_KEPT = 1 << 20  # of the kernels' own output, what travels back in a Result
 
 
 class GradingFailed(RuntimeError):
@@ -127,6 +139,7 @@ def nb_from_json(text: str) -> Any:
 
 # -- packing (coordinator side) ------------------------------------------------------------------
 
+
 def pack_folders(folders: list[Path], max_bytes: int = MAX_INPUT_BYTES) -> tuple[list[tuple[str, bytes]], list[str]]:
     """The files a room would copy from ``folders`` (regular files, no notebooks, no links,
     none over ``max_bytes``), as (relative path, bytes), and the notes on those left out."""
@@ -149,6 +162,7 @@ def pack_stage(stage: Path) -> tuple[bytes, str]:
 
 
 # -- unpacking (worker side) ---------------------------------------------------------------------
+
 
 def unpack_stage(job: Job) -> Path:
     """The bundle stage on this machine: the job's folder, or its tar unpacked once per hash."""
@@ -187,6 +201,7 @@ def write_files(files: list[tuple[str, bytes]], dest: Path) -> None:
 
 
 # -- grading -------------------------------------------------------------------------------------
+
 
 def grade_submission(job: Job) -> Result:
     """Grade ``job`` in a loop of its own (a Dask worker's entry point); see :class:`Result`.
@@ -234,8 +249,17 @@ async def grade_submission_async(job: Job, context: Any = None) -> Result:
         deadline = time.monotonic() + job.settings.total_seconds
         for name, text in job.notebooks.items():
             nb = nb_from_json(text)
-            outcome, notes, stats = await _grade_notebook(job, nb, nb_from_json(job.sources[name]), stage, inputs,
-                                                          context, kernel_log, deadline, result.log.append)
+            outcome, notes, stats = await _grade_notebook(
+                job,
+                nb,
+                nb_from_json(job.sources[name]),
+                stage,
+                inputs,
+                context,
+                kernel_log,
+                deadline,
+                result.log.append,
+            )
             result.notebooks[name] = nb_to_json(nb)
             result.outcomes[name] = outcome
             result.notes[name] = notes
@@ -253,8 +277,17 @@ async def grade_submission_async(job: Job, context: Any = None) -> Result:
     return result
 
 
-async def _grade_notebook(job: Job, nb: Any, source: Any, stage: Path, inputs: list[Path], context: Any,
-                          kernel_log: str, deadline: float, log: Any) -> tuple[NotebookOutcome, list[str], dict]:
+async def _grade_notebook(
+    job: Job,
+    nb: Any,
+    source: Any,
+    stage: Path,
+    inputs: list[Path],
+    context: Any,
+    kernel_log: str,
+    deadline: float,
+    log: Any,
+) -> tuple[NotebookOutcome, list[str], dict]:
     """One notebook (``nb``, executed in place) in a room of its own with a judge: its outcome,
     the notes of its room and the judge's statistics. A kernel that does not start is tried
     once more, then :class:`KernelStartError` is raised."""
@@ -263,9 +296,16 @@ async def _grade_notebook(job: Job, nb: Any, source: Any, stage: Path, inputs: l
         raise ValueError("the job's settings have no timeout: a class run resolves them (Settings.resolved)")
     notes: list[str] = []
     for attempt in (1, 2):
-        room = KernelRoom(bundle_stage=stage, course_root=Path(job.course_root), inputs=inputs, sandbox=s.sandbox,
-                          memory_mb=s.memory_mb, cpu_seconds=int(s.total_seconds) + 60, disk_mb=s.disk_mb,
-                          threads=s.threads)
+        room = KernelRoom(
+            bundle_stage=stage,
+            course_root=Path(job.course_root),
+            inputs=inputs,
+            sandbox=s.sandbox,
+            memory_mb=s.memory_mb,
+            cpu_seconds=int(s.total_seconds) + 60,
+            disk_mb=s.disk_mb,
+            threads=s.threads,
+        )
         notes += list(job.input_notes) + room.notes
         judge = Judge(source, job.student, job.secret, log=log)
         km = room.kernel_manager(context)
@@ -273,9 +313,17 @@ async def _grade_notebook(job: Job, nb: Any, source: Any, stage: Path, inputs: l
         try:
             await room.open_relay(km)
             outcome = await run_notebook(
-                nb, cwd=room.work, env=room.env({"COURSEWORK_LANG": s.lang} if s.lang else None), timeout=s.timeout,
-                max_output_bytes=s.max_output_bytes, max_notebook_bytes=s.max_notebook_output_bytes,
-                kernel_manager=km, judge=judge, kernel_log=kernel_log, deadline=deadline)
+                nb,
+                cwd=room.work,
+                env=room.env({"COURSEWORK_LANG": s.lang} if s.lang else None),
+                timeout=s.timeout,
+                max_output_bytes=s.max_output_bytes,
+                max_notebook_bytes=s.max_notebook_output_bytes,
+                kernel_manager=km,
+                judge=judge,
+                kernel_log=kernel_log,
+                deadline=deadline,
+            )
             if room.stopped:
                 outcome.stopped_by_grader(nb, room.stopped)
             return outcome, notes + room.relay_notes(), judge.stats()
