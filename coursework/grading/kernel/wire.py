@@ -153,58 +153,95 @@ def decode(data, handle=None, function=None, depth=0, counter=None):
     ``handle([id, type, callable])`` turns a handle into an object (None: refused);
     ``function(path, args, kwargs)`` builds a public function (None: refused).
     """
-    counter = counter or _Counter()
-    counter.tick()
-    if depth > MAX_DEPTH:
-        raise WireError("nested too deeply")
-    t = type(data)
-    if data is None or t is bool or t is str:
-        if t is str and len(data) > MAX_STR:
-            raise WireError("a string longer than the limit")
-        return data
-    if t is int:
-        if len(str(abs(data))) > MAX_INT_DIGITS:
-            raise WireError("an int with too many digits")
-        return data
-    if t is float:
-        return data
-    if t is list:
-        return [decode(v, handle, function, depth + 1, counter) for v in data]
-    if t is not dict or len(data) != 1:
-        raise WireError(f"unexpected {t.__name__} in a message")
-    ((tag, body),) = data.items()
-    if tag == "$f":
+    return _Decoder(handle, function, counter or _Counter()).value(data, depth)
+
+
+class _Decoder:
+    """One message's decoding: the ``handle`` and ``function`` builders (None: refused) and the
+    count of its values, shared by every part of it."""
+
+    def __init__(self, handle, function, counter):
+        self.handle, self.function, self.counter = handle, function, counter
+        self.tags = {
+            "$f": self._special_float,
+            "$c": self._complex,
+            "$b": self._bytes,
+            "$t": self._tuple,
+            "$d": self._dict,
+            "$a": self._array,
+            "$s": self._scalar,
+            "$rng": self._generator,
+            "$h": self._handle,
+            "$fn": self._function,
+            "$obj": self._object,
+        }
+
+    def value(self, data, depth):
+        self.counter.tick()
+        if depth > MAX_DEPTH:
+            raise WireError("nested too deeply")
+        t = type(data)
+        if data is None or t is bool or t is str:
+            if t is str and len(data) > MAX_STR:
+                raise WireError("a string longer than the limit")
+            return data
+        if t is int:
+            if len(str(abs(data))) > MAX_INT_DIGITS:
+                raise WireError("an int with too many digits")
+            return data
+        if t is float:
+            return data
+        if t is list:
+            return [self.value(v, depth + 1) for v in data]
+        if t is not dict or len(data) != 1:
+            raise WireError(f"unexpected {t.__name__} in a message")
+        ((tag, body),) = data.items()
+        decoder = self.tags.get(tag) if type(tag) is str else None
+        if decoder is None:
+            raise WireError(f"unknown tag {tag!r}")
+        return decoder(body, depth)
+
+    def _plain(self, data, depth):
+        """``data`` decoded with neither handles nor functions (keys, a complex's parts)."""
+        return _Decoder(None, None, self.counter).value(data, depth)
+
+    def _bytes(self, body, depth):
+        return _b64(body)
+
+    def _special_float(self, body, depth):
         if body not in ("nan", "inf", "-inf"):
             raise WireError("bad special float")
         return float(body)
-    if tag == "$c":
+
+    def _complex(self, body, depth):
         if type(body) is not list or len(body) != 2:
             raise WireError("bad complex")
-        re_, im = (decode(v, None, None, depth + 1, counter) for v in body)
+        re_, im = (self._plain(v, depth + 1) for v in body)
         if type(re_) not in (int, float) or type(im) not in (int, float):
             raise WireError("bad complex")
         return complex(re_, im)
-    if tag == "$b":
-        return _b64(body)
-    if tag == "$t":
+
+    def _tuple(self, body, depth):
         if type(body) is not list:
             raise WireError("bad tuple")
-        return tuple(decode(v, handle, function, depth + 1, counter) for v in body)
-    if tag == "$d":
+        return tuple(self.value(v, depth + 1) for v in body)
+
+    def _dict(self, body, depth):
         if type(body) is not list:
             raise WireError("bad dict")
         out = {}
         for pair in body:
             if type(pair) is not list or len(pair) != 2:
                 raise WireError("bad dict entry")
-            key = decode(pair[0], None, None, depth + 1, counter)
+            key = self._plain(pair[0], depth + 1)
             try:
                 hash(key)
             except TypeError:
                 raise WireError("unhashable dict key") from None
-            out[key] = decode(pair[1], handle, function, depth + 1, counter)
+            out[key] = self.value(pair[1], depth + 1)
         return out
-    if tag == "$a":
+
+    def _array(self, body, depth):
         if type(body) is not list or len(body) != 3 or type(body[1]) is not list:
             raise WireError("bad array")
         dtype = _dtype(body[0])
@@ -220,7 +257,8 @@ def decode(data, handle=None, function=None, depth=0, counter=None):
         if len(raw) != size * dtype.itemsize:
             raise WireError("array bytes do not match its shape")
         return np.frombuffer(raw, dtype=dtype).astype(dtype.newbyteorder("="), copy=True).reshape(shape)
-    if tag == "$s":
+
+    def _scalar(self, body, depth):
         if type(body) is not list or len(body) != 2:
             raise WireError("bad scalar")
         dtype = _dtype(body[0])
@@ -228,7 +266,8 @@ def decode(data, handle=None, function=None, depth=0, counter=None):
         if len(raw) != dtype.itemsize:
             raise WireError("scalar bytes do not match its dtype")
         return np.frombuffer(raw, dtype=dtype).astype(dtype.newbyteorder("="))[0]
-    if tag == "$rng":
+
+    def _generator(self, body, depth):
         if type(body) is not dict or body.get("bit_generator") != "PCG64":
             raise WireError("only PCG64 generators cross")
         gen = np.random.Generator(np.random.PCG64())
@@ -239,8 +278,9 @@ def decode(data, handle=None, function=None, depth=0, counter=None):
         except Exception:  # noqa: BLE001 - any failure is the sender's bad data
             raise WireError("bad generator state") from None
         return gen
-    if tag == "$h":
-        if handle is None:
+
+    def _handle(self, body, depth):
+        if self.handle is None:
             raise WireError("a handle where none may be")
         if (
             type(body) is not list
@@ -250,30 +290,31 @@ def decode(data, handle=None, function=None, depth=0, counter=None):
             or type(body[2]) is not bool
         ):
             raise WireError("bad handle")
-        return handle(body)
-    if tag == "$fn":
-        if function is None:
+        return self.handle(body)
+
+    def _function(self, body, depth):
+        if self.function is None:
             raise WireError("a function where none may be")
         if type(body) is not list or len(body) != 3 or type(body[0]) is not str:
             raise WireError("bad function")
-        args = decode(body[1], handle, function, depth + 1, counter)
-        kwargs = decode(body[2], handle, function, depth + 1, counter)
+        args = self.value(body[1], depth + 1)
+        kwargs = self.value(body[2], depth + 1)
         if type(args) is not list or type(kwargs) is not dict:
             raise WireError("bad function arguments")
-        return function(body[0], args, kwargs)
-    if tag == "$obj":
-        if function is None:
+        return self.function(body[0], args, kwargs)
+
+    def _object(self, body, depth):
+        if self.function is None:
             raise WireError("an object where none may be")
         if type(body) is not list or len(body) != 2 or type(body[0]) is not str:
             raise WireError("bad object")
-        cls = function(body[0], [], {})
-        state = decode(body[1], handle, function, depth + 1, counter)
+        cls = self.function(body[0], [], {})
+        state = self.value(body[1], depth + 1)
         if not isinstance(cls, type) or type(state) is not dict or any(type(k) is not str for k in state):
             raise WireError("bad object")
         obj = cls.__new__(cls)
         obj.__dict__.update(state)
         return obj
-    raise WireError(f"unknown tag {tag!r}")
 
 
 def _plain_state(state):
