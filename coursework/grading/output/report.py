@@ -93,18 +93,26 @@ def unsandboxed(course: Course, assignment: str) -> list[str]:
 
 def write_report(course: Course, assignment: str, out: str | Path | None = None) -> Path:
     """Write ``report.png`` and ``report.html``; return the HTML page's path."""
-    import matplotlib  # here: only the figure needs it (0.5 s to import); class_results does not
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt  # here: after the backend is chosen
-
     results = class_results(course, assignment)
     if not results["totals"]:
         raise CourseError(f"no graded submission of {assignment!r}; run `coursework autograde {assignment}` first")
     folder = Path(out) if out else course.root / "reports" / assignment
     folder.mkdir(parents=True, exist_ok=True)
-    rows, totals, max_score = results["exercises"], list(results["totals"].values()), results["max_score"]
+    png = folder / "report.png"
+    _figure(assignment, results, png)
+    page = folder / "report.html"
+    page.write_text(_page(assignment, results, png), encoding="utf-8")
+    return page
 
+
+def _figure(assignment: str, results: dict, png: Path) -> None:
+    """``png``: the pass rate per exercise, and a histogram of the total scores."""
+    import matplotlib  # here: only the figure needs it (0.5 s to import); class_results does not
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt  # here: after the backend is chosen
+
+    rows, totals, max_score = results["exercises"], list(results["totals"].values()), results["max_score"]
     fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(11, 4), gridspec_kw={"width_ratios": [3, 2]})
     names = [r["name"] for r in rows]
     ax0.barh(names, [100 * r["pass_rate"] for r in rows], color="tab:green", label="all points")
@@ -127,21 +135,23 @@ def write_report(course: Course, assignment: str, out: str | Path | None = None)
     ax1.set_ylabel("submissions")
     ax1.set_title(f"score distribution (n = {len(totals)})")
     fig.tight_layout()
-    png = folder / "report.png"
     fig.savefig(png, dpi=100)
     plt.close(fig)
 
+
+def _page(assignment: str, results: dict, png: Path) -> str:
+    """The report's page: the table, who did not submit or could not be read, the figure (embedded)."""
+    rows, totals, max_score = results["exercises"], list(results["totals"].values()), results["max_score"]
     table = "".join(
         f"<tr><td><code>{html.escape(r['name'])}</code></td><td>{r['points']:g}</td>"
         f"<td>{100 * r['pass_rate']:.0f}%</td><td>{100 * r['mean']:.0f}%</td></tr>"
         for r in rows
     )
     mean, median = statistics.fmean(totals), statistics.median(totals)
-    page = folder / "report.html"
     lists = _students_list("Did not submit", results["missing"]) + _students_list(
         "Could not be read (left out above)", [f"{s}: {w}" for s, w in results["unreadable"].items()]
     )
-    page.write_text(
+    return (
         f"<!DOCTYPE html><html><head>{meta_tag(policy(new_nonce()))}<meta charset='utf-8'>"
         f"<title>{html.escape(assignment)}: class report</title>"
         "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto}"
@@ -160,10 +170,8 @@ def write_report(course: Course, assignment: str, out: str | Path | None = None)
         f"<th>mean share of points</th></tr>{table}</table>"
         f"<p><img src='data:image/png;base64,{base64.b64encode(png.read_bytes()).decode('ascii')}' "
         "alt='pass rates and score distribution' style='max-width:100%'></p>"
-        "</body></html>",
-        encoding="utf-8",
+        "</body></html>"
     )
-    return page
 
 
 def _students_list(title: str, students: list[str]) -> str:

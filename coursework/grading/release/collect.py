@@ -404,12 +404,7 @@ def collect(
     wanted: set[str] = set()
     for path in sources_nbs.values():
         wanted |= _grade_ids(nbformat.read(path, as_version=4))
-    try:
-        regex = compile_pattern(pattern) if pattern else None
-    except ValueError as exc:
-        raise CourseError(f"--pattern {pattern!r} is not a regular expression: {exc}") from None
-    if regex is not None and "student" not in regex.groupindex:
-        raise CourseError(f"--pattern {pattern!r} has no group (?P<student>...)")
+    regex = _pattern(pattern)
     if timestamp and received:
         raise CourseError("give either --timestamp (one time for all) or --received (a time per student), not both")
     try:
@@ -427,34 +422,10 @@ def collect(
         else "each file's time on this disk (for a zip's contents, the zip file's); dates stored inside "
         "zips are never used"
     )
-
-    by_student: dict[str, list[Handin]] = {}
-    for source in sources:
-        try:
-            handins, problems = find_handins(source)
-        except Refused as exc:
-            raise CourseError(str(exc)) from None
-        result.outcomes += problems
-        for h in handins:
-            try:
-                student = _student_of(h.rel, assignment, regex)
-            except Refused as exc:
-                result.outcomes.append(Outcome("?", h.where, "refused", str(exc)))
-                continue
-            by_student.setdefault(student, []).append(h)
-
+    by_student = _by_student(sources, assignment, regex, result)
     for student, handins in sorted(by_student.items()):
         try:
-            h = _pick(handins, assignment)
-            data = h.read()
-            if len(data) > MAX_NOTEBOOK_BYTES:
-                raise Refused(f"the notebook is larger than {MAX_NOTEBOOK_BYTES // 2**20} MB")
-            try:
-                nb = nbformat.reads(data.decode("utf-8"), as_version=4)
-            except Exception as exc:  # noqa: BLE001
-                raise Refused(f"not a readable notebook ({type(exc).__name__})") from None
-            if not _grade_ids(nb) & wanted:
-                raise Refused(f"not a notebook of {assignment} (none of its graded cells)")
+            h, data = _read(handins, assignment, wanted)
             if per_student is not None and student not in per_student:
                 raise Refused(f"{student} has no row in --received {received}: when it came in is unknown")
             when = fixed or (per_student[student] if per_student is not None else h.mtime)
@@ -469,6 +440,57 @@ def collect(
         result.warnings += _late_archives(result.outcomes, by_student, due)
     _record_due_date(course, assignment, due)
     return result
+
+
+def _pattern(pattern: str | None) -> Any:
+    """``--pattern`` compiled (None without one); ``CourseError`` for one that cannot be used."""
+    if not pattern:
+        return None
+    try:
+        regex = compile_pattern(pattern)
+    except ValueError as exc:
+        raise CourseError(f"--pattern {pattern!r} is not a regular expression: {exc}") from None
+    if "student" not in regex.groupindex:
+        raise CourseError(f"--pattern {pattern!r} has no group (?P<student>...)")
+    return regex
+
+
+def _by_student(
+    sources: list[str | os.PathLike], assignment: str, regex: Any, result: CollectResult
+) -> dict[str, list[Handin]]:
+    """Every hand-in found in ``sources``, by student id; what cannot be read or named goes into
+    ``result`` as refused."""
+    by_student: dict[str, list[Handin]] = {}
+    for source in sources:
+        try:
+            handins, problems = find_handins(source)
+        except Refused as exc:
+            raise CourseError(str(exc)) from None
+        result.outcomes += problems
+        for h in handins:
+            try:
+                student = _student_of(h.rel, assignment, regex)
+            except Refused as exc:
+                result.outcomes.append(Outcome("?", h.where, "refused", str(exc)))
+                continue
+            by_student.setdefault(student, []).append(h)
+    return by_student
+
+
+def _read(handins: list[Handin], assignment: str, wanted: set[str]) -> tuple[Handin, bytes]:
+    """The student's notebook among ``handins`` and its bytes: bounded, readable, of this
+    assignment (it holds one of the ``wanted`` graded cells); else :class:`Refused`."""
+    h = _pick(handins, assignment)
+    data = h.read()
+    if len(data) > MAX_NOTEBOOK_BYTES:
+        raise Refused(f"the notebook is larger than {MAX_NOTEBOOK_BYTES // 2**20} MB")
+    try:
+        nb = nbformat.reads(data.decode("utf-8"), as_version=4)
+    except Exception as exc:  # noqa: BLE001 - whatever a student's file breaks in the reader
+        raise Refused(f"not a readable notebook ({type(exc).__name__})") from None
+    if not _grade_ids(nb) & wanted:
+        raise Refused(f"not a notebook of {assignment} (none of its graded cells)")
+    return h, data
 
 
 def _late_archives(outcomes: list[Outcome], by_student: dict[str, list[Handin]], due: dt.datetime) -> list[str]:
