@@ -55,11 +55,26 @@ from .client import LimitedClient
 from .outcome import STOPPED, CellOutcome, CellStatus, KernelStartError, NotebookOutcome
 from .relay import DEFAULT_MAX_MESSAGE_BYTES
 
-__all__ = ["run_notebook", "run_notebook_sync", "kernel_env", "grading_kernel_manager", "KERNEL_LOG_BYTES"]
+__all__ = [
+    "run_notebook",
+    "run_notebook_sync",
+    "kernel_env",
+    "grading_kernel_manager",
+    "KERNEL_LOG_BYTES",
+    "THREAD_VARS",
+]
 
 KERNEL_LOG_BYTES = 64 * 1024  # of a kernel's own stdout / stderr, kept in the log
 MAX_EVALUE = 2000  # of an error's message, kept in its outcome
 OUTPUTS_MODULE = Path(kernel_outputs.__file__)
+#: The variables that set a kernel's BLAS / OpenMP threads.
+THREAD_VARS = (
+    "OMP_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "NUMEXPR_NUM_THREADS",
+    "VECLIB_MAXIMUM_THREADS",
+)
 OUT_OF_TIME = "the submission used up the total grading time; the remaining cells did not run"
 
 
@@ -79,13 +94,7 @@ def kernel_env(
     """
     env = dict(os.environ)
     env["COURSEWORK_DEVICE"] = "cpu"
-    for var in (
-        "OMP_NUM_THREADS",
-        "OPENBLAS_NUM_THREADS",
-        "MKL_NUM_THREADS",
-        "NUMEXPR_NUM_THREADS",
-        "VECLIB_MAXIMUM_THREADS",
-    ):
+    for var in THREAD_VARS:
         if threads:
             env[var] = str(threads)
     env["COURSEWORK_KERNEL_MEMORY_MB"] = str(int(memory_mb or 0))

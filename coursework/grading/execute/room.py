@@ -39,7 +39,7 @@ from typing import Any
 from ..kernel import sandbox
 from ..secret import course_package_copies
 from ..settings import DEFAULTS
-from .notebook import grading_kernel_manager
+from .notebook import THREAD_VARS, grading_kernel_manager
 from .relay import DEFAULT_MAX_MESSAGE_BYTES, Relay
 
 __all__ = ["KernelRoom", "ENV_KEEP", "sandbox_missing", "copy_files"]
@@ -153,13 +153,7 @@ class KernelRoom:
             }
         )
         env.setdefault("LANG", "C.UTF-8")
-        for var in (
-            "OMP_NUM_THREADS",
-            "OPENBLAS_NUM_THREADS",
-            "MKL_NUM_THREADS",
-            "NUMEXPR_NUM_THREADS",
-            "VECLIB_MAXIMUM_THREADS",
-        ):
+        for var in THREAD_VARS:
             env[var] = str(self.threads)
         if self.sandbox:
             env["COURSEWORK_SANDBOX_MODULE"] = str(SANDBOX_MODULE)
