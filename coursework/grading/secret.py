@@ -21,7 +21,7 @@ and the parts of the course's packages that no bundle ships and no kernel reads.
 
 from __future__ import annotations
 
-import importlib
+import importlib.util
 import os
 import secrets
 import sys
@@ -94,12 +94,13 @@ def course_secret(root: str | os.PathLike, *, create: bool = False) -> bytes | N
 
 def grader_packages() -> dict[str, Path]:
     """The folders this grader imports ``coursework`` and ``grader_tests`` from (the course's
-    sources for an editable install, site-packages for ``pip install .``)."""
-    harness = importlib.import_module("grader_tests.harness")  # by name: grader_tests imports this module
-    return {
-        "coursework": Path(__file__).resolve().parents[1],
-        "grader_tests": Path(str(harness.__file__)).resolve().parent,
-    }
+    sources for an editable install, site-packages for ``pip install .``): found by a file of
+    each, as the import system finds it (a folder named like a package in the current
+    directory would otherwise pass for the package, as a namespace)."""
+    spec = importlib.util.find_spec("grader_tests.plain")
+    if spec is None or spec.origin is None:
+        raise ImportError("the package grader_tests cannot be found: install the course (pip install -e .)")
+    return {"coursework": Path(__file__).resolve().parents[1], "grader_tests": Path(spec.origin).resolve().parent}
 
 
 def course_package_copies() -> list[Path]:
