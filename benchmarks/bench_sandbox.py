@@ -28,8 +28,8 @@ import tempfile
 import time
 from pathlib import Path
 
-SANDBOX = Path(__file__).resolve().parents[1] / "coursework" / "grading" / "sandbox.py"
-REPO = SANDBOX.parents[2]
+REPO = Path(__file__).resolve().parents[1]
+SANDBOX = REPO / "coursework" / "grading" / "kernel" / "sandbox.py"
 
 
 def _policy_json(scratch):
