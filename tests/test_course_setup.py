@@ -28,8 +28,9 @@ def test_student_lab_turns_off_every_nbgrader_extension():
     page = json.loads((REPO / "jupyter" / "student" / "labconfig" / "page_config.json").read_text())
     assert page["disabledExtensions"] == {"@jupyter/nbgrader": True}
     instructor = json.loads((REPO / "jupyter" / "instructor" / "jupyter_server_config.json").read_text())
+    # Formgrader, and the course's safe submission view in front of it (issue 18)
     assert {k for k, v in instructor["ServerApp"]["jpserver_extensions"].items() if v} == {
-        "nbgrader.server_extensions.formgrader"}
+        "nbgrader.server_extensions.formgrader", "coursework.grading.output.formgrader_pages"}
 
 
 def test_formgrader_finds_no_exchange_to_warn_about_and_transfers_say_what_to_do(tmp_path, caplog):
