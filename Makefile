@@ -20,7 +20,7 @@ DIR ?= notebooks
 # Jupyter refuses to run as root unless told (containers, CI machines).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab lab-instructor demo test test-fast test-blas bench gpu-check release autograde feedback export report similarity check clean-grading help collect
+.PHONY: lab lab-instructor demo test test-fast test-blas lint bench gpu-check release autograde feedback export report similarity check clean-grading help collect
 
 help:
 	@echo "make lab        open the course in JupyterLab (DIR=solutions for the worked notebooks); no nbgrader in it"
@@ -29,6 +29,7 @@ help:
 	@echo "make test       run every test (unit, notebooks, nbgrader end to end)"
 	@echo "make test-fast  the tests without those marked slow"
 	@echo "make test-blas  the fast tests under OpenBLAS's Sandybridge and Haswell kernels, 2 threads"
+	@echo "make lint       ruff (lint and format check) and mypy on coursework/grading (pyproject.toml says how)"
 	@echo "make bench      the benchmarks"
 	@echo "make gpu-check  on a machine with an NVIDIA GPU: the CuPy tests and the NumPy-vs-CuPy benchmark"
 	@echo "make release [A=03_activations]   regenerate notebooks/ from solutions/ and build the student bundles (dist/); A: only that one"
@@ -91,6 +92,12 @@ test-blas: $(VENV)/.oracle
 	    OPENBLAS_CORETYPE=$$k $(BLAS_ENV) $(BIN)/python -m pytest $(BLAS_PYTEST) || exit 1; \
 	  else other=1; fi; done; \
 	if [ $$other = 1 ]; then $(BLAS_ENV) $(BIN)/python -m pytest $(BLAS_PYTEST); fi
+
+# ruff and mypy read their settings from pyproject.toml ([tool.ruff], [tool.mypy]).
+lint: $(VENV)/.installed
+	$(BIN)/ruff check coursework/grading
+	$(BIN)/ruff format --check coursework/grading
+	$(BIN)/mypy
 
 bench: $(VENV)/.oracle
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

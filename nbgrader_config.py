@@ -49,18 +49,18 @@ c.OverwriteCells.add_missing_cells = True
 # only: nbgrader's ClearHiddenTests fails on a marker a student quoted in a comment).
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
-    "coursework.grading.feedback.HideHiddenTracebacks",
-    "coursework.grading.feedback.ClearHiddenRegions",
+    "coursework.grading.output.feedback.HideHiddenTracebacks",
+    "coursework.grading.output.feedback.ClearHiddenRegions",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
 
 # Every page that shows a submission (feedback, Formgrader's submission view) is rendered
 # by an exporter that escapes or sanitises everything the student wrote or printed and
 # gives the page a Content-Security-Policy that runs only the template's own scripts
-# (coursework/grading/safe_export.py; Formgrader gets it from the server extension
-# coursework.grading.formgrader_pages, enabled in jupyter/instructor/). nbconvert's own
+# (coursework/grading/output/safe_export.py; Formgrader gets it from the server extension
+# coursework.grading.output.formgrader_pages, enabled in jupyter/instructor/). nbconvert's own
 # sanitiser stays on as well, and no page embeds local files.
-c.GenerateFeedback.exporter_class = "coursework.grading.safe_export.SafeHTMLExporter"
+c.GenerateFeedback.exporter_class = "coursework.grading.output.safe_export.SafeHTMLExporter"
 c.HTMLExporter.sanitize_html = True
 c.HTMLExporter.embed_images = False
 
@@ -78,4 +78,4 @@ c.LateSubmissionPlugin.penalty_method = "none"
 for _kind, _cls in (("exchange", "NoExchange"), ("list", "NoList"), ("release_assignment", "NoReleaseAssignment"),
                     ("release_feedback", "NoReleaseFeedback"), ("fetch_assignment", "NoFetchAssignment"),
                     ("fetch_feedback", "NoFetchFeedback"), ("submit", "NoSubmit"), ("collect", "NoCollect")):
-    setattr(c.ExchangeFactory, _kind, "coursework.grading.no_exchange." + _cls)
+    setattr(c.ExchangeFactory, _kind, "coursework.grading.release.no_exchange." + _cls)

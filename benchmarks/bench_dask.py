@@ -38,13 +38,13 @@ from nbgrader_course import scores  # noqa: E402
 
 def grade(course: Path, jobs: int, cluster: int = 0) -> dict:
     """Grade ``course``; returns seconds (the run), startup (the cluster's), coordinator (its own work)."""
-    from coursework.grading import autograde as ag
+    from coursework.grading.run import classrun as ag
     from coursework.grading.course import open_course
 
     course_obj = open_course(course)
     options = ag.Options(jobs=jobs, progress=False)
     spent = {"coordinator": 0.0}
-    prepare, finish = ag.ClassRun._prepare, ag.ClassRun._finish
+    prepare, finish = ag.ClassRun.prepare, ag.ClassRun.finish
 
     def timed(fn):
         def wrapper(*args, **kwargs):
@@ -55,10 +55,10 @@ def grade(course: Path, jobs: int, cluster: int = 0) -> dict:
                 spent["coordinator"] += time.perf_counter() - t0
         return wrapper
 
-    ag.ClassRun._prepare, ag.ClassRun._finish = timed(prepare), timed(finish)
+    ag.ClassRun.prepare, ag.ClassRun.finish = timed(prepare), timed(finish)
     try:
         if cluster:
-            from coursework.grading.distributed import cluster_client
+            from coursework.grading.run.cluster import cluster_client
 
             t0 = time.perf_counter()
             with cluster_client(cluster=f"local:{cluster}") as client:
@@ -73,7 +73,7 @@ def grade(course: Path, jobs: int, cluster: int = 0) -> dict:
             summary = ag.autograde(course_obj, A, options)
             seconds = time.perf_counter() - t1
     finally:
-        ag.ClassRun._prepare, ag.ClassRun._finish = prepare, finish
+        ag.ClassRun.prepare, ag.ClassRun.finish = prepare, finish
     if summary.failed:
         raise SystemExit(f"grading failed for {summary.failed}")
     return {"seconds": seconds, "startup": startup, "coordinator": spent["coordinator"], "n": len(summary.graded)}

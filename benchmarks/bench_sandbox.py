@@ -11,7 +11,7 @@ Three measurements, each the median (and min) of ``--repeat`` fresh processes:
 - an ipykernel started with ``--kernel`` (start to ``kernel_info`` reply, ipc transport),
   without vs with the sandbox;
 - a grading kernel as ``coursework autograde`` starts it (``--room``): a room
-  (:class:`coursework.grading.room.KernelRoom`), its relay, the grading launcher (sandbox,
+  (:class:`coursework.grading.execute.room.KernelRoom`), its relay, the grading launcher (sandbox,
   then ``forbid_connect`` and the kernel's output cut once ipykernel is up) and one cell,
   ``print(1)``, run to the end.
 
@@ -28,8 +28,8 @@ import tempfile
 import time
 from pathlib import Path
 
-SANDBOX = Path(__file__).resolve().parents[1] / "coursework" / "grading" / "sandbox.py"
-REPO = SANDBOX.parents[2]
+REPO = Path(__file__).resolve().parents[1]
+SANDBOX = REPO / "coursework" / "grading" / "kernel" / "sandbox.py"
 
 
 def _policy_json(scratch):
@@ -99,8 +99,8 @@ def room_times(repeat):
 
     import nbformat
 
-    from coursework.grading.execute import run_notebook
-    from coursework.grading.room import KernelRoom
+    from coursework.grading.execute.notebook import run_notebook
+    from coursework.grading.execute.room import KernelRoom
 
     async def once(stage):
         start = time.perf_counter()

@@ -56,7 +56,7 @@ def _use_course_language(course) -> None:
 
 
 def cmd_release(args) -> int:
-    from .grading.bundle import release
+    from .grading.release.bundle import release
 
     course = _course(args)
     result = release(course, args.assignments or None, dist=args.dist, make_bundle=not args.no_bundle, lang=args.lang)
@@ -66,7 +66,7 @@ def cmd_release(args) -> int:
 
 
 def cmd_collect(args) -> int:
-    from .grading.collect import collect
+    from .grading.release.collect import collect
 
     course = _course(args)
     result = collect(course, args.assignment, args.sources, pattern=args.pattern, timestamp=args.timestamp,
@@ -78,13 +78,8 @@ def cmd_collect(args) -> int:
 
 def _with_submissions(course) -> dict[str, int]:
     """assignment -> number of students with a folder submitted/<student>/<assignment>."""
-    out: dict[str, int] = {}
-    for assignment in course.assignments():
-        n = sum(1 for p in course.submitted_dir.glob(f"*/{assignment}") if p.is_dir()
-                and not p.parent.name.startswith("."))
-        if n:
-            out[assignment] = n
-    return out
+    counts = {assignment: len(course.submissions(assignment)) for assignment in course.assignments()}
+    return {assignment: n for assignment, n in counts.items() if n}
 
 
 def _need_assignment(course, args, command: str) -> str:
@@ -103,13 +98,13 @@ def _need_assignment(course, args, command: str) -> str:
 def score_table(summary) -> list[str]:
     """One line per student: the score of points (after a late penalty), and what happened
     (graded, unchanged, late: the raw score and the penalty, failed)."""
-    from .grading.collect import duration
+    from .grading.release.collect import duration
 
     rows = sorted(set(summary.scores) | set(summary.failed))
     if not rows:
         return []
     width = max(len("student"), *(len(s) for s in rows))
-    late = getattr(summary, "late", {})
+    late = summary.late
     cells = {}
     for s in rows:
         if s in summary.failed:
@@ -135,19 +130,26 @@ def score_table(summary) -> list[str]:
     return out
 
 
+def autograde_settings(args):
+    """The grading settings of ``coursework autograde``'s options (their defaults are
+    :data:`coursework.grading.settings.DEFAULTS`'; the course's fill what is not given)."""
+    from .grading.settings import Settings
+
+    return Settings(timeout=args.timeout or None, memory_mb=args.memory, max_output_bytes=int(args.max_output * 1024),
+                    max_notebook_output_bytes=int(args.max_output_total * 1024 * 1024), sandbox=not args.no_sandbox,
+                    disk_mb=args.disk, max_notebook_mb=args.max_notebook, max_cells=args.max_cells,
+                    total_seconds=args.total_time)
+
+
 def cmd_autograde(args) -> int:
-    from .grading.autograde import Options, autograde
+    from .grading.run.classrun import Options, autograde
 
     course = _course(args)
     args.assignment = _need_assignment(course, args, "autograde")
-    options = Options(jobs=args.jobs or os.cpu_count() or 1, timeout=args.timeout, force=args.force,
-                      memory_mb=args.memory, max_output_bytes=int(args.max_output * 1024),
-                      max_notebook_output_bytes=int(args.max_output_total * 1024 * 1024),
-                      progress=not args.no_progress, students=args.student or None, sandbox=not args.no_sandbox,
-                      disk_mb=args.disk, max_notebook_mb=args.max_notebook, max_cells=args.max_cells,
-                      total_seconds=args.total_time)
+    options = Options(jobs=args.jobs or os.cpu_count() or 1, force=args.force, progress=not args.no_progress,
+                      students=args.student or None, settings=autograde_settings(args))
     if args.scheduler or args.cluster:
-        from .grading.distributed import cluster_client
+        from .grading.run.cluster import cluster_client
 
         with cluster_client(args.scheduler, args.cluster) as client:
             summary = autograde(course, args.assignment, options, client)
@@ -164,14 +166,14 @@ def cmd_autograde(args) -> int:
         for line in score_table(summary):
             print(line)
         for student, why in sorted(summary.failed.items()):
-            print(f"  FAILED {student}: {why} (log: {course.state_dir / 'logs' / args.assignment / student}.log)")
-        for worker, why in sorted(getattr(summary, "workers_down", {}).items()):
+            print(f"  FAILED {student}: {why} (log: {course.log_path(args.assignment, student)})")
+        for worker, why in sorted(summary.workers_down.items()):
             print(f"  worker {worker} could not start kernels ({why}); its submissions went to the others")
     return 1 if summary.failed else 0
 
 
 def cmd_feedback(args) -> int:
-    from .grading.feedback_html import generate_feedback
+    from .grading.output.feedback_html import generate_feedback
 
     course = _course(args)
     args.assignment = _need_assignment(course, args, "feedback")
@@ -186,7 +188,7 @@ def cmd_feedback(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from .grading.export import export_csv
+    from .grading.output.export import export_csv
 
     course = _course(args)
     result = export_csv(course, args.to, assignments=args.assignment or None, every=args.all)
@@ -197,7 +199,7 @@ def cmd_export(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from .grading.report import write_report
+    from .grading.output.report import write_report
 
     course = _course(args)
     args.assignment = _need_assignment(course, args, "report")
@@ -263,6 +265,8 @@ def cmd_demo(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from .grading.settings import DEFAULTS  # the grading settings' defaults (a light module)
+
     parser = argparse.ArgumentParser(prog="coursework", description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
@@ -305,21 +309,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-j", "--jobs", type=int, default=0, help="kernels at once (default: the number of cores)")
     p.add_argument("--force", action="store_true", help="grade again what is already graded and unchanged")
     p.add_argument("--timeout", type=float, default=None, help="seconds per cell (default: the course's config)")
-    p.add_argument("--memory", type=int, default=4096, metavar="MB", help="address-space limit per kernel (0: none)")
-    p.add_argument("--max-output", type=float, default=1024, metavar="KB", help="output kept per cell (default "
-                   "1024); the rest is dropped and the cell says how much")
-    p.add_argument("--max-output-total", type=float, default=8, metavar="MB", help="output kept per notebook, all "
-                   "cells together (default 8)")
+    p.add_argument("--memory", type=int, default=DEFAULTS.memory_mb, metavar="MB",
+                   help="address-space limit per kernel (0: none; default %(default)s)")
+    p.add_argument("--max-output", type=float, default=DEFAULTS.max_output_bytes / 1024, metavar="KB",
+                   help="output kept per cell (default %(default)g); the rest is dropped and the cell says how much")
+    p.add_argument("--max-output-total", type=float, default=DEFAULTS.max_notebook_output_bytes / 2**20, metavar="MB",
+                   help="output kept per notebook, all cells together (default %(default)g)")
     p.add_argument("--student", action="append", metavar="ID", help="grade only this student (repeatable)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.add_argument("--no-sandbox", action="store_true", help="run the kernels unconfined (only where the sandbox "
                    "cannot be set up and you trust every submission; the run and every feedback page say so)")
-    p.add_argument("--disk", type=int, default=512, metavar="MB", help="what a kernel may keep in its folder")
-    p.add_argument("--max-notebook", type=float, default=20, metavar="MB", help="larger notebooks are not graded")
-    p.add_argument("--max-cells", type=int, default=2000, help="notebooks with more cells are not graded")
-    p.add_argument("--total-time", type=float, default=1800, metavar="S", help="seconds for all cells of one "
-                   "submission together")
+    p.add_argument("--disk", type=int, default=DEFAULTS.disk_mb, metavar="MB",
+                   help="what a kernel may keep in its folder (default %(default)s)")
+    p.add_argument("--max-notebook", type=float, default=DEFAULTS.max_notebook_mb, metavar="MB",
+                   help="larger notebooks are not graded (default %(default)g)")
+    p.add_argument("--max-cells", type=int, default=DEFAULTS.max_cells,
+                   help="notebooks with more cells are not graded (default %(default)s)")
+    p.add_argument("--total-time", type=float, default=DEFAULTS.total_seconds, metavar="S",
+                   help="seconds for all cells of one submission together (default %(default)g)")
     p.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="grade on the workers of this running Dask "
                    "scheduler (README: Grading on a Dask cluster)")
     p.add_argument("--cluster", metavar="local:N", help="grade on a Dask LocalCluster of N worker processes here")

@@ -21,6 +21,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from coursework.grading.secret import SECRET_FILE
 from coursework.i18n import msg
 
 from .messages import say
@@ -30,10 +31,7 @@ __all__ = ["stored", "centred_gradient", "call", "as_result_array", "assert_clos
            "student_seed", "student_rng", "type_name", "wrong_tuple", "public", "sent", "kernel_code", "in_kernel",
            "judging", "SECRET_FILE"]
 
-#: The course secret mixed into the hidden checks' seeds, relative to the course root (never shipped).
-SECRET_FILE = ".coursework-secret"
-
-# Set by the judge (coursework.grading.judge) while it runs a check in this process, per thread:
+# Set by the judge (coursework.grading.judge.judge) while it runs a check in this process, per thread:
 # the link to the student's kernel, the student's id and the course secret.
 _JUDGING = threading.local()
 

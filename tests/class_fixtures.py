@@ -298,6 +298,6 @@ def secret_texts(source_nb: Path) -> list[str]:
 
 
 def page_text(path: Path) -> str:
-    from coursework.grading.feedback_html import page_text as text
+    from coursework.grading.output.feedback_html import page_text as text
 
     return text(path.read_text(encoding="utf-8"))

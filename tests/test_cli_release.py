@@ -5,7 +5,7 @@ has to write. (The answered notebooks are run in their bundles in
 test_bundle_answered.py.)
 
 What must be stripped is computed here from the markers independently of
-:func:`coursework.grading.bundle.stripped_from`.
+:func:`coursework.grading.release.bundle.stripped_from`.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import pytest
 from bundle_run import ALL, build_bundles, bundle_env, run_in_bundle, unpack
 from class_fixtures import A, REPO
 from coursework.grading.exercises import hidden_regions
-from coursework.grading.strip import STUB, find_regions
+from coursework.grading.release.strip import STUB, find_regions
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nbgrader")]
 

@@ -67,9 +67,10 @@ def tiny_course(tmp_path_factory):
 
 
 def test_same_scores_five_times_and_different_hidden_inputs(tiny_course):
-    from coursework.grading.autograde import Options, autograde
+    from coursework.grading.run.classrun import Options, autograde
+    from coursework.grading.settings import Settings
     from coursework.grading.course import open_course
-    from coursework.grading.feedback_html import generate_feedback
+    from coursework.grading.output.feedback_html import generate_feedback
 
     students = pick_students(tiny_course, 2, 2)
     assert hidden_input(tiny_course, next(iter(students))) == students[next(iter(students))]
@@ -84,7 +85,7 @@ def test_same_scores_five_times_and_different_hidden_inputs(tiny_course):
     course = open_course(tiny_course)
     expected = {s: (3.0 if x % 2 == 0 else 1.0) for s, x in students.items()}
     for attempt in range(5):
-        summary = autograde(course, TINY, Options(jobs=2, force=True, progress=False, timeout=30))
+        summary = autograde(course, TINY, Options(jobs=2, force=True, progress=False, settings=Settings(timeout=30)))
         assert sorted(summary.graded) == sorted(students) and not summary.failed
         got = scores(tiny_course, TINY)
         assert {s: got[s]["total"] for s in students} == expected, attempt

@@ -13,7 +13,7 @@ import nbformat
 import pytest
 
 from class_fixtures import REPO, cli, make_course
-from coursework.grading.collect import Refused, check_student_id, collect
+from coursework.grading.release.collect import Refused, check_student_id, collect
 from coursework.grading.course import open_course
 
 A = "03_activations"
@@ -274,12 +274,13 @@ def test_timestamp_and_received_together_are_refused(course, tmp_path):
 
 def test_the_score_table_shows_late_penalties():
     from coursework.cli import score_table
-    from coursework.grading.autograde import Summary
+    from coursework.grading.run.classrun import Summary
+    from coursework.grading.run.state import StateEntry
 
     summary = Summary(A)
-    summary.record("early", {"score": 13.0, "points": 13.0})
-    summary.record("late", {"score": 13.0, "points": 13.0, "penalty": 13.0, "seconds_late": 3 * 3600 + 60})
-    summary.record("lenient", {"score": 9.0, "points": 13.0, "penalty": 0.0, "seconds_late": 600})
+    summary.record("early", StateEntry("h1", score=13.0, points=13.0))
+    summary.record("late", StateEntry("h2", score=13.0, points=13.0, penalty=13.0, seconds_late=3 * 3600 + 60))
+    summary.record("lenient", StateEntry("h3", score=9.0, points=13.0, penalty=0.0, seconds_late=600))
     lines = "\n".join(score_table(summary))
     assert re.search(r"^  early\s+13 / 13$", lines, re.M), lines
     assert re.search(r"^  late\s+0 / 13  \(LATE by 3 h 1 min: 13 before the penalty of 13\)$", lines, re.M), lines

@@ -30,14 +30,14 @@ def test_student_lab_turns_off_every_nbgrader_extension():
     instructor = json.loads((REPO / "jupyter" / "instructor" / "jupyter_server_config.json").read_text())
     # Formgrader, and the course's safe submission view in front of it (issue 18)
     assert {k for k, v in instructor["ServerApp"]["jpserver_extensions"].items() if v} == {
-        "nbgrader.server_extensions.formgrader", "coursework.grading.formgrader_pages"}
+        "nbgrader.server_extensions.formgrader", "coursework.grading.output.formgrader_pages"}
 
 
 def test_formgrader_finds_no_exchange_to_warn_about_and_transfers_say_what_to_do(tmp_path, caplog):
     from nbgrader.apps.api import NbGraderAPI
     from nbgrader.exchange import ExchangeError, ExchangeFactory
 
-    from coursework.grading.no_exchange import MESSAGE
+    from coursework.grading.release.no_exchange import MESSAGE
 
     course = open_course(make_course(tmp_path))
     caplog.set_level(logging.WARNING)

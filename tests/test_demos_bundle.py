@@ -7,7 +7,8 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from coursework.grading.bundle import EXCLUDED_FROM_BUNDLE, build_bundle
+from coursework.grading.release.bundle import build_bundle
+from coursework.grading.secret import EXCLUDED_FROM_BUNDLE
 from coursework.grading.course import open_course
 
 REPO = Path(__file__).resolve().parents[1]

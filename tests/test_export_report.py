@@ -11,7 +11,7 @@ import pytest
 
 from class_fixtures import make_course
 from coursework.grading.course import open_course
-from coursework.grading.export import export_csv, exercise_titles, neutralise
+from coursework.grading.output.export import export_csv, exercise_titles, neutralise
 
 A = "03_activations"
 
@@ -87,8 +87,8 @@ def test_one_unreadable_row_is_reported_and_the_others_written(gradebook_course,
 def test_report_names_who_did_not_submit_and_ticks_whole_points(gradebook_course, monkeypatch):
     import matplotlib.figure
 
-    from coursework.grading.feedback_html import page_text
-    from coursework.grading.report import class_results, write_report
+    from coursework.grading.output.feedback_html import page_text
+    from coursework.grading.output.report import class_results, write_report
 
     with gradebook_course.gradebook() as gb:
         gb.add_student("dave")  # registered, no submission
@@ -111,7 +111,7 @@ def test_report_names_who_did_not_submit_and_ticks_whole_points(gradebook_course
 
 
 def test_report_leaves_out_an_unreadable_submission_and_names_it(gradebook_course, monkeypatch):
-    import coursework.grading.report as report
+    import coursework.grading.output.report as report
 
     real = report.exercise_scores
 
@@ -128,7 +128,7 @@ def test_report_leaves_out_an_unreadable_submission_and_names_it(gradebook_cours
 
 
 def test_feedback_goes_on_when_one_students_page_fails(gradebook_course, monkeypatch):
-    import coursework.grading.feedback_html as fb
+    import coursework.grading.output.feedback_html as fb
 
     for student in ("alice", "bob", "carol"):
         (gradebook_course.autograded_dir / student / A).mkdir(parents=True)

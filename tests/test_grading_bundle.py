@@ -8,7 +8,7 @@ import zipfile
 from class_fixtures import A, REPO, make_course
 import pytest
 
-from coursework.grading.bundle import audit_bundle, reference_tags, secrets, shipped_early, stripped_from
+from coursework.grading.release.bundle import audit_bundle, reference_tags, secrets, shipped_early, stripped_from
 from coursework.grading.course import CourseError
 from coursework.grading.course import open_course
 

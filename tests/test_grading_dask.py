@@ -230,8 +230,8 @@ def test_coordinator_killed_and_restarted_grades_each_student_once(tmp_path, clu
 
 def _break_kernels():
     """Run on one worker: its kernels 'do not start'."""
-    import coursework.grading.worker as worker
-    from coursework.grading.execute import KernelStartError
+    import coursework.grading.run.worker as worker
+    from coursework.grading.execute.outcome import KernelStartError
 
     async def broken(*args, **kwargs):
         raise KernelStartError("the kernel did not start (test: this worker is broken)")
@@ -241,7 +241,7 @@ def _break_kernels():
 
 
 def _mend_kernels():
-    import coursework.grading.worker as worker
+    import coursework.grading.run.worker as worker
 
     worker.run_notebook = worker._real_run_notebook
 

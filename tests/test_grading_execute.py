@@ -6,7 +6,8 @@ from __future__ import annotations
 import nbformat
 import pytest
 
-from coursework.grading.execute import KernelStartError, kernel_env, run_notebook_sync
+from coursework.grading.execute.notebook import kernel_env, run_notebook_sync
+from coursework.grading.execute.outcome import KernelStartError
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nbgrader")]
 

@@ -7,7 +7,7 @@ import nbformat
 
 from class_fixtures import REPO
 from coursework.grading.course import open_course
-from coursework.grading.feedback_html import (ExplainGrading, RedactHiddenChecks, StudentErrors, _preprocessor_list,
+from coursework.grading.output.feedback_html import (ExplainGrading, RedactHiddenChecks, StudentErrors, _preprocessor_list,
                                               page_text, student_frames, tidy_page)
 
 HIDDEN_SOURCE = "# 2 points\n### BEGIN HIDDEN TESTS\nhidden.check_secret(f)\n### END HIDDEN TESTS"
@@ -63,11 +63,11 @@ def test_summary_and_restored_notes():
 def test_preprocessors_keep_the_course_config_and_add_ours_once(tmp_path):
     course = open_course(REPO)
     names = _preprocessor_list(course.config)
-    assert names == ["nbgrader.preprocessors.GetGrades", "coursework.grading.after_hidden.AfterHiddenInputs",
-                     "coursework.grading.feedback_html.ExplainGrading",
-                     "coursework.grading.feedback.HideHiddenTracebacks",
-                     "coursework.grading.feedback_html.RedactHiddenChecks",
-                     "coursework.grading.feedback_html.StudentErrors", "coursework.grading.feedback.ClearHiddenRegions",
+    assert names == ["nbgrader.preprocessors.GetGrades", "coursework.grading.output.after_hidden.AfterHiddenInputs",
+                     "coursework.grading.output.feedback_html.ExplainGrading",
+                     "coursework.grading.output.feedback.HideHiddenTracebacks",
+                     "coursework.grading.output.feedback_html.RedactHiddenChecks",
+                     "coursework.grading.output.feedback_html.StudentErrors", "coursework.grading.output.feedback.ClearHiddenRegions",
                      "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor"]
     course.config.GenerateFeedback.preprocessors = names
     assert _preprocessor_list(course.config) == names

@@ -1,5 +1,6 @@
-"""coursework.grading.outputs without a kernel: the grading client fed the messages a
-hostile kernel can send, and the kernel-side cut (cap_messages) on a stand-in session."""
+"""coursework.grading.execute.client without a kernel: the grading client fed the messages a
+hostile kernel can send, and the kernel-side cut (coursework.grading.kernel.outputs.cap_messages)
+on a stand-in session."""
 
 from __future__ import annotations
 
@@ -8,15 +9,15 @@ import json
 import nbformat
 import pytest
 
-from coursework.grading.outputs import (MAX_EVALUE, MAX_TRACEBACK, bounded_error, cap_messages,
-                                        limited_client_class)
+from coursework.grading.execute.client import LimitedClient
+from coursework.grading.kernel.outputs import MAX_EVALUE, MAX_TRACEBACK, bounded_error, cap_messages
 
 C = nbformat.v4.new_code_cell
 
 
 def client(cells: int = 3, per_cell: int = 1000, per_notebook: int = 2500):
     nb = nbformat.v4.new_notebook(cells=[C(f"cell {i}") for i in range(cells)])
-    made = limited_client_class()(nb)
+    made = LimitedClient(nb)
     made.max_output_bytes, made.max_notebook_bytes = per_cell, per_notebook
     made.reset_limits()
     made.clear_before_next_output = False             # set by nbclient when a cell starts

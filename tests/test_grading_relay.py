@@ -1,4 +1,4 @@
-"""coursework.grading.relay: ZeroMQ sockets standing for a kernel and for the grader, talking
+"""coursework.grading.execute.relay: ZeroMQ sockets standing for a kernel and for the grader, talking
 through the relay; the ZMTP filter on hand-made byte streams."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pytest
 import zmq
 import zmq.asyncio
 
-from coursework.grading.relay import FRAME_COST, GREETING, Relay, ZmtpFilter
+from coursework.grading.execute.relay import FRAME_COST, GREETING, Relay, ZmtpFilter
 
 MB = 1 << 20
 

@@ -9,10 +9,10 @@ import nbformat
 import pytest
 
 from class_fixtures import EXERCISES, PER_CELL, REPO
-from coursework.grading.execute import CellOutcome, NotebookOutcome
+from coursework.grading.execute.outcome import CellOutcome, NotebookOutcome
 from coursework.grading.exercises import exercises, hidden_regions, meta, strip_hidden
-from coursework.grading.restore import restore_cells
-from coursework.grading.rules import apply_rules, failure_message, simple_grade
+from coursework.grading.judge.restore import restore_cells
+from coursework.grading.judge.rules import apply_rules, failure_message, simple_grade
 
 SOURCE = REPO / "solutions" / "01_features" / "01_features.ipynb"
 RELEASE = REPO / "notebooks" / "01_features" / "01_features.ipynb"

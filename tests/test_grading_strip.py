@@ -9,7 +9,7 @@ import textwrap
 
 import pytest
 
-from coursework.grading.strip import REMOVED, STUB, StripError, copy_stripped, region_tags, strip_reference
+from coursework.grading.release.strip import REMOVED, STUB, StripError, copy_stripped, region_tags, strip_reference
 
 ANSWERS = textwrap.dedent('''\
     """A toy package module with one graded function."""

@@ -1,18 +1,19 @@
-"""The plain-data pieces of grading on other machines (coursework.grading.worker and
+"""The plain-data pieces of grading on other machines (coursework.grading.run.worker and
 .distributed), without kernels: packing a submission's files as a room would copy them,
 the bundle's tar, the outcomes' round trip, and the --cluster argument."""
 
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
 
 from coursework.grading.course import CourseError
-from coursework.grading.distributed import code_digest, parse_cluster
-from coursework.grading.execute import CellOutcome, NotebookOutcome
-from coursework.grading.worker import (Job, _stage_dir, _write_files, outcome_from_dict, outcome_to_dict, pack_folders,
-                                       pack_stage)
+from coursework.grading.run.cluster import code_digest, parse_cluster
+from coursework.grading.execute.outcome import CellOutcome, CellStatus, NotebookOutcome
+from coursework.grading.run.worker import Job, Result, pack_folders, pack_stage, unpack_stage, write_files
+from coursework.grading.settings import Settings
 
 
 def test_pack_folders_keeps_what_a_room_copies_and_says_what_it_left_out(tmp_path):
@@ -33,10 +34,10 @@ def test_pack_folders_keeps_what_a_room_copies_and_says_what_it_left_out(tmp_pat
 
 
 def test_written_files_cannot_leave_their_folder(tmp_path):
-    _write_files([("a/b.txt", b"ok")], tmp_path)
+    write_files([("a/b.txt", b"ok")], tmp_path)
     assert (tmp_path / "a" / "b.txt").read_bytes() == b"ok"
     with pytest.raises(ValueError, match="leaves its folder"):
-        _write_files([("../escape.txt", b"no")], tmp_path / "a")
+        write_files([("../escape.txt", b"no")], tmp_path / "a")
     assert not (tmp_path / "escape.txt").exists()
 
 
@@ -50,21 +51,34 @@ def test_stage_tar_unpacks_to_the_same_files(tmp_path, monkeypatch):
     (stage / "pkg" / "__init__.py").write_text("x = 1\n")
     (stage / "pkg" / "sub" / "m.py").write_text("y = 2\n")
     data, digest = pack_stage(stage)
-    job = Job("s", "a", {}, {}, {}, str(tmp_path), stage_tar=data, stage_hash=digest)
-    unpacked = _stage_dir(job)
+    job = Job("s", "a", {}, {}, Settings(), str(tmp_path), stage_tar=data, stage_hash=digest)
+    unpacked = unpack_stage(job)
     assert sorted(p.relative_to(unpacked).as_posix() for p in unpacked.rglob("*.py")) == ["pkg/__init__.py",
                                                                                           "pkg/sub/m.py"]
     assert (unpacked / "pkg" / "sub" / "m.py").read_text() == "y = 2\n"
     assert unpacked.parent.parent == tmp_path / "tmp"
-    assert _stage_dir(job) == unpacked  # unpacked once per hash
+    assert unpack_stage(job) == unpacked  # unpacked once per hash
 
 
-def test_outcome_round_trip():
+def test_result_round_trip_as_dask_sends_it():
+    """A worker's Result crosses to the coordinator pickled (Dask): outcomes keep their types."""
+    import pickle
+
     outcome = NotebookOutcome(cells={3: CellOutcome(3, "ok", seconds=0.5),
                                      7: CellOutcome(7, "died", detail="killed by SIGKILL")},
                               stopped="the kernel died", seconds=2.0)
-    back = outcome_from_dict(outcome_to_dict(outcome))
-    assert back == outcome and isinstance(next(iter(back.cells)), int)
+    result = Result(notebooks={"nb": "{}"}, outcomes={"nb": outcome}, judge={"nb": {"checks": 2}},
+                    notes={"nb": ["a note"]}, log=["line"], kernel_log=b"| out\n", worker="tcp://w:1", seconds=3.0)
+    back = pickle.loads(pickle.dumps(result))
+    assert back == result
+    cells = back.outcomes["nb"].cells
+    assert isinstance(next(iter(cells)), int) and cells[7].status is CellStatus.DIED
+    assert json.dumps(cells[7].status) == '"died"'          # the records hold the plain word
+
+
+def test_cell_status_is_checked():
+    with pytest.raises(ValueError):
+        CellOutcome(1, "exploded")
 
 
 @pytest.mark.parametrize("text", ["local", "local:0", "local:x", "remote:2", "tcp://h:1"])

@@ -102,7 +102,7 @@ class NoKernel:
 
 
 def test_a_handles_truth_is_decided_in_the_judge():
-    from coursework.grading.judge import Remote
+    from coursework.grading.judge.judge import Remote
 
     link = NoKernel()
     a, b = Remote(link, 1, "Liar"), Remote(link, 2, "Liar")
@@ -117,7 +117,7 @@ def test_a_handles_truth_is_decided_in_the_judge():
 
 class LocalKernel:
     """A judge's link to this process: ``in_kernel``'s requests run the code the judge sends,
-    in a fresh namespace, as the agent does (:meth:`coursework.grading.agent.Agent.op_run`)."""
+    in a fresh namespace, as the agent does (:meth:`coursework.grading.kernel.agent.Agent.op_run`)."""
 
     def __init__(self):
         self.ran: list[str] = []
@@ -168,8 +168,8 @@ def test_a_builder_rebound_in_the_kernels_modules_is_not_used(monkeypatch):
 
 
 def test_the_agent_runs_the_code_the_judge_sends():
-    from coursework.grading.agent import Agent
-    from coursework.grading.wire import encode
+    from coursework.grading.kernel.agent import Agent
+    from coursework.grading.kernel.wire import encode
 
     spec = list(backprop.GRAPHS.values())[1]
     built = Agent({}).op_run({"code": harness.kernel_code(backprop.build_graph), "fn": "build_graph",

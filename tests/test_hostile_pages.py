@@ -36,11 +36,11 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from class_fixtures import REPO, cli, make_course
-from coursework.grading.after_hidden import AfterHiddenInputs
-from coursework.grading.feedback import ClearHiddenRegions
-from coursework.grading.restore import drop_grader_marks
-from coursework.grading.safe_export import SafeHTMLExporter, make_safe
-from coursework.grading.safe_html import clean, escape_md, finish_page, policy
+from coursework.grading.output.after_hidden import AfterHiddenInputs
+from coursework.grading.output.feedback import ClearHiddenRegions
+from coursework.grading.judge.restore import drop_grader_marks
+from coursework.grading.output.safe_export import SafeHTMLExporter, make_safe
+from coursework.grading.output.safe_html import clean, escape_md, finish_page, policy
 from nbgrader_course import scores, submission, submit
 
 # -- what a page may hold ------------------------------------------------------------------
@@ -134,8 +134,8 @@ def test_the_sanitiser_keeps_what_a_page_needs():
                                   "see http://127.0.0.1:9/hit and www.example.org",
                                   "![x](data:image/png;base64,AAAA)", "a\nb\n## heading", "&lt;script&gt; \\` $x$"])
 def test_escaped_text_stays_text_in_markdown(text):
-    from coursework.grading.safe_export import _markdown
-    from coursework.grading.feedback_html import page_text
+    from coursework.grading.output.safe_export import _markdown
+    from coursework.grading.output.feedback_html import page_text
 
     rendered = _markdown(escape_md(text), None)
     assert Tags(rendered).tags == [("p", {})], rendered
@@ -181,7 +181,7 @@ def test_the_policy_runs_only_nonced_scripts_and_no_eval():
 
 
 def test_fragments_are_filled_in_after_the_template_scripts_get_their_nonce():
-    from coursework.grading.safe_html import placeholder
+    from coursework.grading.output.safe_html import placeholder
 
     one, two = placeholder("n1", 1), placeholder("n1", 10)
     page = f"<html><head><script src='m.js'></script></head><body><p>{one}</p><div>{two}</div></body></html>"
@@ -276,7 +276,7 @@ def test_forged_grading_marks_are_dropped_before_grading():
 
 
 def test_collect_patterns_run_on_a_linear_engine_and_say_what_it_lacks():
-    from coursework.grading.collect import compile_pattern
+    from coursework.grading.release.collect import compile_pattern
 
     with pytest.raises(ValueError, match="no backreferences or lookaround"):
         compile_pattern(r"(?P<student>a)\1")
@@ -480,7 +480,7 @@ def test_no_page_holds_active_content_a_student_wrote(graded):
 
 @pytest.mark.slow
 def test_the_page_never_shows_what_ran_after_the_hidden_inputs_reached_the_kernel(graded):
-    from coursework.grading.feedback_html import page_text
+    from coursework.grading.output.feedback_html import page_text
 
     course = graded["course"]
     secret = _hidden_input(course, HOSTILE)
@@ -630,7 +630,7 @@ def _instructor_lab(course: Path):
 def test_formgrader_shows_the_submission_under_a_policy_and_runs_no_student_script(graded):
     from nbgrader.api import Gradebook
 
-    from coursework.grading.formgrader_pages import INLINE_HANDLERS
+    from coursework.grading.output.formgrader_pages import INLINE_HANDLERS
 
     course = graded["course"]
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:

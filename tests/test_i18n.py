@@ -133,7 +133,7 @@ def test_checks_speak_the_course_language_with_the_same_numbers(monkeypatch):
 
 
 def test_grading_reasons_in_korean(monkeypatch):
-    from coursework.grading.execute import CellOutcome
+    from coursework.grading.execute.outcome import CellOutcome
 
     monkeypatch.setenv(settings.ENV, "ko")
     assert CellOutcome(3, "timeout").describe("image_gradients", 10) == \
@@ -151,7 +151,7 @@ def test_hidden_check_redaction_finds_the_students_text_in_either_language(lang)
 
 
 def test_feedback_summary_in_korean(monkeypatch):
-    from coursework.grading.feedback_html import ExplainGrading
+    from coursework.grading.output.feedback_html import ExplainGrading
 
     monkeypatch.setenv(settings.ENV, "ko")
     cell = ExplainGrading._summary([{"name": "color_histogram", "score": 2, "points": 6, "reason": None}],
@@ -166,7 +166,7 @@ def test_what_to_fix_and_the_students_line_in_korean(monkeypatch):
     import nbformat
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-    from coursework.grading.feedback_html import StudentErrors
+    from coursework.grading.output.feedback_html import StudentErrors
 
     monkeypatch.setenv(settings.ENV, "ko")
     summary = new_markdown_cell("## 문제별 점수", metadata={"coursework": "summary"})

@@ -11,7 +11,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from coursework.grading.restore import restore_cells
+from coursework.grading.judge.restore import restore_cells
 from coursework.i18n.code import code_differences, english_only, every_language, is_graded, student_text
 from coursework.i18n.notebooks import drift, localize, record_translation, text_in
 from coursework.i18n.style import korean_problems

@@ -1,7 +1,7 @@
 """The judge's protocol: only plain data crosses, and whatever a kernel sends, the judge
 gets a failed check with a clear message -- never code execution or a crash.
 
-The decoding tests feed :func:`coursework.grading.wire.loads` and
+The decoding tests feed :func:`coursework.grading.kernel.wire.loads` and
 :meth:`KernelLink.decode` forged replies; the kernel tests (slow) run a real kernel
 whose student code answers the judge with a pickle, an object array, an ndarray
 subclass, an enormous array, garbage bytes, or never.
@@ -19,8 +19,8 @@ import numpy as np
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from coursework.grading import wire
-from coursework.grading.judge import Judge, KernelLink, public_function, remote_exception
+from coursework.grading.kernel import wire
+from coursework.grading.judge.judge import Judge, KernelLink, public_function, remote_exception
 
 
 class Boom:
@@ -133,7 +133,7 @@ def _attack(prelude: str, reply: str) -> str:
 
 
 def _run(student_code: str, timeout: float = 20):
-    from coursework.grading.execute import kernel_env, run_notebook_sync
+    from coursework.grading.execute.notebook import kernel_env, run_notebook_sync
 
     source = new_notebook(cells=[nbformat.from_dict(c) for c in SOURCE])
     sub = new_notebook(cells=[nbformat.from_dict(c) for c in SOURCE])
@@ -175,7 +175,7 @@ def test_an_honest_kernel_passes(tmp_path, monkeypatch):
 def test_an_array_over_the_limit_is_refused_in_the_kernel(tmp_path, monkeypatch):
     """20 M elements (160 MB of reply) are refused by the agent, before the reply is written: the
     check says why, instead of a reply too large to reach the judge."""
-    from coursework.grading.wire import MAX_ELEMENTS
+    from coursework.grading.kernel.wire import MAX_ELEMENTS
 
     monkeypatch.chdir(tmp_path)
     cell = _run(f"def f(x):\n    return np.zeros({MAX_ELEMENTS + 1})\n")

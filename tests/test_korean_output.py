@@ -15,8 +15,8 @@ import pytest
 from coursework.experiments import backprop as bp
 from coursework.experiments.tensors import broadcast_steps, format_rank_table, rank_table
 from coursework.grading import selfcheck
-from coursework.grading.feedback_html import StudentErrors, page_text, tidy_page, timeout_in_language
-from coursework.grading.rules import check_error
+from coursework.grading.output.feedback_html import StudentErrors, page_text, tidy_page, timeout_in_language
+from coursework.grading.judge.rules import check_error
 from coursework.i18n.columns import ljust, rjust, width
 from coursework.i18n.style import korean_problems
 from korean_text import latin_only
@@ -221,7 +221,7 @@ def test_columns_count_a_hangul_syllable_as_two():
 
 
 def test_the_notes_on_restored_cells_follow_the_language(monkeypatch):
-    from coursework.grading.restore import Restored
+    from coursework.grading.judge.restore import Restored
 
     cells = (Restored("hist_values", "deleted", True), Restored("setup", "edited", False),
              Restored("bonus", "forged", True))

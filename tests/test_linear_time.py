@@ -31,9 +31,13 @@ def _cases() -> dict:
     import nbformat
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-    from coursework.grading import collect, exercises, feedback, feedback_html, safe_html
-    from coursework.grading.after_hidden import AfterHiddenInputs
-    from coursework.grading.safe_export import SafeHTMLExporter
+    from coursework.grading.release import collect
+    from coursework.grading import exercises
+    from coursework.grading.output import feedback
+    from coursework.grading.output import feedback_html
+    from coursework.grading.output import safe_html
+    from coursework.grading.output.after_hidden import AfterHiddenInputs
+    from coursework.grading.output.safe_export import SafeHTMLExporter
     from coursework.i18n.messages import student_exception_pattern
 
     n = MB2

@@ -13,7 +13,7 @@ from class_fixtures import TINY, cli, make_course, page_text, submit_tiny, tiny_
 
 
 def test_autograde_refuses_without_the_sandbox(tmp_path, monkeypatch):
-    from coursework.grading import autograde
+    from coursework.grading.run import classrun as autograde
     from coursework.grading.course import CourseError, open_course
 
     course = make_course(tmp_path, ())

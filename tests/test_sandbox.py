@@ -1,4 +1,4 @@
-"""coursework.grading.sandbox: each case confines a fresh ``python -c`` child, tries one thing, reports JSON.
+"""coursework.grading.kernel.sandbox: each case confines a fresh ``python -c`` child, tries one thing, reports JSON.
 
 The module is loaded by file path in the child (as the grading launcher does), so these tests
 also prove it stands alone. Skipped as a whole, with the reason, where the sandbox cannot be set up.
@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-SANDBOX = Path(__file__).resolve().parents[1] / "coursework" / "grading" / "sandbox.py"
-ROOT = SANDBOX.parents[2]
+SANDBOX = Path(__file__).resolve().parents[1] / "coursework" / "grading" / "kernel" / "sandbox.py"
+ROOT = SANDBOX.parents[3]         # the repository (the course)
 sb = runpy.run_path(str(SANDBOX))
 PROBE = sb["probe"]()
 MISSING = PROBE["missing"]

@@ -13,6 +13,7 @@ that need it; the student's ``coursework check`` never does.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import sys
@@ -20,6 +21,9 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from traitlets.config import Config
+from traitlets.config.loader import PyFileConfigLoader
 
 __all__ = ["Course", "CourseError", "find_course_root", "open_course", "quiet_nbgrader"]
 
@@ -56,10 +60,15 @@ def quiet_nbgrader(verbose: bool = False) -> None:
 
 @dataclass
 class Course:
-    """An nbgrader course: its root folder and its configuration (a traitlets Config)."""
+    """An nbgrader course: its root folder and its configuration (a traitlets Config).
+
+    It answers the questions every command asks of a course: where its folders are, which
+    students submitted an assignment or were graded in it, where a submission's grading
+    record and logs are, the assignment's due date and the late penalty.
+    """
 
     root: Path
-    config: Any
+    config: Config
 
     # -- folders ---------------------------------------------------------------------
     def _dir(self, trait: str, default: str) -> Path:
@@ -97,6 +106,31 @@ class Course:
         return self.autograded_dir / ".coursework"
 
     @property
+    def state_file(self) -> Path:
+        """What a class run has graded (:mod:`coursework.grading.run.state`)."""
+        return self.state_dir / "state.json"
+
+    def record_path(self, assignment: str, student: str) -> Path:
+        """The record of a submission's grading: every check's score and reason, the notes."""
+        return self.state_dir / assignment / f"{student}.json"
+
+    def records(self, assignment: str) -> list[Path]:
+        """The grading records of ``assignment``, by student id."""
+        return sorted((self.state_dir / assignment).glob("*.json"))
+
+    def log_path(self, assignment: str, student: str) -> Path:
+        """What grading a submission logged (why it failed, what a check raised in the judge)."""
+        return self.state_dir / "logs" / assignment / f"{student}.log"
+
+    def kernel_log_path(self, assignment: str, student: str) -> Path:
+        """What the submission's kernels wrote to their own stdout and stderr."""
+        return self.state_dir / "logs" / assignment / f"{student}.kernel.log"
+
+    def autograded_folder(self, assignment: str, student: str) -> Path:
+        """``autograded/<student>/<assignment>``: the graded notebook."""
+        return self.autograded_dir / student / assignment
+
+    @property
     def db_url(self) -> str:
         return self.config.CourseDirectory.get("db_url", f"sqlite:///{self.root / 'gradebook.db'}")
 
@@ -124,17 +158,58 @@ class Course:
         """Notebook name (without ``.ipynb``) -> source notebook path."""
         folder = self.source_dir / assignment
         if not folder.is_dir():
-            raise CourseError(f"no assignment {assignment!r}: {folder} does not exist "
-                              f"(assignments: {', '.join(self.assignments()) or 'none'})")
+            raise CourseError(
+                f"no assignment {assignment!r}: {folder} does not exist "
+                f"(assignments: {', '.join(self.assignments()) or 'none'})"
+            )
         return {p.stem: p for p in sorted(folder.glob("*.ipynb"))}
 
     def release_notebook(self, assignment: str, notebook: str) -> Path:
         return self.release_dir / assignment / f"{notebook}.ipynb"
 
+    def submissions(self, assignment: str) -> dict[str, Path]:
+        """Student id -> ``submitted/<student>/<assignment>``, sorted by id: real folders only
+        (no symbolic link, no dot folder)."""
+        return _student_folders(self.submitted_dir, assignment)
+
+    def graded(self, assignment: str) -> list[str]:
+        """The students with a graded notebook folder ``autograded/<student>/<assignment>``, sorted."""
+        return list(_student_folders(self.autograded_dir, assignment))
+
+    def submitters(self) -> set[str]:
+        """The students with a folder in ``submitted/`` for any assignment."""
+        if not self.submitted_dir.is_dir():
+            return set()
+        return {
+            p.parent.name for p in self.submitted_dir.glob("*/*") if p.is_dir() and not p.parent.name.startswith(".")
+        }
+
+    # -- deadlines ---------------------------------------------------------------------
+    def due_date(self, assignment: str) -> dt.datetime | None:
+        """The configured due date of ``assignment`` (``c.Coursework.due_dates``) as naive UTC, or None."""
+        from nbgrader.utils import parse_utc  # here: nbgrader costs 4 s to import; `coursework check` never does
+
+        dates = dict(self.config.Coursework.get("due_dates", {}) or {}) if "Coursework" in self.config else {}
+        if assignment not in dates:
+            return None
+        try:
+            return parse_utc(str(dates[assignment]))
+        except Exception:  # noqa: BLE001 - whatever dateutil raises, the instructor reads one line
+            raise CourseError(
+                f"c.Coursework.due_dates[{assignment!r}] = {dates[assignment]!r} is not a date; "
+                f"write e.g. '2026-12-07 23:59 Europe/Berlin' or '2026-12-07 23:59 UTC'"
+            ) from None
+
+    @property
+    def late_penalty(self) -> str:
+        """``c.LateSubmissionPlugin.penalty_method`` (``none``: late hand-ins are only reported)."""
+        section = self.config.LateSubmissionPlugin if "LateSubmissionPlugin" in self.config else {}
+        return str(section.get("penalty_method", "none"))
+
     # -- nbgrader objects ------------------------------------------------------------
-    def coursedir(self, assignment_id: str = "", student_id: str = "*"):
+    def coursedir(self, assignment_id: str = "", student_id: str = "*") -> Any:
         """An ``nbgrader.coursedir.CourseDirectory`` configured from this course."""
-        from nbgrader.coursedir import CourseDirectory
+        from nbgrader.coursedir import CourseDirectory  # here: nbgrader costs 4 s to import
 
         cd = CourseDirectory(config=self.config)
         cd.root = str(self.root)
@@ -143,9 +218,9 @@ class Course:
         cd.student_id = student_id
         return cd
 
-    def gradebook(self):
+    def gradebook(self) -> Any:
         """An open ``nbgrader.api.Gradebook`` on this course's database (use ``with``)."""
-        from nbgrader.api import Gradebook
+        from nbgrader.api import Gradebook  # here: nbgrader costs 4 s to import
 
         return Gradebook(self.db_url, self.course_id)
 
@@ -156,8 +231,6 @@ def open_course(root: str | os.PathLike | None = None, *, verbose: bool = False)
     Also puts this Python's ``bin/`` on ``PATH``: nbgrader runs ``alembic`` by name when
     it creates a gradebook.
     """
-    from traitlets.config.loader import PyFileConfigLoader
-
     root = Path(root).resolve() if root else find_course_root()
     path = root / CONFIG_NAME
     if not path.is_file():
@@ -169,3 +242,14 @@ def open_course(root: str | os.PathLike | None = None, *, verbose: bool = False)
         os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
     quiet_nbgrader(verbose)
     return Course(root=root, config=config)
+
+
+def _student_folders(root: Path, assignment: str) -> dict[str, Path]:
+    """Student id -> ``root/<student>/<assignment>`` for the real folders (no links, no dot folders)."""
+    if not root.is_dir():
+        return {}
+    return {
+        p.parent.name: p
+        for p in sorted(root.glob(f"*/{assignment}"))
+        if p.is_dir() and not p.is_symlink() and not p.parent.is_symlink() and not p.parent.name.startswith(".")
+    }

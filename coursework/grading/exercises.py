@@ -12,14 +12,25 @@ Pure metadata: no nbgrader import, so the student's self-check can use it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
-__all__ = ["Check", "Exercise", "exercises", "meta", "is_answer", "is_check", "is_hidden",
-           "strip_hidden", "hidden_regions", "HIDDEN_BEGIN", "HIDDEN_END"]
+from .secret import HIDDEN_BEGIN, HIDDEN_END
 
-HIDDEN_BEGIN = "BEGIN HIDDEN TESTS"
-HIDDEN_END = "END HIDDEN TESTS"
+__all__ = [
+    "Check",
+    "Exercise",
+    "exercises",
+    "exercise_of",
+    "meta",
+    "is_answer",
+    "is_check",
+    "is_hidden",
+    "strip_hidden",
+    "hidden_regions",
+    "same_source",
+]
 
 
 def meta(cell: Any) -> dict:
@@ -59,7 +70,8 @@ def strip_hidden(source: str) -> str:
 
 def hidden_regions(source: str) -> list[str]:
     """The text of each hidden-test region of ``source`` (without the marker lines)."""
-    regions, current = [], None
+    regions: list[str] = []
+    current: list[str] | None = None
     for line in source.split("\n"):
         if HIDDEN_BEGIN in line:
             current = []

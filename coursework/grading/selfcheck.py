@@ -19,10 +19,14 @@ import time
 from pathlib import Path
 from typing import Any, TextIO
 
+import nbformat
+
 from ..i18n import msg
-from .exercises import exercises as find_exercises, is_check, meta
-from .execute import KernelStartError, kernel_env, run_notebook_sync
-from .rules import apply_rules
+from .execute.notebook import kernel_env, run_notebook_sync
+from .execute.outcome import KernelStartError
+from .exercises import exercises as find_exercises
+from .exercises import is_check, meta
+from .judge.rules import apply_rules
 
 __all__ = ["check_notebook", "self_check"]
 
@@ -35,45 +39,74 @@ def _pending(cell: Any) -> bool:
 
 def self_check(path: str | Path, *, timeout: float = 120) -> dict:
     """Run the notebook and return the result (see :func:`check_notebook` for its use)."""
-    import nbformat
-
     path = Path(path).resolve()
     nb = nbformat.read(path, as_version=4)
     exs = find_exercises(nb)
     pending = {meta(c).get("grade_id") for c in nb.cells if _pending(c)}
     start = time.monotonic()
-    outcome = run_notebook_sync(nb, cwd=path.parent, env=kernel_env(student=None, threads=None, memory_mb=0),
-                                timeout=timeout)
+    outcome = run_notebook_sync(
+        nb, cwd=path.parent, env=kernel_env(student=None, threads=None, memory_mb=0), timeout=timeout
+    )
     record = apply_rules(nb, exs, outcome, timeout)
-    result: dict = {"notebook": str(path), "seconds": round(time.monotonic() - start, 2), "exercises": [],
-                    "errors": [], "cells": [], "stopped": outcome.stopped}
+    result: dict = {
+        "notebook": str(path),
+        "seconds": round(time.monotonic() - start, 2),
+        "exercises": [],
+        "errors": [],
+        "cells": [],
+        "stopped": outcome.stopped,
+    }
     graded = {c.grade_id for ex in exs for c in ex.checks} | {ex.answer for ex in exs if ex.answer}
     for index, cell in enumerate(nb.cells):
         if index in outcome.cells:
             gid = meta(cell).get("grade_id")
             run = outcome.cells[index]
-            result["cells"].append({"index": index, "grade_id": gid, "status": run.status,
-                                    "ename": run.ename, "evalue": run.evalue})
+            result["cells"].append(
+                {"index": index, "grade_id": gid, "status": run.status, "ename": run.ename, "evalue": run.evalue}
+            )
             if run.failed and gid not in graded:
-                result["errors"].append({"cell": gid or f"#{index}",
-                                         "message": run.describe(gid or f"#{index}", timeout)})
+                result["errors"].append(
+                    {"cell": gid or f"#{index}", "message": run.describe(gid or f"#{index}", timeout)}
+                )
     for ex in exs:
         got = record["exercises"][ex.name]
         checks, score, points, later = [], 0.0, 0.0, 0.0
         for check in ex.checks:
             entry = got["checks"][check.grade_id]
             if check.grade_id in pending:
-                checks.append({"grade_id": check.grade_id, "status": "pending", "points": check.points,
-                               "score": None, "message": None})
+                checks.append(
+                    {
+                        "grade_id": check.grade_id,
+                        "status": "pending",
+                        "points": check.points,
+                        "score": None,
+                        "message": None,
+                    }
+                )
                 later += check.points
                 continue
             ok = entry["score"] >= check.points
-            checks.append({"grade_id": check.grade_id, "status": "pass" if ok else "fail", "points": check.points,
-                           "score": entry["score"], "message": None if ok else entry["reason"]})
+            checks.append(
+                {
+                    "grade_id": check.grade_id,
+                    "status": "pass" if ok else "fail",
+                    "points": check.points,
+                    "score": entry["score"],
+                    "message": None if ok else entry["reason"],
+                }
+            )
             score += entry["score"]
             points += check.points
-        result["exercises"].append({"name": ex.name, "score": score, "points": points, "pending_points": later,
-                                    "reason": got["reason"], "checks": checks})
+        result["exercises"].append(
+            {
+                "name": ex.name,
+                "score": score,
+                "points": points,
+                "pending_points": later,
+                "reason": got["reason"],
+                "checks": checks,
+            }
+        )
     result["failed"] = sum(1 for ex in result["exercises"] for c in ex["checks"] if c["status"] == "fail")
     result["passed"] = bool(exs) and result["failed"] == 0
     return result
@@ -109,8 +142,9 @@ def _print(result: dict, out: TextIO) -> None:
     total = have = later = 0.0
     for ex in result["exercises"]:
         extra = msg("sc_exercise_later", points=ex["pending_points"]) if ex["pending_points"] else ""
-        print("\n  " + msg("sc_exercise", name=ex["name"], score=ex["score"], points=ex["points"], later=extra),
-              file=out)
+        print(
+            "\n  " + msg("sc_exercise", name=ex["name"], score=ex["score"], points=ex["points"], later=extra), file=out
+        )
         if ex["reason"]:
             print(f"    {ex['reason']}", file=out)
         for c in ex["checks"]:

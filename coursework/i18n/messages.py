@@ -86,7 +86,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "ko": "{what}: {name}의 값이 바뀌어도 forward pass의 결과가 바뀌지 않는다(numerical gradient가 모든 곳에서 "
               "0이다). 그래서 gradient check로 backward pass를 확인할 수 없다. forward pass부터 계산해야 한다",
     },
-    # -- coursework.grading.execute: how a cell ended -----------------------------------
+    # -- coursework.grading.execute.notebook: how a cell ended -----------------------------------
     "timed_out": {
         "en": "timed out after {timeout} s in cell {cell}",
         "ko": "cell {cell}에서 {timeout}초 제한 시간을 넘겼다",
@@ -115,7 +115,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "in your cell {cell}, line {line}: {text}",
         "ko": "작성한 cell {cell}의 {line}번째 줄: {text}",
     },
-    # -- coursework.grading.judge: when the student's kernel does not play along ---------
+    # -- coursework.grading.judge.judge: when the student's kernel does not play along ---------
     "judge_bad_data": {
         "en": "the kernel answered with data that cannot be checked ({why})",
         "ko": "kernel이 확인할 수 없는 데이터로 답했다 ({why})",
@@ -130,7 +130,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "the kernel did not stop after the time limit and was stopped",
         "ko": "제한 시간이 지나도 kernel이 멈추지 않아 강제로 멈추었다",
     },
-    # -- coursework.grading.rules: why an exercise lost its points ----------------------
+    # -- coursework.grading.judge.rules: why an exercise lost its points ----------------------
     "exercise_zero": {
         "en": "Exercise {name} scores 0: {why}",
         "ko": "연습 문제 {name}의 점수는 0점이다. 이유: {why}",
@@ -173,7 +173,7 @@ CATALOG: dict[str, dict[str, str]] = {
                  "ko": ". 나머지 {points:g}점은 채점할 때 확인한다"},
     "sc_total": {"en": "visible checks: {have:g} / {total:g} points, {verdict}{later}.",
                  "ko": "공개된 check: {have:g} / {total:g}점, {verdict}{later}."},
-    # -- coursework.grading.feedback_html: the page's fixed text -------------------------
+    # -- coursework.grading.output.feedback_html: the page's fixed text -------------------------
     "fb_title": {
         "en": "Your grade, exercise by exercise",
         "ko": "문제별 점수",

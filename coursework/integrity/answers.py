@@ -153,9 +153,7 @@ def read_submissions(course: Any, assignment: str, include_reference: bool = Fal
     names = [f"{nb}/{gid}" if several else gid for nb, gids in ids.items() for gid in gids]
     subs = Submissions(assignment, names, titles, release_code)
     folder = course.submitted_dir
-    students = sorted(p.parent.name for p in folder.glob(f"*/{assignment}")
-                      if p.is_dir() and not p.parent.name.startswith(".")) if folder.is_dir() else []
-    for student in students:
+    for student in course.submissions(assignment):
         row: dict[str, str] = {}
         try:
             for nb, gids in ids.items():

@@ -11,7 +11,7 @@ person to judge, not a verdict; nothing in the gradebook changes.
 The CSV (``similarity.csv``) has one row per pair, flagged or not: the score, the
 matched length, the number of exercises that match, and the similarity per exercise.
 Text a spreadsheet would run as a formula (a student id like ``=1+1``) gets a leading
-``'`` (:func:`coursework.grading.export.neutralise`).
+``'`` (:func:`coursework.grading.output.export.neutralise`).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import hashlib
 import html
 from pathlib import Path
 
-from coursework.grading.export import neutralise
+from coursework.grading.output.export import neutralise
 from coursework.i18n import language, msg
 
 from .answers import REFERENCE

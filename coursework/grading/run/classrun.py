@@ -1,0 +1,667 @@
+"""Grade a whole class into the course gradebook: one process, N kernels at once.
+
+``nbgrader autograde`` starts a process (4-6 s) and grades one notebook after
+another. Here one process imports nbgrader once and drives ``jobs`` kernels from
+one asyncio loop. Each submission goes through nbgrader's own pieces, in process:
+
+1. the student and the submission are created or updated in the gradebook; the
+   submitted files are copied, then the assignment's own files over them;
+2. **sanitize**: deleted / edited test cells are restored
+   (:mod:`coursework.grading.judge.restore`), then
+   nbgrader's ``ClearOutput``, ``DeduplicateIds``, ``OverwriteKernelspec``,
+   ``OverwriteCells``, ``CheckCellMetadata``;
+3. **execute** the student's cells in a fresh kernel in a room of its own outside the
+   course (:mod:`coursework.grading.execute.room`: a copy of the student's bundle, a
+   scrubbed environment, on Linux the sandbox of :mod:`coursework.grading.kernel.sandbox`),
+   while the **judge** (:mod:`coursework.grading.judge.judge`) decides every test cell in
+   the grading process, from the source notebook's checks; hidden inputs are drawn from a
+   seed per student keyed with the course secret (:mod:`coursework.grading.secret`). This
+   middle part is a function of plain data, a :class:`.worker.Job` turned into a
+   :class:`.worker.Result`, run here (:mod:`.local`) or on a Dask cluster's workers
+   (:mod:`.cluster`);
+4. **score**: nbgrader's ``IgnorePattern``, ``LimitOutput``, then the exercise rules
+   (:mod:`coursework.grading.judge.rules`), then ``SaveAutoGrades``, ``AssignLatePenalties``,
+   ``CheckCellMetadata``;
+5. the graded notebook (only it: nothing else comes back from the kernel's room) is
+   written to a temporary folder that replaces
+   ``autograded/<student>/<assignment>`` in one rename, the record of every check
+   (score, reason) to ``autograded/.coursework/<assignment>/<student>.json``
+   (:meth:`~coursework.grading.course.Course.record_path`), and the
+   state file (:mod:`.state`) is updated: the run can be killed at any moment and
+   started again.
+
+A submission whose grading fails for a reason of ours, not the student's (e.g. a
+kernel that does not start, twice), is reported, left out of the state file so
+that the next run grades it, and the others go on; the run then exits non-zero.
+
+Preparing, finishing, failing and the progress bar are this module's, once, whichever
+executor grades (:meth:`ClassRun.run`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+import traceback
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, NamedTuple, Protocol
+
+import nbformat
+import nbgrader.preprocessors as nbgrader_preprocessors
+from nbgrader.api import MissingEntry
+from nbgrader.utils import determine_grade
+from tqdm.auto import tqdm
+
+from ...i18n import language
+from ..course import Course, CourseError
+from ..execute.outcome import NotebookOutcome
+from ..execute.room import sandbox_missing
+from ..exercises import Exercise
+from ..exercises import exercises as find_exercises
+from ..judge.restore import Restored, restore_cells
+from ..judge.rules import apply_rules
+from ..release.bundle import stage_packages
+from ..secret import course_secret
+from ..settings import DEFAULTS, Settings
+from .cluster import DaskExecutor
+from .local import LocalExecutor
+from .state import GradingState, StateEntry, fingerprint
+from .worker import GradingFailed, Job, Result, nb_from_json, nb_to_json, pack_folders
+
+__all__ = ["Options", "Summary", "Score", "Late", "ClassRun", "Submission", "Prepared", "autograde"]
+
+TMP_SUFFIX = ".coursework-tmp"
+OLD_SUFFIX = ".coursework-old"
+NO_SANDBOX = "Graded WITHOUT the kernel sandbox (--no-sandbox): the submission's code ran with the grader's rights."
+
+
+@dataclass
+class Options:
+    """How to run: ``jobs`` kernels at once (local grading), grade again what is unchanged
+    (``force``), a progress bar, only some ``students``; and how to grade (``settings``)."""
+
+    jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
+    force: bool = False
+    progress: bool = True
+    students: list[str] | None = None
+    settings: Settings = DEFAULTS
+
+
+class Score(NamedTuple):
+    raw: float  # before a late penalty, as nbgrader's raw score
+    points: float
+
+
+class Late(NamedTuple):
+    penalty: float
+    seconds: float
+
+
+@dataclass
+class Summary:
+    """What a run did: who was graded, skipped (unchanged) or failed (why), each score, the
+    late students, the seconds it took, whether the sandbox was on, and the workers that
+    could not start kernels (address -> why; Dask only)."""
+
+    assignment: str
+    graded: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+    scores: dict[str, Score] = field(default_factory=dict)
+    late: dict[str, Late] = field(default_factory=dict)
+    seconds: float = 0.0
+    sandbox: bool = True
+    workers_down: dict[str, str] = field(default_factory=dict)
+
+    def record(self, student: str, entry: StateEntry) -> None:
+        """The score of ``student`` from their state entry (:meth:`.state.GradingState.done`)."""
+        self.scores[student] = Score(entry.score, entry.points)
+        if entry.seconds_late > 0:
+            self.late[student] = Late(entry.penalty, entry.seconds_late)
+
+    def line(self) -> str:
+        line = (
+            f"{self.assignment}: graded {len(self.graded)}, skipped {len(self.skipped)} (unchanged), "
+            f"failed {len(self.failed)} in {self.seconds:.1f} s"
+        )
+        return line if self.sandbox else line + " -- WITHOUT the kernel sandbox (--no-sandbox)"
+
+    def as_dict(self) -> dict:
+        return {
+            "assignment": self.assignment,
+            "graded": self.graded,
+            "skipped": self.skipped,
+            "failed": self.failed,
+            "scores": {k: list(v) for k, v in self.scores.items()},
+            "late": {k: {"penalty": p, "seconds_late": t} for k, (p, t) in self.late.items()},
+            "seconds": round(self.seconds, 3),
+            "sandbox": self.sandbox,
+        }
+
+
+@dataclass
+class SubmittedNotebook:
+    """One notebook of a submission on its way through grading."""
+
+    name: str
+    nb: Any = None
+    resources: dict = field(default_factory=dict)
+    restored: list[Restored] = field(default_factory=list)
+    problem: str = ""  # why it cannot run (missing, unreadable); scored 0
+    notes: list[str] = field(default_factory=list)
+    judge: dict = field(default_factory=dict)  # the judge's requests to the kernel (Judge.stats)
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A submission to grade: the student, their folder ``submitted/<student>/<assignment>`` and
+    the fingerprint of what is graded (:func:`.state.fingerprint`)."""
+
+    student: str
+    folder: Path
+    digest: str
+
+
+@dataclass
+class Prepared:
+    """A submission ready to grade: its notebooks (sanitized), the folder its graded notebooks
+    are written to before they replace ``autograded/<student>/<assignment>``, and its job."""
+
+    submission: Submission
+    tmp: Path
+    books: list[SubmittedNotebook]
+    job: Job
+
+
+class Executor(Protocol):
+    """What grades jobs (:class:`.local.LocalExecutor`, :class:`.cluster.DaskExecutor`)."""
+
+    slots: int
+    packed: bool
+    workers_down: dict[str, str]
+
+    def __enter__(self) -> Executor: ...
+
+    def __exit__(self, *exc_info: Any) -> None: ...
+
+    def submit(self, job: Job) -> None: ...
+
+    def next_done(self) -> tuple[Job, Result | GradingFailed]: ...
+
+
+class _Progress:
+    """The progress bar over the submissions to grade (each named once, when it is done)."""
+
+    def __init__(self, total: int, assignment: str, enabled: bool):
+        self.bar = tqdm(
+            total=total,
+            desc=f"autograde {assignment}",
+            unit="submission",
+            disable=not enabled,
+            file=sys.stderr,
+            dynamic_ncols=True,
+        )
+
+    def done(self, student: str) -> None:
+        self.bar.set_postfix_str(student, refresh=False)
+        self.bar.update(1)
+
+    def write(self, text: str) -> None:
+        self.bar.write(text, file=sys.stderr)
+
+    def close(self) -> None:
+        self.bar.close()
+
+
+class ClassRun:
+    """One ``coursework autograde`` run over the submissions of one assignment."""
+
+    SANITIZE = ("ClearOutput", "DeduplicateIds", "OverwriteKernelspec", "OverwriteCells", "CheckCellMetadata")
+
+    def __init__(self, course: Course, assignment: str, options: Options | None = None):
+        self.course, self.assignment = course, assignment
+        self.options = options or Options()
+        if self.options.settings.sandbox:
+            why = sandbox_missing()
+            if why:
+                raise CourseError(
+                    f"the kernel sandbox cannot be set up here: {why}. Grade without it only if you "
+                    "trust every submission: --no-sandbox (the run, the report and every feedback "
+                    "page then say the grades were produced without it)"
+                )
+        self.coursedir = course.coursedir(assignment)
+        sources = course.source_notebooks(assignment)
+        with course.gradebook() as gb:
+            try:
+                found = gb.find_assignment(assignment)
+            except MissingEntry:
+                raise CourseError(
+                    f"assignment {assignment!r} is not in the gradebook {course.db_url}; "
+                    f"run `coursework release {assignment}` first"
+                ) from None
+            known, due = [nb.name for nb in found.notebooks], found.duedate
+        self.notebooks = [n for n in sorted(known) if n in sources]
+        if not self.notebooks:
+            raise CourseError(
+                f"no notebook of {assignment!r} is both in {course.source_dir / assignment} "
+                f"and in the gradebook; run `coursework release {assignment}`"
+            )
+        # the course's: a timeout and language not given; always its due date and late penalty,
+        # which nbgrader applies from the gradebook and the config (here so that the fingerprint has them)
+        self.settings = replace(
+            self.options.settings.resolved(timeout=float(course.timeout), lang=language()),
+            due_date=str(due or ""),
+            late_penalty=course.late_penalty,
+        )
+        self.timeout = float(self.settings.timeout or course.timeout)
+        self.source_paths = {n: sources[n] for n in self.notebooks}
+        self.source_nbs = {n: nbformat.read(p, as_version=4) for n, p in self.source_paths.items()}
+        self.release_nbs = {}
+        for n in self.notebooks:
+            path = course.release_notebook(assignment, n)
+            self.release_nbs[n] = nbformat.read(path, as_version=4) if path.exists() else None
+        self.exercises: dict[str, list[Exercise]] = {n: find_exercises(nb) for n, nb in self.source_nbs.items()}
+        self.state = GradingState(course.state_file)
+        self.secret = course_secret(course.root, create=True)
+        self.stage: Path | None = None
+
+    # -- what to grade -----------------------------------------------------------------
+    def submissions(self) -> list[tuple[str, Path]]:
+        """(student, folder) of every submission of the assignment (only ``options.students``, if given)."""
+        found = self.course.submissions(self.assignment)
+        wanted = set(self.options.students or found)
+        return [(s, p) for s, p in found.items() if s in wanted]
+
+    def digest(self, folder: Path) -> str:
+        """The fingerprint of grading ``folder``: its files, the assignment's source files, the settings."""
+        files = [(f"submitted/{p.relative_to(folder)}", p) for p in sorted(folder.rglob("*")) if p.is_file()]
+        files += [
+            (f"source/{p.relative_to(self.course.source_dir)}", p)
+            for p in sorted((self.course.source_dir / self.assignment).rglob("*"))
+            if p.is_file()
+        ]
+        return fingerprint(files, self.settings)
+
+    def is_current(self, student: str, digest: str) -> bool:
+        entry = self.state.get(self.assignment, student)
+        if not entry or entry.hash != digest or not self.course.autograded_folder(self.assignment, student).is_dir():
+            return False
+        with self.course.gradebook() as gb:
+            try:
+                gb.find_submission(self.assignment, student)
+            except MissingEntry:
+                return False
+        return True
+
+    # -- the run -----------------------------------------------------------------------
+    def run(self, client: Any = None) -> Summary:
+        """Grade here, or on the workers of a Dask ``client`` (:mod:`.cluster`)."""
+        with self._lock(), tempfile.TemporaryDirectory(prefix="coursework-stage-") as stage:
+            self.stage = Path(stage) / "bundle"
+            stage_packages(self.course, self.assignment, self.stage)
+            start = time.monotonic()
+            summary, todo = self.plan()
+            progress = _Progress(len(todo), self.assignment, self.options.progress)
+            try:
+                executor: Executor = (
+                    DaskExecutor(client, self.stage, say=progress.write)
+                    if client is not None
+                    else LocalExecutor(self.options.jobs)
+                )
+                with executor:
+                    self._grade(todo, executor, summary, progress)
+                summary.workers_down = dict(executor.workers_down)
+            finally:
+                progress.close()
+            summary.graded.sort()
+            summary.seconds = time.monotonic() - start
+            return summary
+
+    @contextlib.contextmanager
+    def _lock(self) -> Iterator[None]:
+        """One run per course at a time (an OS lock: a killed run releases it)."""
+        try:
+            import fcntl  # here: there is no fcntl on Windows (no lock there)
+        except ImportError:
+            yield
+            return
+        self.course.state_dir.mkdir(parents=True, exist_ok=True)
+        with open(self.course.state_dir / "autograde.lock", "w") as fh:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise CourseError(f"another `coursework autograde` is running on {self.course.root}") from None
+            yield
+
+    def plan(self) -> tuple[Summary, list[Submission]]:
+        """A new summary and the submissions to grade (unchanged ones, already graded under the
+        same settings, are counted as skipped); half-written folders of a killed run are removed."""
+        summary = Summary(self.assignment, sandbox=self.settings.sandbox)
+        self._clean_leftovers()
+        todo = []
+        for student, folder in self.submissions():
+            digest = self.digest(folder)
+            entry = self.state.get(self.assignment, student)
+            if not self.options.force and entry is not None and self.is_current(student, digest):
+                summary.skipped.append(student)
+                summary.record(student, entry)
+            else:
+                todo.append(Submission(student, folder, digest))
+        return summary, todo
+
+    def _grade(self, todo: list[Submission], executor: Executor, summary: Summary, progress: _Progress) -> None:
+        """Prepare the submissions as the executor takes them, and finish each as its result comes."""
+        queue, pending = deque(todo), dict[str, Prepared]()
+
+        def top_up() -> None:
+            while queue and len(pending) < executor.slots:
+                submission = queue.popleft()
+                try:
+                    prepared = self.prepare(submission, packed=executor.packed)
+                    if not prepared.job.notebooks:  # nothing can run: scored here
+                        self._done(prepared, Result(), summary, progress)
+                        continue
+                    executor.submit(prepared.job)
+                    pending[submission.student] = prepared
+                except Exception as exc:  # noqa: BLE001 - ours, not the student's: report, go on
+                    self._failed(submission.student, exc, summary, progress)
+
+        top_up()
+        while pending:
+            job, outcome = executor.next_done()
+            prepared = pending.pop(job.student)
+            if isinstance(outcome, GradingFailed):
+                self._failed(job.student, outcome, summary, progress)
+            else:
+                self._done(prepared, outcome, summary, progress)
+            top_up()
+
+    def _done(self, prepared: Prepared, result: Result, summary: Summary, progress: _Progress) -> None:
+        student = prepared.submission.student
+        try:
+            self.finish(prepared, result)
+        except Exception as exc:  # noqa: BLE001 - finishing failed: ours, not the student's
+            self._failed(student, exc, summary, progress)
+            return
+        summary.graded.append(student)
+        entry = self.state.get(self.assignment, student)
+        if entry is not None:
+            summary.record(student, entry)
+        progress.done(student)
+
+    def _failed(self, student: str, exc: BaseException, summary: Summary, progress: _Progress) -> None:
+        """``student``'s submission could not be graded, for a reason of ours: reported, logged, left
+        out of the state (the next run grades it)."""
+        if isinstance(exc, GradingFailed):
+            why, trace = exc.why, exc.trace
+        else:
+            why, trace = (
+                f"{type(exc).__name__}: {exc}",
+                "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)),
+            )
+        summary.failed[student] = why
+        self._log(student, trace)
+        shutil.rmtree(self._tmp_dir(student), ignore_errors=True)
+        progress.done(student)
+
+    def _tmp_dir(self, student: str) -> Path:
+        return self.course.autograded_dir / student / f".{self.assignment}{TMP_SUFFIX}"
+
+    def _clean_leftovers(self) -> None:
+        """Remove the half-written folders of a run that was killed."""
+        root = self.course.autograded_dir
+        if not root.is_dir():
+            return
+        for pattern in (f"*/.{self.assignment}{TMP_SUFFIX}", f"*/.{self.assignment}{OLD_SUFFIX}"):
+            for leftover in root.glob(pattern):
+                shutil.rmtree(leftover, ignore_errors=True)
+
+    def _log(self, student: str, text: str) -> None:
+        path = self.course.log_path(self.assignment, student)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "a") as fh:
+            fh.write(text + "\n")
+
+    def _resources(self, student: str, notebook: str) -> dict:
+        return {
+            "unique_key": notebook,
+            "output_files_dir": f"{notebook}_files",
+            "nbgrader": {
+                "student": student,
+                "assignment": self.assignment,
+                "notebook": notebook,
+                "db_url": self.course.db_url,
+            },
+        }
+
+    def _preprocessors(self, names: tuple[str, ...]) -> list:
+        return [getattr(nbgrader_preprocessors, name)(config=self.course.config) for name in names]
+
+    # -- one submission: before ----------------------------------------------------------
+    def prepare(self, submission: Submission, *, packed: bool = False) -> Prepared:
+        """The gradebook's rows of ``submission``, its notebooks read and sanitized, and the job
+        of grading them: with ``packed``, files and the bundle as bytes (for another machine)."""
+        student, folder = submission.student, submission.folder
+        tmp = self._tmp_dir(student)
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        with self.course.gradebook() as gb:
+            gb.update_or_create_student(student)
+            stamp = self.coursedir.get_existing_timestamp(str(folder))
+            if stamp:
+                gb.update_or_create_submission(self.assignment, student, timestamp=stamp)
+            else:
+                gb.update_or_create_submission(self.assignment, student)
+        books = [self._read(student, folder, name) for name in self.notebooks]
+        return Prepared(submission, tmp, books, self._job(student, folder, books, packed=packed))
+
+    def _read(self, student: str, folder: Path, name: str) -> SubmittedNotebook:
+        """One submitted notebook, read, its locked cells restored and sanitized; or why it cannot run."""
+        book = SubmittedNotebook(name, resources=self._resources(student, name))
+        path = folder / f"{name}.ipynb"
+        settings = self.settings
+        limit = int(settings.max_notebook_mb * 1024 * 1024)
+        if not path.exists() and not path.is_symlink():
+            book.problem = f"the notebook {name}.ipynb is missing from the submission"
+        elif path.is_symlink() or not path.is_file():
+            book.problem = f"the notebook {name}.ipynb is not a regular file (a link or a folder); not graded"
+        elif path.stat().st_size > limit:
+            book.problem = (
+                f"the notebook {name}.ipynb is {path.stat().st_size / 2**20:.1f} MB, over the limit of "
+                f"{settings.max_notebook_mb:g} MB; not graded (clear large outputs and submit again)"
+            )
+        else:
+            try:
+                nb = nbformat.read(path, as_version=4)
+                if len(nb.cells) > settings.max_cells:
+                    raise ValueError(f"{len(nb.cells):,} cells, over the limit of {settings.max_cells:,}")
+                book.restored = restore_cells(nb, self.source_nbs[name], self.release_nbs[name])
+                for pp in self._preprocessors(self.SANITIZE):
+                    nb, book.resources = pp(nb, book.resources)
+                book.nb = nb
+            except Exception as exc:  # noqa: BLE001 - unreadable JSON, broken nbgrader metadata, ...
+                book.problem = f"the notebook {name}.ipynb could not be graded: {type(exc).__name__}: {exc}"
+        return book
+
+    def _job(self, student: str, folder: Path, books: list[SubmittedNotebook], *, packed: bool) -> Job:
+        runnable = [b for b in books if not b.problem]
+        job = Job(
+            student=student,
+            assignment=self.assignment,
+            notebooks={b.name: nb_to_json(b.nb) for b in runnable},
+            sources={b.name: nb_to_json(self.source_nbs[b.name]) for b in runnable},
+            settings=self.settings,
+            course_root=str(self.course.root),
+            secret=self.secret,
+        )
+        inputs = [folder, self.course.source_dir / self.assignment]
+        if packed:
+            job.files, job.input_notes = pack_folders(inputs)
+        else:
+            job.inputs, job.stage = [str(p) for p in inputs], str(self.stage)
+        return job
+
+    # -- one submission: after -----------------------------------------------------------
+    def finish(self, prepared: Prepared, result: Result) -> Score:
+        """Score the graded notebooks of ``result`` into the gradebook; write the graded folder, the
+        record, the logs and the state entry. Returns the raw score and the points."""
+        student = prepared.submission.student
+        self._write_logs(student, result)
+        outcomes = self._outcomes(prepared.books, result)
+        record: dict[str, Any] = {
+            "student": student,
+            "assignment": self.assignment,
+            "timeout": self.timeout,
+            "sandbox": self.settings.sandbox,
+            "judge": True,
+            "notebooks": {},
+            "score": 0.0,
+            "points": 0.0,
+        }
+        for book in prepared.books:
+            nb_record = (
+                self._zero(student, book)
+                if book.problem
+                else self._score(student, book, outcomes[book.name], prepared.tmp)
+            )
+            record["notebooks"][book.name] = nb_record
+            record["score"] += nb_record["score"]
+            record["points"] += nb_record["points"]
+        score, penalty, late = self._gradebook_score(student)
+        record.update(score_in_gradebook=score, late_penalty=penalty, seconds_late=late)
+        path = self.course.record_path(self.assignment, student)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _write_json(path, record)
+        self._swap_in(student, prepared.tmp)
+        self.state.done(self.assignment, student, prepared.submission.digest, score, record["points"], penalty, late)
+        return Score(score, record["points"])
+
+    def _write_logs(self, student: str, result: Result) -> None:
+        for text in result.log:
+            self._log(student, text)
+        if result.kernel_log:
+            path = self.course.kernel_log_path(self.assignment, student)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with open(path, "ab") as fh:
+                fh.write(result.kernel_log)
+
+    def _outcomes(self, books: list[SubmittedNotebook], result: Result) -> dict[str, NotebookOutcome]:
+        """Put ``result``'s executed notebooks, notes and judge statistics into ``books``."""
+        outcomes = {}
+        for book in books:
+            if book.name in result.notebooks:
+                book.nb = nb_from_json(result.notebooks[book.name])
+                book.notes += result.notes[book.name]
+                book.judge = result.judge.get(book.name, {})
+                outcomes[book.name] = result.outcomes[book.name]
+        return outcomes
+
+    def _score(self, student: str, book: SubmittedNotebook, outcome: NotebookOutcome, tmp: Path) -> dict:
+        """One graded notebook scored by the rules into the gradebook and written to ``tmp``; its record."""
+        nb, res = book.nb, book.resources
+        for pp in self._preprocessors(("IgnorePattern", "LimitOutput")):
+            nb, res = pp(nb, res)
+        nb_record = apply_rules(nb, self.exercises[book.name], outcome, self.timeout, grade=determine_grade)
+        nb_record["restored"] = [r.__dict__ for r in book.restored]
+        nb_record["judge"] = book.judge
+        nb_record["notes"] = [r.sentence() for r in book.restored] + book.notes + nb_record["notes"]
+        if not self.settings.sandbox:
+            nb_record["notes"].append(NO_SANDBOX)
+        self._distrust_scores(student, book.name)
+        for pp in self._preprocessors(("SaveAutoGrades", "AssignLatePenalties", "CheckCellMetadata")):
+            nb, res = pp(nb, res)
+        nb.metadata["coursework"] = {
+            "student": student,
+            "notes": nb_record["notes"],
+            "sandbox": self.settings.sandbox,
+            "judge": True,
+            "exercises": [
+                {"name": name, **{k: v for k, v in ex.items() if k != "checks"}}
+                for name, ex in nb_record["exercises"].items()
+            ],
+        }
+        nbformat.write(nb, tmp / f"{book.name}.ipynb")
+        return nb_record
+
+    def _zero(self, student: str, book: SubmittedNotebook) -> dict:
+        """A notebook that cannot run: every grade 0, with the reason."""
+        with self.course.gradebook() as gb:
+            sub = gb.find_submission_notebook(book.name, self.assignment, student)
+            for grade in sub.grades:
+                grade.auto_score = 0
+                grade.needs_manual_grade = False
+            gb.db.commit()
+        exs = self.exercises[book.name]
+        return {
+            "score": 0.0,
+            "points": sum(e.points for e in exs),
+            "notes": [book.problem],
+            "restored": [],
+            "exercises": {
+                e.name: {
+                    "score": 0.0,
+                    "points": e.points,
+                    "reason": book.problem,
+                    "checks": {
+                        c.grade_id: {
+                            "score": 0.0,
+                            "points": c.points,
+                            "reason": book.problem,
+                            "hidden": c.hidden,
+                            "restored": None,
+                        }
+                        for c in e.checks
+                    },
+                }
+                for e in exs
+            },
+        }
+
+    def _distrust_scores(self, student: str, notebook: str) -> None:
+        """Clear what this run did not write: ``manual_score`` and ``extra_credit`` of the
+        submission's graded cells (a fresh autograde is the autograder's score; an
+        instructor adjusts after it) and manual comments' scores."""
+        with self.course.gradebook() as gb:
+            try:
+                sub = gb.find_submission_notebook(notebook, self.assignment, student)
+            except Exception:  # noqa: BLE001 - not in the gradebook yet: nothing to distrust
+                return
+            for grade in sub.grades:
+                grade.manual_score = None
+                grade.extra_credit = None
+            gb.db.commit()
+
+    def _gradebook_score(self, student: str) -> tuple[float, float, float]:
+        """The raw score, the late penalty and the seconds late, as the gradebook has them."""
+        with self.course.gradebook() as gb:
+            sub = gb.find_submission(self.assignment, student)
+            return float(sub.score), float(sub.late_submission_penalty or 0.0), float(sub.total_seconds_late)
+
+    def _swap_in(self, student: str, tmp: Path) -> None:
+        final = self.course.autograded_folder(self.assignment, student)
+        old = final.parent / f".{self.assignment}{OLD_SUFFIX}"
+        if final.exists():
+            shutil.rmtree(old, ignore_errors=True)
+            os.replace(final, old)
+        os.replace(tmp, final)
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _write_json(path: Path, data: Any) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(data, indent=1, sort_keys=True, default=str))
+    os.replace(tmp, path)
+
+
+def autograde(course: Course, assignment: str, options: Options | None = None, client: Any = None) -> Summary:
+    """Grade every submission of ``assignment`` (see the module docstring); with a Dask
+    ``client``, on its cluster's workers (:mod:`.cluster`)."""
+    return ClassRun(course, assignment, options).run(client)
