@@ -25,7 +25,7 @@ from coursework.grading.secret import SECRET_FILE
 from coursework.i18n import msg
 
 from .messages import say
-from .plain import assert_finite
+from .plain import as_result_array, assert_finite, type_name
 
 __all__ = ["stored", "centred_gradient", "call", "as_result_array", "assert_close", "assert_shape", "student_id",
            "student_seed", "student_rng", "type_name", "wrong_tuple", "public", "sent", "kernel_code", "in_kernel",
@@ -52,11 +52,6 @@ def _judge_state():
     return getattr(_JUDGING, "state", None)
 
 
-def type_name(value: Any) -> str:
-    """The type name of ``value``; for a handle to an object in the student's kernel, that object's."""
-    if getattr(type(value), "_coursework_remote", False):
-        return value._type
-    return type(value).__name__
 
 
 def wrong_tuple(result: Any, names: str, what: str) -> str:
@@ -220,19 +215,6 @@ def failed(message: str, cause: BaseException | None = None) -> AssertionError:
     return err
 
 
-def as_result_array(result: Any, what: str) -> np.ndarray:
-    """The student's result as a float NumPy array, or a failed check saying why not."""
-    if result is None:
-        raise AssertionError(msg("got_none", what=what))
-    if isinstance(result, tuple):
-        raise AssertionError(msg("got_tuple", what=what, n=len(result)))
-    try:
-        if hasattr(result, "get") and not isinstance(result, (dict, np.ndarray)):
-            result = result.get()  # a CuPy array
-        arr = np.asarray(result, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise AssertionError(msg("not_numbers", what=what, got=type_name(result), detail=exc)) from None
-    return arr
 
 
 def assert_shape(got: np.ndarray, expected_shape: tuple, what: str) -> None:

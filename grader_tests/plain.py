@@ -21,7 +21,8 @@ import numpy as np
 
 from coursework.i18n import msg
 
-__all__ = ["is_number", "number", "finite_array", "assert_number", "assert_finite", "assert_varies"]
+__all__ = ["type_name", "as_result_array", "is_number", "number", "finite_array", "assert_number", "assert_finite",
+           "assert_varies"]
 
 
 def is_number(value: Any) -> bool:
@@ -59,6 +60,28 @@ def number(value: Any, what: str, *, finite: bool = True) -> float:
     return out
 
 
+def type_name(value: Any) -> str:
+    """The type name of ``value``; for a handle to an object in the student's kernel, that object's."""
+    if getattr(type(value), "_coursework_remote", False):
+        return value._type
+    return type(value).__name__
+
+
+def as_result_array(result: Any, what: str) -> np.ndarray:
+    """The student's result as a float NumPy array, or a failed check saying why not."""
+    if result is None:
+        raise AssertionError(msg("got_none", what=what))
+    if isinstance(result, tuple):
+        raise AssertionError(msg("got_tuple", what=what, n=len(result)))
+    try:
+        if hasattr(result, "get") and not isinstance(result, (dict, np.ndarray)):
+            result = result.get()  # a CuPy array
+        arr = np.asarray(result, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise AssertionError(msg("not_numbers", what=what, got=type_name(result), detail=exc)) from None
+    return arr
+
+
 def assert_finite(arr: np.ndarray, what: str) -> np.ndarray:
     """Fail naming the first NaN or infinite element of ``arr`` (a float array); return ``arr``."""
     if not np.all(np.isfinite(arr)):
@@ -71,8 +94,6 @@ def assert_finite(arr: np.ndarray, what: str) -> np.ndarray:
 
 def finite_array(value: Any, what: str) -> np.ndarray:
     """The student's result as a float64 array of finite numbers, or a failed check saying why not."""
-    from .harness import as_result_array
-
     return assert_finite(as_result_array(value, what), what)
 
 
