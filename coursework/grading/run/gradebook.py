@@ -1,0 +1,115 @@
+"""The class run's one gradebook session, and nbgrader's preprocessors on it.
+
+nbgrader's ``OverwriteKernelspec``, ``OverwriteCells``, ``SaveAutoGrades`` and
+``AssignLatePenalties`` each open the gradebook by its URL (a new database engine: about
+20 ms, and every query compiled again) and commit after every cell (one ``fsync`` each). A
+class run (:class:`.classrun.ClassRun`) is the gradebook's only writer: it keeps one
+``nbgrader.api.Gradebook`` open for the whole run, runs those preprocessors on it
+(:func:`run_on`, :func:`assign_late_penalty`) and commits once per batch of finished
+submissions (:func:`one_commit`). What the preprocessors read and write is unchanged: inside
+a batch nbgrader's own ``commit()`` calls flush the session and expire what it holds, as a
+commit does, so every later read sees the rows as a fresh session would; the batch's rows
+reach the database in one transaction, all of them or (killed, failed) none.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Iterator
+from typing import Any
+
+__all__ = ["BatchBroken", "one_commit", "run_on", "assign_late_penalty", "source_kernelspecs"]
+
+
+class BatchBroken(RuntimeError):
+    """Something in the batch rolled the session back: the batch is lost and must be redone."""
+
+
+class _Deferred:
+    """A session whose ``commit`` waits for the batch's end (it flushes and expires, as a commit
+    does); a ``rollback`` is remembered, so that the batch is redone, not half kept."""
+
+    def __init__(self, session: Any):
+        self._session = session
+        self.rolled_back = False
+
+    def commit(self) -> None:
+        self._session.flush()
+        self._session.expire_all()
+
+    def rollback(self) -> None:
+        self.rolled_back = True
+        self._session.rollback()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._session, name)
+
+
+@contextlib.contextmanager
+def one_commit(gb: Any) -> Iterator[None]:
+    """Everything written to the open gradebook ``gb`` inside the block is committed once at its
+    end, or rolled back (an exception, or :class:`BatchBroken` when something inside rolled back)."""
+    session = gb.db
+    deferred = _Deferred(session)
+    gb.db = deferred
+    try:
+        yield
+        if deferred.rolled_back:
+            raise BatchBroken("the gradebook session was rolled back during the batch")
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        gb.db = session
+
+
+def _ids(pp: Any, gb: Any, resources: dict) -> None:
+    info = resources["nbgrader"]
+    pp.notebook_id, pp.assignment_id, pp.db_url = info["notebook"], info["assignment"], info["db_url"]
+    pp.student_id = info.get("student")
+    pp.gradebook = gb
+
+
+def run_on(pp: Any, gb: Any, nb: Any, resources: dict) -> tuple[Any, dict]:
+    """Run nbgrader's ``OverwriteCells`` or ``SaveAutoGrades`` preprocessor ``pp`` on the open
+    gradebook ``gb`` instead of one it opens itself: its cell by cell work (and
+    ``OverwriteCells``' missing cells, where configured), as its ``preprocess`` does."""
+    if not pp.enabled:
+        return nb, resources
+    _ids(pp, gb, resources)
+    # the cell loop of nbgrader's base class (NbGraderPreprocessor), which the class's own
+    # preprocess wraps in opening the gradebook
+    nb, resources = super(type(pp), pp).preprocess(nb, resources)
+    if getattr(pp, "add_missing_cells", False):
+        nb, resources = pp.add_missing_grade_cells(nb, resources)
+        nb, resources = pp.add_missing_task_cells(nb, resources)
+    return nb, resources
+
+
+def assign_late_penalty(pp: Any, gb: Any, student: str, assignment: str, notebook: str) -> None:
+    """What nbgrader's ``AssignLatePenalties`` (``pp``, its plugin configured by the course)
+    writes, on the open gradebook ``gb``: the notebook's late penalty from the plugin, at
+    least 0 and at most the notebook's score; none when the submission is on time."""
+    if not pp.enabled:
+        return
+    pp.init_plugin()
+    submission = gb.find_submission(assignment, student)
+    nb = gb.find_submission_notebook(notebook, assignment, student)
+    nb.late_submission_penalty = None
+    if submission.total_seconds_late > 0:
+        penalty = pp.plugin_inst.late_submission_penalty(student, nb.score, submission.total_seconds_late)
+        if penalty is not None:
+            nb.late_submission_penalty = min(max(penalty, 0), nb.score)
+    gb.db.commit()
+
+
+def source_kernelspecs(gb: Any, assignment: str, notebooks: list[str]) -> dict[str, dict | None]:
+    """Each source notebook's kernelspec as the gradebook holds it (what ``OverwriteKernelspec``
+    puts into every submitted notebook)."""
+    out: dict[str, dict | None] = {}
+    for name in notebooks:
+        text = gb.find_notebook(name, assignment).kernelspec
+        out[name] = json.loads(text) if text else None
+    return out
