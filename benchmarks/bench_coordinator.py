@@ -59,7 +59,8 @@ KERNEL_SECONDS = 17.0
 
 
 def kind_of(student: str) -> str:
-    return student.rsplit("-", 1)[1]
+    """The kind in a student id: ``s0007-raises`` (tiny) or ``s07_blank`` (bench_autograde.py)."""
+    return student.replace("_", "-").rsplit("-", 1)[1]
 
 
 # -- the course -------------------------------------------------------------------------------------
@@ -87,10 +88,16 @@ def make_class(root: Path, n: int) -> Path:
     return course
 
 
-def record_kernels(course: Path, out: Path) -> None:
-    """Grade one submission of each kind for real and pickle what each notebook's run returned."""
-    from class_fixtures import TINY
+def make_features_class(root: Path, n: int) -> Path:
+    """bench_autograde.py's class: ``n`` submissions of the whole 01_features, six kinds."""
+    sys.path.insert(0, str(HERE))
+    from bench_autograde import make_class as make_features
 
+    return make_features(root, n)
+
+
+def record_kernels(course: Path, assignment: str, out: Path) -> None:
+    """Grade one submission of each kind for real and pickle what each notebook's run returned."""
     from coursework.grading.course import open_course
     from coursework.grading.run import classrun, worker
 
@@ -102,18 +109,17 @@ def record_kernels(course: Path, out: Path) -> None:
         recorded[kind_of(job.student)] = (json.dumps(nb), outcome, notes, stats)
         return outcome, notes, stats
 
-    students = sorted({s for s in os.listdir(course / "submitted")}, key=lambda s: s.split("-")[0])
-    firsts = {kind_of(s): s for s in reversed(students)}
+    firsts = {kind_of(s): s for s in sorted(os.listdir(course / "submitted"), reverse=True)}
     worker._grade_notebook = recording
     try:
         summary = classrun.autograde(
             open_course(course),
-            TINY,
+            assignment,
             classrun.Options(jobs=2, progress=False, students=sorted(firsts.values())),
         )
     finally:
         worker._grade_notebook = real
-    if summary.failed or set(recorded) != set(KINDS):
+    if summary.failed or set(recorded) != set(firsts):
         raise SystemExit(f"recording failed: {summary.failed}, recorded {sorted(recorded)}")
     out.write_bytes(pickle.dumps(recorded))
 
@@ -134,7 +140,7 @@ def install_stub(record_file: str) -> str:
     recorded = _pickle.loads(open(record_file, "rb").read())
 
     async def replay(job, nb, *args, **kwargs):
-        text, outcome, notes, stats = recorded[job.student.rsplit("-", 1)[1]]
+        text, outcome, notes, stats = recorded[job.student.replace("_", "-").rsplit("-", 1)[1]]
         executed = _nbformat.from_dict(_json.loads(text))
         nb.cells, nb.metadata = executed.cells, executed.metadata
         return _copy.deepcopy(outcome), list(notes), _copy.deepcopy(stats)
@@ -243,6 +249,8 @@ def run_child(code: Path, course: Path, record: Path, executor: str, args: argpa
         str(args.workers),
         "--threads",
         str(args.threads),
+        "--assignment",
+        args.assignment,
     ]
     proc = subprocess.run(cmd, env=env, cwd=str(course), capture_output=True, text=True)
     if proc.returncode != 0:
@@ -280,7 +288,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--course", help=argparse.SUPPRESS)
     parser.add_argument("--record", help=argparse.SUPPRESS)
     parser.add_argument("--executor", help=argparse.SUPPRESS)
-    parser.add_argument("--assignment", default="99_tiny", help=argparse.SUPPRESS)
+    parser.add_argument("--assignment", default="99_tiny", choices=("99_tiny", "01_features"),
+                        help="the tiny assignment (default) or bench_autograde.py's class of the whole 01_features")
     args = parser.parse_args(argv)
     if args.child:
         child(args)
@@ -290,13 +299,14 @@ def main(argv: list[str] | None = None) -> int:
     executors = [args.only] if args.only else ["local", "dask"]
     with tempfile.TemporaryDirectory(prefix="bench-coordinator-") as tmp_name:
         tmp = Path(tmp_name)
-        first = make_class(tmp / "c0", args.n)
+        tiny = args.assignment == "99_tiny"
+        first = make_class(tmp / "c0", args.n) if tiny else make_features_class(tmp / "c0", args.n)
         record = tmp / "kernels.pickle"
         seed = tmp / "seed" / "course"  # recording grades some students: the timed copies start from before it
         shutil.copytree(first, seed)
         t0 = time.perf_counter()
-        record_kernels(first, record)
-        print(f"recorded the kernels of {len(KINDS)} kinds in {time.perf_counter() - t0:.1f} s", flush=True)
+        record_kernels(first, args.assignment, record)
+        print(f"{args.assignment}: recorded the kernels of each kind in {time.perf_counter() - t0:.1f} s", flush=True)
         codes = {"after": REPO}
         if args.before:
             before = tmp / "before"
@@ -317,11 +327,11 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{label:6s} {executor:5s}: {r['n']} submissions, coordinator's own {r['own']:6.2f} s = "
                       f"{r['ms_per_submission']:7.1f} ms / submission (waited {r['waited']:.1f} s, "
                       f"executor start/stop and bundle {r['once']:.1f} s)", flush=True)
-        reference = gradebook_scores(next(iter(courses.values())), "99_tiny")
+        reference = gradebook_scores(next(iter(courses.values())), args.assignment)
         first_state = state_scores(next(iter(courses.values())))
         same = True
         for key, course in courses.items():
-            if gradebook_scores(course, "99_tiny") != reference or state_scores(course) != first_state:
+            if gradebook_scores(course, args.assignment) != reference or state_scores(course) != first_state:
                 same = False
                 print(f"the gradebook or the state of {key} differs from the first run's")
         print()

@@ -80,8 +80,9 @@ from ..release.bundle import stage_packages
 from ..secret import course_secret
 from ..settings import DEFAULTS, Settings
 from .cluster import DaskExecutor
-from .gradebook import assign_late_penalty, one_commit, run_on, source_kernelspecs
+from .gradebook import SourceCells, assign_late_penalty, one_commit, run_on, source_kernelspecs
 from .local import LocalExecutor
+from .schema import schema_checked_once
 from .state import GradingState, StateEntry, fingerprint
 from .worker import GradingFailed, Job, Result, nb_from_json, nb_to_json, pack_folders
 
@@ -288,6 +289,7 @@ class ClassRun:
         self.stage: Path | None = None
         self.gb: Any = None  # the run's one gradebook session (run), its only writer
         self._pps: dict[str, Any] = {}
+        self._cells: SourceCells | None = None
 
     # -- what to grade -----------------------------------------------------------------
     def submissions(self) -> list[tuple[str, Path]]:
@@ -334,6 +336,7 @@ class ClassRun:
             self._lock(),
             tempfile.TemporaryDirectory(prefix="coursework-stage-") as stage,
             self.course.gradebook() as gb,
+            schema_checked_once(),
         ):
             self.gb, self.stage = gb, Path(stage) / "bundle"
             try:
@@ -541,10 +544,16 @@ class ClassRun:
                 if pp.enabled and spec:
                     nb.metadata["kernelspec"] = copy.deepcopy(spec)
             elif name == "OverwriteCells":
-                nb, resources = run_on(pp, gb, nb, resources)
+                nb, resources = run_on(pp, self._source_cells(gb), nb, resources)
             else:
                 nb, resources = pp(nb, resources)
         return nb, resources
+
+    def _source_cells(self, gb: Any) -> SourceCells:
+        """``gb`` with the source cells' lookups answered once per run (:class:`.gradebook.SourceCells`)."""
+        if self._cells is None or self._cells.gb is not gb:
+            self._cells = SourceCells(gb)
+        return self._cells
 
     def _job(self, student: str, folder: Path, books: list[SubmittedNotebook], *, packed: bool) -> Job:
         runnable = [b for b in books if not b.problem]
@@ -600,7 +609,7 @@ class ClassRun:
         with self._gradebook() as gb, one_commit(gb):
             records = [self._into_gradebook(gb, prepared, result) for prepared, result in items]
         out: dict[str, Score | Exception] = {}
-        for (prepared, _), record in zip(items, records):
+        for (prepared, _), record in zip(items, records, strict=True):
             student = prepared.submission.student
             try:
                 path = self.course.record_path(self.assignment, student)
@@ -646,9 +655,7 @@ class ClassRun:
         }
         for book, outcome in self._outcomes(prepared.books, result):
             nb_record = (
-                self._zero(gb, student, book)
-                if book.problem
-                else self._score(gb, student, book, outcome, prepared.tmp)
+                self._zero(gb, student, book) if book.problem else self._score(gb, student, book, outcome, prepared.tmp)
             )
             record["notebooks"][book.name] = nb_record
             record["score"] += nb_record["score"]

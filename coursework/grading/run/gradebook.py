@@ -17,9 +17,12 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Iterator
+from types import SimpleNamespace
 from typing import Any
 
-__all__ = ["BatchBroken", "one_commit", "run_on", "assign_late_penalty", "source_kernelspecs"]
+from nbgrader.api import MissingEntry
+
+__all__ = ["BatchBroken", "SourceCells", "one_commit", "run_on", "assign_late_penalty", "source_kernelspecs"]
 
 
 class BatchBroken(RuntimeError):
@@ -63,6 +66,42 @@ def one_commit(gb: Any) -> Iterator[None]:
         raise
     finally:
         gb.db = session
+
+
+class SourceCells:
+    """The open gradebook ``gb`` for ``OverwriteCells``, whose lookups of the assignment's source
+    and graded cells (two queries per cell of every submission) are answered once per cell per
+    run: what the instructor released does not change while a class is graded. The answers are
+    plain copies of the rows (or ``MissingEntry``, raised again); anything else goes to ``gb``."""
+
+    SOURCE = ("name", "cell_type", "locked", "checksum", "source")
+    GRADED = ("name", "cell_type", "max_score")
+
+    def __init__(self, gb: Any):
+        self.gb = gb
+        self._found: dict[tuple, Any] = {}
+
+    def _cached(self, key: tuple, find: Any, fields: tuple[str, ...]) -> Any:
+        if key not in self._found:
+            try:
+                row = find(*key[1:])
+            except MissingEntry as exc:
+                self._found[key] = str(exc)
+            else:
+                self._found[key] = SimpleNamespace(**{f: getattr(row, f) for f in fields})
+        found = self._found[key]
+        if isinstance(found, str):
+            raise MissingEntry(found)  # a new one each time, as nbgrader's lookup raises
+        return found
+
+    def find_source_cell(self, name: str, notebook: str, assignment: str) -> Any:
+        return self._cached(("source", name, notebook, assignment), self.gb.find_source_cell, self.SOURCE)
+
+    def find_graded_cell(self, name: str, notebook: str, assignment: str) -> Any:
+        return self._cached(("graded", name, notebook, assignment), self.gb.find_graded_cell, self.GRADED)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.gb, name)
 
 
 def _ids(pp: Any, gb: Any, resources: dict) -> None:
