@@ -23,7 +23,6 @@ import pytest
 from class_fixtures import TINY, cli, make_course, submit_tiny, tiny_assignment
 from nbgrader_course import submission, submit
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nbgrader")]
 
 ANSWERS = {
     "right": "def double(x):\n    return 2 * x\n",
@@ -152,6 +151,8 @@ def graded_notebooks(course: Path) -> dict:
 EXPECTED = {"right": 3.0, "raises": 0.0, "blank": 0.0}  # "even": 3 or 1, the hidden input's parity
 
 
+@pytest.mark.slow
+@pytest.mark.xdist_group("nbgrader")
 def test_batches_write_what_one_at_a_time_writes(graded, tmp_path, monkeypatch):
     seed, results, real = graded
     one, s1 = _replayed(seed, results, tmp_path / "one", monkeypatch, batch=1)
@@ -173,6 +174,8 @@ def test_batches_write_what_one_at_a_time_writes(graded, tmp_path, monkeypatch):
     assert {s: sc for s, sc in s1.scores.items()} == {s: sc for s, sc in s64.scores.items()}
 
 
+@pytest.mark.slow
+@pytest.mark.xdist_group("nbgrader")
 def test_a_batch_is_one_gradebook_commit_and_one_state_save(graded, tmp_path, monkeypatch):
     from sqlalchemy import event
     from sqlalchemy.engine import Engine
@@ -200,6 +203,8 @@ def test_a_batch_is_one_gradebook_commit_and_one_state_save(graded, tmp_path, mo
     assert counts[1] - counts[4] == len(STUDENTS) - len(STUDENTS) // 4, counts
 
 
+@pytest.mark.slow
+@pytest.mark.xdist_group("nbgrader")
 def test_a_submission_that_fails_to_finish_costs_only_itself(graded, tmp_path, monkeypatch):
     from coursework.grading.run import classrun
 
@@ -225,6 +230,8 @@ def test_a_submission_that_fails_to_finish_costs_only_itself(graded, tmp_path, m
     assert "disk full (simulated)" in open_course(course).log_path(TINY, broken).read_text()
 
 
+@pytest.mark.slow
+@pytest.mark.xdist_group("nbgrader")
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork and SIGKILL")
 def test_killed_in_the_middle_of_a_batch_loses_only_that_batch_and_resumes(graded, tmp_path, monkeypatch):
     from coursework.grading.run import classrun
@@ -264,3 +271,52 @@ def test_killed_in_the_middle_of_a_batch_loses_only_that_batch_and_resumes(grade
     assert state_entries(course) == state_entries(real)
     assert records(course) == records(real)
     assert not list(course.glob(f"autograded/*/.{TINY}.coursework-*"))
+
+
+# -- the pieces: nbgrader's metadata check, the source cells --------------------------------------
+
+CELL_META = [
+    {"grade": True, "grade_id": "a", "locked": True, "points": 1, "schema_version": 3, "solution": False},
+    {"grade": True, "grade_id": "a", "locked": True, "points": "one", "schema_version": 3, "solution": False},
+    {"grade": "yes", "grade_id": 7, "locked": True, "schema_version": 3, "solution": False},
+    {"grade_id": "a", "schema_version": 3},
+]
+
+
+@pytest.mark.parametrize("meta", CELL_META)
+def test_metadata_check_raises_what_jsonschema_raises(meta):
+    import jsonschema
+    from nbgrader.nbgraderformat.v3 import MetadataValidatorV3
+
+    from coursework.grading.run.schema import validate
+
+    schema = MetadataValidatorV3().schema
+
+    def outcome(check):
+        try:
+            check(meta, schema)
+        except jsonschema.ValidationError as exc:
+            return type(exc), exc.message, list(exc.path), list(exc.schema_path)
+        return None
+
+    assert outcome(validate) == outcome(jsonschema.validate)
+    assert outcome(validate) == outcome(validate)  # the second time, from the kept validator
+
+
+def test_metadata_check_is_ours_only_inside_the_block():
+    import nbformat
+    from nbgrader.nbgraderformat import MetadataValidator, common
+
+    from coursework.grading.run.schema import schema_checked_once
+
+    before = common.jsonschema
+    cell = nbformat.v4.new_code_cell("x = 1", metadata={"nbgrader": dict(CELL_META[1])})
+    with schema_checked_once():
+        assert common.jsonschema is not before
+        with pytest.raises(Exception) as inside:  # nbgrader's own check, through ours: a bad cell still fails
+            MetadataValidator().validate_cell(cell)
+    assert common.jsonschema is before
+    with pytest.raises(Exception) as outside:
+        MetadataValidator().validate_cell(cell)
+    assert type(inside.value) is type(outside.value) and str(inside.value) == str(outside.value)
+    assert "'one'" in str(inside.value)  # the bad value of points is named

@@ -70,9 +70,10 @@ def one_commit(gb: Any) -> Iterator[None]:
 
 class SourceCells:
     """The open gradebook ``gb`` for ``OverwriteCells``, whose lookups of the assignment's source
-    and graded cells (two queries per cell of every submission) are answered once per cell per
-    run: what the instructor released does not change while a class is graded. The answers are
-    plain copies of the rows (or ``MissingEntry``, raised again); anything else goes to ``gb``."""
+    and graded cells (two queries per cell of every submission, and the source notebook's cells
+    where it puts missing ones back) are answered once per run: what the instructor released
+    does not change while a class is graded. The answers are plain copies of the rows (or
+    ``MissingEntry``, raised again); anything else goes to ``gb``."""
 
     SOURCE = ("name", "cell_type", "locked", "checksum", "source")
     GRADED = ("name", "cell_type", "max_score")
@@ -99,6 +100,19 @@ class SourceCells:
 
     def find_graded_cell(self, name: str, notebook: str, assignment: str) -> Any:
         return self._cached(("graded", name, notebook, assignment), self.gb.find_graded_cell, self.GRADED)
+
+    def find_notebook(self, notebook: str, assignment: str) -> Any:
+        """The source notebook's cells as ``OverwriteCells`` reads them to put missing cells back."""
+        key = ("notebook", notebook, assignment)
+        if key not in self._found:
+            nb = self.gb.find_notebook(notebook, assignment)
+            self._found[key] = SimpleNamespace(
+                source_cells=[SimpleNamespace(**{f: getattr(c, f) for f in self.SOURCE}) for c in nb.source_cells],
+                grade_cells=[SimpleNamespace(name=c.name, max_score=c.max_score) for c in nb.grade_cells],
+                solution_cells=[SimpleNamespace(name=c.name) for c in nb.solution_cells],
+                task_cells=[SimpleNamespace(name=c.name, max_score=c.max_score) for c in nb.task_cells],
+            )
+        return self._found[key]
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.gb, name)
