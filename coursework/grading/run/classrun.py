@@ -431,7 +431,7 @@ class ClassRun:
                     self._failed(job.student, outcome, summary, progress)
                 else:
                     ready.append((prepared, outcome))
-            for student, score in self.finish_batch(ready).items():
+            for student, score in (self.finish_batch(ready) if ready else {}).items():
                 if isinstance(score, BaseException):
                     self._failed(student, score, summary, progress)
                 else:
