@@ -12,8 +12,8 @@ and the sandbox on:
 
 It prints submissions per minute for each, the ratio Dask / local at the same parallelism
 (the overhead of going through Dask: packing, scheduling, the results' trip back), the
-coordinator's own seconds per submission (preparing and finishing it: the gradebook, the
-graded notebook, the state, which it does one at a time), whether the four gradebooks
+coordinator's own seconds per submission (preparing it and finishing it: the gradebook, the
+graded notebook, the state; it finishes results in batches), whether the four gradebooks
 agree check by check (exits 1 if not), and from these an estimate of the wall time for
 1,000 submissions on 10 machines of 16 cores. Timings only: no assertion on speed.
 """
@@ -44,7 +44,7 @@ def grade(course: Path, jobs: int, cluster: int = 0) -> dict:
     course_obj = open_course(course)
     options = ag.Options(jobs=jobs, progress=False)
     spent = {"coordinator": 0.0}
-    prepare, finish = ag.ClassRun.prepare, ag.ClassRun.finish
+    prepare, finish = ag.ClassRun.prepare, ag.ClassRun.finish_batch
 
     def timed(fn):
         def wrapper(*args, **kwargs):
@@ -55,7 +55,7 @@ def grade(course: Path, jobs: int, cluster: int = 0) -> dict:
                 spent["coordinator"] += time.perf_counter() - t0
         return wrapper
 
-    ag.ClassRun.prepare, ag.ClassRun.finish = timed(prepare), timed(finish)
+    ag.ClassRun.prepare, ag.ClassRun.finish_batch = timed(prepare), timed(finish)
     try:
         if cluster:
             from coursework.grading.run.cluster import cluster_client
@@ -73,7 +73,7 @@ def grade(course: Path, jobs: int, cluster: int = 0) -> dict:
             summary = ag.autograde(course_obj, A, options)
             seconds = time.perf_counter() - t1
     finally:
-        ag.ClassRun.prepare, ag.ClassRun.finish = prepare, finish
+        ag.ClassRun.prepare, ag.ClassRun.finish_batch = prepare, finish
     if summary.failed:
         raise SystemExit(f"grading failed for {summary.failed}")
     return {"seconds": seconds, "startup": startup, "coordinator": spent["coordinator"], "n": len(summary.graded)}
@@ -124,7 +124,7 @@ def main(argv=None) -> int:
     estimate = max(workers_bound, coordinator_bound)
     print(f"\nestimate, 1,000 submissions on 10 machines x 16 cores (160 kernels at once): measured "
           f"{per_sub:.1f} s per submission on one core here, x{overhead:.2f} through Dask -> {waves} waves = "
-          f"{workers_bound / 60:.1f} min of worker time; the coordinator prepares and finishes them one at a time at "
+          f"{workers_bound / 60:.1f} min of worker time; the coordinator prepares and finishes them at "
           f"{coord:.2f} s each = {coordinator_bound / 60:.1f} min. Wall time ~ the larger: {estimate / 60:.1f} min "
           "(plus the cluster's start; assumes a worker core as fast as this one and kernels that fit in memory)")
     return 0 if same else 1

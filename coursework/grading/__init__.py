@@ -24,9 +24,11 @@ folder (the ground is four modules), and a part imports only from the parts belo
   exchange replaced (``no_exchange``);
 - ``judge/`` -- the judge of test cells (``judge``), the exercise rules (``rules``), deleted or
   edited test cells put back (``restore``);
-- ``run/`` -- a class graded into the gradebook (``classrun``: prepare, finish, fail, progress),
-  what a class run has graded (``state``), one submission as plain data (``worker``: a
-  ``Job`` turned into a ``Result``), graded here (``local``) or on a Dask cluster (``cluster``);
+- ``run/`` -- a class graded into the gradebook (``classrun``: prepare, finish in batches,
+  fail, progress), what a class run has graded (``state``), one submission as plain data
+  (``worker``: a ``Job`` turned into a ``Result``), graded here (``local``) or on a Dask
+  cluster (``cluster``); the run's one gradebook session (``gradebook``) and nbgrader's
+  metadata check with its schema checked once (``schema``);
 - ``output/`` -- feedback pages without hidden checks (``feedback``, ``feedback_html``,
   ``after_hidden``), pages a submission cannot script (``safe_html``, ``safe_export``,
   ``formgrader_pages``), grades as CSV (``export``) and the class report (``report``);

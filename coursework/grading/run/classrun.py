@@ -4,8 +4,7 @@
 another. Here one process imports nbgrader once and drives ``jobs`` kernels from
 one asyncio loop. Each submission goes through nbgrader's own pieces, in process:
 
-1. the student and the submission are created or updated in the gradebook; the
-   submitted files are copied, then the assignment's own files over them;
+1. the submitted files are copied, then the assignment's own files over them;
 2. **sanitize**: deleted / edited test cells are restored
    (:mod:`coursework.grading.judge.restore`), then
    nbgrader's ``ClearOutput``, ``DeduplicateIds``, ``OverwriteKernelspec``,
@@ -19,8 +18,9 @@ one asyncio loop. Each submission goes through nbgrader's own pieces, in process
    middle part is a function of plain data, a :class:`.worker.Job` turned into a
    :class:`.worker.Result`, run here (:mod:`.local`) or on a Dask cluster's workers
    (:mod:`.cluster`);
-4. **score**: nbgrader's ``IgnorePattern``, ``LimitOutput``, then the exercise rules
-   (:mod:`coursework.grading.judge.rules`), then ``SaveAutoGrades``, ``AssignLatePenalties``,
+4. **score**: the student and the submission are created or updated in the gradebook,
+   then nbgrader's ``IgnorePattern``, ``LimitOutput``, the exercise rules
+   (:mod:`coursework.grading.judge.rules`), ``SaveAutoGrades``, ``AssignLatePenalties``,
    ``CheckCellMetadata``;
 5. the graded notebook (only it: nothing else comes back from the kernel's room) is
    written to a temporary folder that replaces
@@ -29,6 +29,13 @@ one asyncio loop. Each submission goes through nbgrader's own pieces, in process
    (:meth:`~coursework.grading.course.Course.record_path`), and the
    state file (:mod:`.state`) is updated: the run can be killed at any moment and
    started again.
+
+The coordinator (this process) is the gradebook's and the state's only writer, and it
+must not be the limit of a large class on a cluster: it keeps one gradebook session for
+the run (:mod:`.gradebook`) and finishes results in batches -- every result that came in
+while it was busy, at most ``Options.batch`` -- with one gradebook commit and one state
+save per batch (:meth:`ClassRun.finish_batch`). A killed run loses at most the batch
+it was finishing. ``benchmarks/bench_coordinator.py`` measures its own time per submission.
 
 A submission whose grading fails for a reason of ours, not the student's (e.g. a
 kernel that does not start, twice), is reported, left out of the state file so
@@ -41,6 +48,7 @@ executor grades (:meth:`ClassRun.run`).
 from __future__ import annotations
 
 import contextlib
+import copy
 import json
 import os
 import shutil
@@ -72,7 +80,9 @@ from ..release.bundle import stage_packages
 from ..secret import course_secret
 from ..settings import DEFAULTS, Settings
 from .cluster import DaskExecutor
+from .gradebook import SourceCells, assign_late_penalty, one_commit, run_on, source_kernelspecs
 from .local import LocalExecutor
+from .schema import schema_checked_once
 from .state import GradingState, StateEntry, fingerprint
 from .worker import GradingFailed, Job, Result, nb_from_json, nb_to_json, pack_folders
 
@@ -86,13 +96,15 @@ NO_SANDBOX = "Graded WITHOUT the kernel sandbox (--no-sandbox): the submission's
 @dataclass
 class Options:
     """How to run: ``jobs`` kernels at once (local grading), grade again what is unchanged
-    (``force``), a progress bar, only some ``students``; and how to grade (``settings``)."""
+    (``force``), a progress bar, only some ``students``, at most ``batch`` finished
+    submissions written in one gradebook commit and state save; and how to grade (``settings``)."""
 
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
     force: bool = False
     progress: bool = True
     students: list[str] | None = None
     settings: Settings = DEFAULTS
+    batch: int = 64  # at most this many finished submissions written to the gradebook in one commit
 
 
 class Score(NamedTuple):
@@ -173,12 +185,14 @@ class Submission:
 @dataclass
 class Prepared:
     """A submission ready to grade: its notebooks (sanitized), the folder its graded notebooks
-    are written to before they replace ``autograded/<student>/<assignment>``, and its job."""
+    are written to before they replace ``autograded/<student>/<assignment>``, its job and
+    its timestamp."""
 
     submission: Submission
     tmp: Path
     books: list[SubmittedNotebook]
     job: Job
+    timestamp: Any = None  # the submission's timestamp (nbgrader's timestamp.txt), if it has one
 
 
 class Executor(Protocol):
@@ -194,7 +208,7 @@ class Executor(Protocol):
 
     def submit(self, job: Job) -> None: ...
 
-    def next_done(self) -> tuple[Job, Result | GradingFailed]: ...
+    def next_done(self, wait: bool = True) -> tuple[Job, Result | GradingFailed] | None: ...
 
 
 class _Progress:
@@ -248,6 +262,7 @@ class ClassRun:
                     f"run `coursework release {assignment}` first"
                 ) from None
             known, due = [nb.name for nb in found.notebooks], found.duedate
+            self.kernelspecs = source_kernelspecs(gb, assignment, [n for n in known if n in sources])
         self.notebooks = [n for n in sorted(known) if n in sources]
         if not self.notebooks:
             raise CourseError(
@@ -272,6 +287,9 @@ class ClassRun:
         self.state = GradingState(course.state_file)
         self.secret = course_secret(course.root, create=True)
         self.stage: Path | None = None
+        self.gb: Any = None  # the run's one gradebook session (run), its only writer
+        self._pps: dict[str, Any] = {}
+        self._cells: SourceCells | None = None
 
     # -- what to grade -----------------------------------------------------------------
     def submissions(self) -> list[tuple[str, Path]]:
@@ -294,36 +312,58 @@ class ClassRun:
         entry = self.state.get(self.assignment, student)
         if not entry or entry.hash != digest or not self.course.autograded_folder(self.assignment, student).is_dir():
             return False
-        with self.course.gradebook() as gb:
+        with self._gradebook() as gb:
             try:
                 gb.find_submission(self.assignment, student)
             except MissingEntry:
                 return False
         return True
 
+    @contextlib.contextmanager
+    def _gradebook(self) -> Iterator[Any]:
+        """The run's open gradebook (during :meth:`run`), else one opened for the block."""
+        if self.gb is not None:
+            yield self.gb
+        else:
+            with self.course.gradebook() as gb:
+                yield gb
+
     # -- the run -----------------------------------------------------------------------
     def run(self, client: Any = None) -> Summary:
-        """Grade here, or on the workers of a Dask ``client`` (:mod:`.cluster`)."""
-        with self._lock(), tempfile.TemporaryDirectory(prefix="coursework-stage-") as stage:
-            self.stage = Path(stage) / "bundle"
-            stage_packages(self.course, self.assignment, self.stage)
-            start = time.monotonic()
-            summary, todo = self.plan()
-            progress = _Progress(len(todo), self.assignment, self.options.progress)
+        """Grade here, or on the workers of a Dask ``client`` (:mod:`.cluster`); one gradebook
+        session for the whole run (:mod:`.gradebook`), written once per batch."""
+        with (
+            self._lock(),
+            tempfile.TemporaryDirectory(prefix="coursework-stage-") as stage,
+            self.course.gradebook() as gb,
+            schema_checked_once(),
+        ):
+            self.gb, self.stage = gb, Path(stage) / "bundle"
             try:
-                executor: Executor = (
-                    DaskExecutor(client, self.stage, say=progress.write)
-                    if client is not None
-                    else LocalExecutor(self.options.jobs)
-                )
-                with executor:
-                    self._grade(todo, executor, summary, progress)
-                summary.workers_down = dict(executor.workers_down)
+                return self._run(client)
             finally:
-                progress.close()
-            summary.graded.sort()
-            summary.seconds = time.monotonic() - start
-            return summary
+                self.gb = None
+
+    def _run(self, client: Any) -> Summary:
+        assert self.stage is not None
+        stage_packages(self.course, self.assignment, self.stage)
+        start = time.monotonic()
+        summary, todo = self.plan()
+        progress = _Progress(len(todo), self.assignment, self.options.progress)
+        try:
+            executor: Executor = (
+                DaskExecutor(client, self.stage, say=progress.write)
+                if client is not None
+                else LocalExecutor(self.options.jobs)
+            )
+            with executor:
+                self._grade(todo, executor, summary, progress)
+            summary.workers_down = dict(executor.workers_down)
+        finally:
+            progress.close()
+        summary.graded.sort()
+        summary.seconds = time.monotonic() - start
+        return summary
 
     @contextlib.contextmanager
     def _lock(self) -> Iterator[None]:
@@ -358,44 +398,49 @@ class ClassRun:
         return summary, todo
 
     def _grade(self, todo: list[Submission], executor: Executor, summary: Summary, progress: _Progress) -> None:
-        """Prepare the submissions as the executor takes them, and finish each as its result comes."""
+        """Prepare the submissions as the executor takes them; finish the results in batches: every
+        result that is in when the coordinator is free, at most ``options.batch`` (one gradebook
+        commit and one state save each, :meth:`finish_batch`)."""
         queue, pending = deque(todo), dict[str, Prepared]()
+        most = max(1, int(self.options.batch))
 
-        def top_up() -> None:
+        def top_up() -> list[tuple[Prepared, Result]]:
+            nothing_runs = []
             while queue and len(pending) < executor.slots:
                 submission = queue.popleft()
                 try:
                     prepared = self.prepare(submission, packed=executor.packed)
                     if not prepared.job.notebooks:  # nothing can run: scored here
-                        self._done(prepared, Result(), summary, progress)
+                        nothing_runs.append((prepared, Result()))
                         continue
                     executor.submit(prepared.job)
                     pending[submission.student] = prepared
                 except Exception as exc:  # noqa: BLE001 - ours, not the student's: report, go on
                     self._failed(submission.student, exc, summary, progress)
+            return nothing_runs
 
-        top_up()
-        while pending:
-            job, outcome = executor.next_done()
-            prepared = pending.pop(job.student)
-            if isinstance(outcome, GradingFailed):
-                self._failed(job.student, outcome, summary, progress)
-            else:
-                self._done(prepared, outcome, summary, progress)
-            top_up()
-
-    def _done(self, prepared: Prepared, result: Result, summary: Summary, progress: _Progress) -> None:
-        student = prepared.submission.student
-        try:
-            self.finish(prepared, result)
-        except Exception as exc:  # noqa: BLE001 - finishing failed: ours, not the student's
-            self._failed(student, exc, summary, progress)
-            return
-        summary.graded.append(student)
-        entry = self.state.get(self.assignment, student)
-        if entry is not None:
-            summary.record(student, entry)
-        progress.done(student)
+        ready = top_up()
+        while pending or ready:
+            while pending and len(ready) < most:
+                done = executor.next_done(wait=not ready)  # wait only for the batch's first
+                if done is None:
+                    break
+                job, outcome = done
+                prepared = pending.pop(job.student)
+                if isinstance(outcome, GradingFailed):
+                    self._failed(job.student, outcome, summary, progress)
+                else:
+                    ready.append((prepared, outcome))
+            for student, score in (self.finish_batch(ready) if ready else {}).items():
+                if isinstance(score, BaseException):
+                    self._failed(student, score, summary, progress)
+                else:
+                    summary.graded.append(student)
+                    entry = self.state.get(self.assignment, student)
+                    if entry is not None:
+                        summary.record(student, entry)
+                    progress.done(student)
+            ready = top_up()
 
     def _failed(self, student: str, exc: BaseException, summary: Summary, progress: _Progress) -> None:
         """``student``'s submission could not be graded, for a reason of ours: reported, logged, left
@@ -442,28 +487,28 @@ class ClassRun:
             },
         }
 
-    def _preprocessors(self, names: tuple[str, ...]) -> list:
-        return [getattr(nbgrader_preprocessors, name)(config=self.course.config) for name in names]
+    def _pp(self, name: str) -> Any:
+        """nbgrader's preprocessor ``name`` with the course's config (made once per run)."""
+        if name not in self._pps:
+            self._pps[name] = getattr(nbgrader_preprocessors, name)(config=self.course.config)
+        return self._pps[name]
 
     # -- one submission: before ----------------------------------------------------------
     def prepare(self, submission: Submission, *, packed: bool = False) -> Prepared:
-        """The gradebook's rows of ``submission``, its notebooks read and sanitized, and the job
-        of grading them: with ``packed``, files and the bundle as bytes (for another machine)."""
+        """``submission``'s notebooks read and sanitized, and the job of grading them: with
+        ``packed``, files and the bundle as bytes (for another machine). Its gradebook rows are
+        written when it is finished (:meth:`finish_batch`)."""
         student, folder = submission.student, submission.folder
         tmp = self._tmp_dir(student)
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
-        with self.course.gradebook() as gb:
-            gb.update_or_create_student(student)
-            stamp = self.coursedir.get_existing_timestamp(str(folder))
-            if stamp:
-                gb.update_or_create_submission(self.assignment, student, timestamp=stamp)
-            else:
-                gb.update_or_create_submission(self.assignment, student)
-        books = [self._read(student, folder, name) for name in self.notebooks]
-        return Prepared(submission, tmp, books, self._job(student, folder, books, packed=packed))
+        stamp = self.coursedir.get_existing_timestamp(str(folder))
+        with self._gradebook() as gb:
+            books = [self._read(gb, student, folder, name) for name in self.notebooks]
+        job = self._job(student, folder, books, packed=packed)
+        return Prepared(submission, tmp, books, job, stamp)
 
-    def _read(self, student: str, folder: Path, name: str) -> SubmittedNotebook:
+    def _read(self, gb: Any, student: str, folder: Path, name: str) -> SubmittedNotebook:
         """One submitted notebook, read, its locked cells restored and sanitized; or why it cannot run."""
         book = SubmittedNotebook(name, resources=self._resources(student, name))
         path = folder / f"{name}.ipynb"
@@ -484,12 +529,31 @@ class ClassRun:
                 if len(nb.cells) > settings.max_cells:
                     raise ValueError(f"{len(nb.cells):,} cells, over the limit of {settings.max_cells:,}")
                 book.restored = restore_cells(nb, self.source_nbs[name], self.release_nbs[name])
-                for pp in self._preprocessors(self.SANITIZE):
-                    nb, book.resources = pp(nb, book.resources)
+                nb, book.resources = self._sanitize(gb, nb, book.resources)
                 book.nb = nb
             except Exception as exc:  # noqa: BLE001 - unreadable JSON, broken nbgrader metadata, ...
                 book.problem = f"the notebook {name}.ipynb could not be graded: {type(exc).__name__}: {exc}"
         return book
+
+    def _sanitize(self, gb: Any, nb: Any, resources: dict) -> tuple[Any, dict]:
+        """nbgrader's :attr:`SANITIZE` preprocessors, those that read the gradebook on ``gb``."""
+        for name in self.SANITIZE:
+            pp = self._pp(name)
+            if name == "OverwriteKernelspec":
+                spec = self.kernelspecs.get(resources["nbgrader"]["notebook"])
+                if pp.enabled and spec:
+                    nb.metadata["kernelspec"] = copy.deepcopy(spec)
+            elif name == "OverwriteCells":
+                nb, resources = run_on(pp, self._source_cells(gb), nb, resources)
+            else:
+                nb, resources = pp(nb, resources)
+        return nb, resources
+
+    def _source_cells(self, gb: Any) -> SourceCells:
+        """``gb`` with the source cells' lookups answered once per run (:class:`.gradebook.SourceCells`)."""
+        if self._cells is None or self._cells.gb is not gb:
+            self._cells = SourceCells(gb)
+        return self._cells
 
     def _job(self, student: str, folder: Path, books: list[SubmittedNotebook], *, packed: bool) -> Job:
         runnable = [b for b in books if not b.problem]
@@ -511,11 +575,74 @@ class ClassRun:
 
     # -- one submission: after -----------------------------------------------------------
     def finish(self, prepared: Prepared, result: Result) -> Score:
-        """Score the graded notebooks of ``result`` into the gradebook; write the graded folder, the
-        record, the logs and the state entry. Returns the raw score and the points."""
+        """:meth:`finish_batch` of one submission: its score, or the exception that stopped it."""
+        score = self.finish_batch([(prepared, result)])[prepared.submission.student]
+        if isinstance(score, BaseException):
+            raise score
+        return score
+
+    def finish_batch(self, items: list[tuple[Prepared, Result]]) -> dict[str, Score | Exception]:
+        """Score the graded notebooks of each (prepared, result) into the gradebook, in ONE commit;
+        then write each graded folder and record, then the state entries, in ONE save. Returns
+        student -> the raw score and the points, or the exception that stopped that submission.
+
+        Killed at any moment, the run loses at most this batch: the gradebook has all of its rows
+        or none, and the state names none of it until every graded folder is in place (the next
+        run grades them again). When one submission fails, the batch is done again one by one,
+        so that only that one fails."""
+        for prepared, result in items:
+            self._write_logs(prepared.submission.student, result)
+        try:
+            return self._finish_together(items)
+        except Exception as exc:  # noqa: BLE001 - reported per submission below
+            if len(items) == 1:
+                return {items[0][0].submission.student: exc}
+        out: dict[str, Score | Exception] = {}
+        for item in items:
+            try:
+                out.update(self._finish_together([item]))
+            except Exception as exc:  # noqa: BLE001 - ours, not the student's: that one fails
+                out[item[0].submission.student] = exc
+        return out
+
+    def _finish_together(self, items: list[tuple[Prepared, Result]]) -> dict[str, Score | Exception]:
+        with self._gradebook() as gb, one_commit(gb):
+            records = [self._into_gradebook(gb, prepared, result) for prepared, result in items]
+        out: dict[str, Score | Exception] = {}
+        for (prepared, _), record in zip(items, records, strict=True):
+            student = prepared.submission.student
+            try:
+                path = self.course.record_path(self.assignment, student)
+                path.parent.mkdir(parents=True, exist_ok=True)
+                _write_json(path, record)
+                self._swap_in(student, prepared.tmp)
+            except Exception as exc:  # noqa: BLE001 - ours: that one fails (the next run grades it again)
+                out[student] = exc
+                continue
+            score, points = record["score_in_gradebook"], record["points"]
+            self.state.done(
+                self.assignment,
+                student,
+                prepared.submission.digest,
+                score,
+                points,
+                record["late_penalty"],
+                record["seconds_late"],
+                save=False,
+            )
+            out[student] = Score(score, points)
+        self.state.save()
+        return out
+
+    def _into_gradebook(self, gb: Any, prepared: Prepared, result: Result) -> dict:
+        """One submission's rows, grades and late penalty written to ``gb`` (not committed), its
+        graded notebooks to its temporary folder; its record."""
         student = prepared.submission.student
-        self._write_logs(student, result)
-        outcomes = self._outcomes(prepared.books, result)
+        gb.update_or_create_student(student)
+        if prepared.timestamp:
+            gb.update_or_create_submission(self.assignment, student, timestamp=prepared.timestamp)
+        else:
+            gb.update_or_create_submission(self.assignment, student)
         record: dict[str, Any] = {
             "student": student,
             "assignment": self.assignment,
@@ -526,23 +653,16 @@ class ClassRun:
             "score": 0.0,
             "points": 0.0,
         }
-        for book in prepared.books:
+        for book, outcome in self._outcomes(prepared.books, result):
             nb_record = (
-                self._zero(student, book)
-                if book.problem
-                else self._score(student, book, outcomes[book.name], prepared.tmp)
+                self._zero(gb, student, book) if book.problem else self._score(gb, student, book, outcome, prepared.tmp)
             )
             record["notebooks"][book.name] = nb_record
             record["score"] += nb_record["score"]
             record["points"] += nb_record["points"]
-        score, penalty, late = self._gradebook_score(student)
+        score, penalty, late = self._gradebook_score(gb, student)
         record.update(score_in_gradebook=score, late_penalty=penalty, seconds_late=late)
-        path = self.course.record_path(self.assignment, student)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        _write_json(path, record)
-        self._swap_in(student, prepared.tmp)
-        self.state.done(self.assignment, student, prepared.submission.digest, score, record["points"], penalty, late)
-        return Score(score, record["points"])
+        return record
 
     def _write_logs(self, student: str, result: Result) -> None:
         for text in result.log:
@@ -553,31 +673,46 @@ class ClassRun:
             with open(path, "ab") as fh:
                 fh.write(result.kernel_log)
 
-    def _outcomes(self, books: list[SubmittedNotebook], result: Result) -> dict[str, NotebookOutcome]:
-        """Put ``result``'s executed notebooks, notes and judge statistics into ``books``."""
-        outcomes = {}
+    def _outcomes(
+        self, books: list[SubmittedNotebook], result: Result
+    ) -> list[tuple[SubmittedNotebook, NotebookOutcome | None]]:
+        """``books`` with ``result``'s executed notebooks, notes and judge statistics put in (new
+        records: ``books`` stay as prepared, so that finishing can be done again), each with its
+        outcome (None for a notebook that did not run)."""
+        out: list[tuple[SubmittedNotebook, NotebookOutcome | None]] = []
         for book in books:
             if book.name in result.notebooks:
-                book.nb = nb_from_json(result.notebooks[book.name])
-                book.notes += result.notes[book.name]
-                book.judge = result.judge.get(book.name, {})
-                outcomes[book.name] = result.outcomes[book.name]
-        return outcomes
+                graded = replace(
+                    book,
+                    nb=nb_from_json(result.notebooks[book.name]),
+                    resources=copy.deepcopy(book.resources),
+                    notes=book.notes + result.notes[book.name],
+                    judge=result.judge.get(book.name, {}),
+                )
+                out.append((graded, result.outcomes[book.name]))
+            else:
+                out.append((book, None))
+        return out
 
-    def _score(self, student: str, book: SubmittedNotebook, outcome: NotebookOutcome, tmp: Path) -> dict:
-        """One graded notebook scored by the rules into the gradebook and written to ``tmp``; its record."""
+    def _score(
+        self, gb: Any, student: str, book: SubmittedNotebook, outcome: NotebookOutcome | None, tmp: Path
+    ) -> dict:
+        """One graded notebook scored by the rules into the gradebook ``gb`` and written to ``tmp``; its record."""
+        if outcome is None:
+            raise ValueError(f"no outcome came back for the notebook {book.name} of {student}")
         nb, res = book.nb, book.resources
-        for pp in self._preprocessors(("IgnorePattern", "LimitOutput")):
-            nb, res = pp(nb, res)
+        for name in ("IgnorePattern", "LimitOutput"):
+            nb, res = self._pp(name)(nb, res)
         nb_record = apply_rules(nb, self.exercises[book.name], outcome, self.timeout, grade=determine_grade)
         nb_record["restored"] = [r.__dict__ for r in book.restored]
         nb_record["judge"] = book.judge
         nb_record["notes"] = [r.sentence() for r in book.restored] + book.notes + nb_record["notes"]
         if not self.settings.sandbox:
             nb_record["notes"].append(NO_SANDBOX)
-        self._distrust_scores(student, book.name)
-        for pp in self._preprocessors(("SaveAutoGrades", "AssignLatePenalties", "CheckCellMetadata")):
-            nb, res = pp(nb, res)
+        self._distrust_scores(gb, student, book.name)
+        nb, res = run_on(self._pp("SaveAutoGrades"), gb, nb, res)
+        assign_late_penalty(self._pp("AssignLatePenalties"), gb, student, self.assignment, book.name)
+        nb, res = self._pp("CheckCellMetadata")(nb, res)
         nb.metadata["coursework"] = {
             "student": student,
             "notes": nb_record["notes"],
@@ -591,14 +726,13 @@ class ClassRun:
         nbformat.write(nb, tmp / f"{book.name}.ipynb")
         return nb_record
 
-    def _zero(self, student: str, book: SubmittedNotebook) -> dict:
+    def _zero(self, gb: Any, student: str, book: SubmittedNotebook) -> dict:
         """A notebook that cannot run: every grade 0, with the reason."""
-        with self.course.gradebook() as gb:
-            sub = gb.find_submission_notebook(book.name, self.assignment, student)
-            for grade in sub.grades:
-                grade.auto_score = 0
-                grade.needs_manual_grade = False
-            gb.db.commit()
+        sub = gb.find_submission_notebook(book.name, self.assignment, student)
+        for grade in sub.grades:
+            grade.auto_score = 0
+            grade.needs_manual_grade = False
+        gb.db.commit()
         exs = self.exercises[book.name]
         return {
             "score": 0.0,
@@ -625,25 +759,23 @@ class ClassRun:
             },
         }
 
-    def _distrust_scores(self, student: str, notebook: str) -> None:
+    def _distrust_scores(self, gb: Any, student: str, notebook: str) -> None:
         """Clear what this run did not write: ``manual_score`` and ``extra_credit`` of the
         submission's graded cells (a fresh autograde is the autograder's score; an
         instructor adjusts after it) and manual comments' scores."""
-        with self.course.gradebook() as gb:
-            try:
-                sub = gb.find_submission_notebook(notebook, self.assignment, student)
-            except Exception:  # noqa: BLE001 - not in the gradebook yet: nothing to distrust
-                return
-            for grade in sub.grades:
-                grade.manual_score = None
-                grade.extra_credit = None
-            gb.db.commit()
+        try:
+            sub = gb.find_submission_notebook(notebook, self.assignment, student)
+        except MissingEntry:  # not in the gradebook yet: nothing to distrust
+            return
+        for grade in sub.grades:
+            grade.manual_score = None
+            grade.extra_credit = None
+        gb.db.commit()
 
-    def _gradebook_score(self, student: str) -> tuple[float, float, float]:
-        """The raw score, the late penalty and the seconds late, as the gradebook has them."""
-        with self.course.gradebook() as gb:
-            sub = gb.find_submission(self.assignment, student)
-            return float(sub.score), float(sub.late_submission_penalty or 0.0), float(sub.total_seconds_late)
+    def _gradebook_score(self, gb: Any, student: str) -> tuple[float, float, float]:
+        """The raw score, the late penalty and the seconds late, as the gradebook ``gb`` has them."""
+        sub = gb.find_submission(self.assignment, student)
+        return float(sub.score), float(sub.late_submission_penalty or 0.0), float(sub.total_seconds_late)
 
     def _swap_in(self, student: str, tmp: Path) -> None:
         final = self.course.autograded_folder(self.assignment, student)

@@ -21,9 +21,9 @@ Faults:
   submission instead of trying again;
 - a worker whose kernels do not start (twice) is named on stderr, gets no more work, and
   its submissions go to the others (the submission fails only when no worker is left);
-- the coordinator killed (even SIGKILL): the state file is written after each submission
-  is committed, as in local grading, so the next run grades exactly those not finished;
-  the cluster drops the dead client's tasks.
+- the coordinator killed (even SIGKILL): the state file is written after each batch of
+  finished submissions is committed, as in local grading, so the next run grades exactly
+  those not finished; the cluster drops the dead client's tasks.
 
 At most ``2 x`` the cluster's threads submissions are in flight at once, so the
 coordinator prepares them as the workers go (a class of 1,000 is not held in memory).
@@ -198,10 +198,13 @@ class DaskExecutor:
         self.pending[future] = job
         self.done.add(future)
 
-    def next_done(self) -> tuple[Job, Result | GradingFailed]:
-        """The next job that finished (waits for one), with its result or why it failed. A job whose
-        worker could not start kernels is sent to another worker first."""
+    def next_done(self, wait: bool = True) -> tuple[Job, Result | GradingFailed] | None:
+        """The next job that finished, with its result or why it failed; with ``wait``, waits for
+        one, else None when none has finished. A job whose worker could not start kernels is
+        sent to another worker first."""
         while True:
+            if not wait and not self.done.has_ready():
+                return None
             future = next(self.done)
             job = self.pending.pop(future)
             if future.status == "finished":

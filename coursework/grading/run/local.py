@@ -72,9 +72,14 @@ class LocalExecutor:
         future = asyncio.run_coroutine_threadsafe(grade_submission_async(job, self.context), self.loop)
         self.pending[future] = job
 
-    def next_done(self) -> tuple[Job, Result | GradingFailed]:
-        """The next job that finished (waits for one), with its result or why it failed."""
-        done, _ = concurrent.futures.wait(list(self.pending), return_when=concurrent.futures.FIRST_COMPLETED)
+    def next_done(self, wait: bool = True) -> tuple[Job, Result | GradingFailed] | None:
+        """The next job that finished, with its result or why it failed; with ``wait``, waits for
+        one, else None when none has finished."""
+        done, _ = concurrent.futures.wait(
+            list(self.pending), timeout=None if wait else 0, return_when=concurrent.futures.FIRST_COMPLETED
+        )
+        if not done:
+            return None
         future = min(done, key=lambda f: list(self.pending).index(f))  # the first submitted among them
         job = self.pending.pop(future)
         try:

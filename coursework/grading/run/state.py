@@ -3,9 +3,10 @@
 ``autograded/.coursework/state.json`` maps ``<assignment>/<student>`` to the
 fingerprint of what was graded (the submitted folder, the source notebooks and the
 grading settings, :class:`~coursework.grading.settings.Settings` whole) and the score.
-It is rewritten atomically (temporary file, then ``os.replace``) after each student's
-grades are committed to the gradebook, so a SIGKILL at any moment leaves either the
-old or the new file. A submission is skipped when its fingerprint is unchanged, its
+It is rewritten atomically (temporary file, then ``os.replace``) once per batch of
+finished submissions, after the batch's grades are committed to the gradebook and its
+graded folders are in place, so a SIGKILL at any moment leaves either the old or the new
+file. A submission is skipped when its fingerprint is unchanged, its
 autograded folder exists and the gradebook has it; anything in flight when the run
 died is simply graded again.
 """
@@ -100,11 +101,15 @@ class GradingState:
         points: float,
         penalty: float = 0.0,
         seconds_late: float = 0.0,
+        *,
+        save: bool = True,
     ) -> StateEntry:
-        """``score`` before the late ``penalty`` (nbgrader's raw score), as in the gradebook."""
+        """``score`` before the late ``penalty`` (nbgrader's raw score), as in the gradebook;
+        without ``save``, the file is written by the next :meth:`save` (a batch's)."""
         entry = StateEntry(digest, score, points, penalty, seconds_late, time.strftime("%Y-%m-%dT%H:%M:%S"))
         self.entries[self.key(assignment, student)] = entry
-        self.save()
+        if save:
+            self.save()
         return entry
 
     def forget(self, assignment: str, student: str) -> None:
