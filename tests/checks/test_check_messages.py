@@ -2,7 +2,7 @@
 
 - Each catalog entry has an English and a Korean text with the same fields, filled the same
   way (format specs and conversions too), and its Korean follows the style guide.
-- Every wrong answer of the checks' own tests (the ``WRONG`` lists of tests/test_grader_*.py,
+- Every wrong answer of the checks' own tests (the ``WRONG`` lists of tests/checks/test_grader_*.py,
   visible and hidden checks of all seven assignments) fails in both languages; its Korean
   message has no sentence left in English (``latin_only``), passes ``korean_problems``, and
   names the same numbers as the English one.
@@ -27,7 +27,7 @@ from coursework.i18n.style import korean_problems
 from grader_tests import backprop
 from grader_tests.hidden.messages import CATALOG as HIDDEN
 from grader_tests.messages import CATALOG as VISIBLE
-from korean_text import latin_only
+from helpers.korean_text import latin_only
 
 CATALOGS = {"visible": VISIBLE, "hidden": HIDDEN}
 ENTRIES = [(name, key) for name, catalog in CATALOGS.items() for key in sorted(catalog)]
@@ -60,7 +60,7 @@ def test_the_graphs_and_expressions_of_04_are_named_as_the_checks_define_them():
 
 
 def _sources() -> str:
-    from nbgrader_course import REPO
+    from helpers.nbgrader_course import REPO
 
     return "\n".join(p.read_text(encoding="utf-8") for p in (REPO / "grader_tests").rglob("*.py")
                      if p.name != "messages.py")

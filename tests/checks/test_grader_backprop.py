@@ -12,7 +12,8 @@ import pytest
 
 from grader_tests import backprop as checks
 from grader_tests.hidden import backprop as hidden
-from nbgrader_course import REPO, solution_sources
+from helpers.backprop_answers import RECURSIVE_SORT, RESETS
+from helpers.nbgrader_course import REPO, solution_sources
 
 SOURCE = REPO / "solutions" / "04_backprop" / "04_backprop.ipynb"
 CELLS = ("myvalue", "topological_order", "backward_pass", "my_linear", "my_sigmoid")
@@ -74,18 +75,6 @@ def test_checks_pass_the_solution(check, names, student, monkeypatch):
 ADD_RULE = "out.rule = lambda upstream: (upstream, upstream)      # add distributes"
 MUL_RULE = "out.rule = lambda upstream: (upstream * b, upstream * a)   # mul swaps"
 NO_SWAP = [(MUL_RULE, "out.rule = lambda upstream: (upstream * a, upstream * b)")]
-RECURSIVE_SORT = '''
-def topological_order(root):
-    order, seen = [], set()
-    def visit(node):
-        if node not in seen:
-            seen.add(node)
-            for p in node.parents:
-                visit(p)
-            order.append(node)
-    visit(root)
-    return order
-'''
 NO_SEEN_SORT = '''
 def topological_order(root):
     order = []
@@ -99,17 +88,6 @@ def topological_order(root):
             stack.pop()
             order.append(node)
     return order
-'''
-RESETS = '''
-def backward_pass(root):
-    order = topological_order(root)
-    for node in order:
-        node.grad = 0.0
-    root.grad = 1.0
-    for node in reversed(order):
-        if node.rule is not None:
-            for parent, g in zip(node.parents, node.rule(node.grad)):
-                parent.grad += g
 '''
 MICROGRAD = RESETS.replace("""    for node in order:
         node.grad = 0.0

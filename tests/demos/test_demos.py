@@ -1,6 +1,6 @@
 """The lecture demos, driven from Python: set a control, the figure (a PNG) changes.
 
-No browser here (tests/test_demos_browser.py opens them in one): the widgets are
+No browser here (tests/demos/test_demos_browser.py opens them in one): the widgets are
 ipywidgets objects whose ``value`` can be set, and a demo redraws on the change.
 """
 
@@ -23,21 +23,10 @@ from coursework.demos.features import SemanticGapDemo  # noqa: E402
 from coursework.demos.overfitting import EarlyStoppingDemo, PolynomialDemo  # noqa: E402
 from coursework.demos.regularization import RegularizationDemo  # noqa: E402
 from coursework.demos.tensors import BroadcastingDemo  # noqa: E402
+from helpers.demo_controls import other_value  # noqa: E402
 
 ALL = [(topic, cls) for topic in TOPICS for cls in demo_classes(topic)]
 PNG = b"\x89PNG\r\n\x1a\n"
-
-
-def other_value(control):
-    """A value of ``control`` different from its current one."""
-    if isinstance(control.value, bool):
-        return not control.value
-    values = [o[1] if isinstance(o, tuple) else o for o in getattr(control, "options", ())]  # (label, value)
-    if isinstance(control.value, tuple):  # SelectMultiple
-        return tuple(v for v in values if v not in control.value)[:1] or tuple(values[:1])
-    if values:
-        return next(v for v in values if v != control.value)
-    return control.max if control.value != control.max else control.min
 
 
 def test_every_topic_has_a_demo():

@@ -28,7 +28,7 @@ from coursework.demos import TOPICS, TrainingDemo, demo_classes
 from coursework.demos import browser as B
 from coursework.demos._base import FIGURE_WIDTH_PX, MIN_TEXT_PX, PAGE_WIDTH_AT_1280
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 MISSING = B.browser_missing()
 pytestmark = [pytest.mark.slow, pytest.mark.browser,
               pytest.mark.skipif(MISSING is not None, reason=f"browser tests: {MISSING}")]
@@ -119,7 +119,7 @@ def korean_voila(tmp_path_factory):
 
 @pytest.mark.parametrize("topic", list(TOPICS))
 def test_a_korean_lecture_page_reads_from_the_back_of_the_hall(korean_voila, page, topic, monkeypatch):
-    from korean_text import latin_only
+    from helpers.korean_text import latin_only
 
     monkeypatch.setenv("COURSEWORK_LANG", "ko")
     classes = demo_classes(topic)

@@ -11,7 +11,7 @@ from coursework.grading.release.bundle import build_bundle
 from coursework.grading.secret import EXCLUDED_FROM_BUNDLE
 from coursework.grading.course import open_course
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def test_demos_are_excluded_from_every_bundle_by_rule():

@@ -5,7 +5,7 @@ buttons, the line under them and every text of its figure must be Korean (no sen
 without Hangul but for code, symbols and the lecture's terms), use the lecture's terms,
 and draw every glyph. Every figure, in either language, is the page's width and its
 smallest text is at least ``MIN_TEXT_PX`` CSS pixels where a 1280-px window shows it
-(at ``PAGE_WIDTH_AT_1280``, the page's width that ``tests/test_demos_browser.py`` measures).
+(at ``PAGE_WIDTH_AT_1280``, the page's width that ``tests/demos/test_demos_browser.py`` measures).
 """
 
 from __future__ import annotations
@@ -20,14 +20,14 @@ matplotlib.use("Agg")
 
 import ipywidgets as widgets  # noqa: E402
 import pytest  # noqa: E402
-from korean_text import latin_only  # noqa: E402
-from test_demos import other_value  # noqa: E402
 
 from coursework.demos import TOPICS, TrainingDemo, demo_classes  # noqa: E402
 from coursework.demos._base import FIGURE_WIDTH_PX, MIN_TEXT_PX, PAGE_WIDTH_AT_1280, figure_texts  # noqa: E402
 from coursework.i18n import settings  # noqa: E402
 from coursework.i18n.demos import DEMO_TEXT, say  # noqa: E402
 from coursework.i18n.glossary import glossary_problems  # noqa: E402
+from helpers.demo_controls import other_value  # noqa: E402
+from helpers.korean_text import latin_only  # noqa: E402
 
 ALL = [cls for topic in TOPICS for cls in demo_classes(topic)]
 

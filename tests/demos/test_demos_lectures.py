@@ -12,7 +12,7 @@ from coursework import cli
 from coursework.demos import TOPICS, demo_classes
 from coursework.demos.lectures import find_lecture, lecture_notebook
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize("topic", list(TOPICS))
@@ -57,7 +57,7 @@ def test_demo_and_present_commands_launch_lab_and_voila(monkeypatch):
 
 @pytest.mark.parametrize("topic", list(TOPICS))
 def test_every_markdown_cell_has_a_current_korean_text_in_the_lectures_terms(topic):
-    from korean_text import latin_only
+    from helpers.korean_text import latin_only
 
     from coursework.i18n.glossary import glossary_problems
     from coursework.i18n.notebooks import drift, text_in

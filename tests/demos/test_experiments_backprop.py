@@ -17,7 +17,7 @@ import coursework.graph as graph_pkg  # noqa: E402
 from coursework.experiments import backprop as bp  # noqa: E402
 from coursework.graph import Value, add_mul_example, sigmoid_neuron_example, topological_order  # noqa: E402
 from coursework.graph import value as value_module  # noqa: E402
-from nbgrader_course import REPO, solution_sources  # noqa: E402
+from helpers.nbgrader_course import REPO, solution_sources  # noqa: E402
 
 
 def sigma(x: float) -> float:

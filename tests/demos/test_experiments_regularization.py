@@ -9,7 +9,7 @@ import pytest
 
 from coursework import nn, regularization
 from coursework.experiments import regularization as experiments
-from nbgrader_course import notebook_answers
+from helpers.nbgrader_course import notebook_answers
 
 
 def test_lecture_example_with_the_corrected_numbers():

@@ -11,7 +11,7 @@ import pytest
 
 from coursework import train
 from coursework.experiments import sgd as experiments
-from nbgrader_course import notebook_answers
+from helpers.nbgrader_course import notebook_answers
 
 
 @pytest.fixture(scope="module")

@@ -12,8 +12,8 @@ import time
 import nbformat
 import pytest
 
-from class_fixtures import A, EXERCISES, PER_CELL, TOTAL, build_class, cli, make_course, page_text, secret_texts
-from nbgrader_course import scores
+from helpers.class_fixtures import A, EXERCISES, PER_CELL, TOTAL, build_class, cli, make_course, page_text, secret_texts
+from helpers.nbgrader_course import scores
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nbgrader")]
 

@@ -10,7 +10,7 @@ import sys
 import nbformat
 import pytest
 
-from class_fixtures import A, REPO, cli, solution_sources, submission
+from helpers.class_fixtures import A, REPO, cli, solution_sources, submission
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nbgrader")]
 

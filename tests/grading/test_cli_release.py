@@ -20,8 +20,8 @@ import zipfile
 import nbformat
 import pytest
 
-from bundle_run import ALL, build_bundles, bundle_env, run_in_bundle, unpack
-from class_fixtures import A, REPO
+from helpers.bundle_run import ALL, build_bundles, bundle_env, run_in_bundle, unpack
+from helpers.class_fixtures import A, REPO
 from coursework.grading.exercises import hidden_regions
 from coursework.grading.release.strip import STUB, find_regions
 

@@ -18,8 +18,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from class_fixtures import TINY, cli, make_course, page_text, secret_texts, submit_tiny, tiny_assignment
-from nbgrader_course import scores
+from helpers.class_fixtures import TINY, cli, make_course, page_text, secret_texts, submit_tiny, tiny_assignment
+from helpers.nbgrader_course import scores
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nbgrader")]
 

@@ -12,7 +12,7 @@ import zipfile
 import nbformat
 import pytest
 
-from class_fixtures import REPO, cli, make_course
+from helpers.class_fixtures import REPO, cli, make_course
 from coursework.grading.release.collect import Refused, check_student_id, collect
 from coursework.grading.course import open_course
 
@@ -295,7 +295,7 @@ def test_a_forged_zip_date_does_not_escape_the_penalty_end_to_end(tmp_path):
     """collect + autograde on the CLI: the same right notebook, once on time in a folder and once
     late in a zip whose entry claims an early date; the late one scores 0 after its penalty, and
     the score table says so."""
-    from class_fixtures import TINY, submission, tiny_assignment
+    from helpers.class_fixtures import TINY, submission, tiny_assignment
 
     root = make_course(tmp_path, assignments=())
     tiny_assignment(root)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from class_fixtures import REPO, make_course
+from helpers.class_fixtures import REPO, make_course
 from coursework.grading.course import open_course
 
 

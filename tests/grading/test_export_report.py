@@ -9,7 +9,7 @@ import csv
 
 import pytest
 
-from class_fixtures import make_course
+from helpers.class_fixtures import make_course
 from coursework.grading.course import open_course
 from coursework.grading.output.export import export_csv, exercise_titles, neutralise
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import zipfile
 
-from class_fixtures import A, REPO, make_course
+from helpers.class_fixtures import A, REPO, make_course
 import pytest
 
 from coursework.grading.release.bundle import audit_bundle, reference_tags, secrets, shipped_early, stripped_from

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from class_fixtures import make_course
+from helpers.class_fixtures import make_course
 from coursework.grading.course import CourseError, find_course_root, open_course
 
 

@@ -27,8 +27,8 @@ import pytest
 pytest.importorskip("distributed", reason="the Dask extra: pip install -e '.[dask]'")
 import psutil  # noqa: E402 - a dependency of distributed
 
-from class_fixtures import A, TINY, build_class, cli, make_course, submit_tiny, tiny_assignment  # noqa: E402
-import hostile_corpus  # noqa: E402
+from helpers.class_fixtures import A, TINY, build_class, cli, make_course, submit_tiny, tiny_assignment  # noqa: E402
+from helpers import hostile_corpus  # noqa: E402
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nbgrader")]
 

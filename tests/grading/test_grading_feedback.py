@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import nbformat
 
-from class_fixtures import REPO
+from helpers.class_fixtures import REPO
 from coursework.grading.course import open_course
 from coursework.grading.output.feedback_html import (ExplainGrading, RedactHiddenChecks, StudentErrors, _preprocessor_list,
                                               page_text, student_frames, tidy_page)

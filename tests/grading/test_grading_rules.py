@@ -8,7 +8,7 @@ import copy
 import nbformat
 import pytest
 
-from class_fixtures import EXERCISES, PER_CELL, REPO
+from helpers.class_fixtures import EXERCISES, PER_CELL, REPO
 from coursework.grading.execute.outcome import CellOutcome, NotebookOutcome
 from coursework.grading.exercises import exercises, hidden_regions, meta, strip_hidden
 from coursework.grading.judge.restore import restore_cells

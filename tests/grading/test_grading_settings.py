@@ -8,7 +8,7 @@ import dataclasses
 
 import pytest
 
-from class_fixtures import TINY, cli, make_course, submit_tiny, tiny_assignment
+from helpers.class_fixtures import TINY, cli, make_course, submit_tiny, tiny_assignment
 from coursework.cli import autograde_settings, build_parser
 from coursework.grading.course import open_course
 from coursework.grading.run.classrun import ClassRun, Options

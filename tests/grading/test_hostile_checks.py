@@ -23,12 +23,12 @@ import nbformat
 import numpy as np
 import pytest
 
-import hostile_checks_corpus as hcc
+from helpers import hostile_checks_corpus as hcc
 from grader_tests import backprop, features, harness, overfitting, regularization, sgd
 from grader_tests.hidden import backprop as hidden_backprop
 from grader_tests.hidden import overfitting as hidden_overfitting
 from grader_tests.plain import assert_number, assert_varies, finite_array, number
-from nbgrader_course import REPO, solution_sources
+from helpers.nbgrader_course import REPO, solution_sources
 
 # -- plain data ------------------------------------------------------------------------------------
 
@@ -350,8 +350,8 @@ def _demos(assignment: str) -> set[str]:
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    from class_fixtures import cli, make_course
-    from nbgrader_course import scores
+    from helpers.class_fixtures import cli, make_course
+    from helpers.nbgrader_course import scores
 
     everyone = {**hcc.attacks(), **hcc.honest()}
     cases = {name: everyone[name] for name in CLASS}

@@ -1,7 +1,7 @@
 """A class of hostile submissions graded together with honest ones (issue 13's proof).
 
 One course with six assignments; the honest submissions are graded alone first, then
-the whole class (tests/hostile_corpus.py) in one ``coursework autograde`` run per
+the whole class (tests/helpers/hostile_corpus.py) in one ``coursework autograde`` run per
 assignment, then feedback, export and report. Asserted: every case's exact total and
 reasons; the honest scores equal those graded alone; every course file outside the
 grading outputs is byte-for-byte unchanged; no attempt that must be refused worked;
@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pytest
 
-import hostile_corpus as hc
-from class_fixtures import cli, make_course, page_text, secret_texts
-from nbgrader_course import scores
+from helpers import hostile_corpus as hc
+from helpers.class_fixtures import cli, make_course, page_text, secret_texts
+from helpers.nbgrader_course import scores
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nbgrader")]
 

@@ -35,13 +35,13 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from class_fixtures import REPO, cli, make_course
+from helpers.class_fixtures import REPO, cli, make_course
 from coursework.grading.output.after_hidden import AfterHiddenInputs
 from coursework.grading.output.feedback import ClearHiddenRegions
 from coursework.grading.judge.restore import drop_grader_marks
 from coursework.grading.output.safe_export import SafeHTMLExporter, make_safe
 from coursework.grading.output.safe_html import clean, escape_md, finish_page, policy
-from nbgrader_course import scores, submission, submit
+from helpers.nbgrader_course import scores, submission, submit
 
 # -- what a page may hold ------------------------------------------------------------------
 

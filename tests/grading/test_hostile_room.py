@@ -27,9 +27,9 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell
 
-from class_fixtures import (A, REPO, TINY, cli, make_course, measured_cli, solution_sources, submission, submit,
+from helpers.class_fixtures import (A, REPO, TINY, cli, make_course, measured_cli, solution_sources, submission, submit,
                             submit_tiny, tiny_assignment)
-from nbgrader_course import scores
+from helpers.nbgrader_course import scores
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nbgrader")]
 

@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from class_fixtures import TINY, cli, make_course, page_text, submit_tiny, tiny_assignment
+from helpers.class_fixtures import TINY, cli, make_course, page_text, submit_tiny, tiny_assignment
 
 
 def test_autograde_refuses_without_the_sandbox(tmp_path, monkeypatch):

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-SANDBOX = Path(__file__).resolve().parents[1] / "coursework" / "grading" / "kernel" / "sandbox.py"
+SANDBOX = Path(__file__).resolve().parents[2] / "coursework" / "grading" / "kernel" / "sandbox.py"
 ROOT = SANDBOX.parents[3]         # the repository (the course)
 sb = runpy.run_path(str(SANDBOX))
 PROBE = sb["probe"]()

@@ -1,6 +1,6 @@
 """``coursework similarity`` on the corpus: ranking, precision and recall, the report, the command.
 
-The corpus (tests/similarity_corpus.py): for 01_features, 04_backprop and 05_sgd, five
+The corpus (tests/helpers/similarity_corpus.py): for 01_features, 04_backprop and 05_sgd, five
 hand-written honest students and nine disguised copies of two of them (each disguise
 alone, and combinations). Deterministic by construction (fixed hash, seeded disguises),
 so the counts below are exact.
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-import similarity_corpus as corpus
+from helpers import similarity_corpus as corpus
 from coursework.cli import main
 from coursework.grading.course import open_course
 from coursework.integrity.answers import MAX_NOTEBOOK_BYTES, REFERENCE, NoSubmissions, read_submissions

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-import similarity_corpus as corpus
+from helpers import similarity_corpus as corpus
 from coursework.demos import browser as B
 from coursework.grading.course import open_course
 from coursework.integrity.run import similarity
@@ -25,7 +25,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser,
 def test_a_flagged_pair_side_by_side_in_a_browser(tmp_path):
     root = corpus.build_course(tmp_path, ("04_backprop",))
     page_path = similarity(open_course(root), ["04_backprop"]).pages["04_backprop"]
-    shots = Path(os.environ.get("COURSEWORK_ARTEFACTS", Path(__file__).resolve().parents[1] / "tmp"))
+    shots = Path(os.environ.get("COURSEWORK_ARTEFACTS", Path(__file__).resolve().parents[2] / "tmp"))
     shots = shots / "similarity-screenshots"
     shots.mkdir(parents=True, exist_ok=True)
     with B.chromium(width=1500, height=1100) as page:

@@ -1,6 +1,6 @@
 """coursework.integrity's building blocks: the canonical cell, the fingerprints, the matched length.
 
-Each disguise of the corpus (tests/similarity_corpus.py) applied to a real answer must
+Each disguise of the corpus (tests/helpers/similarity_corpus.py) applied to a real answer must
 give the same tokenized code as the original where the canonical form undoes it
 completely; the line map must point into the student's cell; hostile cells (megabytes,
 deep nesting, not Python) must come back quickly and without an error.
@@ -20,7 +20,7 @@ import pytest
 from coursework.integrity.fingerprint import K, fingerprint, kgram_hashes, tokenize
 from coursework.integrity.normalize import MAX_CELL_CHARS, canonical
 from coursework.integrity.pairs import _covered
-from similarity_corpus import DISGUISES, HONEST
+from helpers.similarity_corpus import DISGUISES, HONEST
 
 ANSWERS = [(a, s, ex, src) for a, students in HONEST.items() for s, row in students.items()
            for ex, src in row.items() if isinstance(src, str)]

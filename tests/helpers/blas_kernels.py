@@ -5,7 +5,7 @@
 check that compares floating results bit for bit fails there. Before each run it calls
 this script with that environment::
 
-    OPENBLAS_CORETYPE=Haswell OPENBLAS_NUM_THREADS=2 python tests/blas_kernels.py
+    OPENBLAS_CORETYPE=Haswell OPENBLAS_NUM_THREADS=2 python tests/helpers/blas_kernels.py
 
 It prints one line saying what the tests will run on and exits with 0 when the
 requested kernel is the one in use, 1 when it is not (another BLAS than OpenBLAS, an

@@ -13,7 +13,7 @@ checks are the ones imported, never this checkout's):
 Usable from the tests (:func:`build_bundles`, :func:`run_in_bundle`) and by hand while
 marking reference regions::
 
-    python tests/bundle_run.py 03_activations [05_sgd ...]     # prints the failing cells
+    python tests/helpers/bundle_run.py 03_activations [05_sgd ...]     # prints the failing cells
 """
 
 from __future__ import annotations
@@ -28,9 +28,9 @@ from pathlib import Path
 
 import nbformat
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from class_fixtures import cli, make_course  # noqa: E402
-from nbgrader_course import REPO, solution_sources, submission  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # tests/: run as a script too
+from helpers.class_fixtures import cli, make_course  # noqa: E402
+from helpers.nbgrader_course import REPO, solution_sources, submission  # noqa: E402
 
 __all__ = ["build_bundles", "unpack", "run_in_bundle", "bundle_env", "failures", "ALL"]
 

@@ -25,7 +25,7 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from nbgrader_course import REPO, solution_sources, submission, submit
+from helpers.nbgrader_course import REPO, solution_sources, submission, submit
 
 __all__ = ["REPO", "A", "TOTAL", "CLASS", "Kind", "make_course", "cli", "measured_cli", "build_class",
            "tiny_assignment", "TINY", "submit_tiny", "solution_sources", "submission", "submit", "secret_texts",

@@ -33,7 +33,7 @@ from pathlib import Path
 
 import nbformat
 
-from nbgrader_course import solution_sources, submission
+from helpers.nbgrader_course import solution_sources, submission
 
 TOTALS = {"01_features": 16.0, "02_tensors": 13.0, "03_activations": 15.0, "04_backprop": 22.0, "05_sgd": 16.0,
           "06_regularization": 19.0, "07_overfitting": 13.0}

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import nbformat
 
-from nbgrader_course import solution_sources, submission
+from helpers.nbgrader_course import solution_sources, submission
 
 #: (points of a whole assignment)
 TOTALS = {"01_features": 16.0, "02_tensors": 13.0, "03_activations": 15.0, "04_backprop": 22.0,

@@ -25,7 +25,7 @@ import shutil
 import tokenize
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 ASSIGNMENTS = ("01_features", "04_backprop", "05_sgd")
 HONEST_IDS = ("ahn", "baek", "choi", "dong", "eun")
 

@@ -254,7 +254,7 @@ def test_glossary_rows_are_complete_and_forms_do_not_contradict():
 def test_lecture_forms_are_in_the_lecture_note():
     from pathlib import Path
 
-    note = Path(__file__).resolve().parents[2] / "shared" / "lecture" / "lecture3-neural-networks-part1.ko.txt"
+    note = Path(__file__).resolve().parents[3] / "shared" / "lecture" / "lecture3-neural-networks-part1.ko.txt"
     if not note.exists():
         note = Path("/work/shared/lecture/lecture3-neural-networks-part1.ko.txt")
     if not note.exists():

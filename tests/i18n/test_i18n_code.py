@@ -15,7 +15,7 @@ from coursework.grading.judge.restore import restore_cells
 from coursework.i18n.code import code_differences, english_only, every_language, is_graded, student_text
 from coursework.i18n.notebooks import drift, localize, record_translation, text_in
 from coursework.i18n.style import korean_problems
-from nbgrader_course import REPO
+from helpers.nbgrader_course import REPO
 
 SOURCES = sorted(REPO.glob("solutions/[0-9]*/*.ipynb"))
 IDS = [p.parent.name for p in SOURCES]

@@ -28,13 +28,13 @@ import shutil
 import nbformat
 import pytest
 
-from class_fixtures import (MUTATES, PER_CELL, REPO, A, Kind, class_kinds, cli, make_course, page_text,
+from helpers.class_fixtures import (MUTATES, PER_CELL, REPO, A, Kind, class_kinds, cli, make_course, page_text,
                             solution_sources, submission, submit)
 from coursework.i18n.code import code_differences
 from coursework.i18n.notebooks import record_translation, text_in
 from coursework.i18n.style import korean_problems
-from korean_text import latin_only
-from nbgrader_course import nbgrader, scores
+from helpers.korean_text import latin_only
+from helpers.nbgrader_course import nbgrader, scores
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nbgrader")]
 

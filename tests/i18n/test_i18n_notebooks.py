@@ -13,7 +13,7 @@ import pytest
 
 from coursework.i18n.glossary import glossary_problems
 from coursework.i18n.notebooks import drift, localize, text_in
-from nbgrader_course import REPO
+from helpers.nbgrader_course import REPO
 
 SOURCES = sorted(REPO.glob("solutions/[0-9]*/*.ipynb"))
 IDS = [p.parent.name for p in SOURCES]
@@ -69,7 +69,7 @@ def test_korean_notebook_runs_top_to_bottom(source, tmp_path, monkeypatch):
     import json
 
     from jupyter_client import KernelManager
-    from korean_text import FIGURE_CAPTURE, FIGURE_DUMP, latin_only
+    from helpers.korean_text import FIGURE_CAPTURE, FIGURE_DUMP, latin_only
     from nbclient import NotebookClient
 
     work = tmp_path / source.parent.name

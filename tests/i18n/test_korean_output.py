@@ -19,7 +19,7 @@ from coursework.grading.output.feedback_html import StudentErrors, page_text, ti
 from coursework.grading.judge.rules import check_error
 from coursework.i18n.columns import ljust, rjust, width
 from coursework.i18n.style import korean_problems
-from korean_text import latin_only
+from helpers.korean_text import latin_only
 
 
 @pytest.fixture

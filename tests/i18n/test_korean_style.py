@@ -17,7 +17,7 @@ from coursework.i18n.messages import CATALOG
 from coursework.i18n.notebooks import text_in
 from coursework.i18n.particles import GLOSSARY, READINGS, particle_problems, reading_of
 from coursework.i18n.style import code_and_math, korean_problems, style_problems
-from nbgrader_course import REPO
+from helpers.nbgrader_course import REPO
 
 SOURCES = sorted(REPO.glob("solutions/[0-9]*/*.ipynb"))
 IDS = [p.parent.name for p in SOURCES]

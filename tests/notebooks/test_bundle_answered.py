@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from bundle_run import ALL, build_bundles, failures, run_in_bundle, unpack
+from helpers.bundle_run import ALL, build_bundles, failures, run_in_bundle, unpack
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nbgrader")]
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 SETTINGS = REPO / "jupyter" / "lab" / "settings"
 PLUGIN = "@jupyterlab/apputils-extension:notification"
 WANT = {"fetchNews": "false", "checkForUpdates": False}

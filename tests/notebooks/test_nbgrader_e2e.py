@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from class_fixtures import MUTATES, RAISES, WRONG_SHAPE  # the same sample answers as the CLI's class
-from nbgrader_course import assert_no_hidden_text, exported_totals, feedback_text, grade_samples, scores
+from helpers.class_fixtures import MUTATES, RAISES, WRONG_SHAPE  # the same sample answers as the CLI's class
+from helpers.nbgrader_course import assert_no_hidden_text, exported_totals, feedback_text, grade_samples, scores
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nbgrader")]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from nbgrader_course import assert_no_hidden_text, exported_totals, feedback_text, grade_samples, scores
-from test_grader_backprop import RECURSIVE_SORT, RESETS  # the same answers the check tests use
+from helpers.backprop_answers import RECURSIVE_SORT, RESETS  # the same answers the check tests use
+from helpers.nbgrader_course import assert_no_hidden_text, exported_totals, feedback_text, grade_samples, scores
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nbgrader")]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from nbgrader_course import assert_no_hidden_text, exported_totals, feedback_text, grade_samples, scores
+from helpers.nbgrader_course import assert_no_hidden_text, exported_totals, feedback_text, grade_samples, scores
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nbgrader")]
 

@@ -12,7 +12,7 @@ import pytest
 from jupyter_client import KernelManager
 from nbclient import NotebookClient
 
-from nbgrader_course import REPO, make_course, nbgrader
+from helpers.nbgrader_course import REPO, make_course, nbgrader
 
 SOURCES = sorted(REPO.glob("solutions/[0-9]*/*.ipynb"))
 RELEASED = sorted(REPO.glob("notebooks/[0-9]*/*.ipynb"))

@@ -20,7 +20,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from class_fixtures import REPO, cli, make_course, page_text, secret_texts, solution_sources, submission
+from helpers.class_fixtures import REPO, cli, make_course, page_text, secret_texts, solution_sources, submission
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nbgrader")]
 

@@ -13,7 +13,7 @@ import pytest
 from coursework import devices
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-PATH = os.path.join(os.path.dirname(HERE), "benchmarks", "bench_backends.py")
+PATH = os.path.join(os.path.dirname(os.path.dirname(HERE)), "benchmarks", "bench_backends.py")
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""tests/blas_kernels.py: `make test-blas` runs on the OpenBLAS kernel it asks for, or says what stands in."""
+"""tests/helpers/blas_kernels.py: `make test-blas` runs on the OpenBLAS kernel it asks for, or says what stands in."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from blas_kernels import describe
 
-SCRIPT = Path(__file__).with_name("blas_kernels.py")
+from helpers.blas_kernels import describe
+
+SCRIPT = Path(__file__).resolve().parents[1] / "helpers" / "blas_kernels.py"
 
 
 def openblas(arch="Haswell", threads=2):

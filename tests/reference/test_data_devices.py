@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from coursework import data, devices
-from test_data_cifar10 import write_cifar
+from helpers.cifar import write_cifar
 
 LOADERS = {
     "digits": lambda: data.digits(flat=True),
