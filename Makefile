@@ -73,7 +73,8 @@ demo: $(VENV)/.installed
 	$(COURSEWORK) demo $(TOPIC)
 
 # Two test processes share the two cores: one BLAS thread each keeps timings stable.
-# --dist loadfile keeps each test file (and its module-scoped nbgrader class) on one worker.
+# --dist loadfile keeps each test file (and its module-scoped nbgrader class) on one worker;
+# tests/conftest.py hands the files out longest first (tests/helpers/schedule.py).
 test: $(VENV)/.oracle
 	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(BIN)/python -m pytest -n 2 --dist loadfile
 

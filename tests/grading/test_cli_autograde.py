@@ -15,7 +15,7 @@ import pytest
 from helpers.class_fixtures import A, EXERCISES, PER_CELL, TOTAL, build_class, cli, make_course, page_text, secret_texts
 from helpers.nbgrader_course import scores
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nbgrader")]
+pytestmark = pytest.mark.slow
 
 NBGRADER_COLUMNS = ["assignment", "duedate", "timestamp", "student_id", "last_name", "first_name", "email",
                     "raw_score", "late_submission_penalty", "score", "max_score"]

@@ -12,7 +12,7 @@ import pytest
 
 from helpers.class_fixtures import A, REPO, cli, solution_sources, submission
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nbgrader")]
+pytestmark = pytest.mark.slow
 
 RELEASE = REPO / "notebooks" / A / f"{A}.ipynb"
 RIGHT = solution_sources(REPO / "solutions" / A / f"{A}.ipynb")

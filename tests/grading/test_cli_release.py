@@ -25,7 +25,7 @@ from helpers.class_fixtures import A, REPO
 from coursework.grading.exercises import hidden_regions
 from coursework.grading.release.strip import STUB, find_regions
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nbgrader")]
+pytestmark = pytest.mark.slow
 
 SOLUTION = re.compile(r"### BEGIN SOLUTION\s*\n(.*?)\n[ \t]*### END SOLUTION", re.S)
 

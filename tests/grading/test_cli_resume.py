@@ -21,7 +21,7 @@ import pytest
 from helpers.class_fixtures import TINY, cli, make_course, page_text, secret_texts, submit_tiny, tiny_assignment
 from helpers.nbgrader_course import scores
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nbgrader")]
+pytestmark = pytest.mark.slow
 
 
 def _secret_env(course: Path) -> dict:

@@ -290,7 +290,6 @@ def test_the_score_table_shows_late_penalties():
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("nbgrader")
 def test_a_forged_zip_date_does_not_escape_the_penalty_end_to_end(tmp_path):
     """collect + autograde on the CLI: the same right notebook, once on time in a folder and once
     late in a zip whose entry claims an early date; the late one scores 0 after its penalty, and

@@ -30,7 +30,7 @@ import psutil  # noqa: E402 - a dependency of distributed
 from helpers.class_fixtures import A, TINY, build_class, cli, make_course, submit_tiny, tiny_assignment  # noqa: E402
 from helpers import hostile_corpus  # noqa: E402
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nbgrader")]
+pytestmark = pytest.mark.slow
 
 HOSTILE = ("patch-checks-01", "patch-everything-01", "read-hidden-and-solutions-01", "read-gradebook-01")
 BIN = Path(sys.executable).parent

@@ -9,7 +9,7 @@ import pytest
 from coursework.grading.execute.notebook import kernel_env, run_notebook_sync
 from coursework.grading.execute.outcome import KernelStartError
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nbgrader")]
+pytestmark = pytest.mark.slow
 
 C = nbformat.v4.new_code_cell
 

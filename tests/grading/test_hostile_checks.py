@@ -373,7 +373,6 @@ def _total(graded, name: str) -> float:
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("nbgrader")
 def test_no_attack_scores_more_than_its_honest_counterpart(graded):
     worse = {}
     for name, case in graded["cases"].items():
@@ -386,7 +385,6 @@ def test_no_attack_scores_more_than_its_honest_counterpart(graded):
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("nbgrader")
 def test_every_attacked_check_scores_zero(graded):
     scored = {(name, gid): graded["scores"][name][gid] for name, case in graded["cases"].items()
               for gid in case.zero if graded["scores"][name][gid] != 0}
@@ -394,14 +392,12 @@ def test_every_attacked_check_scores_zero(graded):
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("nbgrader")
 def test_lookup_tables_earn_at_most_one_point(graded):
     lookups = {name: graded["scores"][name]["total"] for name in graded["cases"] if name.startswith("lookup-")}
     assert lookups and all(total <= 1.0 for total in lookups.values()), lookups
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("nbgrader")
 def test_honest_classmates_keep_their_exact_scores(graded):
     """The right notebook gets full marks; each counterpart exactly the total of the checks its
     blank function does not break (the same as on the code before issue 18)."""

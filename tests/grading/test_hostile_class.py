@@ -24,7 +24,7 @@ from helpers import hostile_corpus as hc
 from helpers.class_fixtures import cli, make_course, page_text, secret_texts
 from helpers.nbgrader_course import scores
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nbgrader")]
+pytestmark = pytest.mark.slow
 
 OUTPUTS = ("autograded", "feedback", "reports", "gradebook.db", "grades.csv", "dist")
 ARGS = ("--jobs", "2", "--timeout", "20", "--disk", str(hc.DISK_MB), "--max-notebook", str(hc.MAX_NOTEBOOK_MB),

@@ -31,7 +31,7 @@ from helpers.class_fixtures import (A, REPO, TINY, cli, make_course, measured_cl
                             submit_tiny, tiny_assignment)
 from helpers.nbgrader_course import scores
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nbgrader")]
+pytestmark = pytest.mark.slow
 
 PER_CELL_KB, PER_NOTEBOOK_MB = 256, 2
 ARGS = ("--jobs", "2", "--timeout", "30", "--max-output", str(PER_CELL_KB), "--max-output-total",

@@ -36,7 +36,7 @@ from coursework.i18n.style import korean_problems
 from helpers.korean_text import latin_only
 from helpers.nbgrader_course import nbgrader, scores
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nbgrader")]
+pytestmark = pytest.mark.slow
 
 KINDS = ("perfect", "blank", "partial", "raises", "wrongshape", "mixed")
 HANGUL = re.compile("[가-힣]")

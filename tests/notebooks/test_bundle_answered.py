@@ -8,7 +8,7 @@ import pytest
 
 from helpers.bundle_run import ALL, build_bundles, failures, run_in_bundle, unpack
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nbgrader")]
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")

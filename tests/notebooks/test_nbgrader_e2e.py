@@ -8,7 +8,7 @@ import pytest
 from helpers.class_fixtures import MUTATES, RAISES, WRONG_SHAPE  # the same sample answers as the CLI's class
 from helpers.nbgrader_course import assert_no_hidden_text, exported_totals, feedback_text, grade_samples, scores
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nbgrader")]
+pytestmark = pytest.mark.slow
 
 A = "01_features"
 TOTAL = 16.0

@@ -7,7 +7,7 @@ import pytest
 
 from helpers.nbgrader_course import assert_no_hidden_text, exported_totals, feedback_text, grade_samples, scores
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nbgrader")]
+pytestmark = pytest.mark.slow
 
 A = "03_activations"
 TOTAL = 15.0

@@ -8,7 +8,7 @@ import pytest
 from helpers.backprop_answers import RECURSIVE_SORT, RESETS  # the same answers the check tests use
 from helpers.nbgrader_course import assert_no_hidden_text, exported_totals, feedback_text, grade_samples, scores
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nbgrader")]
+pytestmark = pytest.mark.slow
 
 A = "04_backprop"
 TOTAL = 22.0

@@ -43,7 +43,6 @@ def test_release_holds_no_solution_or_hidden_test(path):
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("nbgrader")
 def test_release_is_in_sync_with_the_sources(tmp_path):
     """`make release` would change nothing: regenerate into a temporary course and compare."""
     course = make_course(tmp_path)

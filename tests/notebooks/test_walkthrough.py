@@ -22,7 +22,7 @@ import pytest
 
 from helpers.class_fixtures import REPO, cli, make_course, page_text, secret_texts, solution_sources, submission
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nbgrader")]
+pytestmark = pytest.mark.slow
 
 A = "03_activations"
 # line 3 of the answer cell raises whenever relu_forward runs
