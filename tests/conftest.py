@@ -121,6 +121,19 @@ def backend(request) -> Backend:
     return Backend(f"strict-{index}", xps, devices_[index], "strict" if index == 0 else f"strict:{index}")
 
 
+# -- expensive set-ups shared by several files (each group runs on one worker: helpers/schedule.py) --------
+
+@pytest.fixture(scope="session")
+def bundles(tmp_path_factory):
+    """Every assignment released with its student bundle, once per run: (folder, dist, the release's
+    process). The course copy is ``folder / "course"``. Read only: tests unpack into their own folders."""
+    from helpers.bundle_run import build_bundles
+
+    folder = tmp_path_factory.mktemp("bundles")
+    dist, proc = build_bundles(folder)
+    return folder, dist, proc
+
+
 # -- the order of the files under pytest-xdist (helpers/schedule.py) ---------------------------------
 
 def _cache(config):

@@ -20,7 +20,7 @@ import zipfile
 import nbformat
 import pytest
 
-from helpers.bundle_run import ALL, build_bundles, bundle_env, run_in_bundle, unpack
+from helpers.bundle_run import ALL, bundle_env, run_in_bundle, unpack
 from helpers.class_fixtures import A, REPO
 from coursework.grading.exercises import hidden_regions
 from coursework.grading.release.strip import STUB, find_regions
@@ -48,10 +48,10 @@ def must_strip(assignment: str, tag: str | None, needed_by: tuple[str, ...]) -> 
 
 
 @pytest.fixture(scope="module")
-def released(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("release")
-    dist, proc = build_bundles(tmp)
-    return tmp, dist, proc
+def released(bundles):
+    """The bundles of every assignment (tests/conftest.py: built once, shared with
+    tests/notebooks/test_bundle_answered.py)."""
+    return bundles
 
 
 def test_every_assignment_with_an_exercise_answered_in_the_package_is_marked():

@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import pytest
 
-from helpers.bundle_run import ALL, build_bundles, failures, run_in_bundle, unpack
+from helpers.bundle_run import ALL, failures, run_in_bundle, unpack
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def dist(tmp_path_factory):
-    return build_bundles(tmp_path_factory.mktemp("answered"))[0]
+def dist(bundles):
+    """The bundles' folder (tests/conftest.py: built once, shared with tests/grading/test_cli_release.py)."""
+    return bundles[1]
 
 
 @pytest.mark.parametrize("assignment", ALL)
