@@ -1,5 +1,5 @@
 """``coursework autograde`` / ``feedback`` / ``export`` / ``report`` on a generated class of
-01_features: fifteen submissions of different kinds (class_fixtures.CLASS), graded two
+01_features: fifteen submissions of different kinds (helpers.class_fixtures.class_kinds), graded two
 kernels at a time with a 10 s cell timeout, run from outside the course directory.
 Every score is asserted exactly, and every lost point's reason."""
 

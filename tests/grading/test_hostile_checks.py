@@ -338,26 +338,16 @@ CLASS = ("lookup-03", "nothing-04", "lying-grads-04", "no-backward-04", "right-0
 BLANK = 0.0
 
 
-def _demos(assignment: str) -> set[str]:
-    """The notebook's demo cells: locked code that neither a check nor an answer needs (left out
-    of the class to keep it short; scores come from the answers and the checks alone)."""
-    from coursework.grading.exercises import is_answer, is_check, meta
-
-    nb = nbformat.read(REPO / "solutions" / assignment / f"{assignment}.ipynb", as_version=4)
-    return {meta(c).get("grade_id") for c in nb.cells if c.cell_type == "code" and not is_answer(c)
-            and not is_check(c) and meta(c).get("grade_id") not in ("setup", "my_hog")}
-
-
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    from helpers.class_fixtures import cli, make_course
+    from helpers.class_fixtures import cli, demo_cells, make_course
     from helpers.nbgrader_course import scores
 
     everyone = {**hcc.attacks(), **hcc.honest()}
     cases = {name: everyone[name] for name in CLASS}
     assignments = tuple(a for a in hcc.ASSIGNMENTS if any(c.assignment == a for c in cases.values()))
     course = make_course(tmp_path_factory.mktemp("hostile-checks"), assignments, package=True,
-                         drop=set().union(*(_demos(a) for a in assignments)))
+                         drop=set().union(*(demo_cells(a) for a in assignments)))
     cli("release", *assignments, "--no-bundle", "--course", str(course))
     hcc.build(course, cases)
     for assignment in assignments:

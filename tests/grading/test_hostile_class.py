@@ -1,6 +1,7 @@
 """A class of hostile submissions graded together with honest ones (issue 13's proof).
 
-One course with six assignments; the honest submissions are graded alone first, then
+One course with six assignments (their demo cells left out: every score comes from the answers
+and the checks); the honest submissions are graded alone first, then
 the whole class (tests/helpers/hostile_corpus.py) in one ``coursework autograde`` run per
 assignment, then feedback, export and report. Asserted: every case's exact total and
 reasons; the honest scores equal those graded alone; every course file outside the
@@ -14,14 +15,13 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-import os
 import subprocess
 from pathlib import Path
 
 import pytest
 
 from helpers import hostile_corpus as hc
-from helpers.class_fixtures import cli, make_course, page_text, secret_texts
+from helpers.class_fixtures import cli, demo_cells, make_course, page_text, secret_texts
 from helpers.nbgrader_course import scores
 
 pytestmark = pytest.mark.slow
@@ -54,7 +54,8 @@ def _grade(course: Path, students: list[str] | None = None, force: bool = False)
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    course = make_course(tmp_path_factory.mktemp("hostile"), hc.ASSIGNMENTS, package=True)
+    course = make_course(tmp_path_factory.mktemp("hostile"), hc.ASSIGNMENTS, package=True,
+                         drop=set().union(*(demo_cells(a) for a in hc.ASSIGNMENTS)))
     cli("release", *hc.ASSIGNMENTS, "--no-bundle", "--course", str(course))
     chosen = hc.build(course, hc.HONEST)
     alone = _grade(course, [c.student or n for n, c in chosen.items()])

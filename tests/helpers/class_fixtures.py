@@ -1,7 +1,7 @@
 """A generated class for the grading tools' end-to-end tests.
 
 ``make_course`` copies the course's nbgrader inputs (and, for the bundle, the package)
-into a temporary folder. ``CLASS`` describes one submission of ``01_features`` per
+into a temporary folder. ``class_kinds`` describes one submission of ``01_features`` per
 kind -- perfect, blank, partial, raising, timing out at top level after a correct
 ``def``, deleted and edited test cells, a kernel that dies, huge output, a memory hog,
 a kernel that ignores the interrupt, a missing notebook -- with the exact score and
@@ -27,7 +27,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from helpers.nbgrader_course import REPO, solution_sources, submission, submit
 
-__all__ = ["REPO", "A", "TOTAL", "CLASS", "Kind", "make_course", "cli", "measured_cli", "build_class",
+__all__ = ["REPO", "A", "TOTAL", "class_kinds", "Kind", "demo_cells", "make_course", "cli", "measured_cli", "build_class",
            "tiny_assignment", "TINY", "submit_tiny", "solution_sources", "submission", "submit", "secret_texts",
            "page_text"]
 
@@ -42,6 +42,17 @@ EXERCISES = {"color_histogram": ("hist_shape", "hist_values", "hist_properties",
              "image_gradients": ("grad_visible", "grad_hidden"),
              "cell_histograms": ("cells_visible", "cells_hidden", "hog_pipeline"),
              "extract_features": ("concat_visible", "concat_hidden")}
+
+
+def demo_cells(assignment: str) -> set[str]:
+    """The grade ids of an assignment's demo cells: locked code that neither a check nor an answer
+    needs. A class graded only for its scores may leave them out (``make_course(drop=...)``): the
+    scores come from the answers and the checks alone."""
+    from coursework.grading.exercises import is_answer, is_check, meta
+
+    nb = nbformat.read(REPO / "solutions" / assignment / f"{assignment}.ipynb", as_version=4)
+    return {meta(c).get("grade_id") for c in nb.cells if c.cell_type == "code" and not is_answer(c)
+            and not is_check(c) and meta(c).get("grade_id") not in ("setup", "my_hog")}
 
 
 def make_course(tmp: Path, assignments=(A,), *, package: bool = False, drop=SLOW_UNGRADED) -> Path:
