@@ -1,9 +1,9 @@
 """``coursework autograde --scheduler`` on a real Dask cluster on 127.0.0.1: ``dask scheduler``
 and two ``dask worker`` processes (started with the commands the README gives).
 
-One class of 01_features (class_fixtures.CLASS's fifteen kinds and four hostile
+One class of 01_features (helpers.class_fixtures.class_kinds's fifteen kinds and four hostile
 submissions of hostile_corpus) is graded locally, then again on the cluster while one
-worker is killed (SIGKILL) with a kernel running: the scores, the records (every check's
+worker is killed (SIGKILL) with a kernel running and a new one joins: the scores, the records (every check's
 score and reason, the notes) and the judged cells' outputs must be identical. A class of
 twelve on the tiny assignment is graded on the cluster while the coordinator is killed
 (SIGKILL) and started again: each student graded exactly once, the same as locally. A
@@ -147,10 +147,10 @@ def graded(tmp_path_factory, cluster):
     killed_mid_run = _kernel_running(victim) and proc.poll() is None
     victim.kill()
     victim.wait(timeout=30)
+    cluster.add_worker()  # a new worker joins the running class: two again, for the rest of it and the next tests
     stdout, stderr = proc.communicate(timeout=900)
     assert proc.returncode == 0, stdout + stderr
     after = snapshot(course, A)
-    cluster.add_worker()  # two workers again for the next tests
     return {"course": course, "kinds": kinds, "cases": cases, "local": local, "dask": json.loads(stdout),
             "before": before, "after": after, "killed_mid_run": killed_mid_run}
 
