@@ -73,7 +73,8 @@ demo: $(VENV)/.installed
 	$(COURSEWORK) demo $(TOPIC)
 
 # Two test processes share the two cores: one BLAS thread each keeps timings stable.
-# --dist loadfile keeps each test file (and its module-scoped nbgrader class) on one worker.
+# --dist loadfile keeps each test file (and its module-scoped nbgrader class) on one worker;
+# tests/conftest.py hands the files out longest first (tests/helpers/schedule.py).
 test: $(VENV)/.oracle
 	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(BIN)/python -m pytest -n 2 --dist loadfile
 
@@ -82,13 +83,13 @@ test-fast: $(VENV)/.installed
 
 # The fast tests under two other OpenBLAS kernels, 2 BLAS threads: a comparison that
 # needs the last bits of a BLAS result fails here. Where the BLAS is not OpenBLAS (or
-# lacks a kernel), tests/blas_kernels.py says what stands in and it runs once instead.
+# lacks a kernel), tests/helpers/blas_kernels.py says what stands in and it runs once instead.
 BLAS_KERNELS ?= Sandybridge Haswell
 BLAS_ENV := OPENBLAS_NUM_THREADS=2 OMP_NUM_THREADS=2 MKL_NUM_THREADS=2
 BLAS_PYTEST ?= -q -m "not slow" -n 2 --dist loadfile
 test-blas: $(VENV)/.oracle
 	@other=0; for k in $(BLAS_KERNELS); do \
-	  if OPENBLAS_CORETYPE=$$k $(BLAS_ENV) $(BIN)/python tests/blas_kernels.py; then \
+	  if OPENBLAS_CORETYPE=$$k $(BLAS_ENV) $(BIN)/python tests/helpers/blas_kernels.py; then \
 	    OPENBLAS_CORETYPE=$$k $(BLAS_ENV) $(BIN)/python -m pytest $(BLAS_PYTEST) || exit 1; \
 	  else other=1; fi; done; \
 	if [ $$other = 1 ]; then $(BLAS_ENV) $(BIN)/python -m pytest $(BLAS_PYTEST); fi

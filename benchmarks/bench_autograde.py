@@ -38,8 +38,8 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(REPO / "tests"))
 
-from class_fixtures import MUTATES, RAISES, WRONG_SHAPE  # noqa: E402
-from nbgrader_course import scores, solution_sources, submission, submit  # noqa: E402
+from helpers.class_fixtures import MUTATES, RAISES, WRONG_SHAPE  # noqa: E402
+from helpers.nbgrader_course import scores, solution_sources, submission, submit  # noqa: E402
 
 A = "01_features"
 GOAL = 3.5

@@ -33,7 +33,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "tests"))
 
 from bench_autograde import A, env_for, make_class  # noqa: E402
-from nbgrader_course import scores  # noqa: E402
+from helpers.nbgrader_course import scores  # noqa: E402
 
 
 def grade(course: Path, jobs: int, cluster: int = 0) -> dict:

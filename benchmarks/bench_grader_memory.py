@@ -30,7 +30,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(REPO / "tests"))
 
-from class_fixtures import A, cli, make_course, measured_cli, solution_sources, submission, submit  # noqa: E402
+from helpers.class_fixtures import A, cli, make_course, measured_cli, solution_sources, submission, submit  # noqa: E402
 
 
 def flood_cells(cells: int, mb: float) -> list[str]:

@@ -1,6 +1,6 @@
 """How long ``coursework similarity`` takes for 100, 200 and 300 submissions, and how it grows.
 
-The class is made from the test corpus (``tests/similarity_corpus.py``, assignment
+The class is made from the test corpus (``tests/helpers/similarity_corpus.py``, assignment
 ``05_sgd`` by default): each synthetic student takes every exercise from one of the five
 honest students, at random, and disguises it with a random set of the corpus's
 disguises. That is harder than a real class (every pair shares whole exercises with
@@ -25,7 +25,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
-import similarity_corpus as corpus  # noqa: E402
+from helpers import similarity_corpus as corpus  # noqa: E402
 
 
 def synthetic_class(assignment: str, n: int, seed: int = 0) -> dict:

@@ -42,7 +42,7 @@ if ! "$PY" -c "from coursework import devices; d = devices.use('gpu'); print(d.d
 fi
 
 # The test files with CuPy tests (the backend matrix and the GPU pipeline); none of them needs nbgrader.
-files=$(grep -l -e "(backend" -e "mark.cupy" tests/test_*.py)
+files=$(grep -l -e "(backend" -e "mark.cupy" tests/*/test_*.py)
 "$PY" -m pytest -q -p no:cacheprovider -m cupy $files 2>&1 | tee "$OUT_DIR/pytest_cupy.log"
 tests=${PIPESTATUS[0]}
 

@@ -14,7 +14,7 @@ because an element near zero (a bias gradient summing positive and negative term
 an error of the size of its terms, not of itself.
 
 Why these numbers: after one to five epochs of SGD on digits- and CIFAR-sized MLPs
-(``tests/test_tolerances.py``), float32 NumPy differs from float64 NumPy by at most
+(``tests/reference/test_tolerances.py``), float32 NumPy differs from float64 NumPy by at most
 8e-7 of the largest weight and 1.5e-7 of the loss on this project's CPU. A float32 GPU
 run differs from the float32 CPU run by rounding of the same size, so
 ``FLOAT32_RTOL = 1e-5`` leaves a margin of about 10x; ``FLOAT32_ATOL`` only matters for

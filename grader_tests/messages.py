@@ -8,7 +8,7 @@ students never receive.
 
 Every entry is a format string per language with the same fields, filled the same way
 (the same format specs and conversions): a name, a number, a shape or an index reads the
-same in either language (``tests/test_check_messages.py`` checks this). Korean follows
+same in either language (``tests/checks/test_check_messages.py`` checks this). Korean follows
 ``docs/korean-style.md``: no particle right after a field whose sound is unknown (a
 shape, a repr, a number), only ``의``, ``에``, ``에서`` or the copula (``{got}이다``,
 ``{shape}인``); an argument is described as ``shape가 (3, 4)인 x``.

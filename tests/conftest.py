@@ -6,6 +6,9 @@ outside the array API standard, and on the non-default device it also refuses si
 copies to the host and mixing devices -- a stand-in for a GPU on a CPU-only CI. CuPy
 runs where an NVIDIA GPU is usable and is otherwise skipped, with the reason shown in
 pytest's summary (``-ra``), e.g. ``CuPy: not run (CuPy is not installed: ...)``.
+
+Under pytest-xdist the files are handed to the workers longest first (helpers/schedule.py),
+and each file's time is kept in pytest's cache for the next run's order.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import pytest
 
 from coursework import backend as B
 from coursework import devices
+from helpers import schedule
 
 
 @pytest.fixture(autouse=True)
@@ -115,3 +119,62 @@ def backend(request) -> Backend:
 
     devices_ = xps.__array_namespace_info__().devices()
     return Backend(f"strict-{index}", xps, devices_[index], "strict" if index == 0 else f"strict:{index}")
+
+
+# -- expensive set-ups shared by several files (each group runs on one worker: helpers/schedule.py) --------
+
+@pytest.fixture(scope="session")
+def bundles(tmp_path_factory):
+    """Every assignment released with its student bundle, once per run: (folder, dist, the release's
+    process). The course copy is ``folder / "course"``. Read only: tests unpack into their own folders."""
+    from helpers.bundle_run import build_bundles
+
+    folder = tmp_path_factory.mktemp("bundles")
+    dist, proc = build_bundles(folder)
+    return folder, dist, proc
+
+
+# -- the order of the files under pytest-xdist (helpers/schedule.py) ---------------------------------
+
+def _cache(config):
+    return getattr(config, "cache", None)     # None under -p no:cacheprovider
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """``--dist loadfile``: files (and groups of files sharing a class) whole, longest first."""
+    if config.getoption("dist") == "loadfile":
+        return schedule.scheduler(config, log)
+    return None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """On an xdist worker: the longest files (or groups) first. Every worker computes the same
+    order from the same cache, so their collections agree."""
+    if hasattr(config, "workerinput"):
+        cache = _cache(config)
+        items[:] = schedule.order(items, schedule.merged_seconds(cache.get(schedule.CACHE_KEY, {}) if cache else {}))
+
+
+_FILE_SECONDS: dict[str, float] = {}
+
+
+def pytest_runtest_logreport(report):
+    """Each file's time (setup, call and teardown of all its tests), summed where the reports
+    arrive: the controller under xdist, the process itself otherwise."""
+    name = schedule.file_of(report.nodeid)
+    _FILE_SECONDS[name] = _FILE_SECONDS.get(name, 0.0) + report.duration
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Keep the times of the files that ran whole (no -k/-m/::selection) for the next order."""
+    cache = _cache(session.config)
+    if cache is None or hasattr(session.config, "workerinput") or not _FILE_SECONDS:
+        return
+    opts = session.config.option
+    if getattr(opts, "keyword", "") or getattr(opts, "markexpr", "") or any("::" in a for a in session.config.args):
+        return
+    known = dict(cache.get(schedule.CACHE_KEY, {}))
+    known.update({k: round(v, 1) for k, v in _FILE_SECONDS.items()})
+    cache.set(schedule.CACHE_KEY, known)

@@ -9,7 +9,7 @@ The demos use the package's reference implementations (its activations, layers,
 training loop, HoG). They are lecture material, not student material: the student
 bundles never ship this package (``coursework/demos`` is in
 :data:`coursework.grading.secret.EXCLUDED_FROM_BUNDLE`), so no bundle gains an answer
-through a demo; ``tests/test_demos_bundle.py`` checks it.
+through a demo; ``tests/demos/test_demos_bundle.py`` checks it.
 
 :mod:`._base` says how a demo draws (a PNG into an ``ipywidgets.Image``) and how the
 training demos train without blocking the kernel.

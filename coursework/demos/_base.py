@@ -13,7 +13,7 @@ So every figure is :data:`FIGURE_WIDTH_PX` pixels wide (about the width of a Voi
 at 1280 px), shown at the page's width (``width: 100%``), and drawn under
 :data:`PROJECTION_STYLE`, whose smallest text is :data:`TEXT_PX` of the PNG's pixels; a
 demo gives only the height of its figure (``height`` in inches at :data:`DPI`).
-:meth:`Demo.smallest_text_px` measures the drawn figure; ``tests/test_demos_korean.py``
+:meth:`Demo.smallest_text_px` measures the drawn figure; ``tests/demos/test_demos_korean.py``
 and the browser test hold every demo to the rule.
 
 An error while drawing is shown in red under the figure (``demo.error``) rather than
@@ -50,7 +50,7 @@ __all__ = ["Demo", "TrainingDemo", "MIN_TEXT_PX", "PAGE_WIDTH_AT_1280", "FIGURE_
 #: No text of a demo's figure is smaller than this, in CSS pixels, on a 1280x720 screen.
 MIN_TEXT_PX = 16
 #: The width of a Voilà page (``coursework present``) in a 1280-px Chromium window, CSS px
-#: (measured; tests/test_demos_browser.py checks it): the width a figure is shown at.
+#: (measured; tests/demos/test_demos_browser.py checks it): the width a figure is shown at.
 PAGE_WIDTH_AT_1280 = 1250
 #: Pixels per inch of every demo figure, and its width in pixels (12 inches).
 DPI = 100

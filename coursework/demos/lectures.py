@@ -2,7 +2,7 @@
 
 They are generated from :data:`coursework.demos.TOPICS` and the demo classes' titles and
 docstrings, so a new demo is one class plus ``python -m coursework.demos.lectures``;
-``tests/test_demos_lectures.py`` checks that the committed notebooks are in sync.
+``tests/demos/test_demos_lectures.py`` checks that the committed notebooks are in sync.
 
 Each markdown cell is English, with its Korean in ``metadata.coursework.i18n.ko`` (the
 topic notebooks' format, :mod:`coursework.i18n.notebooks`; the texts in

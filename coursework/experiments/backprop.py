@@ -1,6 +1,6 @@
 """Backpropagation on a computational graph, made visible (lecture topic 9).
 
-The notebook of ``04_backprop`` calls these; ``tests/test_experiments_backprop.py``
+The notebook of ``04_backprop`` calls these; ``tests/demos/test_experiments_backprop.py``
 asserts what they show.
 
 * :func:`edge_gradients`, :func:`format_edges` -- every edge of a graph after

@@ -21,7 +21,7 @@ pair misbehaves (2,000 codes, all with ``|g| >= 32``) or where an angle falls in
 and the pixels whose winner has such an ``s`` (0.7 % of a noise image, 0.1 % of a photo)
 are redone with the exact rank of ``hypot`` per gradient pair. The cell sums are the
 generic path's ``bincount`` in the same order, so the result is the generic path's
-(``tests/test_hog.py``). If ``hypot`` did not grow strictly with ``s`` on some platform,
+(``tests/reference/test_hog.py``). If ``hypot`` did not grow strictly with ``s`` on some platform,
 every pixel would be redone: slower, still exact.
 
 Images go through in chunks of about ``_CHUNK_PIXELS`` pixels (several whole images, or

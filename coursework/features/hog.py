@@ -1,7 +1,7 @@
 """Histogram of oriented gradients (HoG) of a batch of images, like ``skimage.feature.hog``.
 
 The steps, each done for the whole batch at once (scikit-image 0.26 ``_hog.py`` and its
-Cython ``hog_histograms``, checked against the library in ``tests/test_hog.py``):
+Cython ``hog_histograms``, checked against the library in ``tests/reference/test_hog.py``):
 
 1. **dtype**: float64 images stay float64, other float dtypes become float32, integer
    and bool images become float64 (``skimage``'s ``_supported_float_type``). The

@@ -34,7 +34,7 @@ folder (the ground is four modules), and a part imports only from the parts belo
   ``formgrader_pages``), grades as CSV (``export``) and the class report (``report``);
 - ``selfcheck`` -- ``coursework check``, the student's self-check (never imports nbgrader).
 
-:data:`LAYERS` states the rule; ``tests/test_grading_layers.py`` holds the code to it (no
+:data:`LAYERS` states the rule; ``tests/grading/test_grading_layers.py`` holds the code to it (no
 circle, no import from a lower part into a higher one or across one floor, no private name
 used across modules, nothing but the standard library and numpy in ``kernel/``).
 """

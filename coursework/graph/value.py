@@ -13,7 +13,7 @@ Primitives (each with its own rule): ``+``, ``*``, ``** number``, ``exp``, ``log
 (``a * b**-1``, and ``x / 4`` is ``x * 0.25``); their nodes show up in the graph as
 the primitives they are built from.
 
-Conventions (stated once, tested in ``tests/test_graph.py``):
+Conventions (stated once, tested in ``tests/reference/test_graph.py``):
 
 * ``backward()`` *adds* ∂output/∂node to every node's ``grad`` (as PyTorch and
   micrograd do): a second call adds the same gradients again, and two losses that share

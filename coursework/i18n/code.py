@@ -35,7 +35,7 @@ copy, so the two agree. The judge (``coursework autograde``) runs each test cell
 source notebook has it (English comments; the code is the same), and a submission made from the
 other language's release has its locked cells put back (nbgrader's ``OverwriteCells``) and is
 not told it "edited" them (:func:`every_language`); the scores are the same in both languages
-(``tests/test_i18n_grading.py``).
+(``tests/i18n/test_i18n_grading.py``).
 """
 
 from __future__ import annotations

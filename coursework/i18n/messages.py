@@ -9,7 +9,7 @@ Korean follows the course's style guide, ``docs/korean-style.md``: the lecture n
 ``…다`` sentences, technical terms as the note writes them (``glossary.csv``), code names in
 English, no particle right after a field whose value's sound is unknown (``{got} 객체가``,
 not ``{got}이(가)``), and no "…다:" (``… 일으켰다. 메시지: {evalue}``);
-``tests/test_korean_style.py`` checks every Korean text here.
+``tests/i18n/test_korean_style.py`` checks every Korean text here.
 """
 
 from __future__ import annotations

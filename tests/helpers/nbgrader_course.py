@@ -1,0 +1,151 @@
+"""Helpers for tests that run nbgrader for real on a copy of the course.
+
+The copy lives in a temporary folder: nbgrader_config.py, solutions/ and (where a
+test needs it) submissions. nbgrader is run as the instructor would run it, from
+the course root with the venv's bin/ on PATH (nbgrader calls ``alembic`` by name).
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import os
+import re
+import shutil
+import subprocess
+import sys
+import types
+from pathlib import Path
+
+import nbformat
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+
+
+def make_course(tmp: Path) -> Path:
+    """Copy the course's nbgrader inputs into ``tmp`` and return the course root."""
+    course = tmp / "course"
+    course.mkdir()
+    shutil.copy(REPO / "nbgrader_config.py", course)
+    shutil.copytree(REPO / "solutions", course / "solutions",
+                    ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+    return course
+
+
+def nbgrader(course: Path, *args: str, timeout: float = 900) -> subprocess.CompletedProcess:
+    """Run ``nbgrader ARGS`` in ``course``; fail the test with its output if it fails."""
+    env = dict(os.environ)
+    env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
+    env.setdefault("MPLBACKEND", "Agg")
+    env.pop("COURSEWORK_STUDENT_ID", None)
+    proc = subprocess.run([str(BIN / "nbgrader"), *args], cwd=course, env=env, capture_output=True,
+                          text=True, timeout=timeout)
+    if proc.returncode != 0:
+        raise AssertionError(f"nbgrader {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
+    return proc
+
+
+def solution_sources(source_nb: Path) -> dict[str, str]:
+    """grade_id -> the solution cell's code with nbgrader's solution markers removed."""
+    nb = nbformat.read(source_nb, as_version=4)
+    out = {}
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("solution") and cell.cell_type == "code":
+            lines = [ln for ln in cell.source.splitlines() if not re.search(r"### (BEGIN|END) SOLUTION", ln)]
+            out[meta["grade_id"]] = "\n".join(lines)
+    return out
+
+
+def submission(release_nb: Path, answers: dict[str, str]) -> nbformat.NotebookNode:
+    """The release notebook with the solution cells named in ``answers`` filled in."""
+    nb = copy.deepcopy(nbformat.read(release_nb, as_version=4))
+    for cell in nb.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if grade_id in answers:
+            cell.source = answers[grade_id]
+    return nb
+
+
+def submit(course: Path, student: str, assignment: str, nb: nbformat.NotebookNode) -> None:
+    folder = course / "submitted" / student / assignment
+    folder.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, folder / f"{assignment}.ipynb")
+
+
+def scores(course: Path, assignment: str) -> dict[str, dict[str, float]]:
+    """student -> {grade_id: score, "total": score} from the course's gradebook."""
+    from nbgrader.api import Gradebook
+
+    out: dict[str, dict[str, float]] = {}
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        for sub in gb.assignment_submissions(assignment):
+            per_cell = {}
+            for nb in sub.notebooks:
+                for grade in nb.grades:
+                    per_cell[grade.name] = grade.score
+            per_cell["total"] = sub.score
+            out[sub.student_id] = per_cell
+    return out
+
+
+# -- one class of sample submissions, graded end to end --------------------------
+
+#: Text that must never reach a student's feedback: hidden regions and the hidden
+#: checks' module, functions and seeds.
+HIDDEN_MARKERS = ("HIDDEN TESTS", "grader_tests.hidden", "grader_tests/hidden", "hidden.check_", "student_rng(")
+
+
+def grade_samples(tmp: Path, assignment: str, make_samples) -> Path:
+    """Release ``assignment`` in a fresh course, submit sample notebooks, then run
+    nbgrader's autograde, generate_feedback and export (to ``grades.csv``).
+
+    ``make_samples(right)`` gets grade_id -> the reference answer of every solution
+    cell and returns student -> {grade_id: answer source} (cells not named keep the
+    release's stub).
+    """
+    course = make_course(tmp)
+    nbgrader(course, "generate_assignment", assignment, "--force")
+    release = course / "notebooks" / assignment / f"{assignment}.ipynb"
+    right = solution_sources(REPO / "solutions" / assignment / f"{assignment}.ipynb")
+    for student, answers in make_samples(right).items():
+        submit(course, student, assignment, submission(release, answers))
+    nbgrader(course, "autograde", assignment, "--force")
+    nbgrader(course, "generate_feedback", assignment, "--force")
+    nbgrader(course, "export", "--to", str(course / "grades.csv"))
+    return course
+
+
+def exported_totals(course: Path, assignment: str) -> dict[str, float]:
+    """student -> total score, read from the ``grades.csv`` nbgrader exported."""
+    import csv
+
+    with open(course / "grades.csv", newline="") as fh:
+        return {row["student_id"]: float(row["score"]) for row in csv.DictReader(fh) if row["assignment"] == assignment}
+
+
+def feedback_text(course: Path, assignment: str, student: str) -> str:
+    """The student's feedback page as plain text (tags stripped, entities decoded)."""
+    import html
+
+    pages = list((course / "feedback" / student / assignment).glob("*.html"))
+    assert pages, f"no feedback for {student}"
+    return html.unescape(re.sub(r"<[^>]+>", "", pages[0].read_text()))
+
+
+def assert_no_hidden_text(text: str, student: str, extra: tuple[str, ...] = ()) -> None:
+    for secret in HIDDEN_MARKERS + tuple(extra):
+        assert secret not in text, f"feedback of {student} shows {secret!r}"
+
+
+@functools.lru_cache(maxsize=None)
+def notebook_answers(assignment: str) -> types.SimpleNamespace:
+    """The answers of a source notebook, as functions: its solution cells run in one
+    namespace (with NumPy as ``np``). Tests that hand a student's function to the
+    package use these, so they test the notebook's own answers."""
+    namespace: dict = {"np": np}
+    for grade_id, code in solution_sources(REPO / "solutions" / assignment / f"{assignment}.ipynb").items():
+        exec(compile(code, f"<{assignment}:{grade_id}>", "exec"), namespace)
+    return types.SimpleNamespace(**{k: v for k, v in namespace.items() if not k.startswith("__")})
