@@ -13,7 +13,7 @@ stopping the executor (once per run, not per submission).
 The kernels are stubbed, so that only the coordinator's work costs and 200 submissions
 take seconds: first the real grader grades one submission of each kind (a right answer,
 one right only for even inputs, one that raises, a blank one) of the tiny assignment of
-``tests/class_fixtures.py`` (``double(x)``, a visible and a hidden check) and records what
+``tests/helpers/class_fixtures.py`` (``double(x)``, a visible and a hidden check) and records what
 running each notebook returned (the executed notebook, each cell's outcome, the judge's
 statistics). In the timed runs the worker's ``_grade_notebook`` (one notebook in a kernel
 room with the judge) is replaced by a replay of that record; everything else of the worker
@@ -69,8 +69,8 @@ def kind_of(student: str) -> str:
 def make_class(root: Path, n: int) -> Path:
     """A course with the tiny assignment released and ``n`` submissions cycling through KINDS."""
     sys.path.insert(0, str(REPO / "tests"))
-    from class_fixtures import TINY, cli, make_course, submit_tiny, tiny_assignment
-    from nbgrader_course import submission, submit
+    from helpers.class_fixtures import TINY, cli, make_course, submit_tiny, tiny_assignment
+    from helpers.nbgrader_course import submission, submit
 
     root.mkdir(parents=True)
     course = make_course(root, assignments=())
@@ -263,7 +263,7 @@ def run_child(code: Path, course: Path, record: Path, executor: str, args: argpa
 
 def gradebook_scores(course: Path, assignment: str) -> dict:
     sys.path.insert(0, str(REPO / "tests"))
-    from nbgrader_course import scores
+    from helpers.nbgrader_course import scores
 
     return scores(course, assignment)
 

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from class_fixtures import TINY, cli, make_course, submit_tiny, tiny_assignment
-from nbgrader_course import submission, submit
+from helpers.class_fixtures import TINY, cli, make_course, submit_tiny, tiny_assignment
+from helpers.nbgrader_course import submission, submit
 
 
 ANSWERS = {
