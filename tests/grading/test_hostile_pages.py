@@ -20,7 +20,6 @@ import contextlib
 import html
 import json
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -35,7 +34,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from helpers.class_fixtures import REPO, cli, make_course
+from helpers.class_fixtures import REPO, cell_metadata, cli, make_course, python_notebook
 from coursework.grading.output.after_hidden import AfterHiddenInputs
 from coursework.grading.output.feedback import ClearHiddenRegions
 from coursework.grading.judge.restore import drop_grader_marks
@@ -298,27 +297,22 @@ ABSENT = "<svg onload=window.__pwned=2>"             # known to the gradebook, d
 
 
 def _assignment(course: Path) -> None:
-    def meta(grade_id, **kw):
-        return {"nbgrader": {"grade_id": grade_id, "schema_version": 3, "locked": True, "solution": False,
-                             "grade": False, **kw}}
-
-    nb = new_notebook(metadata={"kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python",
-                                               "name": "python3"}, "language_info": {"name": "python"}})
+    nb = python_notebook()
     nb.cells = [
-        new_markdown_cell("# Pages\nWrite `double(x)`, then `triple(x)`. Math: $x^2$.", metadata=meta("intro")),
-        new_code_cell("from grader_tests.harness import student_rng", metadata=meta("setup")),
+        new_markdown_cell("# Pages\nWrite `double(x)`, then `triple(x)`. Math: $x^2$.", metadata=cell_metadata("intro")),
+        new_code_cell("from grader_tests.harness import student_rng", metadata=cell_metadata("setup")),
         new_code_cell("def double(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION",
-                      metadata=meta("double", locked=False, solution=True)),
+                      metadata=cell_metadata("double", locked=False, solution=True)),
         new_code_cell("# 1 point\nassert double(4) == 8, 'double(4) should be 8'",
-                      metadata=meta("double_visible", grade=True, points=1)),
+                      metadata=cell_metadata("double_visible", grade=True, points=1)),
         new_code_cell("# 2 points: a random integer, checked when your work is graded\n### BEGIN HIDDEN TESTS\n"
                       f"secret_x = int(student_rng('{A}', 'double').integers(10**8, 10**9))\n"
                       "assert double(secret_x) == 2 * secret_x, 'double(a random integer) is wrong'\n"
-                      "### END HIDDEN TESTS", metadata=meta("double_hidden", grade=True, points=2)),
+                      "### END HIDDEN TESTS", metadata=cell_metadata("double_hidden", grade=True, points=2)),
         new_code_cell("def triple(x):\n    ### BEGIN SOLUTION\n    return 3 * x\n    ### END SOLUTION",
-                      metadata=meta("triple", locked=False, solution=True)),
+                      metadata=cell_metadata("triple", locked=False, solution=True)),
         new_code_cell("# 1 point\nassert triple(5) == 15, 'triple(5) should be 15'",
-                      metadata=meta("triple_visible", grade=True, points=1)),
+                      metadata=cell_metadata("triple_visible", grade=True, points=1)),
     ]
     folder = course / "solutions" / A
     folder.mkdir(parents=True)
@@ -384,7 +378,7 @@ raise ValueError({s["late"]} + repr(KEPT))
         "<style>.coursework-summary { display: none }</style>\n\n"
         "Quoting the marker: ### BEGIN HIDDEN TESTS", metadata={"coursework": "summary"})
     nb.cells.insert(1, forged)
-    extra = new_code_cell(f"print('late', KEPT)", metadata={
+    extra = new_code_cell("print('late', KEPT)", metadata={
         "tags": ['" onmouseover="window.__pwned=1'],   # nbformat allows no comma in a tag
         "coursework": {"restored": "deleted", "where": {"cell": f"<img src=x onerror={js('where')}>", "line": 1}}})
     nb.cells.append(extra)

@@ -27,7 +27,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from helpers.nbgrader_course import REPO, solution_sources, submission, submit
 
-__all__ = ["REPO", "A", "TOTAL", "class_kinds", "Kind", "demo_cells", "make_course", "cli", "measured_cli", "build_class",
+__all__ = ["REPO", "A", "TOTAL", "cell_metadata", "python_notebook", "class_kinds", "Kind", "demo_cells", "make_course", "cli", "measured_cli", "build_class",
            "tiny_assignment", "TINY", "submit_tiny", "solution_sources", "submission", "submit", "secret_texts",
            "page_text"]
 
@@ -253,30 +253,37 @@ def build_class(course: Path) -> dict[str, Kind]:
 TINY = "99_tiny"
 
 
+def cell_metadata(grade_id: str, **kw) -> dict:
+    """A cell's nbgrader metadata: locked, not a solution, not graded, unless ``kw`` says otherwise."""
+    return {"nbgrader": {"grade_id": grade_id, "schema_version": 3, "locked": True, "solution": False,
+                         "grade": False, **kw}}
+
+
+def python_notebook() -> nbformat.NotebookNode:
+    """An empty notebook for the course's Python 3 kernel."""
+    return new_notebook(metadata={"kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python",
+                                                 "name": "python3"}, "language_info": {"name": "python"}})
+
+
 def tiny_assignment(course: Path, *, answer_sleep: float = 0.0) -> Path:
     """``solutions/99_tiny/99_tiny.ipynb``: ``double(x)`` with a visible check (1 point) and a
     hidden check on a random integer drawn per student (2 points) that prints its input."""
-    def meta(grade_id, **kw):
-        return {"nbgrader": {"grade_id": grade_id, "schema_version": 3, "locked": True, "solution": False,
-                             "grade": False, **kw}}
-
-    nb = new_notebook(metadata={"kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python",
-                                               "name": "python3"}, "language_info": {"name": "python"}})
+    nb = python_notebook()
     nb.cells = [
-        new_markdown_cell("# Tiny\nWrite `double(x)`.", metadata=meta("intro")),
-        new_code_cell("import time\nfrom grader_tests.harness import student_rng", metadata=meta("setup")),
+        new_markdown_cell("# Tiny\nWrite `double(x)`.", metadata=cell_metadata("intro")),
+        new_code_cell("import time\nfrom grader_tests.harness import student_rng", metadata=cell_metadata("setup")),
         new_code_cell(f"def double(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION\n"
                       f"time.sleep({answer_sleep})",
-                      metadata=meta("double", locked=False, solution=True)),
+                      metadata=cell_metadata("double", locked=False, solution=True)),
         new_code_cell("# 1 point\nassert double(4) == 8, 'double(4) should be 8'",
-                      metadata=meta("double_visible", grade=True, points=1)),
+                      metadata=cell_metadata("double_visible", grade=True, points=1)),
         new_code_cell("# 2 points: a random integer, checked when your work is graded\n"
                       "### BEGIN HIDDEN TESTS\n"
                       "secret_x = int(student_rng('99_tiny', 'double').integers(0, 10**6))\n"
                       "print('hidden input', secret_x)\n"
                       "assert double(secret_x) == 2 * secret_x, 'double(a random integer) is wrong'\n"
                       "### END HIDDEN TESTS",
-                      metadata=meta("double_hidden", grade=True, points=2)),
+                      metadata=cell_metadata("double_hidden", grade=True, points=2)),
     ]
     folder = course / "solutions" / TINY
     folder.mkdir(parents=True, exist_ok=True)
