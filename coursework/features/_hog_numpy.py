@@ -1,6 +1,5 @@
-"""NumPy fast path of HoG for uint8 images (any channel count): the same numbers as the
-generic path of :mod:`coursework.features.hog`, bit for bit; about twice as fast as the
-fast path it replaces (a 2 MB table of float64 ranks looked up three times per pixel).
+"""NumPy fast path of HoG for uint8 images (any channel count up to 8,192): the same numbers
+as the generic path of :mod:`coursework.features.hog`, bit for bit.
 
 A uint8 image has integer gradients ``g_row, g_col`` in [-255, 255]. Everything the
 generic path computes per pixel in float64 -- the channel whose ``hypot(g_row, g_col)``
@@ -8,11 +7,12 @@ is largest (the first on ties), the orientation bin, the vote ``hypot(g_col, g_r
 then follows from integers and tables built once per process *by the generic functions
 themselves* (so the platform's own ``hypot`` and ``atan2`` decide):
 
-- the dominant channel has the largest ``s = g_row**2 + g_col**2`` (exact in int32),
-  the first on ties. Each channel gets an int64 key whose high 32 bits are ``s`` and
-  whose low 32 bits are ``tie << 18 | code`` (``code`` numbers the gradient pair, ``tie``
-  is larger for earlier channels); the maximum over the channels is the winner's key;
-- the winner's bin is ``table[code]``, its vote ``sqrt(s)``.
+- the dominant channel has the largest ``s = g_row**2 + g_col**2`` (exact in int32), the
+  first on ties: each channel's int32 key is ``s << t | tie`` (``t`` bits for the channel
+  count, ``tie`` larger for earlier channels), and the maximum over the channels is the
+  winner's key, which also says which channel won;
+- the winner's gradient pair has the ``code`` ``512 * (g_row + 256) + g_col``; its bin is
+  ``table[code]``, its vote ``sqrt(s)``.
 
 Both hold exactly where ``hypot`` is the correctly rounded ``sqrt(s)``. NumPy's ``hypot``
 is one ulp off for 1,200 of the 261,121 gradient pairs (glibc, x86-64), so two channels
@@ -20,26 +20,28 @@ with the same ``s`` can differ in ``hypot`` there. The table marks every ``s`` w
 pair misbehaves (2,000 codes, all with ``|g| >= 32``) or where an angle falls into no bin,
 and the pixels whose winner has such an ``s`` (0.7 % of a noise image, 0.1 % of a photo)
 are redone with the exact rank of ``hypot`` per gradient pair. The cell sums are the
-generic path's ``bincount`` in the same order, so the result is the generic path's
-(``tests/reference/test_hog.py``). If ``hypot`` did not grow strictly with ``s`` on some platform,
-every pixel would be redone: slower, still exact.
+generic path's ``bincount`` in the same order, and the blocks are normalised by the same
+operations in the same order, so the result is the generic path's
+(``tests/reference/test_hog.py``). If ``hypot`` did not grow strictly with ``s`` on some
+platform, every pixel would be redone: slower, still exact.
 
 Images go through in chunks of about ``_CHUNK_PIXELS`` pixels (several whole images, or
-bands of cell rows of a larger one, with a halo row above and below), channels as planes, so
-that the temporaries stay in the CPU's cache; :func:`hog_uint8` normalises the blocks of
-every ``_NORMALIZE_VALUES`` cell values while those cells are still there.
+bands of cell rows of a larger one, with a halo row above and below), channels interleaved
+as they come, in work arrays reused from chunk to chunk, so that the temporaries stay in the
+CPU's cache and no pass converts or transposes more than it must; :func:`hog_uint8`
+normalises the blocks of every ``_NORMALIZE_VALUES`` cell values while those cells are still
+there. Where the time goes, and the limit: ``benchmarks/bench_features.py``.
 """
 
 from __future__ import annotations
 
 import functools
-import math
 import sys
 from typing import Iterator
 
 import numpy as np
 
-from .hog_steps import block_normalized, orientation_bins
+from .hog_steps import BLOCK_EPS, orientation_bins
 
 _CODE_BITS = 18                  # code = 512 * (g_row + 256) + g_col, in [257, 2**18)
 _MAX_S = 2 * 255 * 255           # largest g_row**2 + g_col**2
@@ -108,8 +110,8 @@ def cell_histograms_uint8(images: np.ndarray, orientations: int, pixels_per_cell
     -> (N, H // c_row, W // c_col, orientations), float64."""
     n, rows, cols, _ = images.shape
     out = np.zeros((n, rows // pixels_per_cell[0], cols // pixels_per_cell[1], orientations), dtype=np.float64)
-    for (start, stop, r0, r1), cells in _cell_units(images, orientations, pixels_per_cell):
-        out[start:stop, r0:r1] = cells
+    for _ in _cell_units(images, orientations, pixels_per_cell, out):
+        pass
     return out
 
 
@@ -118,20 +120,21 @@ def hog_uint8(images: np.ndarray, orientations: int, pixels_per_cell: tuple[int,
     """HoG descriptors of uint8 images (N, H, W, C), validated by the caller (at least one
     block) -> (N, F), float64.
 
-    The cells of about ``_NORMALIZE_VALUES`` histogram values at a time are normalised by
-    :func:`~coursework.features.hog_steps.block_normalized` as soon as their images are
-    complete, while they are still in the CPU's cache."""
+    The cells of about ``_NORMALIZE_VALUES`` histogram values at a time are normalised as
+    soon as their images are complete, while they are still in the CPU's cache, straight into
+    the descriptor (:class:`_BlockNormalizer`: the arithmetic of
+    :func:`~coursework.features.hog_steps.block_normalized`, on reused buffers)."""
     n, rows, cols, _ = images.shape
     cells = np.empty((n, rows // pixels_per_cell[0], cols // pixels_per_cell[1], orientations), dtype=np.float64)
+    b_row, b_col = cells_per_block
+    width = (cells.shape[1] - b_row + 1) * (cells.shape[2] - b_col + 1) * b_row * b_col * orientations
+    out = np.empty((n, width), dtype=np.float64)
+    normalize = _BlockNormalizer(cells_per_block, block_norm)
     group = max(1, _NORMALIZE_VALUES // cells[0].size)
-    out, done = None, 0
-    for (start, stop, r0, r1), unit in _cell_units(images, orientations, pixels_per_cell):
-        cells[start:stop, r0:r1] = unit
+    done = 0
+    for start, stop, r0, r1 in _cell_units(images, orientations, pixels_per_cell, cells):
         if r1 == cells.shape[1] and (stop - done >= group or stop == n):        # whole images
-            blocks = block_normalized(np, cells[done:stop], cells_per_block, block_norm)
-            if out is None:
-                out = np.empty((n, blocks[0].size), dtype=np.float64)
-            out[done:stop] = blocks.reshape(stop - done, -1)
+            normalize(cells[done:stop], out[done:stop])
             done = stop
     return out
 
@@ -146,9 +149,10 @@ def _units(n: int, rows: int, cols: int, c_row: int, n_row: int) -> list[tuple[i
     return [(i, i + 1, r0, min(n_row, r0 + band)) for i in range(n) for r0 in range(0, n_row, band)]
 
 
-def _cell_units(images: np.ndarray, orientations: int, pixels_per_cell: tuple[int, int]) -> Iterator:
-    """``((start, stop, r0, r1), cells)`` per unit of :func:`_units`: the cell histograms of
-    images [start, stop), cell rows [r0, r1): (stop - start, r1 - r0, W // c_col, orientations)."""
+def _cell_units(images: np.ndarray, orientations: int, pixels_per_cell: tuple[int, int], cells: np.ndarray) -> Iterator:
+    """Fill ``cells`` (N, H // c_row, W // c_col, orientations), float64, with the cell histograms
+    of ``images``, one unit of :func:`_units` at a time; yield each unit ``(start, stop, r0, r1)``
+    (images [start, stop), cell rows [r0, r1)) once its cells are there."""
     # BEGIN REFERENCE 01_features
     n, rows, cols, channels = images.shape
     c_row, c_col = pixels_per_cell
@@ -159,112 +163,171 @@ def _cell_units(images: np.ndarray, orientations: int, pixels_per_cell: tuple[in
     bins, flag = _fast_tables(orientations)
     found_exact, weight_exact = _vote_tables(orientations)       # for the pixels redone
     rank = _rank_table()
-    # low word = ((g_row + 256 + 512 * tie) << 9) + g_col = tie << 18 | code, tie = C - 1 - channel
-    row_offset = np.reshape(256 + 512 * np.arange(channels - 1, -1, -1, dtype=np.int32), (1, channels, 1, 1))
+    tie_bits = max(1, (channels - 1).bit_length())
+    tie_mask = (1 << tie_bits) - 1
     units = _units(n, rows, cols, c_row, n_row)
     # Each unit reads its kept rows and one more row above and below (for the gradients).
     spans = [(max(0, r0 * c_row - 1), min(rows, r1 * c_row + 1)) for _, _, r0, r1 in units]
-    buffers = _Buffers(max((stop - start) * channels * (b - a) * cols for (start, stop, _, _), (a, b) in zip(units, spans)),
-                       max((stop - start) * (r1 - r0) * c_row * w for start, stop, r0, r1 in units))
-    layouts = {}
+    buffers = _Buffers(max((stop - start) * (b - a) * cols * channels for (start, stop, _, _), (a, b) in zip(units, spans)),
+                       max((stop - start) * (r1 - r0) * c_row * w for start, stop, r0, r1 in units), channels, bins.dtype)
+    layouts: dict = {}
+    previous = None
+    channel = np.arange(channels)
+    ties = np.arange(channels - 1, -1, -1, dtype=np.int64) << _CODE_BITS
     for (start, stop, r0, r1), (a, b) in zip(units, spans):
         m, top, kept = stop - start, r0 * c_row - a, (r1 - r0) * c_row
-        shape = (m, channels, b - a, cols)
+        shape = (m, b - a, cols, channels)
         if (shape, top, kept) not in layouts:
             layouts[(shape, top, kept)] = _layout(shape, top, kept, w, pixels_per_cell, orientations)
-        base, low_words, channel_step = layouts[(shape, top, kept)]
-        x, gr, gc, t, k, s, low = buffers.planes(shape)
-        best, best_s = buffers.winners((m, kept, w))
-        np.copyto(x, images[start:stop, a:b].transpose(0, 3, 1, 2))
-        _central_differences(x, gr, gc)
-        np.multiply(gr, gr, out=x)
-        np.multiply(gc, gc, out=t)
-        np.add(x, t, out=s)                                             # high word: s
-        np.add(gr, row_offset, out=t)
-        np.left_shift(t, 9, out=t)
-        np.add(t, gc, out=low)                                          # low word: tie << 18 | code
-        kept_keys = k[:, :, top:top + kept, :w]
+        base, first, last = layouts[(shape, top, kept)]
+        g_row, g_col, key, code, tie = buffers.interleaved(shape)
+        best, idx, winner, found, vote, flat = buffers.winners(base.size)
+        _gradients(images[start:stop, a:b], key, g_row, g_col, borders=shape != previous)
+        previous = shape
+        np.multiply(g_row, g_row, out=key)
+        np.multiply(g_col, g_col, out=code)
+        np.add(key, code, out=key)                                      # s
+        np.left_shift(key, tie_bits, out=key)
+        np.add(key, tie, out=key)                                       # s << t | tie
+        np.left_shift(g_row, 9, out=code)
+        np.add(code, g_col, out=code)                                   # code - 512 * 256
+        kept_keys = key[:, top:top + kept, :w]
+        winners = best.reshape(m, kept, w)
         if channels == 1:
-            np.copyto(best, kept_keys[:, 0])
+            np.copyto(winners, kept_keys[..., 0])
         else:                                                           # (M, kept, w): the winner's key
-            np.maximum(kept_keys[:, 0], kept_keys[:, 1], out=best)
+            np.maximum(kept_keys[..., 0], kept_keys[..., 1], out=winners)
             for c in range(2, channels):
-                np.maximum(best, kept_keys[:, c], out=best)
-        found = bins[best & ((1 << _CODE_BITS) - 1)]
-        vote = np.sqrt(best_s, dtype=np.float64).reshape(-1)
-        flat = (base + found).reshape(-1)
+                np.maximum(winners, kept_keys[..., c], out=winners)
+        np.bitwise_and(best, tie_mask, out=winner)
+        np.subtract(last, winner, out=idx)                              # the winner's channel value
+        np.take(code.reshape(-1), idx, out=winner, mode="wrap")            # (indices in range: no checks)
+        np.add(winner, 512 * 256, out=idx)                              # its code
+        np.take(bins, idx, out=found, mode="wrap")
+        np.right_shift(best, tie_bits, out=best)
+        np.sqrt(best, out=vote)
+        np.add(base, found, out=flat)
         redo = np.flatnonzero(found == flag)
         if redo.size:                     # the exact choice: the rank of hypot decides, then the tie
-            lows = k.view(np.int32).reshape(-1)[low_words[redo, None] + channel_step]    # (P, C)
-            code = np.max(rank[lows & ((1 << _CODE_BITS) - 1)] | lows, axis=1) & ((1 << _CODE_BITS) - 1)
-            flat[redo] = base.reshape(-1)[redo] + found_exact[code]
-            vote[redo] = weight_exact[code]
+            at = first[redo, None] + channel                                              # (P, C)
+            codes = code.reshape(-1)[at].astype(np.int64) + 512 * 256
+            exact = np.max(rank[codes] | ties | codes, axis=1) & ((1 << _CODE_BITS) - 1)
+            flat[redo] = base[redo] + found_exact[exact]
+            vote[redo] = weight_exact[exact]
         sums = np.bincount(flat, weights=vote, minlength=m * (r1 - r0) * n_col * orientations)
-        yield (start, stop, r0, r1), sums.reshape(m, r1 - r0, n_col, orientations) / (c_row * c_col)
+        np.divide(sums.reshape(m, r1 - r0, n_col, orientations), c_row * c_col, out=cells[start:stop, r0:r1])
+        yield start, stop, r0, r1
     # END REFERENCE
 
 
 def _layout(shape, top: int, kept: int, w: int, pixels_per_cell, orientations: int):
-    """For the kept pixels (M, kept, w) of planes of ``shape`` (M, C, rows, cols) whose kept rows
-    start at ``top``: each pixel's flat (image, cell row, cell column) offset for bincount, the
-    index of its channel 0's low word among the key array's int32 words, and the step from
-    one channel's to the next."""
+    """For the kept pixels (M, kept, w) of a chunk of ``shape`` (M, rows, cols, C) whose kept rows
+    start at ``top``: each pixel's flat (image, cell row, cell column) offset for bincount, and
+    the flat index of its channel 0 and of its last channel in the chunk's interleaved arrays."""
     # BEGIN REFERENCE 01_features
-    m, channels, rows, cols = shape
+    m, rows, cols, channels = shape
     c_row, c_col = pixels_per_cell
     n_col = w // c_col
     cell_of = ((np.arange(kept) // c_row)[:, None] * n_col + (np.arange(w) // c_col)[None, :]) * orientations
     base = (np.arange(m, dtype=np.intp) * ((kept // c_row) * n_col * orientations))[:, None, None] + cell_of
-    first = ((np.arange(m, dtype=np.intp) * (channels * rows * cols))[:, None, None]
-             + ((top + np.arange(kept)) * cols)[:, None] + np.arange(w))
-    return base, 2 * first.reshape(-1), 2 * rows * cols * np.arange(channels, dtype=np.intp)
+    first = ((np.arange(m, dtype=np.intp) * (rows * cols * channels))[:, None, None]
+             + ((top + np.arange(kept)) * (cols * channels))[:, None] + np.arange(w) * channels).reshape(-1)
+    return base.reshape(-1), first, first + (channels - 1)
     # END REFERENCE
 
 
 class _Buffers:
-    """Work arrays reused from unit to unit, as flat storage shaped per unit: the int32 planes
-    x, g_row, g_col, t (M, C, rows, cols); the int64 keys of the same shape with their high (s)
-    and low (tie << 18 | code) int32 words; the winners' keys (M, kept, w) and their high words."""
+    """Work arrays reused from unit to unit, as flat storage shaped per unit: the int32 arrays
+    g_row, g_col, key and code of a chunk (M, rows, cols, C), the channels' ties (C - 1 - c,
+    repeated); per kept pixel: the winner's key (int32), two intp arrays, the bin (the table's
+    dtype), the vote (float64) and the flat cell offset (intp)."""
 
-    def __init__(self, plane_size: int, winners_size: int) -> None:
-        self._planes = [np.empty(plane_size, dtype=np.int32) for _ in range(4)]
-        self._key = np.empty(plane_size, dtype=np.int64)
-        self._best = np.empty(winners_size, dtype=np.int64)
+    def __init__(self, size: int, kept: int, channels: int, bin_dtype) -> None:
+        self._int32 = [np.empty(size, dtype=np.int32) for _ in range(4)]
+        self._tie = np.tile(np.arange(channels - 1, -1, -1, dtype=np.int32), size // channels)
+        self._best, self._winner = np.empty(kept, dtype=np.int32), np.empty(kept, dtype=np.int32)
+        self._idx, self._flat = np.empty(kept, dtype=np.intp), np.empty(kept, dtype=np.intp)
+        self._found, self._vote = np.empty(kept, dtype=bin_dtype), np.empty(kept, dtype=np.float64)
         self._views: dict = {}
 
-    def planes(self, shape: tuple) -> tuple:
+    def interleaved(self, shape: tuple) -> tuple:
         if shape not in self._views:
-            size = math.prod(shape)
-            key = self._key[:size].reshape(shape)
-            words = key.view(np.int32).reshape(shape + (2,))           # little-endian: [..., 0] is the low word
-            self._views[shape] = (*(p[:size].reshape(shape) for p in self._planes), key, words[..., 1], words[..., 0])
+            size = shape[0] * shape[1] * shape[2] * shape[3]
+            self._views[shape] = (*(a[:size].reshape(shape) for a in self._int32), self._tie[:size].reshape(shape))
         return self._views[shape]
 
-    def winners(self, shape: tuple) -> tuple:
-        if shape not in self._views:
-            best = self._best[:math.prod(shape)].reshape(shape)
-            self._views[shape] = best, best.view(np.int32).reshape(shape + (2,))[..., 1]
-        return self._views[shape]
+    def winners(self, size: int) -> tuple:
+        if size not in self._views:
+            self._views[size] = tuple(a[:size] for a in (self._best, self._idx, self._winner, self._found,
+                                                          self._vote, self._flat))
+        return self._views[size]
 
 
-def _central_differences(x: np.ndarray, g_row: np.ndarray, g_col: np.ndarray) -> None:
-    """``x[r + 1] - x[r - 1]`` and ``x[c + 1] - x[c - 1]`` per plane, 0 on the border: (M, C, H, W).
+def _gradients(chunk: np.ndarray, x: np.ndarray, g_row: np.ndarray, g_col: np.ndarray, borders: bool) -> None:
+    """Central differences of a uint8 chunk (M, rows, cols, C), channels interleaved, into int32
+    ``g_row``, ``g_col`` of its shape: ``x[r + 1] - x[r - 1]`` and ``x[c + 1] - x[c - 1]``,
+    0 on the first and last row and column (``x``: an int32 work array of the same shape).
 
-    Each is one subtraction over the whole chunk, flattened; the lines where it reaches
-    across planes are exactly the border lines, set to 0 after."""
+    Only the inner lines are written; the border lines are set to 0 when ``borders`` is true
+    (the first chunk of a shape: they stay 0 while the arrays keep that shape)."""
     # BEGIN REFERENCE 01_features
-    rows, cols = x.shape[2], x.shape[3]
-    flat_x, flat_row, flat_col = x.reshape(-1), g_row.reshape(-1), g_col.reshape(-1)
-    if rows >= 3:
-        np.subtract(flat_x[2 * cols:], flat_x[:-2 * cols], out=flat_row[cols:-cols])
-        g_row[:, :, 0, :] = 0
-        g_row[:, :, -1, :] = 0
-    else:
-        g_row[...] = 0
-    if cols >= 3:
-        np.subtract(flat_x[2:], flat_x[:-2], out=flat_col[1:-1])
-        g_col[:, :, :, 0] = 0
-        g_col[:, :, :, -1] = 0
-    else:
-        g_col[...] = 0
+    np.copyto(x, chunk)
+    if borders:
+        for g, axis in ((g_row, 1), (g_col, 2)):
+            if g.shape[axis] < 3:
+                g[...] = 0
+            else:
+                edges = [slice(None)] * 4
+                for edge in (0, -1):
+                    edges[axis] = edge
+                    g[tuple(edges)] = 0
+    if g_row.shape[1] >= 3:
+        np.subtract(x[:, 2:], x[:, :-2], out=g_row[:, 1:-1])
+    if g_col.shape[2] >= 3:
+        np.subtract(x[:, :, 2:], x[:, :, :-2], out=g_col[:, :, 1:-1])
     # END REFERENCE
+
+
+class _BlockNormalizer:
+    """:func:`~coursework.features.hog_steps.block_normalized` into a given output: the same
+    operations in the same order (so the same bits), on buffers reused from group to group."""
+
+    def __init__(self, cells_per_block: tuple[int, int], block_norm: str) -> None:
+        self.cells_per_block, self.block_norm = cells_per_block, block_norm
+        self._buffers: dict = {}
+
+    def __call__(self, cells: np.ndarray, out: np.ndarray) -> None:
+        """Normalise the blocks of ``cells`` (M, R, C, B) into ``out`` (M, F), contiguous."""
+        # BEGIN REFERENCE 01_features
+        n, n_row, n_col, bins = cells.shape
+        b_row, b_col = self.cells_per_block
+        blocks_row, blocks_col = n_row - b_row + 1, n_col - b_col + 1
+        shape = (n, blocks_row, blocks_col, b_row * b_col, bins)
+        if shape not in self._buffers:
+            self._buffers[shape] = np.empty(shape), np.empty((n, blocks_row, blocks_col, 1, 1))
+        work, total = self._buffers[shape]
+        blocks = out.reshape(shape)
+        for i in range(b_row):
+            for j in range(b_col):
+                blocks[:, :, :, i * b_col + j] = cells[:, i:i + blocks_row, j:j + blocks_col]
+        if self.block_norm in ("L1", "L1-sqrt"):
+            np.abs(blocks, out=work)
+            np.sum(work, axis=(3, 4), keepdims=True, out=total)
+            np.add(total, BLOCK_EPS, out=total)
+            np.divide(blocks, total, out=blocks)
+            if self.block_norm == "L1-sqrt":
+                np.sqrt(blocks, out=blocks)
+            return
+        self._divide_by_l2(blocks, work, total)
+        if self.block_norm == "L2-Hys":
+            np.minimum(blocks, 0.2, out=blocks)
+            self._divide_by_l2(blocks, work, total)
+        # END REFERENCE
+
+    @staticmethod
+    def _divide_by_l2(blocks: np.ndarray, work: np.ndarray, total: np.ndarray) -> None:
+        np.multiply(blocks, blocks, out=work)
+        np.sum(work, axis=(3, 4), keepdims=True, out=total)
+        np.add(total, BLOCK_EPS**2, out=total)
+        np.sqrt(total, out=total)
+        np.divide(blocks, total, out=blocks)

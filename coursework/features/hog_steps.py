@@ -22,7 +22,7 @@ __all__ = ["image_gradients", "gradient_orientation", "orientation_bins", "orien
            "normalize_blocks", "BLOCK_NORMS"]
 
 BLOCK_NORMS = ("L1", "L1-sqrt", "L2", "L2-Hys")
-_EPS = 1e-5
+BLOCK_EPS = 1e-5  # added to the L1 norm, squared to the L2 norm, as scikit-image
 _RAD2DEG = 180.0 / math.pi  # exactly NumPy's rad2deg factor
 
 
@@ -201,12 +201,12 @@ def block_normalized(xp, hist, cells_per_block: tuple[int, int], block_norm: str
                        for i in range(b_row) for j in range(b_col)], axis=3)
     axes = (3, 4)
     if block_norm in ("L1", "L1-sqrt"):
-        out = blocks / (xp.sum(xp.abs(blocks), axis=axes, keepdims=True) + _EPS)
+        out = blocks / (xp.sum(xp.abs(blocks), axis=axes, keepdims=True) + BLOCK_EPS)
         if block_norm == "L1-sqrt":
             out = xp.sqrt(out)
     else:
-        out = blocks / xp.sqrt(xp.sum(blocks**2, axis=axes, keepdims=True) + _EPS**2)
+        out = blocks / xp.sqrt(xp.sum(blocks**2, axis=axes, keepdims=True) + BLOCK_EPS**2)
         if block_norm == "L2-Hys":
             out = xp.minimum(out, 0.2)
-            out = out / xp.sqrt(xp.sum(out**2, axis=axes, keepdims=True) + _EPS**2)
+            out = out / xp.sqrt(xp.sum(out**2, axis=axes, keepdims=True) + BLOCK_EPS**2)
     return xp.reshape(out, (n, blocks_row, blocks_col, b_row, b_col, bins))
