@@ -172,8 +172,8 @@ def _cell_units(images: np.ndarray, orientations: int, pixels_per_cell: tuple[in
                        max((stop - start) * (r1 - r0) * c_row * w for start, stop, r0, r1 in units), channels, bins.dtype)
     layouts: dict = {}
     previous = None
-    channel = np.arange(channels)
-    ties = np.arange(channels - 1, -1, -1, dtype=np.int64) << _CODE_BITS
+    channel = np.arange(channels)[:, None]
+    ties = np.arange(channels - 1, -1, -1, dtype=np.int64)[:, None] << _CODE_BITS
     for (start, stop, r0, r1), (a, b) in zip(units, spans):
         m, top, kept = stop - start, r0 * c_row - a, (r1 - r0) * c_row
         shape = (m, b - a, cols, channels)
@@ -209,9 +209,9 @@ def _cell_units(images: np.ndarray, orientations: int, pixels_per_cell: tuple[in
         np.add(base, found, out=flat)
         redo = np.flatnonzero(found == flag)
         if redo.size:                     # the exact choice: the rank of hypot decides, then the tie
-            at = first[redo, None] + channel                                              # (P, C)
+            at = channel + first[redo]                                # (C, P): a maximum across rows is fast
             codes = code.reshape(-1)[at].astype(np.int64) + 512 * 256
-            exact = np.max(rank[codes] | ties | codes, axis=1) & ((1 << _CODE_BITS) - 1)
+            exact = np.max(rank[codes] | ties | codes, axis=0) & ((1 << _CODE_BITS) - 1)
             flat[redo] = base[redo] + found_exact[exact]
             vote[redo] = weight_exact[exact]
         sums = np.bincount(flat, weights=vote, minlength=m * (r1 - r0) * n_col * orientations)
