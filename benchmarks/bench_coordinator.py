@@ -268,26 +268,10 @@ def run_child(code: Path, course: Path, record: Path, executor: str, args: argpa
 
 
 def gradebook_rows(course: Path, assignment: str) -> dict:
-    """What Formgrader shows of every submission: its timestamp, score, late penalty and review
-    flag; each notebook's late penalty, flag and score; each grade's automatic, manual and extra
-    score and review flag; each comment's automatic and manual text."""
-    from nbgrader.api import Gradebook
+    sys.path.insert(0, str(REPO / "tests"))
+    from helpers.nbgrader_course import gradebook_rows as rows
 
-    rows = {}
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
-        for sub in gb.assignment_submissions(assignment):
-            rows[sub.student_id] = {
-                "timestamp": str(sub.timestamp),
-                "score": sub.score,
-                "late": sub.late_submission_penalty,
-                "review": sub.needs_manual_grade,
-                "notebooks": sorted((nb.name, nb.late_submission_penalty, nb.flagged, nb.score) for nb in sub.notebooks),
-                "grades": sorted((nb.name, g.name, g.auto_score, g.manual_score, g.extra_credit, g.needs_manual_grade)
-                                 for nb in sub.notebooks for g in nb.grades),
-                "comments": sorted((nb.name, c.name, c.auto_comment, c.manual_comment)
-                                   for nb in sub.notebooks for c in nb.comments),
-            }
-    return rows
+    return rows(course, assignment)
 
 
 def written_files(course: Path, assignment: str) -> dict:
@@ -360,9 +344,10 @@ def main(argv: list[str] | None = None) -> int:
         reference = gradebook_rows(first, args.assignment), state_scores(first), written_files(first, args.assignment)
         same = True
         for key, course in courses.items():
-            found = gradebook_rows(course, args.assignment), state_scores(course), written_files(course, args.assignment)
+            found = (gradebook_rows(course, args.assignment), state_scores(course),
+                     written_files(course, args.assignment))
             for what, mine, theirs in zip(("gradebook rows", "state entries", "graded notebooks and records"),
-                                          found, reference):
+                                          found, reference, strict=True):
                 if mine != theirs:
                     same = False
                     print(f"the {what} of {key} differ from the first run's")

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from helpers.class_fixtures import TINY, cli, make_course, submit_tiny, tiny_assignment
+from helpers import nbgrader_course
 from helpers.nbgrader_course import submission, submit
 
 
@@ -122,23 +123,7 @@ def _replayed(seed: Path, results: dict, folder: Path, monkeypatch, **options):
 
 
 def gradebook_rows(course: Path) -> dict:
-    """Every row the grading writes, by student: the submission's timestamp and late penalty,
-    each grade's auto / manual score and review flag, each comment's automatic text."""
-    from nbgrader.api import Gradebook
-
-    rows = {}
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
-        for sub in gb.assignment_submissions(TINY):
-            rows[sub.student_id] = {
-                "timestamp": str(sub.timestamp),
-                "score": sub.score,
-                "late": sub.late_submission_penalty,
-                "grades": sorted((g.name, g.auto_score, g.manual_score, g.needs_manual_grade)
-                                 for nb in sub.notebooks for g in nb.grades),
-                "comments": sorted((c.name, c.auto_comment) for nb in sub.notebooks for c in nb.comments),
-                "penalties": sorted((nb.name, nb.late_submission_penalty) for nb in sub.notebooks),
-            }
-    return rows
+    return nbgrader_course.gradebook_rows(course, TINY)
 
 
 def state_entries(course: Path) -> dict:
