@@ -107,9 +107,9 @@ OLD_SUFFIX = ".coursework-old"
 class Options:
     """How to run: ``jobs`` kernels at once (local grading), grade again what is unchanged
     (``force``), a progress bar, only some ``students``, at most ``batch`` finished
-    submissions written in one gradebook commit and state save; the executed notebooks graded
-    by the workers that ran them (``on_workers``; False: here, as before, one process doing
-    all); and how to grade (``settings``)."""
+    submissions written in one gradebook commit and state save; each notebook read, sanitized
+    and graded by the worker that runs it (``on_workers``; False: here, as before, the
+    coordinator doing it all); and how to grade (``settings``)."""
 
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
     force: bool = False
