@@ -24,8 +24,11 @@ Each run is a child process whose ``coursework`` comes from ``PYTHONPATH``: "bef
 Local: ``LocalExecutor(--jobs)``; Dask: a ``LocalCluster`` of ``--workers`` processes of
 ``--threads`` threads each (the stub installed in every worker process). Before and after
 grade identical copies of one course (same gradebook, same secret); the script checks
-that their gradebooks hold the same score for every check of every student, and exits 1 if
-not. It prints the coordinator's milliseconds per submission, the ratio before / after,
+that they wrote the same: every gradebook row Formgrader shows (grades, comments, review
+flags, timestamps, late penalties), every state entry, graded notebook and record; it exits
+1 if not. It prints the coordinator's milliseconds per submission -- wall time, and the CPU
+time of its thread (on a machine shared with the workers, as here, the wall time also counts
+the coordinator waiting for a core that a worker holds) --, the ratio before / after,
 and an estimate for 1,000 submissions on 10 machines of 16 cores. Timings only: no
 assertion on speed.
 """
@@ -157,18 +160,19 @@ def child(args: argparse.Namespace) -> None:
     code = Path(coursework.__file__).resolve().parent.parent
     assert code == Path(args.code).resolve(), (code, args.code)
     install_stub(args.record)
-    waited = {"seconds": 0.0, "calls": 0}
-    once = {"seconds": 0.0}
+    waited = {"seconds": 0.0, "cpu": 0.0, "calls": 0}
+    once = {"seconds": 0.0, "cpu": 0.0}
 
     def timed(owner, name, bucket):
         fn = getattr(owner, name)
 
         def wrapper(*a, **kw):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.thread_time()
             try:
                 return fn(*a, **kw)
             finally:
                 bucket["seconds"] += time.perf_counter() - t0
+                bucket["cpu"] += time.thread_time() - c0
                 bucket["calls"] = bucket.get("calls", 0) + 1
 
         setattr(owner, name, wrapper)
@@ -201,15 +205,16 @@ def child(args: argparse.Namespace) -> None:
                 client.wait_for_workers(args.workers)
                 files = client.run(install_stub, args.record)
                 assert all(Path(f).resolve().is_relative_to(code) for f in files.values()), files
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), time.thread_time()
                 summary = classrun.autograde(course, args.assignment, options, client)
-                total = time.perf_counter() - t0
+                total, cpu = time.perf_counter() - t0, time.thread_time() - c0
     else:
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.thread_time()
         summary = classrun.autograde(course, args.assignment, options)
-        total = time.perf_counter() - t0
+        total, cpu = time.perf_counter() - t0, time.thread_time() - c0
     n = len(summary.graded)
     own = total - waited["seconds"] - once["seconds"]
+    own_cpu = cpu - waited["cpu"] - once["cpu"]
     print(
         json.dumps(
             {
@@ -220,6 +225,7 @@ def child(args: argparse.Namespace) -> None:
                 "once": once["seconds"],
                 "own": own,
                 "ms_per_submission": 1000 * own / max(n, 1),
+                "cpu_ms_per_submission": 1000 * own_cpu / max(n, 1),
             }
         )
     )
@@ -261,11 +267,18 @@ def run_child(code: Path, course: Path, record: Path, executor: str, args: argpa
     return result
 
 
-def gradebook_scores(course: Path, assignment: str) -> dict:
+def gradebook_rows(course: Path, assignment: str) -> dict:
     sys.path.insert(0, str(REPO / "tests"))
-    from helpers.nbgrader_course import scores
+    from helpers.nbgrader_course import gradebook_rows as rows
 
-    return scores(course, assignment)
+    return rows(course, assignment)
+
+
+def written_files(course: Path, assignment: str) -> dict:
+    """Every graded notebook's text and every record (``autograded/``), by path."""
+    root = course / "autograded"
+    paths = [*root.glob(f"*/{assignment}/*.ipynb"), *(root / ".coursework" / assignment).glob("*.json")]
+    return {str(p.relative_to(root)): p.read_text() for p in sorted(paths)}
 
 
 def state_scores(course: Path) -> dict:
@@ -325,22 +338,28 @@ def main(argv: list[str] | None = None) -> int:
                 courses[label, executor] = course
                 r = results[label, executor]
                 print(f"{label:6s} {executor:5s}: {r['n']} submissions, coordinator's own {r['own']:6.2f} s = "
-                      f"{r['ms_per_submission']:7.1f} ms / submission (waited {r['waited']:.1f} s, "
-                      f"executor start/stop and bundle {r['once']:.1f} s)", flush=True)
-        reference = gradebook_scores(next(iter(courses.values())), args.assignment)
-        first_state = state_scores(next(iter(courses.values())))
+                      f"{r['ms_per_submission']:7.1f} ms / submission, CPU {r['cpu_ms_per_submission']:7.1f} ms "
+                      f"(waited {r['waited']:.1f} s, executor start/stop and bundle {r['once']:.1f} s)", flush=True)
+        first = next(iter(courses.values()))
+        reference = gradebook_rows(first, args.assignment), state_scores(first), written_files(first, args.assignment)
         same = True
         for key, course in courses.items():
-            if gradebook_scores(course, args.assignment) != reference or state_scores(course) != first_state:
-                same = False
-                print(f"the gradebook or the state of {key} differs from the first run's")
+            found = (gradebook_rows(course, args.assignment), state_scores(course),
+                     written_files(course, args.assignment))
+            for what, mine, theirs in zip(("gradebook rows", "state entries", "graded notebooks and records"),
+                                          found, reference, strict=True):
+                if mine != theirs:
+                    same = False
+                    print(f"the {what} of {key} differ from the first run's")
         print()
-        print(f"every check's score and every state entry the same in all {len(courses)} runs: {same}")
+        print(f"every gradebook row (grades, comments, flags, timestamps, late penalties), state entry, graded "
+              f"notebook and record the same in all {len(courses)} runs: {same}")
         if args.before:
             for executor in executors:
                 b, a = results["before", executor], results["after", executor]
                 print(f"{executor:5s}: before {b['ms_per_submission']:.1f} ms, after {a['ms_per_submission']:.1f} ms "
-                      f"per submission: {b['ms_per_submission'] / a['ms_per_submission']:.1f}x less")
+                      f"per submission: {b['ms_per_submission'] / a['ms_per_submission']:.1f}x less (CPU "
+                      f"{b['cpu_ms_per_submission']:.1f} -> {a['cpu_ms_per_submission']:.1f} ms)")
         executor = "dask" if "dask" in executors else executors[0]
         for label in codes:
             coord = results[label, executor]["ms_per_submission"] / 1000

@@ -2,6 +2,9 @@
 
 In order, the first that says:
 
+0. :func:`speaking`: a block of work done for a run whose language was decided elsewhere (a
+   grading worker, maybe on another machine, speaks the language of the class run that sent
+   it the job: the run's settings carry it).
 1. ``COURSEWORK_LANG`` in the environment (``en`` or ``ko``): anyone's override (a student
    who wants the checks in the other language, an instructor's shell).
 2. The language a student bundle was built in: the file :data:`BUNDLE_FILE` beside this
@@ -19,13 +22,16 @@ An unknown value is an error that names it (a typo must not quietly give English
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 __all__ = ["LANGUAGES", "DEFAULT", "ENV", "BUNDLE_FILE", "language", "check_language", "config_language",
-           "course_language", "use_course_language"]
+           "course_language", "use_course_language", "speaking"]
 
 LANGUAGES = ("en", "ko")
 DEFAULT = "en"
@@ -33,6 +39,7 @@ ENV = "COURSEWORK_LANG"
 BUNDLE_FILE = "course_language.txt"
 CONFIG_NAME = "nbgrader_config.py"
 _course: list[str] = []          # the language of the course this process opened, if any
+_speaking: contextvars.ContextVar[str | None] = contextvars.ContextVar("coursework_speaking", default=None)
 _SETTING = re.compile(r"""^[ \t]*c\.Coursework\.language[ \t]*=[ \t]*["']([^"']*)["']""", re.M)
 
 
@@ -79,8 +86,22 @@ def use_course_language(lang: str | None) -> None:
     _course[:] = [check_language(lang, "course language")] if lang else []
 
 
+@contextlib.contextmanager
+def speaking(lang: str | None) -> Iterator[None]:
+    """:func:`language` is ``lang`` inside the block, in this thread or asyncio task and those it
+    starts (a context variable); None: the block changes nothing."""
+    token = _speaking.set(check_language(lang, "lang") if lang else _speaking.get())
+    try:
+        yield
+    finally:
+        _speaking.reset(token)
+
+
 def language() -> str:
     """The language in force here (see the module's docstring for the order)."""
+    spoken = _speaking.get()
+    if spoken:
+        return spoken
     env = os.environ.get(ENV, "").strip()
     if env:
         return check_language(env, f"the environment variable {ENV}")

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from helpers.class_fixtures import TINY, cli, make_course, submit_tiny, tiny_assignment
+from helpers import nbgrader_course
 from helpers.nbgrader_course import submission, submit
 
 
@@ -31,6 +32,7 @@ ANSWERS = {
     "blank": None,
 }
 STUDENTS = [f"c{i:02d}-{kind}" for i, kind in zip(range(12), list(ANSWERS) * 3)]
+EXECUTED: dict = {}  # student -> notebook -> the executed notebook (JSON) the real run's worker graded
 
 
 def _course(root: Path) -> Path:
@@ -78,7 +80,7 @@ class Replay:
 def graded(tmp_path_factory):
     """(a course not graded yet, the real results of each student, the real run's course)."""
     from coursework.grading.course import open_course
-    from coursework.grading.run import classrun, local
+    from coursework.grading.run import classrun, local, worker
 
     seed = _course(tmp_path_factory.mktemp("coordinator"))
     real = tmp_path_factory.mktemp("real") / "course"
@@ -92,11 +94,17 @@ def graded(tmp_path_factory):
             results[done[0].student] = done[1]
         return done
 
-    local.LocalExecutor.next_done = keep
+    graded_there = worker._graded
+
+    def executed(job, name, nb, *args):
+        EXECUTED.setdefault(job.student, {})[name] = worker.nb_to_json(nb)
+        return graded_there(job, name, nb, *args)
+
+    local.LocalExecutor.next_done, worker._graded = keep, executed
     try:
         summary = classrun.autograde(open_course(real), TINY, classrun.Options(jobs=2, progress=False))
     finally:
-        local.LocalExecutor.next_done = original
+        local.LocalExecutor.next_done, worker._graded = original, graded_there
     assert sorted(summary.graded) == sorted(STUDENTS) and not summary.failed
     return seed, results, real
 
@@ -115,23 +123,7 @@ def _replayed(seed: Path, results: dict, folder: Path, monkeypatch, **options):
 
 
 def gradebook_rows(course: Path) -> dict:
-    """Every row the grading writes, by student: the submission's timestamp and late penalty,
-    each grade's auto / manual score and review flag, each comment's automatic text."""
-    from nbgrader.api import Gradebook
-
-    rows = {}
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
-        for sub in gb.assignment_submissions(TINY):
-            rows[sub.student_id] = {
-                "timestamp": str(sub.timestamp),
-                "score": sub.score,
-                "late": sub.late_submission_penalty,
-                "grades": sorted((g.name, g.auto_score, g.manual_score, g.needs_manual_grade)
-                                 for nb in sub.notebooks for g in nb.grades),
-                "comments": sorted((c.name, c.auto_comment) for nb in sub.notebooks for c in nb.comments),
-                "penalties": sorted((nb.name, nb.late_submission_penalty) for nb in sub.notebooks),
-            }
-    return rows
+    return nbgrader_course.gradebook_rows(course, TINY)
 
 
 def state_entries(course: Path) -> dict:
@@ -172,6 +164,24 @@ def test_batches_write_what_one_at_a_time_writes(graded, tmp_path, monkeypatch):
     assert records(one) == records(many) == records(real)
     assert graded_notebooks(one) == graded_notebooks(many) == graded_notebooks(real)
     assert {s: sc for s, sc in s1.scores.items()} == {s: sc for s, sc in s64.scores.items()}
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("nbgrader")
+def test_notebooks_graded_on_the_workers_or_here_write_the_same(graded, tmp_path, monkeypatch):
+    """The real run's workers read, sanitized and graded each notebook (Options.on_workers); here
+    the same kernels' results, the notebooks read, sanitized and graded by the coordinator."""
+    from dataclasses import replace
+
+    seed, results, real = graded
+    assert all(r.graded and not r.notebooks for r in results.values())  # the real run: on the workers
+    sent_back = {s: replace(r, graded={}, notebooks=EXECUTED[s]) for s, r in results.items()}
+    course, summary = _replayed(seed, sent_back, tmp_path / "here", monkeypatch, batch=64, on_workers=False)
+    assert sorted(summary.graded) == sorted(STUDENTS) and not summary.failed
+    assert gradebook_rows(course) == gradebook_rows(real)
+    assert state_entries(course) == state_entries(real)
+    assert records(course) == records(real)
+    assert graded_notebooks(course) == graded_notebooks(real)
 
 
 @pytest.mark.slow

@@ -91,6 +91,29 @@ def scores(course: Path, assignment: str) -> dict[str, dict[str, float]]:
     return out
 
 
+def gradebook_rows(course: Path, assignment: str) -> dict:
+    """What Formgrader shows of every submission: its timestamp, score, late penalty and review
+    flag; each notebook's late penalty, flag and score; each grade's automatic, manual and extra
+    score and review flag; each comment's automatic and manual text."""
+    from nbgrader.api import Gradebook
+
+    rows = {}
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        for sub in gb.assignment_submissions(assignment):
+            rows[sub.student_id] = {
+                "timestamp": str(sub.timestamp),
+                "score": sub.score,
+                "late": sub.late_submission_penalty,
+                "review": sub.needs_manual_grade,
+                "notebooks": sorted((nb.name, nb.late_submission_penalty, nb.flagged, nb.score) for nb in sub.notebooks),
+                "grades": sorted((nb.name, g.name, g.auto_score, g.manual_score, g.extra_credit, g.needs_manual_grade)
+                                 for nb in sub.notebooks for g in nb.grades),
+                "comments": sorted((nb.name, c.name, c.auto_comment, c.manual_comment)
+                                   for nb in sub.notebooks for c in nb.comments),
+            }
+    return rows
+
+
 # -- one class of sample submissions, graded end to end --------------------------
 
 #: Text that must never reach a student's feedback: hidden regions and the hidden

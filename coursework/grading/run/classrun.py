@@ -5,10 +5,10 @@ another. Here one process imports nbgrader once and drives ``jobs`` kernels from
 one asyncio loop. Each submission goes through nbgrader's own pieces, in process:
 
 1. the submitted files are copied, then the assignment's own files over them;
-2. **sanitize**: deleted / edited test cells are restored
-   (:mod:`coursework.grading.judge.restore`), then
-   nbgrader's ``ClearOutput``, ``DeduplicateIds``, ``OverwriteKernelspec``,
-   ``OverwriteCells``, ``CheckCellMetadata``;
+2. **sanitize**, where the notebook will run (:mod:`.sanitize`): deleted / edited test
+   cells are restored (:mod:`coursework.grading.judge.restore`), then nbgrader's
+   ``ClearOutput``, ``DeduplicateIds``, ``OverwriteKernelspec``, ``OverwriteCells`` (on
+   the gradebook's source cells, read once per run), ``CheckCellMetadata``;
 3. **execute** the student's cells in a fresh kernel in a room of its own outside the
    course (:mod:`coursework.grading.execute.room`: a copy of the student's bundle, a
    scrubbed environment, on Linux the sandbox of :mod:`coursework.grading.kernel.sandbox`),
@@ -18,10 +18,12 @@ one asyncio loop. Each submission goes through nbgrader's own pieces, in process
    middle part is a function of plain data, a :class:`.worker.Job` turned into a
    :class:`.worker.Result`, run here (:mod:`.local`) or on a Dask cluster's workers
    (:mod:`.cluster`);
-4. **score**: the student and the submission are created or updated in the gradebook,
-   then nbgrader's ``IgnorePattern``, ``LimitOutput``, the exercise rules
-   (:mod:`coursework.grading.judge.rules`), ``SaveAutoGrades``, ``AssignLatePenalties``,
-   ``CheckCellMetadata``;
+4. **score**, where the notebook ran (:mod:`.graded`): nbgrader's ``IgnorePattern``,
+   ``LimitOutput``, the exercise rules (:mod:`coursework.grading.judge.rules`),
+   ``SaveAutoGrades`` into a sheet of plain data, ``CheckCellMetadata``; then here the student
+   and the submission are created or updated in the gradebook (a batch's new submissions in
+   one statement per table, :func:`.gradebook.submissions_in`), the sheet written
+   (:func:`.gradebook.save_grades`), ``AssignLatePenalties``;
 5. the graded notebook (only it: nothing else comes back from the kernel's room) is
    written to a temporary folder that replaces
    ``autograded/<student>/<assignment>`` in one rename, the record of every check
@@ -32,9 +34,11 @@ one asyncio loop. Each submission goes through nbgrader's own pieces, in process
 
 The coordinator (this process) is the gradebook's and the state's only writer, and it
 must not be the limit of a large class on a cluster: it keeps one gradebook session for
-the run (:mod:`.gradebook`) and finishes results in batches -- every result that came in
-while it was busy, at most ``Options.batch`` -- with one gradebook commit and one state
-save per batch (:meth:`ClassRun.finish_batch`). A killed run loses at most the batch
+the run (:mod:`.gradebook`), leaves the work on each notebook to the worker that runs it
+(steps 2 and 4: it checks that the file can be read, and writes what comes back; with
+``Options.on_workers`` False it does that work itself, as before), and finishes results in batches -- every result
+that came in while it was busy, at most ``Options.batch`` -- with one gradebook commit and
+one state save per batch (:meth:`ClassRun.finish_batch`). A killed run loses at most the batch
 it was finishing. ``benchmarks/bench_coordinator.py`` measures its own time per submission.
 
 A submission whose grading fails for a reason of ours, not the student's (e.g. a
@@ -65,23 +69,30 @@ from typing import Any, NamedTuple, Protocol
 import nbformat
 import nbgrader.preprocessors as nbgrader_preprocessors
 from nbgrader.api import MissingEntry
-from nbgrader.utils import determine_grade
 from tqdm.auto import tqdm
 
 from ...i18n import language
 from ..course import Course, CourseError
-from ..execute.outcome import NotebookOutcome
 from ..execute.room import sandbox_missing
 from ..exercises import Exercise
 from ..exercises import exercises as find_exercises
-from ..judge.restore import Restored, restore_cells
-from ..judge.rules import apply_rules
+from ..judge.restore import Restored
 from ..release.bundle import stage_packages
 from ..secret import course_secret
 from ..settings import DEFAULTS, Settings
 from .cluster import DaskExecutor
-from .gradebook import SourceCells, assign_late_penalty, one_commit, run_on, source_kernelspecs
+from .gradebook import (
+    Skeleton,
+    SourceTable,
+    late_penalties,
+    one_commit,
+    save_grades,
+    source_kernelspecs,
+    submissions_in,
+)
+from .graded import GradedNotebook, grade_notebook
 from .local import LocalExecutor
+from .sanitize import NotGradable, read_submitted
 from .schema import schema_checked_once
 from .state import GradingState, StateEntry, fingerprint
 from .worker import GradingFailed, Job, Result, nb_from_json, nb_to_json, pack_folders
@@ -90,14 +101,15 @@ __all__ = ["Options", "Summary", "Score", "Late", "ClassRun", "Submission", "Pre
 
 TMP_SUFFIX = ".coursework-tmp"
 OLD_SUFFIX = ".coursework-old"
-NO_SANDBOX = "Graded WITHOUT the kernel sandbox (--no-sandbox): the submission's code ran with the grader's rights."
 
 
 @dataclass
 class Options:
     """How to run: ``jobs`` kernels at once (local grading), grade again what is unchanged
     (``force``), a progress bar, only some ``students``, at most ``batch`` finished
-    submissions written in one gradebook commit and state save; and how to grade (``settings``)."""
+    submissions written in one gradebook commit and state save; each notebook read, sanitized
+    and graded by the worker that runs it (``on_workers``; False: here, as before, the
+    coordinator doing it all); and how to grade (``settings``)."""
 
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
     force: bool = False
@@ -105,6 +117,7 @@ class Options:
     students: list[str] | None = None
     settings: Settings = DEFAULTS
     batch: int = 64  # at most this many finished submissions written to the gradebook in one commit
+    on_workers: bool = True  # each notebook read, sanitized and graded by the worker that runs it
 
 
 class Score(NamedTuple):
@@ -238,8 +251,6 @@ class _Progress:
 class ClassRun:
     """One ``coursework autograde`` run over the submissions of one assignment."""
 
-    SANITIZE = ("ClearOutput", "DeduplicateIds", "OverwriteKernelspec", "OverwriteCells", "CheckCellMetadata")
-
     def __init__(self, course: Course, assignment: str, options: Options | None = None):
         self.course, self.assignment = course, assignment
         self.options = options or Options()
@@ -262,8 +273,10 @@ class ClassRun:
                     f"run `coursework release {assignment}` first"
                 ) from None
             known, due = [nb.name for nb in found.notebooks], found.duedate
+            self.notebooks = [n for n in sorted(known) if n in sources]
             self.kernelspecs = source_kernelspecs(gb, assignment, [n for n in known if n in sources])
-        self.notebooks = [n for n in sorted(known) if n in sources]
+            # what OverwriteCells reads of the gradebook: the same for every submission of the run
+            self.table = SourceTable.read(gb, assignment, self.notebooks)
         if not self.notebooks:
             raise CourseError(
                 f"no notebook of {assignment!r} is both in {course.source_dir / assignment} "
@@ -284,12 +297,16 @@ class ClassRun:
             path = course.release_notebook(assignment, n)
             self.release_nbs[n] = nbformat.read(path, as_version=4) if path.exists() else None
         self.exercises: dict[str, list[Exercise]] = {n: find_exercises(nb) for n, nb in self.source_nbs.items()}
+        # as every job carries them (JSON text), made once
+        self.source_json = {n: nb_to_json(nb) for n, nb in self.source_nbs.items()}
+        self.release_json = {n: None if nb is None else nb_to_json(nb) for n, nb in self.release_nbs.items()}
         self.state = GradingState(course.state_file)
         self.secret = course_secret(course.root, create=True)
         self.stage: Path | None = None
         self.gb: Any = None  # the run's one gradebook session (run), its only writer
         self._pps: dict[str, Any] = {}
-        self._cells: SourceCells | None = None
+        self._rows: Skeleton | None = None
+        self._assignment_pack: tuple[list[tuple[str, bytes]], list[str]] | None = None
 
     # -- what to grade -----------------------------------------------------------------
     def submissions(self) -> list[tuple[str, Path]]:
@@ -410,7 +427,7 @@ class ClassRun:
                 submission = queue.popleft()
                 try:
                     prepared = self.prepare(submission, packed=executor.packed)
-                    if not prepared.job.notebooks:  # nothing can run: scored here
+                    if not (prepared.job.submitted or prepared.job.notebooks):  # nothing can run: scored here
                         nothing_runs.append((prepared, Result()))
                         continue
                     executor.submit(prepared.job)
@@ -495,21 +512,29 @@ class ClassRun:
 
     # -- one submission: before ----------------------------------------------------------
     def prepare(self, submission: Submission, *, packed: bool = False) -> Prepared:
-        """``submission``'s notebooks read and sanitized, and the job of grading them: with
-        ``packed``, files and the bundle as bytes (for another machine). Its gradebook rows are
-        written when it is finished (:meth:`finish_batch`)."""
+        """``submission``'s notebooks looked at (what cannot run: missing, a link, too large), and
+        the job of grading them, which the worker reads and sanitizes (:mod:`.sanitize`; with
+        ``options.on_workers`` False, they are read and sanitized here): with ``packed``, files
+        and the bundle as bytes (for another machine). Its gradebook rows are written when it
+        is finished (:meth:`finish_batch`)."""
         student, folder = submission.student, submission.folder
         tmp = self._tmp_dir(student)
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
         stamp = self.coursedir.get_existing_timestamp(str(folder))
-        with self._gradebook() as gb:
-            books = [self._read(gb, student, folder, name) for name in self.notebooks]
-        job = self._job(student, folder, books, packed=packed)
+        books, files = [], {}
+        for name in self.notebooks:
+            book, data = self._look(student, folder, name)
+            if data is not None and not self.options.on_workers:
+                book = self._read_here(book, data)
+            elif data is not None:
+                files[name] = data
+            books.append(book)
+        job = self._job(student, folder, books, files, packed=packed)
         return Prepared(submission, tmp, books, job, stamp)
 
-    def _read(self, gb: Any, student: str, folder: Path, name: str) -> SubmittedNotebook:
-        """One submitted notebook, read, its locked cells restored and sanitized; or why it cannot run."""
+    def _look(self, student: str, folder: Path, name: str) -> tuple[SubmittedNotebook, bytes | None]:
+        """One submitted notebook and its file's bytes; or (``book.problem``) why it cannot run."""
         book = SubmittedNotebook(name, resources=self._resources(student, name))
         path = folder / f"{name}.ipynb"
         settings = self.settings
@@ -525,52 +550,57 @@ class ClassRun:
             )
         else:
             try:
-                nb = nbformat.read(path, as_version=4)
-                if len(nb.cells) > settings.max_cells:
-                    raise ValueError(f"{len(nb.cells):,} cells, over the limit of {settings.max_cells:,}")
-                book.restored = restore_cells(nb, self.source_nbs[name], self.release_nbs[name])
-                nb, book.resources = self._sanitize(gb, nb, book.resources)
-                book.nb = nb
-            except Exception as exc:  # noqa: BLE001 - unreadable JSON, broken nbgrader metadata, ...
+                return book, path.read_bytes()
+            except OSError as exc:
                 book.problem = f"the notebook {name}.ipynb could not be graded: {type(exc).__name__}: {exc}"
+        return book, None
+
+    def _read_here(self, book: SubmittedNotebook, data: bytes) -> SubmittedNotebook:
+        """``book`` read and sanitized here, as a worker does for a whole job (:mod:`.sanitize`)."""
+        try:
+            book.nb, book.restored = read_submitted(
+                data,
+                name=book.name,
+                student=book.resources["nbgrader"]["student"],
+                assignment=self.assignment,
+                source=self.source_nbs[book.name],
+                release=self.release_nbs[book.name],
+                config=self.course.config,
+                kernelspec=self.kernelspecs.get(book.name),
+                table=self.table,
+                max_cells=self.settings.max_cells,
+            )
+        except NotGradable as exc:
+            book.problem = exc.why
         return book
 
-    def _sanitize(self, gb: Any, nb: Any, resources: dict) -> tuple[Any, dict]:
-        """nbgrader's :attr:`SANITIZE` preprocessors, those that read the gradebook on ``gb``."""
-        for name in self.SANITIZE:
-            pp = self._pp(name)
-            if name == "OverwriteKernelspec":
-                spec = self.kernelspecs.get(resources["nbgrader"]["notebook"])
-                if pp.enabled and spec:
-                    nb.metadata["kernelspec"] = copy.deepcopy(spec)
-            elif name == "OverwriteCells":
-                nb, resources = run_on(pp, self._source_cells(gb), nb, resources)
-            else:
-                nb, resources = pp(nb, resources)
-        return nb, resources
-
-    def _source_cells(self, gb: Any) -> SourceCells:
-        """``gb`` with the source cells' lookups answered once per run (:class:`.gradebook.SourceCells`)."""
-        if self._cells is None or self._cells.gb is not gb:
-            self._cells = SourceCells(gb)
-        return self._cells
-
-    def _job(self, student: str, folder: Path, books: list[SubmittedNotebook], *, packed: bool) -> Job:
-        runnable = [b for b in books if not b.problem]
+    def _job(
+        self, student: str, folder: Path, books: list[SubmittedNotebook], files: dict[str, bytes], *, packed: bool
+    ) -> Job:
+        """The job of grading ``books``: the ``files`` of those the worker reads and sanitizes
+        (``options.on_workers``), else those sanitized here."""
+        runnable = [b.name for b in books if not b.problem]
         job = Job(
             student=student,
             assignment=self.assignment,
-            notebooks={b.name: nb_to_json(b.nb) for b in runnable},
-            sources={b.name: nb_to_json(self.source_nbs[b.name]) for b in runnable},
+            notebooks={b.name: nb_to_json(b.nb) for b in books if not b.problem and b.nb is not None},
+            sources={n: self.source_json[n] for n in runnable},
             settings=self.settings,
             course_root=str(self.course.root),
             secret=self.secret,
         )
-        inputs = [folder, self.course.source_dir / self.assignment]
-        if packed:
-            job.files, job.input_notes = pack_folders(inputs)
+        if self.options.on_workers:
+            job.whole, job.submitted, job.table, job.config = True, files, self.table, self.course.config
+            job.releases = {n: self.release_json[n] for n in files}
+            job.kernelspecs = {n: self.kernelspecs.get(n) for n in files}
+        own = self.course.source_dir / self.assignment
+        if packed:  # the submission's files, then the assignment's over them (packed once per run)
+            theirs, notes = pack_folders([folder])
+            if self._assignment_pack is None:
+                self._assignment_pack = pack_folders([own])
+            job.files, job.input_notes = theirs + self._assignment_pack[0], notes + self._assignment_pack[1]
         else:
-            job.inputs, job.stage = [str(p) for p in inputs], str(self.stage)
+            job.inputs, job.stage = [str(folder), str(own)], str(self.stage)
         return job
 
     # -- one submission: after -----------------------------------------------------------
@@ -607,6 +637,9 @@ class ClassRun:
 
     def _finish_together(self, items: list[tuple[Prepared, Result]]) -> dict[str, Score | Exception]:
         with self._gradebook() as gb, one_commit(gb):
+            for prepared, _ in items:
+                gb.update_or_create_student(prepared.submission.student)
+            submissions_in(gb, self._skeleton(gb), {p.submission.student: p.timestamp for p, _ in items})
             records = [self._into_gradebook(gb, prepared, result) for prepared, result in items]
         out: dict[str, Score | Exception] = {}
         for (prepared, _), record in zip(items, records, strict=True):
@@ -635,14 +668,10 @@ class ClassRun:
         return out
 
     def _into_gradebook(self, gb: Any, prepared: Prepared, result: Result) -> dict:
-        """One submission's rows, grades and late penalty written to ``gb`` (not committed), its
-        graded notebooks to its temporary folder; its record."""
+        """One submission's grades and late penalty written to ``gb`` (not committed; its rows are
+        there, :func:`.gradebook.submissions_in`), its graded notebooks to its temporary folder;
+        its record."""
         student = prepared.submission.student
-        gb.update_or_create_student(student)
-        if prepared.timestamp:
-            gb.update_or_create_submission(self.assignment, student, timestamp=prepared.timestamp)
-        else:
-            gb.update_or_create_submission(self.assignment, student)
         record: dict[str, Any] = {
             "student": student,
             "assignment": self.assignment,
@@ -653,13 +682,17 @@ class ClassRun:
             "score": 0.0,
             "points": 0.0,
         }
+        scored = []
         for book, outcome in self._outcomes(prepared.books, result):
-            nb_record = (
-                self._zero(gb, student, book) if book.problem else self._score(gb, student, book, outcome, prepared.tmp)
-            )
+            if book.problem:
+                nb_record = self._zero(gb, student, book)
+            else:
+                nb_record = self._score(gb, student, book, outcome, prepared.tmp)
+                scored.append(book.name)
             record["notebooks"][book.name] = nb_record
             record["score"] += nb_record["score"]
             record["points"] += nb_record["points"]
+        late_penalties(self._pp("AssignLatePenalties"), gb, student, self.assignment, scored)
         score, penalty, late = self._gradebook_score(gb, student)
         record.update(score_in_gradebook=score, late_penalty=penalty, seconds_late=late)
         return record
@@ -673,58 +706,53 @@ class ClassRun:
             with open(path, "ab") as fh:
                 fh.write(result.kernel_log)
 
-    def _outcomes(
-        self, books: list[SubmittedNotebook], result: Result
-    ) -> list[tuple[SubmittedNotebook, NotebookOutcome | None]]:
-        """``books`` with ``result``'s executed notebooks, notes and judge statistics put in (new
-        records: ``books`` stay as prepared, so that finishing can be done again), each with its
-        outcome (None for a notebook that did not run)."""
-        out: list[tuple[SubmittedNotebook, NotebookOutcome | None]] = []
+    def _outcomes(self, books: list[SubmittedNotebook], result: Result) -> list[tuple[SubmittedNotebook, Any]]:
+        """Each of ``books`` with its graded notebook (:class:`.graded.GradedNotebook`): the
+        worker's, or graded here from the executed notebook the worker sent back; None for a
+        notebook that did not run. A notebook the worker could not read or sanitize comes back
+        as a new record with its problem (``books`` stay as prepared, so that finishing can be
+        done again)."""
+        out: list[tuple[SubmittedNotebook, Any]] = []
         for book in books:
-            if book.name in result.notebooks:
-                graded = replace(
-                    book,
-                    nb=nb_from_json(result.notebooks[book.name]),
-                    resources=copy.deepcopy(book.resources),
-                    notes=book.notes + result.notes[book.name],
-                    judge=result.judge.get(book.name, {}),
-                )
-                out.append((graded, result.outcomes[book.name]))
+            if book.name in result.problems and not book.problem:
+                out.append((replace(book, problem=result.problems[book.name]), None))
+            elif book.name in result.graded:
+                out.append((book, result.graded[book.name]))
+            elif book.name in result.notebooks:
+                out.append((book, self._graded_here(book, result)))
             else:
                 out.append((book, None))
         return out
 
-    def _score(
-        self, gb: Any, student: str, book: SubmittedNotebook, outcome: NotebookOutcome | None, tmp: Path
-    ) -> dict:
-        """One graded notebook scored by the rules into the gradebook ``gb`` and written to ``tmp``; its record."""
+    def _graded_here(self, book: SubmittedNotebook, result: Result) -> GradedNotebook | None:
+        """What the worker does (:func:`.graded.grade_notebook`), done here (``on_workers``
+        False); ``book`` stays as prepared, so that finishing can be done again."""
+        outcome = result.outcomes.get(book.name)
         if outcome is None:
+            return None
+        return grade_notebook(
+            nb_from_json(result.notebooks[book.name]),
+            name=book.name,
+            student=book.resources["nbgrader"]["student"],
+            assignment=self.assignment,
+            config=self.course.config,
+            exercises=self.exercises[book.name],
+            outcome=outcome,
+            timeout=self.timeout,
+            sandbox=self.settings.sandbox,
+            restored=book.restored,
+            notes=book.notes + result.notes[book.name],
+            judge=result.judge.get(book.name, {}),
+        )
+
+    def _score(self, gb: Any, student: str, book: SubmittedNotebook, graded: GradedNotebook | None, tmp: Path) -> dict:
+        """One graded notebook's grades and late penalty written to the gradebook ``gb``, its
+        text to ``tmp``; its record."""
+        if graded is None:
             raise ValueError(f"no outcome came back for the notebook {book.name} of {student}")
-        nb, res = book.nb, book.resources
-        for name in ("IgnorePattern", "LimitOutput"):
-            nb, res = self._pp(name)(nb, res)
-        nb_record = apply_rules(nb, self.exercises[book.name], outcome, self.timeout, grade=determine_grade)
-        nb_record["restored"] = [r.__dict__ for r in book.restored]
-        nb_record["judge"] = book.judge
-        nb_record["notes"] = [r.sentence() for r in book.restored] + book.notes + nb_record["notes"]
-        if not self.settings.sandbox:
-            nb_record["notes"].append(NO_SANDBOX)
-        self._distrust_scores(gb, student, book.name)
-        nb, res = run_on(self._pp("SaveAutoGrades"), gb, nb, res)
-        assign_late_penalty(self._pp("AssignLatePenalties"), gb, student, self.assignment, book.name)
-        nb, res = self._pp("CheckCellMetadata")(nb, res)
-        nb.metadata["coursework"] = {
-            "student": student,
-            "notes": nb_record["notes"],
-            "sandbox": self.settings.sandbox,
-            "judge": True,
-            "exercises": [
-                {"name": name, **{k: v for k, v in ex.items() if k != "checks"}}
-                for name, ex in nb_record["exercises"].items()
-            ],
-        }
-        nbformat.write(nb, tmp / f"{book.name}.ipynb")
-        return nb_record
+        save_grades(gb, self.assignment, student, book.name, graded.grades, graded.comments)
+        (tmp / f"{book.name}.ipynb").write_text(graded.text, encoding="utf-8")
+        return copy.deepcopy(graded.record)
 
     def _zero(self, gb: Any, student: str, book: SubmittedNotebook) -> dict:
         """A notebook that cannot run: every grade 0, with the reason."""
@@ -759,18 +787,11 @@ class ClassRun:
             },
         }
 
-    def _distrust_scores(self, gb: Any, student: str, notebook: str) -> None:
-        """Clear what this run did not write: ``manual_score`` and ``extra_credit`` of the
-        submission's graded cells (a fresh autograde is the autograder's score; an
-        instructor adjusts after it) and manual comments' scores."""
-        try:
-            sub = gb.find_submission_notebook(notebook, self.assignment, student)
-        except MissingEntry:  # not in the gradebook yet: nothing to distrust
-            return
-        for grade in sub.grades:
-            grade.manual_score = None
-            grade.extra_credit = None
-        gb.db.commit()
+    def _skeleton(self, gb: Any) -> Skeleton:
+        """What a new submission's rows mirror (read once per run)."""
+        if self._rows is None:
+            self._rows = Skeleton(gb, self.assignment)
+        return self._rows
 
     def _gradebook_score(self, gb: Any, student: str) -> tuple[float, float, float]:
         """The raw score, the late penalty and the seconds late, as the gradebook ``gb`` has them."""

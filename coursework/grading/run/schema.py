@@ -7,13 +7,16 @@ which first checks the *schema* against its meta-schema and builds a validator: 
 :func:`schema_checked_once` nbgrader's metadata module calls :func:`validate` instead: the
 same check (the validator class the schema names, ``check_schema`` on it, then
 ``best_match`` of the instance's errors raised), with the schema's check and the
-validator made once per schema. Outside the block nbgrader is untouched.
+validator made once per schema. Outside the block nbgrader is untouched; blocks may overlap
+(the class run's, and each worker thread's around grading a notebook): the first to enter
+swaps, the last to leave swaps back.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -45,13 +48,22 @@ class _Jsonschema:
     validate = staticmethod(validate)
 
 
+_LOCK = threading.Lock()
+_OPEN: dict[str, Any] = {"blocks": 0, "original": None}  # the blocks open now; nbgrader's own module
+
+
 @contextlib.contextmanager
 def schema_checked_once() -> Iterator[None]:
     """nbgrader's metadata validation (``nbgrader.nbgraderformat.common``) with :func:`validate`
-    in the block (one thread: the class run's)."""
-    original = common.jsonschema
-    common.jsonschema = _Jsonschema()
+    while any such block is open, in any thread of this process."""
+    with _LOCK:
+        if _OPEN["blocks"] == 0:
+            _OPEN["original"], common.jsonschema = common.jsonschema, _Jsonschema()
+        _OPEN["blocks"] += 1
     try:
         yield
     finally:
-        common.jsonschema = original
+        with _LOCK:
+            _OPEN["blocks"] -= 1
+            if _OPEN["blocks"] == 0:
+                common.jsonschema = _OPEN["original"]

@@ -1,23 +1,34 @@
-"""One submission's kernels and judge, as a function of plain data: the part of grading
-that can run on another machine.
+"""One submission's notebooks read, run and graded, as a function of plain data: the part of
+grading that can run on another machine.
 
-:class:`.classrun.ClassRun` prepares a submission (gradebook rows, the sanitized
-notebooks) and finishes it (scores, gradebook, ``autograded/``, the state); in between,
-:func:`grade_submission` runs each notebook in a
+:class:`.classrun.ClassRun` prepares a submission (which notebooks can run, the job) and
+finishes it (gradebook, ``autograded/``, the state); in between, :func:`grade_submission`
+reads and sanitizes each submitted notebook (:mod:`.sanitize`), runs it in a
 :class:`~coursework.grading.execute.room.KernelRoom` with a
-:class:`~coursework.grading.judge.judge.Judge` deciding its test cells. The executors
-only turn a :class:`Job` into a :class:`Result`: local grading (:mod:`.local`) awaits
-:func:`grade_submission_async` in its loop; on a Dask cluster (:mod:`.cluster`) a worker
-process calls :func:`grade_submission` with a :class:`Job` that carries everything it needs:
+:class:`~coursework.grading.judge.judge.Judge` deciding its test cells, and grades the
+executed notebook (:mod:`.graded`). The executors only turn a :class:`Job` into a
+:class:`Result`: local grading (:mod:`.local`) awaits :func:`grade_submission_async` in its
+loop; on a Dask cluster (:mod:`.cluster`) a worker process calls :func:`grade_submission`
+with a :class:`Job` that carries everything it needs:
 
-- ``Job``: the student id, the sanitized notebooks and the instructor's source notebooks
-  (JSON text), the submission's other files and the assignment's own files (bytes, or the
-  folders when the worker is on this machine), the student bundle's packages (a gzipped
-  tar, or a folder), the grading settings and the course secret (the key of the hidden
-  checks' seeds, needed by the judge); the grading settings are a
-  :class:`~coursework.grading.settings.Settings`;
-- ``Result``: each executed notebook (JSON text), each notebook's cell outcomes and
-  judge statistics (plain dicts), the notes of its rooms, and what was logged.
+- ``Job``: the student id, the submitted notebooks (bytes, as submitted), the instructor's
+  source and release notebooks (JSON text), what ``OverwriteCells`` reads of the gradebook
+  (:class:`.gradebook.SourceTable`) and the course's nbgrader config, the submission's
+  other files and the assignment's own files (bytes, or the folders when the worker is on
+  this machine), the student bundle's packages (a gzipped tar, or a folder), the grading
+  settings (a :class:`~coursework.grading.settings.Settings`) and the course secret (the
+  key of the hidden checks' seeds, needed by the judge);
+- ``Result``: each notebook graded (:class:`.graded.GradedNotebook`: the graded notebook's
+  text, its record, its grades and comments for the gradebook) or why it could not run,
+  each notebook's cell outcomes and judge statistics (plain dicts), the notes of its rooms,
+  and what was logged.
+
+Doing the work on each notebook here, where it runs, is what keeps the class run (one
+process, the gradebook's only writer) from being the limit of a large class: it only
+writes what comes back. (A job not ``whole`` carries notebooks the class run sanitized and
+sends them back executed, for the class run to grade: ``Options.on_workers`` False.) The
+worker speaks the run's language (``Settings.lang``,
+:func:`coursework.i18n.settings.speaking`), whatever its own machine's is.
 
 Nothing here touches the course folder: the worker writes only its rooms (deleted after
 each notebook) and a cache of unpacked bundles under the system's temporary folder.
@@ -41,11 +52,18 @@ from typing import Any
 import nbformat
 import zmq.asyncio
 
+from ...i18n.settings import speaking
 from ..execute.notebook import run_notebook
 from ..execute.outcome import KernelStartError, NotebookOutcome
 from ..execute.room import MAX_INPUT_BYTES, KernelRoom, copy_files
+from ..exercises import exercises as find_exercises
 from ..judge.judge import Judge
+from ..judge.restore import Restored
 from ..settings import Settings
+from .gradebook import SourceTable
+from .graded import GradedNotebook, grade_notebook
+from .sanitize import NotGradable, read_submitted
+from .schema import schema_checked_once
 
 __all__ = [
     "Job",
@@ -90,8 +108,13 @@ class WorkerCannotStartKernels(RuntimeError):
 class Job:
     """What one submission's grading needs (all picklable; see the module docstring).
 
-    ``notebooks``: notebook name -> sanitized notebook (nbformat v4 JSON text), only those
-    that can run; ``sources``: the same names -> the instructor's source notebook (JSON).
+    ``whole``: the worker does all the work on each notebook (:mod:`.sanitize`, the kernel,
+    :mod:`.graded`): ``submitted`` holds the submitted files (name -> bytes) of the notebooks
+    to run, ``releases`` the release notebooks (JSON, or None), ``kernelspecs`` the source
+    notebooks' kernelspecs, ``table`` what ``OverwriteCells`` reads, ``config`` the course's
+    nbgrader config. Else ``notebooks`` holds the notebooks the class run sanitized (JSON),
+    sent back executed for the class run to grade. ``sources``: notebook name -> the
+    instructor's source notebook (JSON).
     ``inputs`` (folders on the worker's machine) or ``files`` ((relative path, bytes),
     written in order, later ones over earlier ones) with ``input_notes`` (what packing
     left out). ``stage`` (a folder) or ``stage_tar`` (gzipped tar of it, ``stage_hash``
@@ -111,15 +134,25 @@ class Job:
     stage: str | None = None
     stage_tar: bytes | None = None
     stage_hash: str = ""
+    whole: bool = False
+    submitted: dict[str, bytes] = field(default_factory=dict)
+    releases: dict[str, str | None] = field(default_factory=dict)
+    kernelspecs: dict[str, dict | None] = field(default_factory=dict)
+    table: SourceTable | None = None
+    config: Any = None
 
 
 @dataclass
 class Result:
-    """What comes back: per notebook its executed JSON, its outcome, the judge's statistics
-    and the notes of its rooms; the log (text) and the kernels' own output (bytes, the last
-    :data:`KERNEL_LOG_KEPT`); the worker that graded it and the seconds it took."""
+    """What comes back: per notebook the graded notebook (``graded``; for a job not ``whole``,
+    its executed JSON in ``notebooks``), its outcome, the judge's statistics and the notes of
+    its rooms, or why it could not run (``problems``: unreadable, broken metadata: it scores
+    0); the log (text) and the kernels' own output (bytes, the last :data:`KERNEL_LOG_KEPT`);
+    the worker that graded it and the seconds it took."""
 
     notebooks: dict[str, str] = field(default_factory=dict)
+    graded: dict[str, GradedNotebook] = field(default_factory=dict)
+    problems: dict[str, str] = field(default_factory=dict)
     outcomes: dict[str, NotebookOutcome] = field(default_factory=dict)
     judge: dict[str, dict] = field(default_factory=dict)
     notes: dict[str, list[str]] = field(default_factory=dict)
@@ -233,6 +266,11 @@ async def grade_submission_async(job: Job, context: Any = None) -> Result:
     Raises :class:`~coursework.grading.execute.outcome.KernelStartError` when a kernel does
     not start twice.
     """
+    with speaking(job.settings.lang), schema_checked_once():
+        return await _grade_submission(job, context)
+
+
+async def _grade_submission(job: Job, context: Any) -> Result:
     start = time.monotonic()
     result = Result()
     fd, kernel_log = tempfile.mkstemp(prefix="cw-kernel-", suffix=".log")
@@ -245,10 +283,10 @@ async def grade_submission_async(job: Job, context: Any = None) -> Result:
         if unpacked is not None:
             write_files(job.files, unpacked)
             inputs = [unpacked, *inputs]
+        books = _sanitized(job, result) if job.whole else [(n, nb_from_json(t), []) for n, t in job.notebooks.items()]
         stage = unpack_stage(job)
         deadline = time.monotonic() + job.settings.total_seconds
-        for name, text in job.notebooks.items():
-            nb = nb_from_json(text)
+        for name, nb, restored in books:
             outcome, notes, stats = await _grade_notebook(
                 job,
                 nb,
@@ -260,7 +298,10 @@ async def grade_submission_async(job: Job, context: Any = None) -> Result:
                 deadline,
                 result.log.append,
             )
-            result.notebooks[name] = nb_to_json(nb)
+            if job.whole:
+                result.graded[name] = _graded(job, name, nb, restored, outcome, notes, stats)
+            else:
+                result.notebooks[name] = nb_to_json(nb)
             result.outcomes[name] = outcome
             result.notes[name] = notes
             result.judge[name] = stats
@@ -275,6 +316,56 @@ async def grade_submission_async(job: Job, context: Any = None) -> Result:
             os.unlink(kernel_log)
     result.seconds = time.monotonic() - start
     return result
+
+
+def _sanitized(job: Job, result: Result) -> list[tuple[str, Any, list[Restored]]]:
+    """The job's submitted notebooks that can run, read and sanitized (:mod:`.sanitize`), read back
+    from their JSON as the class run would send them; why the others cannot, in ``result``."""
+    if job.table is None:
+        raise ValueError("a whole job carries the source cells' table (SourceTable)")
+    books = []
+    for name, data in job.submitted.items():
+        release = job.releases.get(name)
+        try:
+            nb, restored = read_submitted(
+                data,
+                name=name,
+                student=job.student,
+                assignment=job.assignment,
+                source=nb_from_json(job.sources[name]),
+                release=nb_from_json(release) if release is not None else None,
+                config=job.config,
+                kernelspec=job.kernelspecs.get(name),
+                table=job.table,
+                max_cells=job.settings.max_cells,
+            )
+        except NotGradable as exc:
+            result.problems[name] = exc.why
+            continue
+        books.append((name, nb_from_json(nb_to_json(nb)), restored))
+    return books
+
+
+def _graded(
+    job: Job, name: str, nb: Any, restored: list[Restored], outcome: NotebookOutcome, notes: list[str], stats: dict
+) -> GradedNotebook:
+    """The executed notebook ``name`` graded here (:func:`.graded.grade_notebook`), read back from
+    its JSON as the class run would read it."""
+    assert job.settings.timeout is not None  # resolved: _grade_notebook checked it
+    return grade_notebook(
+        nb_from_json(nb_to_json(nb)),
+        name=name,
+        student=job.student,
+        assignment=job.assignment,
+        config=job.config,
+        exercises=find_exercises(nb_from_json(job.sources[name])),
+        outcome=outcome,
+        timeout=float(job.settings.timeout),
+        sandbox=job.settings.sandbox,
+        restored=restored,
+        notes=notes,
+        judge=stats,
+    )
 
 
 async def _grade_notebook(
