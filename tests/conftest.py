@@ -134,6 +134,16 @@ def bundles(tmp_path_factory):
     return folder, dist, proc
 
 
+@pytest.fixture(scope="session")
+def graded_class(tmp_path_factory):
+    """01_features' class graded once per run (helpers/class_fixtures.grade_class), for
+    grading/test_cli_autograde.py and then grading/test_grading_dask.py, which grades it again on a
+    cluster (--force). A test that changes a submission puts it back before it ends."""
+    from helpers.class_fixtures import grade_class
+
+    return grade_class(tmp_path_factory.mktemp("class"))
+
+
 # -- the order of the files under pytest-xdist (helpers/schedule.py) ---------------------------------
 
 def _cache(config):

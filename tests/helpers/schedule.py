@@ -54,6 +54,8 @@ EXPECTED_SECONDS: dict[str, float] = {
 SHARED: dict[str, str] = {
     "grading/test_cli_release.py": "bundles",            # tests/conftest.py's ``bundles``
     "notebooks/test_bundle_answered.py": "bundles",
+    "grading/test_cli_autograde.py": "graded_class",         # tests/conftest.py's ``graded_class``
+    "grading/test_grading_dask.py": "graded_class",
 }
 
 
