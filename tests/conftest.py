@@ -144,6 +144,22 @@ def graded_class(tmp_path_factory):
     return grade_class(tmp_path_factory.mktemp("class"))
 
 
+@pytest.fixture(scope="session")
+def nbgrader_class(request, tmp_path_factory):
+    """The plain-nbgrader end-to-end class, once per run: the sample submissions of every collected
+    test module that defines ``A`` and ``nbgrader_samples(right)`` (tests/notebooks/test_nbgrader_e2e*),
+    graded together in one course by one ``nbgrader autograde`` (helpers/nbgrader_course.grade_samples).
+    The course's root. Read only."""
+    from helpers.nbgrader_course import grade_samples
+
+    samples = {}
+    for item in request.session.items:
+        module = getattr(item, "module", None)
+        if callable(getattr(module, "nbgrader_samples", None)):
+            samples[module.A] = module.nbgrader_samples
+    return grade_samples(tmp_path_factory.mktemp("e2e"), samples)
+
+
 # -- the order of the files under pytest-xdist (helpers/schedule.py) ---------------------------------
 
 def _cache(config):

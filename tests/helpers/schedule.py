@@ -56,6 +56,9 @@ SHARED: dict[str, str] = {
     "notebooks/test_bundle_answered.py": "bundles",
     "grading/test_cli_autograde.py": "graded_class",         # tests/conftest.py's ``graded_class``
     "grading/test_grading_dask.py": "graded_class",
+    **{f"notebooks/test_nbgrader_e2e{name}.py": "nbgrader_class"     # tests/conftest.py's ``nbgrader_class``
+       for name in ("", "_02_tensors", "_03_activations", "_04_backprop", "_05_sgd", "_06_regularization",
+                    "_07_overfitting")},
 }
 
 
