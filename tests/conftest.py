@@ -134,6 +134,32 @@ def bundles(tmp_path_factory):
     return folder, dist, proc
 
 
+@pytest.fixture(scope="session")
+def graded_class(tmp_path_factory):
+    """01_features' class graded once per run (helpers/class_fixtures.grade_class), for
+    grading/test_cli_autograde.py and then grading/test_grading_dask.py, which grades it again on a
+    cluster (--force). A test that changes a submission puts it back before it ends."""
+    from helpers.class_fixtures import grade_class
+
+    return grade_class(tmp_path_factory.mktemp("class"))
+
+
+@pytest.fixture(scope="session")
+def nbgrader_class(request, tmp_path_factory):
+    """The plain-nbgrader end-to-end class, once per run: the sample submissions of every collected
+    test module that defines ``A`` and ``nbgrader_samples(right)`` (tests/notebooks/test_nbgrader_e2e*),
+    graded together in one course by one ``nbgrader autograde`` (helpers/nbgrader_course.grade_samples).
+    The course's root. Read only."""
+    from helpers.nbgrader_course import grade_samples
+
+    samples = {}
+    for item in request.session.items:
+        module = getattr(item, "module", None)
+        if callable(getattr(module, "nbgrader_samples", None)):
+            samples[module.A] = module.nbgrader_samples
+    return grade_samples(tmp_path_factory.mktemp("e2e"), samples)
+
+
 # -- the order of the files under pytest-xdist (helpers/schedule.py) ---------------------------------
 
 def _cache(config):

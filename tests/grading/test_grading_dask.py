@@ -2,7 +2,8 @@
 and two ``dask worker`` processes (started with the commands the README gives).
 
 One class of 01_features (helpers.class_fixtures.class_kinds's fifteen kinds and four hostile
-submissions of hostile_corpus) is graded locally, then again on the cluster while one
+submissions of hostile_corpus) is graded locally (tests/conftest.py's ``graded_class``, shared with
+test_cli_autograde.py), then again on the cluster while one
 worker is killed (SIGKILL) with a kernel running and a new one joins: the scores, the records (every check's
 score and reason, the notes) and the judged cells' outputs must be identical. A class of
 twelve on the tiny assignment is graded on the cluster while the coordinator is killed
@@ -21,18 +22,15 @@ import sys
 import time
 from pathlib import Path
 
-import nbformat
 import pytest
 
 pytest.importorskip("distributed", reason="the Dask extra: pip install -e '.[dask]'")
 import psutil  # noqa: E402 - a dependency of distributed
 
-from helpers.class_fixtures import A, TINY, build_class, cli, make_course, submit_tiny, tiny_assignment  # noqa: E402
-from helpers import hostile_corpus  # noqa: E402
+from helpers.class_fixtures import A, TINY, cli, make_course, snapshot, submit_tiny, tiny_assignment  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
-HOSTILE = ("patch-checks-01", "patch-everything-01", "read-hidden-and-solutions-01", "read-gradebook-01")
 BIN = Path(sys.executable).parent
 
 
@@ -88,30 +86,6 @@ def cluster(tmp_path_factory):
         c.close()
 
 
-def snapshot(course: Path, assignment: str) -> dict:
-    """Per student: the record (timings left out) and the judged cells' outputs."""
-    out = {}
-    for path in sorted((course / "autograded" / ".coursework" / assignment).glob("*.json")):
-        record = _untimed(json.loads(path.read_text()))
-        student = record["student"]
-        cells = {}
-        graded = course / "autograded" / student / assignment / f"{assignment}.ipynb"
-        if graded.exists():
-            nb = nbformat.read(graded, as_version=4)
-            cells = {c.metadata["nbgrader"]["grade_id"]: c.outputs for c in nb.cells
-                     if c.metadata.get("coursework", {}).get("judged")}
-        out[student] = {"record": record, "judged": cells}
-    return out
-
-
-def _untimed(data):
-    if isinstance(data, dict):
-        return {k: _untimed(v) for k, v in data.items() if k != "seconds"}
-    if isinstance(data, list):
-        return [_untimed(v) for v in data]
-    return data
-
-
 def _kernel_running(proc: subprocess.Popen) -> bool:
     try:
         return any("ipykernel" in " ".join(c.cmdline()) or "kernelapp" in " ".join(c.cmdline())
@@ -126,14 +100,9 @@ def autograde_argv(course: Path, assignment: str, *extra: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory, cluster):
-    course = make_course(tmp_path_factory.mktemp("class"))
-    cli("release", A, "--no-bundle", "--course", str(course))
-    kinds = build_class(course)
-    cases = hostile_corpus.build(course, HOSTILE)
-    local = json.loads(cli(*autograde_argv(course, A, "--jobs", "2")[3:]).stdout)
-    before = snapshot(course, A)
-    # the same class again, on the cluster; one worker killed while its kernel runs
+def graded(graded_class, cluster):
+    course = graded_class["course"]
+    # the class graded locally, again on the cluster; one worker killed while its kernel runs
     env = dict(os.environ, MPLBACKEND="Agg")
     proc = subprocess.Popen(autograde_argv(course, A, "--force", "--scheduler", cluster.address),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
@@ -151,8 +120,9 @@ def graded(tmp_path_factory, cluster):
     stdout, stderr = proc.communicate(timeout=900)
     assert proc.returncode == 0, stdout + stderr
     after = snapshot(course, A)
-    return {"course": course, "kinds": kinds, "cases": cases, "local": local, "dask": json.loads(stdout),
-            "before": before, "after": after, "killed_mid_run": killed_mid_run}
+    return {"course": course, "kinds": graded_class["kinds"], "cases": graded_class["cases"],
+            "local": graded_class["summary"], "dask": json.loads(stdout), "before": graded_class["before"],
+            "after": after, "killed_mid_run": killed_mid_run}
 
 
 def test_cluster_scores_equal_local_and_the_expected_ones(graded):

@@ -1,7 +1,7 @@
 """The kernel's room under attack (issue 18): bounded outputs, nothing inherited, no socket
 outside the room, any install, and what the kernel says about itself.
 
-One class of ``01_features`` is graded once for the module, with small output limits
+One class of ``01_features`` (without its demo cells) is graded once for the module, with small output limits
 (256 KB per cell, 2 MB per notebook): honest students, then the whole class with
 submissions that flood (many cells of 1 MB, one 50 MB line, 1 MB images, thousands of
 display updates, a 20 MB error, one message of 300 MB in frames of 1 MB), look at their
@@ -27,8 +27,8 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell
 
-from helpers.class_fixtures import (A, REPO, TINY, cli, make_course, measured_cli, solution_sources, submission, submit,
-                            submit_tiny, tiny_assignment)
+from helpers.class_fixtures import (A, REPO, TINY, cli, demo_cells, make_course, measured_cli, solution_sources,
+                                    submission, submit, submit_tiny, tiny_assignment)
 from helpers.nbgrader_course import scores
 
 pytestmark = pytest.mark.slow
@@ -176,7 +176,7 @@ def _class(course: Path, servers: Servers) -> dict[str, float]:
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    course = make_course(tmp_path_factory.mktemp("room"), (A,), package=True)
+    course = make_course(tmp_path_factory.mktemp("room"), (A,), package=True, drop=demo_cells(A))  # no demo cells
     cli("release", A, "--no-bundle", "--course", str(course))
     servers = Servers(tmp_path_factory.mktemp("servers"))
     try:

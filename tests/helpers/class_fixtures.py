@@ -15,6 +15,7 @@ experiment); the benchmark grades the notebook whole.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -29,7 +30,7 @@ from helpers.nbgrader_course import REPO, solution_sources, submission, submit
 
 __all__ = ["REPO", "A", "TOTAL", "cell_metadata", "python_notebook", "class_kinds", "Kind", "demo_cells", "make_course", "cli", "measured_cli", "build_class",
            "tiny_assignment", "TINY", "submit_tiny", "solution_sources", "submission", "submit", "secret_texts",
-           "page_text"]
+           "page_text", "CLASS_HOSTILE", "grade_class", "snapshot"]
 
 A = "01_features"
 TOTAL = 16.0
@@ -246,6 +247,61 @@ def build_class(course: Path) -> dict[str, Kind]:
         else:
             submit(course, student, A, nb)
     return kinds
+
+
+#: hostile_corpus's submissions graded in the class beside class_kinds' fifteen kinds
+CLASS_HOSTILE = ("patch-checks-01", "patch-everything-01", "read-hidden-and-solutions-01", "read-gradebook-01")
+
+
+def grade_class(tmp: Path) -> dict:
+    """The class of 01_features, graded as a lecturer grades it, from a folder outside the course:
+    release, ``class_kinds``' fifteen kinds and :data:`CLASS_HOSTILE`'s submissions, ``coursework
+    autograde --jobs 2 --timeout 10``, then feedback, export and report.
+
+    Returns course, outside (the folder the commands ran in), kinds, cases (the hostile ones), run
+    (the autograde process: its JSON on stdout, its progress bar on stderr), summary (that JSON),
+    expected (student -> exact total) and before (:func:`snapshot` right after grading).
+    """
+    from helpers import hostile_corpus
+
+    course = make_course(tmp)
+    outside = tmp / "somewhere-else"
+    outside.mkdir()
+    cli("release", A, "--no-bundle", "--course", str(course), cwd=outside)
+    kinds = build_class(course)
+    cases = hostile_corpus.build(course, CLASS_HOSTILE)
+    run = cli("autograde", A, "--course", str(course), "--jobs", "2", "--timeout", "10", "--json", cwd=outside)
+    before = snapshot(course, A)
+    cli("feedback", A, "--course", str(course), cwd=outside)
+    cli("export", "--course", str(course), cwd=outside)
+    cli("report", A, "--course", str(course), cwd=outside)
+    return {"course": course, "outside": outside, "kinds": kinds, "cases": cases, "run": run,
+            "summary": json.loads(run.stdout), "before": before,
+            "expected": {**{s: k.total for s, k in kinds.items()}, **{s: c.total for s, c in cases.items()}}}
+
+
+def snapshot(course: Path, assignment: str) -> dict:
+    """Per student: the record (timings left out) and the judged cells' outputs."""
+    out = {}
+    for path in sorted((course / "autograded" / ".coursework" / assignment).glob("*.json")):
+        record = _untimed(json.loads(path.read_text()))
+        student = record["student"]
+        cells = {}
+        graded = course / "autograded" / student / assignment / f"{assignment}.ipynb"
+        if graded.exists():
+            nb = nbformat.read(graded, as_version=4)
+            cells = {c.metadata["nbgrader"]["grade_id"]: c.outputs for c in nb.cells
+                     if c.metadata.get("coursework", {}).get("judged")}
+        out[student] = {"record": record, "judged": cells}
+    return out
+
+
+def _untimed(data):
+    if isinstance(data, dict):
+        return {k: _untimed(v) for k, v in data.items() if k != "seconds"}
+    if isinstance(data, list):
+        return [_untimed(v) for v in data]
+    return data
 
 
 # -- a tiny assignment ----------------------------------------------------------------------

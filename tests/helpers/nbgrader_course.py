@@ -121,32 +121,40 @@ def gradebook_rows(course: Path, assignment: str) -> dict:
 HIDDEN_MARKERS = ("HIDDEN TESTS", "grader_tests.hidden", "grader_tests/hidden", "hidden.check_", "student_rng(")
 
 
-def grade_samples(tmp: Path, assignment: str, make_samples) -> Path:
-    """Release ``assignment`` in a fresh course, submit sample notebooks, then run
-    nbgrader's autograde, generate_feedback and export (to ``grades.csv``).
+def grade_samples(tmp: Path, samples: dict) -> Path:
+    """Release every assignment in a fresh course, submit the sample notebooks of the
+    assignments in ``samples``, then run nbgrader's autograde, generate_feedback and export
+    (to ``grades.csv``) once each, over all of them (nbgrader reads an assignment id as a
+    glob: ``*`` is every assignment).
 
-    ``make_samples(right)`` gets grade_id -> the reference answer of every solution
+    ``samples[assignment](right)`` gets grade_id -> the reference answer of every solution
     cell and returns student -> {grade_id: answer source} (cells not named keep the
-    release's stub).
+    release's stub). A student may hand in several assignments.
     """
     course = make_course(tmp)
-    nbgrader(course, "generate_assignment", assignment, "--force")
-    release = course / "notebooks" / assignment / f"{assignment}.ipynb"
-    right = solution_sources(REPO / "solutions" / assignment / f"{assignment}.ipynb")
-    for student, answers in make_samples(right).items():
-        submit(course, student, assignment, submission(release, answers))
-    nbgrader(course, "autograde", assignment, "--force")
-    nbgrader(course, "generate_feedback", assignment, "--force")
+    nbgrader(course, "generate_assignment", "*", "--force")
+    for assignment, make_samples in samples.items():
+        release = course / "notebooks" / assignment / f"{assignment}.ipynb"
+        right = solution_sources(REPO / "solutions" / assignment / f"{assignment}.ipynb")
+        for student, answers in make_samples(right).items():
+            submit(course, student, assignment, submission(release, answers))
+    nbgrader(course, "autograde", "*", "--force")
+    nbgrader(course, "generate_feedback", "*", "--force")
     nbgrader(course, "export", "--to", str(course / "grades.csv"))
     return course
 
 
 def exported_totals(course: Path, assignment: str) -> dict[str, float]:
-    """student -> total score, read from the ``grades.csv`` nbgrader exported."""
+    """student -> total score, read from the ``grades.csv`` nbgrader exported, for the students who
+    handed ``assignment`` in. nbgrader exports every student of the course for every assignment:
+    the others' rows must say 0."""
     import csv
 
     with open(course / "grades.csv", newline="") as fh:
-        return {row["student_id"]: float(row["score"]) for row in csv.DictReader(fh) if row["assignment"] == assignment}
+        rows = {row["student_id"]: float(row["score"]) for row in csv.DictReader(fh) if row["assignment"] == assignment}
+    handed_in = {s: v for s, v in rows.items() if (course / "submitted" / s / assignment).is_dir()}
+    assert all(v == 0.0 for s, v in rows.items() if s not in handed_in), rows
+    return handed_in
 
 
 def feedback_text(course: Path, assignment: str, student: str) -> str:

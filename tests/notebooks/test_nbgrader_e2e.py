@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from helpers.class_fixtures import MUTATES, RAISES, WRONG_SHAPE  # the same sample answers as the CLI's class
-from helpers.nbgrader_course import assert_no_hidden_text, exported_totals, feedback_text, grade_samples, scores
+from helpers.nbgrader_course import assert_no_hidden_text, exported_totals, feedback_text, scores
 
 pytestmark = pytest.mark.slow
 
@@ -15,17 +15,23 @@ TOTAL = 16.0
 HIST_CELLS = {"hist_shape": 1, "hist_values": 2, "hist_properties": 1, "hist_hidden": 2}
 
 
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    """A course with five sample submissions, autograded, with feedback and an export."""
-    return grade_samples(tmp_path_factory.mktemp("e2e"), A, lambda right: {
+def nbgrader_samples(right):
+    """student -> answers: this assignment's samples, graded together with the other e2e files'
+    (tests/conftest.py's ``nbgrader_class``)."""
+    return {
         "perfect": right,
         "blank": {},
         "partial": {k: v for k, v in right.items() if k in ("color_histogram", "image_gradients")},
         "raises": {**right, "color_histogram": RAISES},
         "wrongshape": {**right, "color_histogram": WRONG_SHAPE},
         "mutates": {**right, "extract_features": MUTATES},
-    })
+    }
+
+
+@pytest.fixture(scope="module")
+def graded(nbgrader_class):
+    """The course with these samples autograded, with feedback and an export (shared by the e2e files)."""
+    return nbgrader_class
 
 
 def test_exact_scores(graded):

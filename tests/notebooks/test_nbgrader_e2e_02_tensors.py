@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpers.nbgrader_course import assert_no_hidden_text, exported_totals, feedback_text, grade_samples, scores
+from helpers.nbgrader_course import assert_no_hidden_text, exported_totals, feedback_text, scores
 
 pytestmark = pytest.mark.slow
 
@@ -27,20 +27,23 @@ def normalize_channels(batch, mean, std):
 STUDENTS = ("perfect", "blank", "partial", "raises", "wrongaxis")
 
 
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    """A course with five sample submissions, autograded, with feedback and an export."""
-    def samples(right):
-        assert set(right) == {"hwc_to_chw", "flatten_images", "normalize_channels", "three_layer_forward"}
-        return {
-            "perfect": right,
-            "blank": {},
-            "partial": {k: v for k, v in right.items() if k in ("hwc_to_chw", "flatten_images")},
-            "raises": {**right, "three_layer_forward": RAISES},
-            "wrongaxis": {**right, "normalize_channels": WRONG_AXIS},
-        }
+def nbgrader_samples(right):
+    """student -> answers: this assignment's samples, graded together with the other e2e files'
+    (tests/conftest.py's ``nbgrader_class``)."""
+    assert set(right) == {"hwc_to_chw", "flatten_images", "normalize_channels", "three_layer_forward"}
+    return {
+        "perfect": right,
+        "blank": {},
+        "partial": {k: v for k, v in right.items() if k in ("hwc_to_chw", "flatten_images")},
+        "raises": {**right, "three_layer_forward": RAISES},
+        "wrongaxis": {**right, "normalize_channels": WRONG_AXIS},
+    }
 
-    return grade_samples(tmp_path_factory.mktemp("e2e02"), A, samples)
+
+@pytest.fixture(scope="module")
+def graded(nbgrader_class):
+    """The course with these samples autograded, with feedback and an export (shared by the e2e files)."""
+    return nbgrader_class
 
 
 def test_points_add_up():

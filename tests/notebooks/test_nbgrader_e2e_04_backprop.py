@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from helpers.backprop_answers import RECURSIVE_SORT, RESETS  # the same answers the check tests use
-from helpers.nbgrader_course import assert_no_hidden_text, exported_totals, feedback_text, grade_samples, scores
+from helpers.nbgrader_course import assert_no_hidden_text, exported_totals, feedback_text, scores
 
 pytestmark = pytest.mark.slow
 
@@ -43,22 +43,25 @@ class MySigmoid:
 '''
 
 
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    """A course with six sample submissions, autograded, with feedback and an export."""
-    def samples(right):
-        assert set(right) == {"myvalue", "topological_order", "backward_pass", "my_linear", "my_sigmoid"}
-        return {
-            "perfect": right,
-            "blank": {},
-            "partial": {k: v for k, v in right.items() if k in ("myvalue", "my_linear")},
-            "raises": {**right, "topological_order": RAISES},
-            "recursive": {**right, "topological_order": RECURSIVE_SORT},
-            "mutates": {**right, "my_sigmoid": MUTATES},
-            "resets": {**right, "backward_pass": RESETS},   # the old convention: no accumulation
-        }
+def nbgrader_samples(right):
+    """student -> answers: this assignment's samples, graded together with the other e2e files'
+    (tests/conftest.py's ``nbgrader_class``)."""
+    assert set(right) == {"myvalue", "topological_order", "backward_pass", "my_linear", "my_sigmoid"}
+    return {
+        "perfect": right,
+        "blank": {},
+        "partial": {k: v for k, v in right.items() if k in ("myvalue", "my_linear")},
+        "raises": {**right, "topological_order": RAISES},
+        "recursive": {**right, "topological_order": RECURSIVE_SORT},
+        "mutates": {**right, "my_sigmoid": MUTATES},
+        "resets": {**right, "backward_pass": RESETS},   # the old convention: no accumulation
+    }
 
-    return grade_samples(tmp_path_factory.mktemp("e2e04"), A, samples)
+
+@pytest.fixture(scope="module")
+def graded(nbgrader_class):
+    """The course with these samples autograded, with feedback and an export (shared by the e2e files)."""
+    return nbgrader_class
 
 
 def test_points_add_up():

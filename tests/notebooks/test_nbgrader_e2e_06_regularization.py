@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpers.nbgrader_course import assert_no_hidden_text, exported_totals, feedback_text, grade_samples, scores
+from helpers.nbgrader_course import assert_no_hidden_text, exported_totals, feedback_text, scores
 
 pytestmark = pytest.mark.slow
 
@@ -39,21 +39,24 @@ def points(*exercises: str) -> float:
     return float(sum(sum(CELLS[e].values()) for e in exercises))
 
 
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    """A course with sample submissions, autograded, with feedback and an export."""
-    def samples(right):
-        assert set(right) == set(CELLS)
-        return {
-            "perfect": right,
-            "blank": {},
-            "partial": {k: v for k, v in right.items() if k in ("l2_penalty", "l1_penalty", "elastic_net")},
-            "raises": {**right, "batchnorm_backward": RAISES},
-            "notinverted": {**right, "dropout_forward": NOT_INVERTED},
-            "notel2": {**right, "l2_penalty": NOTE_L2},
-        }
+def nbgrader_samples(right):
+    """student -> answers: this assignment's samples, graded together with the other e2e files'
+    (tests/conftest.py's ``nbgrader_class``)."""
+    assert set(right) == set(CELLS)
+    return {
+        "perfect": right,
+        "blank": {},
+        "partial": {k: v for k, v in right.items() if k in ("l2_penalty", "l1_penalty", "elastic_net")},
+        "raises": {**right, "batchnorm_backward": RAISES},
+        "notinverted": {**right, "dropout_forward": NOT_INVERTED},
+        "notel2": {**right, "l2_penalty": NOTE_L2},
+    }
 
-    return grade_samples(tmp_path_factory.mktemp("e2e06"), A, samples)
+
+@pytest.fixture(scope="module")
+def graded(nbgrader_class):
+    """The course with these samples autograded, with feedback and an export (shared by the e2e files)."""
+    return nbgrader_class
 
 
 EXPECTED = {

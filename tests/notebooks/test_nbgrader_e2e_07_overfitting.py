@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpers.nbgrader_course import assert_no_hidden_text, exported_totals, feedback_text, grade_samples, scores
+from helpers.nbgrader_course import assert_no_hidden_text, exported_totals, feedback_text, scores
 
 pytestmark = pytest.mark.slow
 
@@ -35,20 +35,23 @@ EXPECTED = {
 }
 
 
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    """A course with five sample submissions, autograded, with feedback and an export."""
-    def samples(right):
-        assert set(right) == set(POINTS)
-        return {
-            "perfect": right,
-            "blank": {},
-            "partial": {k: v for k, v in right.items() if k in ("polynomial_features", "train_val_gap")},
-            "raises": {**right, "early_stopping_epoch": RAISES},
-            "polyfit": {**right, "fit_polynomial": POLYFIT},
-        }
+def nbgrader_samples(right):
+    """student -> answers: this assignment's samples, graded together with the other e2e files'
+    (tests/conftest.py's ``nbgrader_class``)."""
+    assert set(right) == set(POINTS)
+    return {
+        "perfect": right,
+        "blank": {},
+        "partial": {k: v for k, v in right.items() if k in ("polynomial_features", "train_val_gap")},
+        "raises": {**right, "early_stopping_epoch": RAISES},
+        "polyfit": {**right, "fit_polynomial": POLYFIT},
+    }
 
-    return grade_samples(tmp_path_factory.mktemp("e2e07"), A, samples)
+
+@pytest.fixture(scope="module")
+def graded(nbgrader_class):
+    """The course with these samples autograded, with feedback and an export (shared by the e2e files)."""
+    return nbgrader_class
 
 
 def test_points_add_up_to_the_total():
