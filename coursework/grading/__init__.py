@@ -28,9 +28,9 @@ folder (the ground is four modules), and a part imports only from the parts belo
   fail, progress), what a class run has graded (``state``), one submission as plain data
   (``worker``: a ``Job`` turned into a ``Result``; each notebook read and sanitized,
   ``sanitize``, run, and graded, ``graded``, where it runs), graded here (``local``) or on
-  a Dask cluster (``cluster``); the run's one gradebook session and what it writes in few
-  statements (``gradebook``) and nbgrader's metadata check with its schema checked once
-  (``schema``);
+  a Dask cluster (``cluster``, the bundle on every worker: ``stage_plugin``); the run's one
+  gradebook session and what it writes in few statements (``gradebook``) and nbgrader's
+  metadata check with its schema checked once (``schema``);
 - ``output/`` -- feedback pages without hidden checks (``feedback``, ``feedback_html``,
   ``after_hidden``), pages a submission cannot script (``safe_html``, ``safe_export``,
   ``formgrader_pages``), grades as CSV (``export``) and the class report (``report``);

@@ -198,6 +198,42 @@ def test_coordinator_killed_and_restarted_grades_each_student_once(tmp_path, clu
         assert sorted(s.student.id for s in gb.find_assignment(TINY).submissions) == [f"t{i:02d}" for i in range(12)]
 
 
+def _stage_held(dask_worker, name):
+    """Run on a worker: the SHA-256 of the bundle stage it holds as ``name``, or None."""
+    import hashlib
+
+    plugin = dask_worker.plugins.get(name)
+    return None if plugin is None else hashlib.sha256(plugin.tar).hexdigest()
+
+
+def test_every_worker_holds_the_bundle_stage_whatever_happens_to_the_others(tmp_path, cluster):
+    # The stage went out as data scattered to every worker, of which Dask's memory manager keeps
+    # one copy after a few seconds: a killed worker could take the last copy, and every submission
+    # still to grade failed ("NoneType: None"). Now a worker plugin: the scheduler hands it to
+    # every worker, the ones that join later included.
+    import cloudpickle
+    from distributed import Client
+
+    from coursework.grading.run.cluster import DaskExecutor
+
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])
+    stage = tmp_path / "stage"
+    (stage / "pkg").mkdir(parents=True)
+    (stage / "pkg" / "__init__.py").write_text("ANSWER = 42\n")
+    with Client(cluster.address, timeout="60s") as client, DaskExecutor(client, stage, say=lambda _: None) as ex:
+        name, digest = ex.stage_name, ex.stage_hash
+        assert set(client.run(_stage_held, name=name).values()) == {digest}
+        time.sleep(5)                                     # past the memory manager's clean-up of extra copies
+        first = cluster.workers[0] if cluster.workers[0].poll() is None else cluster.workers[1]
+        first.kill()
+        first.wait(timeout=30)
+        cluster.add_worker()                              # two again for the next tests
+        held = client.run(_stage_held, name=name)
+        assert len(held) == 2 and set(held.values()) == {digest}, held
+    with Client(cluster.address, timeout="60s") as client:   # the run over, the workers keep nothing
+        assert set(client.run(_stage_held, name=name).values()) == {None}
+
+
 def _break_kernels():
     """Run on one worker: its kernels 'do not start'."""
     import coursework.grading.run.worker as worker

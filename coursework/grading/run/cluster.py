@@ -8,8 +8,9 @@ state) and shows the progress bar. The executor here, :class:`DaskExecutor`, onl
 a job into a result: the Dask workers run :func:`.worker.grade_submission` on a :class:`.worker.Job`
 holding plain data: the sanitized notebooks, the source notebooks, the submission's
 other files and the assignment's own files (bytes), the grading settings and the course
-secret; the student bundle's packages travel once per worker (a gzipped tar, scattered to
-every worker and unpacked once). Each worker process runs the same code as local grading,
+secret; the student bundle's packages travel once per worker (a gzipped tar held by a worker
+plugin, :mod:`.stage_plugin`, which the scheduler hands to every worker, those joining later
+included; unpacked once). Each worker process runs the same code as local grading,
 so the room, the sandbox and the judge hold on every worker.
 
 Faults:
@@ -126,9 +127,11 @@ def check_workers(client: Any) -> None:
         )
 
 
-def _grade_remote(job: Job, stage_tar: bytes) -> Result:
-    """Runs on a worker: the job with the bundle's tar (scattered once), graded."""
-    job.stage_tar = stage_tar
+def _grade_remote(job: Job, stage: str) -> Result:
+    """Runs on a worker: the job with the bundle's tar (the worker plugin named ``stage``), graded."""
+    from .stage_plugin import stage_tar  # here: it imports distributed (the optional [dask] extra)
+
+    job.stage_tar = stage_tar(stage)
     return grade_submission(job)
 
 
@@ -148,7 +151,7 @@ class DaskExecutor:
         self.workers_down: dict[str, str] = {}
         self.pending: dict[Any, Job] = {}
         self.done: Any = None
-        self.stage_future: Any = None
+        self.stage_name = ""
         self.stage_hash = ""
 
     def __enter__(self) -> DaskExecutor:
@@ -162,8 +165,12 @@ class DaskExecutor:
                 f"the Dask cluster at {address} has no worker (start one with `dask worker {address}`)"
             ) from None
         check_workers(self.client)
+        from .stage_plugin import StagePlugin  # here: it imports distributed (the optional [dask] extra)
+
         stage_tar, self.stage_hash = pack_stage(self.stage)
-        self.stage_future = self.client.scatter(stage_tar, broadcast=True, hash=False)
+        plugin = StagePlugin(stage_tar, self.stage_hash)
+        self.client.register_plugin(plugin, name=plugin.name)
+        self.stage_name = plugin.name
         self.slots = max(1, 2 * sum(self.client.nthreads().values()))
         self.done = as_completed()
         return self
@@ -176,6 +183,9 @@ class DaskExecutor:
         with contextlib.suppress(Exception):
             wait(list(self.pending), timeout=5)
         self.pending.clear()
+        if self.stage_name:
+            with contextlib.suppress(Exception):  # a scheduler already gone keeps nothing
+                self.client.unregister_worker_plugin(self.stage_name)
 
     def submit(self, job: Job) -> None:
         """Send ``job`` to a worker that can start kernels; :class:`~.worker.GradingFailed` when none is left."""
@@ -189,7 +199,7 @@ class DaskExecutor:
         future = self.client.submit(
             _grade_remote,
             job,
-            self.stage_future,
+            self.stage_name,
             key=f"coursework-grade-{uuid.uuid4().hex}",
             pure=False,
             workers=workers,
@@ -210,6 +220,9 @@ class DaskExecutor:
             if future.status == "finished":
                 return job, future.result()
             exc = future.exception()
+            if exc is None:  # no exception to show: Dask cancelled or lost the task
+                lost = f"the Dask cluster lost this submission's task (its state: {future.status})"
+                return job, GradingFailed(lost, "")
             if not isinstance(exc, WorkerCannotStartKernels):
                 trace = "".join(traceback.format_exception(type(exc), exc, future.traceback()))
                 return job, GradingFailed(f"{type(exc).__name__}: {exc}", trace)
