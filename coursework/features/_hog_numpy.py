@@ -36,7 +36,6 @@ there. Where the time goes, and the limit: ``benchmarks/bench_features.py``.
 from __future__ import annotations
 
 import functools
-import sys
 from typing import Iterator
 
 import numpy as np
@@ -96,8 +95,8 @@ def _fast_tables(orientations: int) -> tuple[np.ndarray, int]:
     redo[s[(magnitude != root) | (weight[code] != root)]] = True
     order = np.lexsort((magnitude, s))
     steps, rises = np.diff(magnitude[order]), np.diff(s[order]) > 0
-    if not (np.all(steps >= 0) and np.all(steps[rises] > 0)) or sys.byteorder != "little":
-        redo[:] = True                                  # (the key's words assume little-endian int64)
+    if not (np.all(steps >= 0) and np.all(steps[rises] > 0)):
+        redo[:] = True
     dtype = np.uint8 if orientations < 255 else np.int32
     flag = int(np.iinfo(dtype).max)
     bins = np.full(1 << _CODE_BITS, flag, dtype=dtype)
